@@ -1,0 +1,80 @@
+#include "core/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace lastmile::core {
+namespace {
+
+std::vector<unsigned char> random_bytes(size_t n) {
+  std::vector<unsigned char> buf(n);
+  if (n > 0 && RAND_bytes(buf.data(), static_cast<int>(n)) != 1)
+    throw std::runtime_error("RAND_bytes failed");
+  return buf;
+}
+
+// Uniform characters from `alphabet` by rejection sampling (no modulo bias).
+std::string random_from(std::string_view alphabet, size_t n) {
+  std::string out;
+  out.reserve(n);
+  const unsigned limit = 256 - 256 % alphabet.size();
+  while (out.size() < n) {
+    for (unsigned char b : random_bytes(n * 2)) {
+      if (b >= limit) continue;
+      out.push_back(alphabet[b % alphabet.size()]);
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string random_token(size_t bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  auto raw = random_bytes(bytes);
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char b : raw) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 0x3F]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3F]);
+  return out;
+}
+
+std::string random_alnum(size_t n) { return random_from("abcdefghijklmnopqrstuvwxyz0123456789", n); }
+
+std::string random_digits(size_t n) { return random_from("0123456789", n); }
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("EVP_Digest failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 0xF]);
+  }
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace lastmile::core

@@ -1,0 +1,176 @@
+#pragma once
+// The storage interface. One implementation per database (sqlite/ now, postgres/ later); both
+// must pass tests/unit/storage. Every method that reads or writes tenant data takes the TenantId
+// and never returns another tenant's rows: a row of another tenant is reported as kNotFound.
+//
+// Threading: every method may be called from any thread concurrently.
+// Durability: a method that returns success has committed (the write is on disk per the
+// database's synchronous setting; SQLite runs with synchronous=FULL).
+// Events: every committed Event is handed to StoreOptions::on_commit, in commit order, before the
+// writing method returns.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "domain/entities.hpp"
+
+namespace lastmile::storage {
+
+using core::Result;
+using core::Status;
+
+struct PageRequest {
+  int limit = 50;                       // 1..500, checked by the caller
+  std::optional<int64_t> before_seq;    // keyset cursor: return rows with seq < before_seq
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;                 // newest first (seq descending)
+  std::optional<int64_t> next_before;   // set when more rows may follow
+};
+
+struct ShipmentFilter {
+  std::optional<domain::Milestone> status;
+  std::optional<core::CarrierId> carrier_id;
+  std::optional<core::RouteId> route_id;
+  std::optional<core::Timestamp> created_from;  // inclusive
+  std::optional<core::Timestamp> created_to;    // exclusive
+  // Matches tracking_number or external_order_id exactly, or a case-insensitive substring of the
+  // recipient name.
+  std::string text;
+};
+
+struct RouteFilter {
+  std::optional<core::DriverId> driver_id;
+  std::string date;  // "YYYY-MM-DD", empty = any
+};
+
+// A stored reply for an Idempotency-Key, written in the same transaction as the create it answers.
+struct IdempotencyRecord {
+  std::string key;           // the client's Idempotency-Key header
+  std::string scope;         // the route, e.g. "POST /v1/shipments"
+  std::string request_hash;  // sha256 of the request body
+  int status = 201;
+  std::string body;          // the response body that was sent
+};
+
+struct StoreOptions {
+  // Called after each commit that wrote events, with those events (global_seq set), in commit order.
+  std::function<void(const std::vector<domain::Event>&)> on_commit;
+  // Called after each store operation with its name and duration, for metrics.
+  std::function<void(std::string_view op, double seconds)> on_timing;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
+  virtual Status ping() = 0;
+  // Checkpoints and flushes; called on graceful shutdown. Safe to call more than once.
+  virtual Status flush() = 0;
+
+  // ---- tenants and credentials -------------------------------------------------------------
+  // Creates the tenant and its first credential (role tenant_admin) atomically.
+  // kConflict (field "name") when a tenant of that name exists.
+  virtual Status create_tenant(const domain::Tenant& tenant, const domain::Credential& admin_key) = 0;
+  virtual Result<domain::Tenant> get_tenant(const core::TenantId& id) = 0;
+  virtual Result<Page<domain::Tenant>> list_tenants(const PageRequest& page) = 0;
+
+  // kConflict when the prefix is taken (callers regenerate and retry).
+  virtual Status create_credential(const domain::Credential& credential) = 0;
+  // By clear prefix; nullopt when unknown. Returns revoked credentials too (caller checks).
+  virtual Result<std::optional<domain::Credential>> find_credential(std::string_view prefix) = 0;
+  // True if a root credential exists.
+  virtual Result<bool> has_root_credential() = 0;
+  virtual Result<Page<domain::Credential>> list_credentials(const core::TenantId& tenant,
+                                                            const PageRequest& page) = 0;
+  // kNotFound when it is not this tenant's.
+  virtual Status revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) = 0;
+
+  // ---- carriers, drivers, vehicles -----------------------------------------------------------
+  // kConflict (field "code") when the tenant already has a carrier with that code.
+  virtual Status create_carrier(const domain::Carrier& carrier, const IdempotencyRecord* idem) = 0;
+  virtual Result<domain::Carrier> get_carrier(const core::TenantId& tenant, const core::CarrierId& id) = 0;
+  virtual Result<Page<domain::Carrier>> list_carriers(const core::TenantId& tenant,
+                                                      const PageRequest& page) = 0;
+
+  // Creates the driver and its device credential (role driver) atomically.
+  // kConflict (field "device_id") when the device id is used anywhere.
+  virtual Status create_driver(const domain::Driver& driver, const domain::Credential& device_token,
+                               const IdempotencyRecord* idem) = 0;
+  virtual Result<domain::Driver> get_driver(const core::TenantId& tenant, const core::DriverId& id) = 0;
+  virtual Result<Page<domain::Driver>> list_drivers(const core::TenantId& tenant,
+                                                    std::optional<core::CarrierId> carrier,
+                                                    const PageRequest& page) = 0;
+
+  virtual Status create_vehicle(const domain::Vehicle& vehicle, const IdempotencyRecord* idem) = 0;
+  virtual Result<domain::Vehicle> get_vehicle(const core::TenantId& tenant, const core::VehicleId& id) = 0;
+  virtual Result<Page<domain::Vehicle>> list_vehicles(const core::TenantId& tenant,
+                                                      const PageRequest& page) = 0;
+
+  // ---- shipments and events ------------------------------------------------------------------
+  // Inserts the shipment, its parcels and its "created" event in one transaction.
+  // kConflict (field "external_order_id") when the tenant already has that external order id;
+  // kConflict (field "tracking_number") on a (rare) tracking number collision;
+  // kIdempotencyConflict when idem->key was already used in this tenant and scope.
+  virtual Status create_shipment(const domain::Shipment& shipment, const domain::Event& created,
+                                 const IdempotencyRecord* idem) = 0;
+  virtual Result<domain::Shipment> get_shipment(const core::TenantId& tenant, const core::ShipmentId& id) = 0;
+  virtual Result<domain::Shipment> find_shipment_by_external_id(const core::TenantId& tenant,
+                                                                std::string_view external_order_id) = 0;
+  // Public lookup by tracking token (any tenant). kNotFound when unknown.
+  virtual Result<domain::Shipment> find_shipment_by_token(std::string_view tracking_token) = 0;
+  virtual Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant,
+                                                        const ShipmentFilter& filter,
+                                                        const PageRequest& page) = 0;
+  // Updates recipient instructions only (kept for the tracking page).
+  virtual Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,
+                                     const domain::Instructions& instructions) = 0;
+
+  // Appends `event` to the shipment. When event.milestone is set, compare-and-set: the shipment's
+  // status must equal `expected_status`, else kConflict (the caller re-reads and retries); on
+  // success the status becomes *event.milestone and updated_at becomes event.recorded_at.
+  // Returns the stored event with global_seq set. kNotFound when not this tenant's shipment.
+  virtual Result<domain::Event> append_event(const domain::Event& event,
+                                             domain::Milestone expected_status) = 0;
+  // All events of a shipment, oldest first (by global_seq).
+  virtual Result<std::vector<domain::Event>> list_events(const core::TenantId& tenant,
+                                                         const core::ShipmentId& id) = 0;
+  // Events of all tenants with global_seq > after, oldest first, at most `limit` (for consumers
+  // that resume after a restart).
+  virtual Result<std::vector<domain::Event>> events_after(int64_t after, int limit) = 0;
+
+  // ---- routes --------------------------------------------------------------------------------
+  // Inserts the route and its stops and sets route_id/stop_id on each listed shipment, in one
+  // transaction. kNotFound (field "driver_id") for an unknown driver; kNotFound (field
+  // "stops[i].shipment_ids[j]") for a shipment that is not this tenant's; kConflict (same field)
+  // for a shipment already on another route that is planned or in progress, or listed twice.
+  virtual Status create_route(const domain::Route& route, const IdempotencyRecord* idem) = 0;
+  virtual Result<domain::Route> get_route(const core::TenantId& tenant, const core::RouteId& id) = 0;
+  virtual Result<Page<domain::Route>> list_routes(const core::TenantId& tenant, const RouteFilter& filter,
+                                                  const PageRequest& page) = 0;
+  // Marks a planned route in_progress with started_at = at and appends `events` (each with its
+  // expected status, compare-and-set as in append_event) in the same transaction.
+  // kIllegalTransition when the route is not planned; kConflict when a shipment changed meanwhile.
+  virtual Result<std::vector<domain::Event>> start_route(
+      const core::TenantId& tenant, const core::RouteId& id, core::Timestamp at,
+      const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
+
+  // ---- idempotency ---------------------------------------------------------------------------
+  virtual Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant,
+                                                                    std::string_view scope,
+                                                                    std::string_view key) = 0;
+};
+
+// Opens a store from a URL: "sqlite:PATH" (PATH may be ":memory:" for tests).
+// Runs pending migrations. Throws std::runtime_error on an unusable URL or database (start-up).
+std::unique_ptr<Store> open_store(std::string_view url, StoreOptions options);
+
+}  // namespace lastmile::storage
