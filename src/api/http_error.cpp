@@ -1,1 +1,35 @@
-// placeholder
+#include "api/http_error.hpp"
+
+#include <boost/json.hpp>
+
+namespace lastmile::api {
+
+int http_status(core::ErrorCode code) {
+  using C = core::ErrorCode;
+  switch (code) {
+    case C::kInvalidJson:
+    case C::kInvalidField:
+    case C::kMissingField:
+    case C::kWrongType: return 400;
+    case C::kUnauthenticated: return 401;
+    case C::kForbidden: return 403;
+    case C::kNotFound: return 404;
+    case C::kMethodNotAllowed: return 405;
+    case C::kIllegalTransition:
+    case C::kConflict:
+    case C::kIdempotencyConflict: return 409;
+    case C::kTooLarge: return 413;
+    case C::kUnsupportedMediaType: return 415;
+    case C::kUnavailable: return 503;
+    case C::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string error_body(const core::Error& e) {
+  boost::json::object err{{"code", core::code_name(e.code)}, {"message", e.message}};
+  if (!e.field.empty()) err["field"] = e.field;
+  return boost::json::serialize(boost::json::object{{"error", std::move(err)}});
+}
+
+}  // namespace lastmile::api

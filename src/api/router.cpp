@@ -1,1 +1,179 @@
-// placeholder
+#include "api/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/url/parse.hpp>
+#include <chrono>
+
+#include "api/auth.hpp"
+#include "api/http_error.hpp"
+
+namespace lastmile::api {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool is_json_content_type(std::string_view ct) {
+  auto semi = ct.find(';');
+  auto base = ct.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+
+// Path for the request log: public tracking tokens are secrets and are not logged.
+std::string loggable_path(std::string_view path) {
+  for (std::string_view p : {"/v1/track/", "/t/"})
+    if (path.starts_with(p)) return std::string(p) + "…";
+  return std::string(path);
+}
+
+}  // namespace
+
+Reply json_reply(int status, std::string body) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+std::optional<std::string> RequestContext::query(std::string_view key) const {
+  auto params = url.params();
+  auto it = params.find(key);
+  if (it == params.end()) return std::nullopt;
+  return std::string((*it).value);
+}
+
+std::string_view RequestContext::header(http::field f) const {
+  auto it = req.find(f);
+  return it == req.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+std::string_view RequestContext::header(std::string_view name) const {
+  auto it = req.find(name);
+  return it == req.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+Router::Router(std::vector<RouteSpec> routes, const Services& services)
+    : routes_(std::move(routes)), services_(services) {}
+
+MatchResult Router::match(http::verb method, std::string_view path) const {
+  MatchResult result;
+  auto segments = split_path(path);
+  for (const auto& route : routes_) {
+    auto pattern = split_path(route.pattern);
+    if (pattern.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool ok = true;
+    for (size_t i = 0; i < pattern.size() && ok; ++i) {
+      if (pattern[i].starts_with('{')) {
+        auto decoded = boost::urls::make_pct_string_view(segments[i]);
+        if (!decoded || segments[i].empty()) {
+          ok = false;
+          break;
+        }
+        params.push_back(decoded->decode());
+      } else {
+        ok = pattern[i] == segments[i];
+      }
+    }
+    if (!ok) continue;
+    result.allowed.push_back(route.method);
+    if (route.method == method && !result.route) {
+      result.route = &route;
+      result.params = std::move(params);
+    }
+  }
+  return result;
+}
+
+core::Result<Reply> Router::dispatch(const Request& req, const RouteSpec*& matched) const {
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return core::Error{core::ErrorCode::kInvalidField, "malformed request target", ""};
+
+  auto m = match(req.method(), url->path());
+  if (!m.route) {
+    if (m.allowed.empty()) return core::Error{core::ErrorCode::kNotFound, "no such route", ""};
+    std::string allow;
+    for (auto v : m.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
+    return core::Error{core::ErrorCode::kMethodNotAllowed, "method not allowed; allowed: " + allow, ""};
+  }
+  matched = m.route;
+
+  RequestContext ctx{req, *url, std::move(m.params), std::nullopt, services_.clock.now()};
+  if (!m.route->is_public) {
+    auto p = authenticate(services_.store, ctx.header(http::field::authorization));
+    if (!p) return p.error();
+    if (!m.route->roles.contains(p->role))
+      return core::Error{core::ErrorCode::kForbidden,
+                         "role '" + std::string(domain::role_name(p->role)) + "' may not call this route", ""};
+    ctx.principal = std::move(p.value());
+  }
+  if (!req.body().empty()) {
+    auto ct = ctx.header(http::field::content_type);
+    if (!ct.empty() && !is_json_content_type(ct))
+      return core::Error{core::ErrorCode::kUnsupportedMediaType, "Content-Type must be application/json", ""};
+  }
+  return m.route->handler(services_, ctx);
+}
+
+Response Router::handle(const Request& req) const {
+  const auto started = std::chrono::steady_clock::now();
+  const RouteSpec* matched = nullptr;
+  Reply reply;
+  try {
+    auto r = dispatch(req, matched);
+    if (r) {
+      reply = std::move(r.value());
+    } else {
+      reply = json_reply(http_status(r.error().code), error_body(r.error()));
+      if (r.error().code == core::ErrorCode::kMethodNotAllowed) {
+        auto url = boost::urls::parse_origin_form(req.target());
+        std::string allow;
+        for (auto v : match(req.method(), url ? url->path() : "").allowed)
+          allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
+        reply.headers.emplace_back("Allow", allow);
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("handler exception on {} {}: {}", std::string(req.method_string()),
+                  loggable_path(req.target()), e.what());
+    reply = json_reply(500, error_body(core::Error::internal()));
+  }
+
+  Response res{static_cast<http::status>(reply.status), req.version()};
+  res.set(http::field::server, "lastmile");
+  res.set(http::field::content_type, reply.content_type);
+  res.set(http::field::cache_control, "no-store");
+  for (auto& [k, v] : reply.headers) res.set(k, v);
+  res.body() = std::move(reply.body);
+  res.prepare_payload();
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::string_view route_name = matched ? matched->pattern : std::string_view("unmatched");
+  services_.metrics.observe_request(route_name, req.method_string(), reply.status, seconds);
+  if (spdlog::should_log(spdlog::level::info)) {
+    auto target = req.target();
+    auto q = target.find('?');
+    spdlog::info("{} {} {} {:.2f}ms {}B", std::string(req.method_string()),
+                 loggable_path(target.substr(0, q)), reply.status, seconds * 1000, res.body().size());
+  }
+  return res;
+}
+
+}  // namespace lastmile::api

@@ -1,1 +1,61 @@
-// placeholder
+#include "api/routes_table.hpp"
+
+#include "api/handlers/handlers.hpp"
+
+namespace lastmile::api {
+
+std::vector<RouteSpec> route_table() {
+  using domain::Role;
+  using http::verb;
+  namespace h = handlers;
+  const domain::RoleSet root{Role::kRoot};
+  const domain::RoleSet admin{Role::kTenantAdmin};
+  const domain::RoleSet office{Role::kTenantAdmin, Role::kDispatcher};
+  const domain::RoleSet office_carrier{Role::kTenantAdmin, Role::kDispatcher, Role::kCarrier};
+  const domain::RoleSet readers{Role::kTenantAdmin, Role::kDispatcher, Role::kIntegration, Role::kCarrier};
+  const domain::RoleSet shippers{Role::kTenantAdmin, Role::kDispatcher, Role::kIntegration};
+  const domain::RoleSet reporters{Role::kTenantAdmin, Role::kDispatcher, Role::kIntegration, Role::kCarrier,
+                                  Role::kDriver};
+  const domain::RoleSet office_driver{Role::kTenantAdmin, Role::kDispatcher, Role::kDriver};
+  const domain::RoleSet none{};
+
+  return {
+      {verb::get, "/healthz", true, none, h::healthz},
+      {verb::get, "/readyz", true, none, h::readyz},
+      {verb::get, "/metrics", true, none, h::metrics},
+      {verb::get, "/v1/openapi.json", true, none, h::openapi},
+
+      {verb::post, "/v1/tenants", false, root, h::create_tenant},
+      {verb::get, "/v1/tenants", false, root, h::list_tenants},
+      {verb::post, "/v1/api-keys", false, admin, h::create_api_key},
+      {verb::get, "/v1/api-keys", false, admin, h::list_api_keys},
+      {verb::delete_, "/v1/api-keys/{id}", false, admin, h::revoke_api_key},
+
+      {verb::post, "/v1/carriers", false, office, h::create_carrier},
+      {verb::get, "/v1/carriers", false, readers, h::list_carriers},
+      {verb::get, "/v1/carriers/{id}", false, readers, h::get_carrier},
+
+      {verb::post, "/v1/drivers", false, office_carrier, h::create_driver},
+      {verb::get, "/v1/drivers", false, office_carrier, h::list_drivers},
+      {verb::get, "/v1/drivers/{id}", false, office_carrier, h::get_driver},
+
+      {verb::post, "/v1/vehicles", false, office_carrier, h::create_vehicle},
+      {verb::get, "/v1/vehicles", false, office_carrier, h::list_vehicles},
+      {verb::get, "/v1/vehicles/{id}", false, office_carrier, h::get_vehicle},
+
+      {verb::post, "/v1/shipments", false, shippers, h::create_shipment},
+      {verb::get, "/v1/shipments", false, readers, h::list_shipments},
+      {verb::get, "/v1/shipments/{id}", false, readers, h::get_shipment},
+      {verb::post, "/v1/shipments/{id}/events", false, reporters, h::post_shipment_event},
+      {verb::get, "/v1/shipments/{id}/events", false, readers, h::list_shipment_events},
+
+      {verb::post, "/v1/routes", false, office, h::create_route},
+      {verb::get, "/v1/routes", false, office_driver, h::list_routes},
+      {verb::get, "/v1/routes/{id}", false, office_driver, h::get_route},
+      {verb::post, "/v1/routes/{id}/start", false, office_driver, h::start_route},
+
+      {verb::get, "/v1/track/{token}", true, none, h::track},
+  };
+}
+
+}  // namespace lastmile::api

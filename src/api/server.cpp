@@ -1,1 +1,180 @@
-// placeholder
+#include "api/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
+
+#include "api/http_error.hpp"
+
+namespace lastmile::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+struct Server::Session {
+  explicit Session(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // a request is being handled; touched only on the stream's strand
+};
+
+namespace {
+
+Response error_response(int status, core::ErrorCode code, std::string message) {
+  Response res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "lastmile");
+  res.set(http::field::content_type, "application/json");
+  res.body() = error_body(core::Error{code, std::move(message), ""});
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+// Maps a read failure to the reply a client deserves, or nullopt to just close.
+std::optional<Response> reply_for_read_error(const beast::error_code& ec, const ServerOptions& o) {
+  if (ec == http::error::body_limit)
+    return error_response(413, core::ErrorCode::kTooLarge,
+                          "request body exceeds " + std::to_string(o.max_body_bytes) + " bytes");
+  if (ec == http::error::header_limit)
+    return error_response(431, core::ErrorCode::kTooLarge,
+                          "request header exceeds " + std::to_string(o.max_header_bytes) + " bytes");
+  const beast::error_code eos = http::error::end_of_stream;
+  if (ec.category() == eos.category() && ec != http::error::end_of_stream && ec != http::error::partial_message)
+    return error_response(400, core::ErrorCode::kInvalidField, "malformed HTTP request: " + ec.message());
+  return std::nullopt;
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
+    : options_(std::move(options)), router_(router), metrics_(metrics), io_(options_.threads), acceptor_(asio::make_strand(io_)) {}
+
+Server::~Server() = default;
+
+void Server::listen() {
+  tcp::endpoint ep{asio::ip::make_address(options_.host), options_.port};
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  bound_port_ = acceptor_.local_endpoint().port();
+}
+
+static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, const Router& router,
+                                           const ServerOptions& opt, const std::atomic<bool>& stopping) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (stopping.load()) break;
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
+    parser.body_limit(opt.max_body_bytes);
+    s->stream.expires_after(opt.read_timeout);
+    auto [ec, n] = co_await http::async_read(s->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (auto reply = reply_for_read_error(ec, opt)) {
+        s->stream.expires_after(std::chrono::seconds(5));
+        co_await http::async_write(s->stream, *reply, asio::as_tuple(asio::use_awaitable));
+      }
+      break;
+    }
+    s->busy = true;
+    Response res = router.handle(parser.get());
+    const bool keep_alive = parser.get().keep_alive() && !stopping.load();
+    res.keep_alive(keep_alive);
+    s->stream.expires_after(opt.read_timeout);
+    auto [wec, wn] = co_await http::async_write(s->stream, res, asio::as_tuple(asio::use_awaitable));
+    s->busy = false;
+    if (wec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  s->stream.close();
+}
+
+void Server::run() {
+  // Accept loop.
+  asio::co_spawn(
+      acceptor_.get_executor(),
+      [this]() -> asio::awaitable<void> {
+        for (;;) {
+          auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+          if (ec) {
+            if (stopping_ || ec == asio::error::operation_aborted) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            continue;
+          }
+          socket.set_option(tcp::no_delay(true), ec);
+          auto session = std::make_shared<Session>(std::move(socket));
+          {
+            std::lock_guard lock(sessions_mu_);
+            sessions_.insert(session);
+          }
+          metrics_.connection_opened();
+          auto executor = session->stream.get_executor();
+          asio::co_spawn(executor, serve_session(session, router_, options_, stopping_),
+                         [this, session](std::exception_ptr e) {
+                           if (e) {
+                             try {
+                               std::rethrow_exception(e);
+                             } catch (const std::exception& ex) {
+                               spdlog::error("connection error: {}", ex.what());
+                             }
+                           }
+                           metrics_.connection_closed();
+                           std::lock_guard lock(sessions_mu_);
+                           sessions_.erase(session);
+                         });
+        }
+      },
+      asio::detached);
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::close_idle_sessions() {
+  std::lock_guard lock(sessions_mu_);
+  for (const auto& s : sessions_) {
+    asio::post(s->stream.get_executor(), [s] {
+      if (!s->busy) s->stream.socket().cancel();
+    });
+  }
+}
+
+void Server::stop() {
+  if (stopping_.exchange(true)) return;
+  // On the acceptor's strand: the accept loop runs there too, so closing it is not a data race.
+  asio::co_spawn(
+      acceptor_.get_executor(),
+      [this]() -> asio::awaitable<void> {
+        beast::error_code ec;
+        acceptor_.close(ec);
+        const auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        for (;;) {
+          close_idle_sessions();
+          bool empty;
+          {
+            std::lock_guard lock(sessions_mu_);
+            empty = sessions_.empty();
+          }
+          if (empty) break;
+          if (std::chrono::steady_clock::now() >= deadline) {
+            spdlog::warn("drain timeout: closing remaining connections");
+            break;
+          }
+          timer.expires_after(std::chrono::milliseconds(20));
+          co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        io_.stop();
+      },
+      asio::detached);
+}
+
+}  // namespace lastmile::api

@@ -1,1 +1,42 @@
-// placeholder
+// lastmile: one binary for the whole platform. Subcommands are added here.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <exception>
+
+#include "app/serve_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"lastmile — self-hosted last-mile delivery tracking"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lastmile 0.1.0");
+
+  lastmile::app::ServeOptions serve;
+  auto* s = app.add_subcommand("serve", "Run the HTTP API server");
+  s->set_config("--config", "", "Read options from a TOML/INI file (keys as the long flag names)");
+  s->add_option("--db", serve.db, "Database URL: sqlite:PATH (default sqlite:./lastmile.db)")
+      ->envname("LASTMILE_DB");
+  s->add_option("--http", serve.http, "Listen address HOST:PORT (default 127.0.0.1:8080)")
+      ->envname("LASTMILE_HTTP");
+  s->add_option("--public-url", serve.public_url, "Base URL for tracking links (default http://HOST:PORT)")
+      ->envname("LASTMILE_PUBLIC_URL");
+  s->add_option("--map", serve.map_file, "Road network file from `lastmile import-map`");
+  s->add_option("--threads", serve.threads, "Worker threads (default: number of cores)")->check(CLI::Range(0, 256));
+  s->add_option("--max-body", serve.max_body_bytes, "Largest accepted request body in bytes (default 1 MiB)")
+      ->check(CLI::Range(size_t{1024}, size_t{64} << 20));
+  s->add_option("--read-timeout", serve.read_timeout_s, "Seconds to read one request / idle keep-alive (default 30)")
+      ->check(CLI::Range(1, 3600));
+  s->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error (default info)")
+      ->envname("LASTMILE_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (s->parsed()) return lastmile::app::serve(serve);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

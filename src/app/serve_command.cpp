@@ -1,1 +1,120 @@
-// placeholder
+#include "app/serve_command.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+
+#include "api/auth.hpp"
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "api/routes_table.hpp"
+#include "api/server.hpp"
+#include "core/crypto.hpp"
+#include "events/event_bus.hpp"
+#include "storage/store.hpp"
+
+namespace lastmile::app {
+namespace {
+
+std::pair<std::string, unsigned short> split_host_port(const std::string& hp) {
+  auto colon = hp.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--http must be HOST:PORT, got '" + hp + "'");
+  std::string host = hp.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(hp.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) throw std::runtime_error("--http port must be 0-65535, got '" + hp + "'");
+  return {host.empty() ? "0.0.0.0" : host, static_cast<unsigned short>(port)};
+}
+
+// On first start, create the root credential: from LASTMILE_ADMIN_TOKEN, or a random one printed once.
+void ensure_root_credential(storage::Store& store, const core::Clock& clock) {
+  auto has = store.has_root_credential();
+  if (!has) throw std::runtime_error("cannot read credentials: " + has.error().message);
+  const char* env = std::getenv("LASTMILE_ADMIN_TOKEN");
+  if (*has) {
+    if (env && *env) spdlog::info("root token already set; LASTMILE_ADMIN_TOKEN is only read on first start");
+    return;
+  }
+  std::string token = (env && *env) ? std::string(env) : "lm_root_" + core::random_token(32);
+  if (token.size() < 16) throw std::runtime_error("LASTMILE_ADMIN_TOKEN must be at least 16 characters");
+  auto st = store.create_credential(api::root_credential(token, clock.now()));
+  if (!st) throw std::runtime_error("cannot store the root credential: " + st.error().message);
+  if (env && *env) {
+    spdlog::info("root token set from LASTMILE_ADMIN_TOKEN");
+  } else {
+    // Printed once, to stdout, so it can be captured; it is never logged again.
+    std::cout << "Root admin token (shown once, keep it safe): " << token << std::endl;
+  }
+}
+
+}  // namespace
+
+int serve(const ServeOptions& o) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("lastmile"));
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+
+  auto [host, port] = split_host_port(o.http);
+  core::SystemClock clock;
+  api::Metrics metrics;
+  events::EventBus bus([](const char* what) { spdlog::error("event subscriber failed: {}", what); });
+
+  storage::StoreOptions store_options;
+  store_options.on_commit = [&bus, &metrics](const std::vector<domain::Event>& events) {
+    metrics.add_events(events.size());
+    bus.publish(events);
+  };
+  store_options.on_timing = [&metrics](std::string_view op, double seconds) { metrics.observe_db(op, seconds); };
+  auto store = storage::open_store(o.db, store_options);
+  ensure_root_credential(*store, clock);
+
+  api::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.max_body_bytes = o.max_body_bytes;
+  so.read_timeout = std::chrono::seconds(o.read_timeout_s);
+
+  api::Services services{*store, clock, metrics, ""};
+  api::Router router(api::route_table(), services);
+  api::Server server(so, router, metrics);
+  server.listen();
+  const std::string shown_host = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host;
+  services.public_url = o.public_url.empty() ? "http://" + shown_host + ":" + std::to_string(server.bound_port())
+                                             : o.public_url;
+  while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
+
+  // Signals are waited for on a separate small io_context so the server's loop stays its own.
+  boost::asio::io_context signal_io;
+  boost::asio::signal_set signals(signal_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {} received: draining requests", sig);
+    server.stop();
+  });
+  std::thread signal_thread([&] { signal_io.run(); });
+
+  spdlog::info("lastmile listening on http://{}:{} (db {}, {} threads)", shown_host, server.bound_port(), o.db,
+               so.threads);
+  std::cout << "lastmile is running: " << services.public_url << "/healthz" << std::endl;
+  server.run();
+
+  signal_io.stop();
+  signal_thread.join();
+  bus.drain();
+  if (auto st = store->flush(); !st) spdlog::error("flush failed: {}", st.error().message);
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace lastmile::app

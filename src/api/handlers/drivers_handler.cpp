@@ -1,1 +1,109 @@
-// placeholder
+// Drivers and their device tokens. A carrier key manages its own drivers only.
+#include <boost/json.hpp>
+
+#include "api/auth.hpp"
+#include "api/handlers/common.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/handlers/serializers.hpp"
+#include "api/json_io.hpp"
+#include "core/crypto.hpp"
+#include "core/new_id.hpp"
+
+namespace lastmile::api::handlers {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+bool valid_device_id(std::string_view id) {
+  for (unsigned char c : id)
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  return !id.empty();
+}
+
+// The carrier a request acts for: a carrier key is bound to its own; others may name one.
+Result<std::optional<core::CarrierId>> acting_carrier(const Services& s, const RequestContext& ctx,
+                                                      const std::optional<std::string>& requested) {
+  if (ctx.role() == domain::Role::kCarrier) {
+    if (requested && *requested != ctx.principal->carrier_id->str())
+      return Error{ErrorCode::kForbidden, "a carrier key acts for its own carrier only", "carrier_id"};
+    return std::optional<core::CarrierId>(*ctx.principal->carrier_id);
+  }
+  if (!requested) return std::optional<core::CarrierId>{};
+  core::CarrierId id(*requested);
+  if (!s.store.get_carrier(ctx.tenant(), id)) return Error{ErrorCode::kNotFound, "carrier not found", "carrier_id"};
+  return std::optional<core::CarrierId>(id);
+}
+
+}  // namespace
+
+Result<Reply> create_driver(const Services& s, RequestContext& ctx) {
+  Idempotency idem(ctx, "POST /v1/drivers");
+  if (auto st = idem.validate(); !st) return st.error();
+  auto seen = idem.replay(s);
+  if (!seen) return seen.error();
+  if (*seen) return std::move(**seen);
+
+  auto body = body_object(ctx);
+  if (!body) return body.error();
+  JsonReader r(*body);
+  domain::Driver d;
+  d.name = r.string("name", {.required = true, .max_len = 200});
+  d.phone = r.string("phone", {.max_len = 32});
+  d.email = r.string("email", {.max_len = 254});
+  d.device_id = r.string("device_id", {.max_len = 64});
+  auto carrier = r.optional_string("carrier_id", 64);
+  auto vehicle = r.optional_string("vehicle_id", 64);
+  if (r.error()) return *r.error();
+  if (d.device_id.empty()) d.device_id = core::random_digits(12);
+  if (!valid_device_id(d.device_id))
+    return Error::invalid_field("device_id", "device_id may contain letters, digits, '-', '_', '.' and ':' only");
+  auto acting = acting_carrier(s, ctx, carrier);
+  if (!acting) return acting.error();
+  d.carrier_id = *acting;
+  if (vehicle) {
+    core::VehicleId vid(*vehicle);
+    if (!s.store.get_vehicle(ctx.tenant(), vid)) return Error{ErrorCode::kNotFound, "vehicle not found", "vehicle_id"};
+    d.vehicle_id = vid;
+  }
+  d.id = core::new_id<core::DriverId>();
+  d.tenant_id = ctx.tenant();
+  d.created_at = ctx.now;
+
+  auto token = issue_credential(domain::Role::kDriver, d.tenant_id, "device of " + d.id.str(), ctx.now, true);
+  token.credential.driver_id = d.id;
+  token.credential.carrier_id = d.carrier_id;
+  auto out = driver_json(d);
+  out["device_token"] = token.token;
+  auto text = json::serialize(out);
+  auto stored = s.store.create_driver(d, token.credential, idem.record(201, text));
+  return finish_create(s, idem, std::move(stored), std::move(text));
+}
+
+Result<Reply> list_drivers(const Services& s, RequestContext& ctx) {
+  auto page = page_request(ctx);
+  if (!page) return page.error();
+  std::optional<core::CarrierId> carrier;
+  if (ctx.role() == domain::Role::kCarrier) {
+    carrier = *ctx.principal->carrier_id;
+  } else if (auto q = ctx.query("carrier_id")) {
+    carrier = core::CarrierId(*q);
+  }
+  auto res = s.store.list_drivers(ctx.tenant(), carrier, *page);
+  if (!res) return res.error();
+  json::array items;
+  for (const auto& d : res->items) items.push_back(driver_json(d));
+  return json_reply(200, page_body(std::move(items), res->next_before));
+}
+
+Result<Reply> get_driver(const Services& s, RequestContext& ctx) {
+  auto d = s.store.get_driver(ctx.tenant(), core::DriverId(ctx.param(0)));
+  if (!d) return d.error();
+  if (ctx.role() == domain::Role::kCarrier && d->carrier_id != ctx.principal->carrier_id)
+    return Error::not_found("driver");
+  return json_reply(200, json::serialize(driver_json(*d)));
+}
+
+}  // namespace lastmile::api::handlers

@@ -1,1 +1,105 @@
-// placeholder
+// Tenants (root) and a tenant's API keys (tenant_admin).
+#include <boost/json.hpp>
+
+#include "api/auth.hpp"
+#include "api/handlers/common.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/handlers/serializers.hpp"
+#include "api/json_io.hpp"
+#include "core/new_id.hpp"
+
+namespace lastmile::api::handlers {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+bool is_hex_color(std::string_view s) {
+  if (s.size() != 7 || s[0] != '#') return false;
+  for (size_t i = 1; i < 7; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<Reply> create_tenant(const Services& s, RequestContext& ctx) {
+  auto body = body_object(ctx);
+  if (!body) return body.error();
+  JsonReader r(*body);
+  domain::Tenant t;
+  t.name = r.string("name", {.required = true, .max_len = 200});
+  t.brand_color = r.string("brand_color", {.max_len = 7});
+  auto within = r.integer("show_driver_within_stops", 0, 100);
+  if (r.error()) return *r.error();
+  if (!t.brand_color.empty() && !is_hex_color(t.brand_color))
+    return Error::invalid_field("brand_color", "brand_color must look like #0a7d5a");
+  if (within) t.show_driver_within_stops = static_cast<int>(*within);
+  t.id = core::new_id<core::TenantId>();
+  t.created_at = ctx.now;
+
+  auto key = issue_credential(domain::Role::kTenantAdmin, t.id, "tenant admin", ctx.now);
+  if (auto st = s.store.create_tenant(t, key.credential); !st) return st.error();
+  auto out = tenant_json(t);
+  out["api_key"] = key.token;
+  return json_reply(201, json::serialize(out));
+}
+
+Result<Reply> list_tenants(const Services& s, RequestContext& ctx) {
+  auto page = page_request(ctx);
+  if (!page) return page.error();
+  auto res = s.store.list_tenants(*page);
+  if (!res) return res.error();
+  json::array items;
+  for (const auto& t : res->items) items.push_back(tenant_json(t));
+  return json_reply(200, page_body(std::move(items), res->next_before));
+}
+
+Result<Reply> create_api_key(const Services& s, RequestContext& ctx) {
+  auto body = body_object(ctx);
+  if (!body) return body.error();
+  JsonReader r(*body);
+  auto role_name = r.string("role", {.required = true, .max_len = 40});
+  auto name = r.string("name", {.max_len = 200});
+  auto carrier = r.optional_string("carrier_id", 64);
+  if (r.error()) return *r.error();
+  auto role = domain::parse_role(role_name);
+  if (!role || *role == domain::Role::kRoot || *role == domain::Role::kDriver)
+    return Error::invalid_field("role", "role must be one of tenant_admin, dispatcher, integration, carrier");
+  if (*role == domain::Role::kCarrier && !carrier) return Error::missing_field("carrier_id");
+  if (*role != domain::Role::kCarrier && carrier)
+    return Error::invalid_field("carrier_id", "carrier_id is only for role carrier");
+
+  auto issued = issue_credential(*role, ctx.tenant(), name, ctx.now);
+  if (carrier) {
+    core::CarrierId cid(*carrier);
+    auto c = s.store.get_carrier(ctx.tenant(), cid);
+    if (!c) return Error{ErrorCode::kNotFound, "carrier not found", "carrier_id"};
+    issued.credential.carrier_id = cid;
+  }
+  if (auto st = s.store.create_credential(issued.credential); !st) return st.error();
+  auto out = credential_json(issued.credential);
+  out["api_key"] = issued.token;
+  return json_reply(201, json::serialize(out));
+}
+
+Result<Reply> list_api_keys(const Services& s, RequestContext& ctx) {
+  auto page = page_request(ctx);
+  if (!page) return page.error();
+  auto res = s.store.list_credentials(ctx.tenant(), *page);
+  if (!res) return res.error();
+  json::array items;
+  for (const auto& c : res->items) items.push_back(credential_json(c));
+  return json_reply(200, page_body(std::move(items), res->next_before));
+}
+
+Result<Reply> revoke_api_key(const Services& s, RequestContext& ctx) {
+  if (auto st = s.store.revoke_credential(ctx.tenant(), core::ApiKeyId(ctx.param(0))); !st) return st.error();
+  Reply r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace lastmile::api::handlers

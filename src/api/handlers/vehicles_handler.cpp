@@ -1,1 +1,84 @@
-// placeholder
+// Vehicles of a tenant's fleet or of its carriers.
+#include <boost/json.hpp>
+
+#include <array>
+
+#include "api/handlers/common.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/handlers/serializers.hpp"
+#include "api/json_io.hpp"
+#include "core/new_id.hpp"
+
+namespace lastmile::api::handlers {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kKinds = {"van", "bike", "car", "truck", "cargo_bike", "foot"};
+
+bool visible_to(const RequestContext& ctx, const domain::Vehicle& v) {
+  return ctx.role() != domain::Role::kCarrier || v.carrier_id == ctx.principal->carrier_id;
+}
+
+}  // namespace
+
+Result<Reply> create_vehicle(const Services& s, RequestContext& ctx) {
+  Idempotency idem(ctx, "POST /v1/vehicles");
+  if (auto st = idem.validate(); !st) return st.error();
+  auto seen = idem.replay(s);
+  if (!seen) return seen.error();
+  if (*seen) return std::move(**seen);
+
+  auto body = body_object(ctx);
+  if (!body) return body.error();
+  JsonReader r(*body);
+  domain::Vehicle v;
+  v.plate = r.string("plate", {.required = true, .max_len = 32});
+  v.kind = r.string("kind", {.max_len = 20});
+  v.capacity_kg = r.number("capacity_kg", 0, 100000).value_or(0);
+  v.capacity_m3 = r.number("capacity_m3", 0, 1000).value_or(0);
+  auto carrier = r.optional_string("carrier_id", 64);
+  if (r.error()) return *r.error();
+  if (v.kind.empty()) v.kind = "van";
+  if (std::find(kKinds.begin(), kKinds.end(), v.kind) == kKinds.end())
+    return Error::invalid_field("kind", "kind must be one of van, bike, car, truck, cargo_bike, foot");
+  if (ctx.role() == domain::Role::kCarrier) {
+    if (carrier && *carrier != ctx.principal->carrier_id->str())
+      return Error{ErrorCode::kForbidden, "a carrier key acts for its own carrier only", "carrier_id"};
+    v.carrier_id = ctx.principal->carrier_id;
+  } else if (carrier) {
+    core::CarrierId cid(*carrier);
+    if (!s.store.get_carrier(ctx.tenant(), cid)) return Error{ErrorCode::kNotFound, "carrier not found", "carrier_id"};
+    v.carrier_id = cid;
+  }
+  v.id = core::new_id<core::VehicleId>();
+  v.tenant_id = ctx.tenant();
+  v.created_at = ctx.now;
+
+  auto out = json::serialize(vehicle_json(v));
+  auto stored = s.store.create_vehicle(v, idem.record(201, out));
+  return finish_create(s, idem, std::move(stored), std::move(out));
+}
+
+Result<Reply> list_vehicles(const Services& s, RequestContext& ctx) {
+  auto page = page_request(ctx);
+  if (!page) return page.error();
+  auto res = s.store.list_vehicles(ctx.tenant(), *page);
+  if (!res) return res.error();
+  json::array items;
+  for (const auto& v : res->items)
+    if (visible_to(ctx, v)) items.push_back(vehicle_json(v));
+  return json_reply(200, page_body(std::move(items), res->next_before));
+}
+
+Result<Reply> get_vehicle(const Services& s, RequestContext& ctx) {
+  auto v = s.store.get_vehicle(ctx.tenant(), core::VehicleId(ctx.param(0)));
+  if (!v) return v.error();
+  if (!visible_to(ctx, *v)) return Error::not_found("vehicle");
+  return json_reply(200, json::serialize(vehicle_json(*v)));
+}
+
+}  // namespace lastmile::api::handlers

@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+JOBS  ?= $(shell nproc)
+FUZZ_SECONDS ?= 30
+CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: all bootstrap build run test test-unit test-sanitize fuzz bench clean
+
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap
+
+# Release build of the binary and the tests: build/lastmile
+build: bootstrap
+	@[ -f build/CMakeCache.txt ] || cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+	cmake --build build -j $(JOBS)
+
+# Starts the server on the embedded SQLite database and prints the URL to open.
+run: build
+	@echo "lastmile: starting on http://127.0.0.1:8080 (database ./lastmile.db; Ctrl-C stops)"
+	./build/lastmile serve --db sqlite:./lastmile.db --http 127.0.0.1:8080
+
+# Every test: unit + integration on the Release build, again under ASan+UBSan, then the fuzzers.
+test: build
+	ctest --test-dir build --output-on-failure -j $(JOBS)
+	$(MAKE) test-sanitize
+	$(MAKE) fuzz
+
+test-unit: build
+	ctest --test-dir build --output-on-failure -j $(JOBS) -L unit
+
+test-sanitize: bootstrap
+	@[ -f build-asan/CMakeCache.txt ] || cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DLASTMILE_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+# Each libFuzzer target runs FUZZ_SECONDS from the committed seed corpus.
+fuzz: bootstrap
+	@[ -f build-fuzz/CMakeCache.txt ] || CXX=clang++ cmake -S . -B build-fuzz $(CMAKE_GEN) \
+	  -DCMAKE_BUILD_TYPE=Debug -DLASTMILE_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	bash tests/fuzz/run_all.sh build-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	LASTMILE_BIN=build/lastmile bash bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

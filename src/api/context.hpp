@@ -1,0 +1,81 @@
+#pragma once
+// What a handler sees: the services it may use, the parsed request, and who is calling.
+
+#include <boost/beast/http.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/metrics.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "domain/roles.hpp"
+#include "storage/store.hpp"
+
+namespace lastmile::api {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// The authenticated caller.
+struct Principal {
+  domain::Role role = domain::Role::kDispatcher;
+  std::optional<core::TenantId> tenant_id;   // absent only for root
+  std::optional<core::CarrierId> carrier_id; // role carrier
+  std::optional<core::DriverId> driver_id;   // role driver
+  std::string credential_id;                 // for event actors and logs
+};
+
+// Long-lived dependencies shared by all handlers. Thread-safe.
+struct Services {
+  storage::Store& store;
+  const core::Clock& clock;
+  Metrics& metrics;
+  std::string public_url;  // e.g. "http://127.0.0.1:8080", no trailing slash
+};
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct RequestContext {
+  const Request& req;
+  boost::urls::url_view url;
+  std::vector<std::string> params;      // path parameters, in pattern order, percent-decoded
+  std::optional<Principal> principal;   // set on every non-public route
+  core::Timestamp now;
+
+  const std::string& param(size_t i) const { return params.at(i); }
+  std::optional<std::string> query(std::string_view key) const;
+  std::string_view header(http::field f) const;
+  std::string_view header(std::string_view name) const;
+  // REQUIRES: a principal with a tenant (every tenant-scoped route).
+  const core::TenantId& tenant() const { return *principal->tenant_id; }
+  domain::Role role() const { return principal->role; }
+  std::string actor() const { return principal ? principal->credential_id : "public"; }
+};
+
+using Handler = core::Result<Reply> (*)(const Services&, RequestContext&);
+
+// One line of the route table: method, path pattern ("/v1/shipments/{id}"), who may call.
+struct RouteSpec {
+  http::verb method;
+  std::string_view pattern;
+  bool is_public;       // no credentials needed (roles ignored)
+  domain::RoleSet roles;
+  Handler handler;
+};
+
+// JSON reply helpers.
+Reply json_reply(int status, std::string body);
+
+}  // namespace lastmile::api

@@ -1,0 +1,47 @@
+#pragma once
+// Every HTTP handler. Each one parses its input, calls domain functions and the store, and returns
+// a Reply or an Error; none of them writes the HTTP response itself (the router does).
+
+#include "api/context.hpp"
+
+namespace lastmile::api::handlers {
+
+using core::Result;
+
+Result<Reply> healthz(const Services&, RequestContext&);
+Result<Reply> readyz(const Services&, RequestContext&);
+Result<Reply> metrics(const Services&, RequestContext&);
+Result<Reply> openapi(const Services&, RequestContext&);
+
+Result<Reply> create_tenant(const Services&, RequestContext&);
+Result<Reply> list_tenants(const Services&, RequestContext&);
+Result<Reply> create_api_key(const Services&, RequestContext&);
+Result<Reply> list_api_keys(const Services&, RequestContext&);
+Result<Reply> revoke_api_key(const Services&, RequestContext&);
+
+Result<Reply> create_carrier(const Services&, RequestContext&);
+Result<Reply> list_carriers(const Services&, RequestContext&);
+Result<Reply> get_carrier(const Services&, RequestContext&);
+
+Result<Reply> create_driver(const Services&, RequestContext&);
+Result<Reply> list_drivers(const Services&, RequestContext&);
+Result<Reply> get_driver(const Services&, RequestContext&);
+
+Result<Reply> create_vehicle(const Services&, RequestContext&);
+Result<Reply> list_vehicles(const Services&, RequestContext&);
+Result<Reply> get_vehicle(const Services&, RequestContext&);
+
+Result<Reply> create_shipment(const Services&, RequestContext&);
+Result<Reply> list_shipments(const Services&, RequestContext&);
+Result<Reply> get_shipment(const Services&, RequestContext&);
+Result<Reply> post_shipment_event(const Services&, RequestContext&);
+Result<Reply> list_shipment_events(const Services&, RequestContext&);
+
+Result<Reply> create_route(const Services&, RequestContext&);
+Result<Reply> list_routes(const Services&, RequestContext&);
+Result<Reply> get_route(const Services&, RequestContext&);
+Result<Reply> start_route(const Services&, RequestContext&);
+
+Result<Reply> track(const Services&, RequestContext&);
+
+}  // namespace lastmile::api::handlers

@@ -1,0 +1,23 @@
+#pragma once
+// `lastmile serve`: wires storage, the event bus, the router and the HTTP server, and runs until
+// SIGTERM/SIGINT. The one place where modules are put together.
+
+#include <string>
+
+namespace lastmile::app {
+
+struct ServeOptions {
+  std::string db = "sqlite:./lastmile.db";
+  std::string http = "127.0.0.1:8080";
+  std::string public_url;  // default: "http://" + http
+  std::string map_file;    // road network (not used yet: see the road-network issue)
+  int threads = 0;         // 0 = number of cores
+  size_t max_body_bytes = 1 << 20;
+  int read_timeout_s = 30;
+  std::string log_level = "info";
+};
+
+// Returns the process exit code. Throws std::runtime_error on bad configuration.
+int serve(const ServeOptions& options);
+
+}  // namespace lastmile::app
