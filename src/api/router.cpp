@@ -140,6 +140,11 @@ Response Router::handle(const Request& req) const {
     auto r = dispatch(req, matched);
     if (r) {
       reply = std::move(r.value());
+    } else if (r.error().code == core::ErrorCode::kInternal) {
+      // Internal details go to the log only; the client gets the generic body.
+      spdlog::error("internal error on {} {}: {}", std::string(req.method_string()), loggable_path(req.target()),
+                    r.error().message);
+      reply = json_reply(500, error_body(core::Error::internal()));
     } else {
       reply = json_reply(http_status(r.error().code), error_body(r.error()));
       if (r.error().code == core::ErrorCode::kMethodNotAllowed) {

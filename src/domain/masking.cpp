@@ -6,7 +6,9 @@
 namespace lastmile::domain {
 namespace {
 
-constexpr std::string_view kDot = "\xE2\x80\xA2";  // U+2022 BULLET
+// U+2022 BULLET, five for a phone number and three for an email's local part (masking.hpp).
+constexpr std::string_view kMask = "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";
+constexpr std::string_view kEmailMask = kMask.substr(0, 9);
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -48,18 +50,20 @@ std::string street_only(std::string_view line1) {
 
 std::string mask_phone(std::string_view phone) {
   auto s = trim(phone);
-  if (s.size() <= 8) return std::string(s.size(), '*');
-  std::string out(s.substr(0, 4));
-  for (size_t i = 4; i + 4 < s.size(); ++i) out += kDot;
-  out += s.substr(s.size() - 4);
-  return out;
+  if (s.empty()) return {};
+  // A fixed-width mask: the number of hidden digits is not revealed.
+  if (s.size() <= 8) return std::string(kMask);
+  return std::string(s.substr(0, 4)) + std::string(kMask) + std::string(s.substr(s.size() - 4));
 }
 
 std::string mask_email(std::string_view email) {
   auto s = trim(email);
+  if (s.empty()) return {};
   auto at = s.find('@');
-  if (at == std::string_view::npos || at == 0) return std::string(kDot);
-  return std::string(s.substr(0, 1)) + std::string(kDot) + std::string(s.substr(at));
+  if (at == std::string_view::npos || at == 0) return std::string(kEmailMask);
+  size_t first = 1;  // one whole UTF-8 character: its lead byte and continuation bytes
+  while (first < at && (static_cast<unsigned char>(s[first]) & 0xC0) == 0x80) ++first;
+  return std::string(s.substr(0, first)) + std::string(kEmailMask) + std::string(s.substr(at));
 }
 
 }  // namespace lastmile::domain

@@ -19,7 +19,14 @@ EventBus::~EventBus() {
 
 void EventBus::subscribe(Subscriber s) {
   std::lock_guard lock(mu_);
-  subscribers_.push_back(std::move(s));
+  // Events are numbered 1, 2, … in publish order, and run() is delivering number delivered_ + 1
+  // when it calls a subscriber. A subscriber sees only events published after it subscribed, even
+  // those still queued now. The wrapper runs on the dispatch thread, the only writer of
+  // delivered_, so it may read delivered_ without the lock.
+  const uint64_t first = published_ + 1;
+  subscribers_.push_back([this, first, s = std::move(s)](const domain::Event& e) {
+    if (delivered_ + 1 >= first) s(e);
+  });
 }
 
 void EventBus::publish(const std::vector<domain::Event>& events) {

@@ -8,6 +8,9 @@
 // database's synchronous setting; SQLite runs with synchronous=FULL).
 // Events: every committed Event is handed to StoreOptions::on_commit, in commit order, before the
 // writing method returns.
+// Errors common to all methods: a reference to a row the tenant does not have (e.g. a carrier_id
+// of another tenant) is kNotFound; kUnavailable when the database is busy or unreachable;
+// kInternal for anything unexpected (its message names no data, only the failed operation).
 
 #include <functional>
 #include <memory>
@@ -62,8 +65,11 @@ struct IdempotencyRecord {
 
 struct StoreOptions {
   // Called after each commit that wrote events, with those events (global_seq set), in commit order.
+  // It runs while the store still holds its writer lock: it must be quick, must not throw and must
+  // not call the store (hand the events on, e.g. to the EventBus).
   std::function<void(const std::vector<domain::Event>&)> on_commit;
-  // Called after each store operation with its name and duration, for metrics.
+  // Called after each store operation with its name and duration, for metrics. The name is the
+  // method's name ("create_shipment"). Must not throw.
   std::function<void(std::string_view op, double seconds)> on_timing;
 };
 
@@ -83,7 +89,7 @@ class Store {
   virtual Result<domain::Tenant> get_tenant(const core::TenantId& id) = 0;
   virtual Result<Page<domain::Tenant>> list_tenants(const PageRequest& page) = 0;
 
-  // kConflict when the prefix is taken (callers regenerate and retry).
+  // kConflict (field "prefix") when the prefix is taken (callers regenerate and retry).
   virtual Status create_credential(const domain::Credential& credential) = 0;
   // By clear prefix; nullopt when unknown. Returns revoked credentials too (caller checks).
   virtual Result<std::optional<domain::Credential>> find_credential(std::string_view prefix) = 0;
@@ -91,11 +97,14 @@ class Store {
   virtual Result<bool> has_root_credential() = 0;
   virtual Result<Page<domain::Credential>> list_credentials(const core::TenantId& tenant,
                                                             const PageRequest& page) = 0;
-  // kNotFound when it is not this tenant's.
+  // kNotFound when it is not this tenant's. Revoking a revoked credential succeeds.
   virtual Status revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) = 0;
 
   // ---- carriers, drivers, vehicles -----------------------------------------------------------
   // kConflict (field "code") when the tenant already has a carrier with that code.
+  // For every create taking `idem`: the record is stored in the same transaction (nothing when
+  // null); kIdempotencyConflict (field "Idempotency-Key") when idem->key was already used in this
+  // tenant and scope, checked before the entity's own unique values.
   virtual Status create_carrier(const domain::Carrier& carrier, const IdempotencyRecord* idem) = 0;
   virtual Result<domain::Carrier> get_carrier(const core::TenantId& tenant, const core::CarrierId& id) = 0;
   virtual Result<Page<domain::Carrier>> list_carriers(const core::TenantId& tenant,
@@ -120,9 +129,11 @@ class Store {
   // kConflict (field "external_order_id") when the tenant already has that external order id;
   // kConflict (field "tracking_number") on a (rare) tracking number collision;
   // kIdempotencyConflict when idem->key was already used in this tenant and scope.
+  // An empty external_order_id means "none": any number of shipments may have it.
   virtual Status create_shipment(const domain::Shipment& shipment, const domain::Event& created,
                                  const IdempotencyRecord* idem) = 0;
   virtual Result<domain::Shipment> get_shipment(const core::TenantId& tenant, const core::ShipmentId& id) = 0;
+  // kNotFound when the tenant has no shipment with that external order id, or it is empty.
   virtual Result<domain::Shipment> find_shipment_by_external_id(const core::TenantId& tenant,
                                                                 std::string_view external_order_id) = 0;
   // Public lookup by tracking token (any tenant). kNotFound when unknown.
@@ -130,17 +141,20 @@ class Store {
   virtual Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant,
                                                         const ShipmentFilter& filter,
                                                         const PageRequest& page) = 0;
-  // Updates recipient instructions only (kept for the tracking page).
+  // Updates recipient instructions only (kept for the tracking page); updated_at is not changed
+  // (it follows status changes). kNotFound when not this tenant's shipment.
   virtual Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,
                                      const domain::Instructions& instructions) = 0;
 
   // Appends `event` to the shipment. When event.milestone is set, compare-and-set: the shipment's
   // status must equal `expected_status`, else kConflict (the caller re-reads and retries); on
   // success the status becomes *event.milestone and updated_at becomes event.recorded_at.
-  // Returns the stored event with global_seq set. kNotFound when not this tenant's shipment.
+  // Returns the stored event with global_seq set. kNotFound when not this tenant's shipment
+  // (event.tenant_id is the tenant). Without a milestone, expected_status is ignored and the
+  // shipment is not changed. An empty payload_json is stored (and returned) as "{}".
   virtual Result<domain::Event> append_event(const domain::Event& event,
                                              domain::Milestone expected_status) = 0;
-  // All events of a shipment, oldest first (by global_seq).
+  // All events of a shipment, oldest first (by global_seq). kNotFound when not this tenant's.
   virtual Result<std::vector<domain::Event>> list_events(const core::TenantId& tenant,
                                                          const core::ShipmentId& id) = 0;
   // Events of all tenants with global_seq > after, oldest first, at most `limit` (for consumers
@@ -151,14 +165,18 @@ class Store {
   // Inserts the route and its stops and sets route_id/stop_id on each listed shipment, in one
   // transaction. kNotFound (field "driver_id") for an unknown driver; kNotFound (field
   // "stops[i].shipment_ids[j]") for a shipment that is not this tenant's; kConflict (same field)
-  // for a shipment already on another route that is planned or in progress, or listed twice.
+  // for a shipment already on another route that is planned or in progress, or listed twice (the
+  // field is the second listing). Also kNotFound (field "vehicle_id") for a vehicle_id that is not
+  // this tenant's.
   virtual Status create_route(const domain::Route& route, const IdempotencyRecord* idem) = 0;
   virtual Result<domain::Route> get_route(const core::TenantId& tenant, const core::RouteId& id) = 0;
   virtual Result<Page<domain::Route>> list_routes(const core::TenantId& tenant, const RouteFilter& filter,
                                                   const PageRequest& page) = 0;
   // Marks a planned route in_progress with started_at = at and appends `events` (each with its
   // expected status, compare-and-set as in append_event) in the same transaction.
-  // kIllegalTransition when the route is not planned; kConflict when a shipment changed meanwhile.
+  // kIllegalTransition when the route is not planned; kConflict when a shipment changed meanwhile
+  // (then nothing is written); kNotFound when not this tenant's route. Each event is stored under
+  // `tenant`. Returns the stored events (global_seq set) in the order given.
   virtual Result<std::vector<domain::Event>> start_route(
       const core::TenantId& tenant, const core::RouteId& id, core::Timestamp at,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;

@@ -39,7 +39,7 @@ core::Result<storage::PageRequest> page_request(const RequestContext& ctx) {
 std::string page_body(json::array items, std::optional<int64_t> next_before) {
   json::object out{{"items", std::move(items)}};
   if (next_before)
-    out["next_cursor"] = "c" + std::to_string(*next_before);
+    out["next_cursor"] = std::string("c").append(std::to_string(*next_before));
   else
     out["next_cursor"] = nullptr;
   return json::serialize(out);

@@ -1,1 +1,298 @@
-// placeholder
+#include "storage/sqlite/migrations.hpp"
+
+#include <array>
+#include <chrono>
+#include <string>
+
+namespace lastmile::storage::sqlite {
+namespace {
+
+// Conventions of the schema:
+// - every entity table has `seq`, increasing in insertion order (keyset pagination, newest first)
+//   and a public `id`;
+// - every table with tenant data has `tenant_id`, leads an index with it, and declares
+//   UNIQUE (tenant_id, id) so that references are composite (tenant_id, x_id): a row can only
+//   point at rows of its own tenant, enforced by the database;
+// - timestamps are BIGINT milliseconds since the Unix epoch (UTC); enums are their stable API
+//   names as TEXT; optional values are NULL; empty strings stay empty strings.
+// - events.global_seq is the commit order because every write is serialized through one writer
+//   connection (a PostgreSQL backend must serialize event inserts likewise, e.g. with an advisory
+//   lock, since identity values are not handed out in commit order there).
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE tenants (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL UNIQUE,
+  brand_color TEXT NOT NULL,
+  show_driver_within_stops INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE carriers (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  name TEXT NOT NULL,
+  code TEXT NOT NULL,
+  contact_email TEXT NOT NULL,
+  contact_phone TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, id),
+  UNIQUE (tenant_id, code)
+);
+CREATE INDEX carriers_by_tenant ON carriers (tenant_id, seq);
+
+CREATE TABLE vehicles (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  carrier_id TEXT,
+  plate TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  capacity_kg DOUBLE PRECISION NOT NULL,
+  capacity_m3 DOUBLE PRECISION NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, carrier_id) REFERENCES carriers (tenant_id, id)
+);
+CREATE INDEX vehicles_by_tenant ON vehicles (tenant_id, seq);
+
+CREATE TABLE drivers (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  carrier_id TEXT,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  email TEXT NOT NULL,
+  device_id TEXT NOT NULL UNIQUE,
+  vehicle_id TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, carrier_id) REFERENCES carriers (tenant_id, id),
+  FOREIGN KEY (tenant_id, vehicle_id) REFERENCES vehicles (tenant_id, id)
+);
+CREATE INDEX drivers_by_tenant ON drivers (tenant_id, seq);
+CREATE INDEX drivers_by_carrier ON drivers (tenant_id, carrier_id, seq);
+
+-- tenant_id is NULL only for the root credential.
+CREATE TABLE credentials (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT REFERENCES tenants (id),
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL UNIQUE,
+  secret_hash TEXT NOT NULL,
+  carrier_id TEXT,
+  driver_id TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  created_at BIGINT NOT NULL,
+  FOREIGN KEY (tenant_id, carrier_id) REFERENCES carriers (tenant_id, id),
+  FOREIGN KEY (tenant_id, driver_id) REFERENCES drivers (tenant_id, id)
+);
+CREATE INDEX credentials_by_tenant ON credentials (tenant_id, seq);
+CREATE INDEX credentials_by_role ON credentials (role);
+
+CREATE TABLE routes (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  driver_id TEXT NOT NULL,
+  vehicle_id TEXT,
+  route_date TEXT NOT NULL,
+  depot_lat DOUBLE PRECISION NOT NULL,
+  depot_lon DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL,
+  started_at BIGINT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, driver_id) REFERENCES drivers (tenant_id, id),
+  FOREIGN KEY (tenant_id, vehicle_id) REFERENCES vehicles (tenant_id, id)
+);
+CREATE INDEX routes_by_tenant ON routes (tenant_id, seq);
+CREATE INDEX routes_by_driver ON routes (tenant_id, driver_id, seq);
+CREATE INDEX routes_by_date ON routes (tenant_id, route_date, seq);
+
+CREATE TABLE stops (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL,
+  route_id TEXT NOT NULL,
+  visit_order INTEGER NOT NULL,
+  service_s INTEGER NOT NULL,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  status TEXT NOT NULL,
+  eta BIGINT,
+  UNIQUE (tenant_id, id),
+  UNIQUE (tenant_id, route_id, visit_order),
+  FOREIGN KEY (tenant_id, route_id) REFERENCES routes (tenant_id, id)
+);
+
+-- recipient_name_folded: the name case-folded by the application (storage/text_fold.hpp), for
+-- case-insensitive substring search that works the same in every database.
+CREATE TABLE shipments (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  tracking_number TEXT NOT NULL UNIQUE,
+  tracking_token TEXT NOT NULL UNIQUE,
+  external_order_id TEXT NOT NULL,
+  carrier_id TEXT,
+  status TEXT NOT NULL,
+  recipient_name TEXT NOT NULL,
+  recipient_name_folded TEXT NOT NULL,
+  recipient_phone TEXT NOT NULL,
+  recipient_email TEXT NOT NULL,
+  recipient_time_zone TEXT NOT NULL,
+  address_line1 TEXT NOT NULL,
+  address_line2 TEXT NOT NULL,
+  address_city TEXT NOT NULL,
+  address_postal_code TEXT NOT NULL,
+  address_country TEXT NOT NULL,
+  address_lat DOUBLE PRECISION,
+  address_lon DOUBLE PRECISION,
+  gate_code TEXT NOT NULL,
+  safe_place TEXT NOT NULL,
+  instructions_note TEXT NOT NULL,
+  promised_start BIGINT,
+  promised_end BIGINT,
+  service_level TEXT NOT NULL,
+  route_id TEXT,
+  stop_id TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, carrier_id) REFERENCES carriers (tenant_id, id),
+  FOREIGN KEY (tenant_id, route_id) REFERENCES routes (tenant_id, id),
+  FOREIGN KEY (tenant_id, stop_id) REFERENCES stops (tenant_id, id)
+);
+CREATE UNIQUE INDEX shipments_external_order_id ON shipments (tenant_id, external_order_id)
+  WHERE external_order_id <> '';
+CREATE INDEX shipments_by_tenant ON shipments (tenant_id, seq);
+CREATE INDEX shipments_by_status ON shipments (tenant_id, status, seq);
+CREATE INDEX shipments_by_carrier ON shipments (tenant_id, carrier_id, seq);
+CREATE INDEX shipments_by_route ON shipments (tenant_id, route_id, seq);
+
+CREATE TABLE parcels (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  item_order INTEGER NOT NULL,
+  barcode TEXT NOT NULL,
+  weight_kg DOUBLE PRECISION NOT NULL,
+  description TEXT NOT NULL,
+  UNIQUE (tenant_id, shipment_id, item_order),
+  FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id)
+);
+
+-- The shipments of each stop, in their listed order. A shipment appears once per route.
+CREATE TABLE stop_shipments (
+  tenant_id TEXT NOT NULL,
+  route_id TEXT NOT NULL,
+  stop_id TEXT NOT NULL,
+  item_order INTEGER NOT NULL,
+  shipment_id TEXT NOT NULL,
+  PRIMARY KEY (stop_id, item_order),
+  UNIQUE (route_id, shipment_id),
+  FOREIGN KEY (tenant_id, route_id) REFERENCES routes (tenant_id, id),
+  FOREIGN KEY (tenant_id, stop_id) REFERENCES stops (tenant_id, id),
+  FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id)
+);
+CREATE INDEX stop_shipments_by_route ON stop_shipments (tenant_id, route_id);
+CREATE INDEX stop_shipments_by_shipment ON stop_shipments (tenant_id, shipment_id);
+
+-- Append-only: rows are inserted, never updated or deleted. global_seq is the commit order.
+CREATE TABLE events (
+  global_seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  milestone TEXT,
+  occurred_at BIGINT NOT NULL,
+  recorded_at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  payload TEXT NOT NULL,
+  FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id)
+);
+CREATE INDEX events_by_shipment ON events (tenant_id, shipment_id, global_seq);
+
+CREATE TABLE idempotency (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  scope TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status_code INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, scope, idempotency_key)
+);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "initial schema", kInitialSchema},
+};
+
+constexpr std::string_view kCreateVersionTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+))sql";
+
+int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Error migration_error(Connection& db, std::string what) {
+  return Error{core::ErrorCode::kInternal, std::move(what) + ": " + db.last_error_message(), ""};
+}
+
+Status apply(Connection& db, const Migration& m) {
+  if (auto st = db.exec(std::string(m.sql)); !st)
+    return migration_error(db, "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ") failed");
+  auto stmt = db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)");
+  if (!stmt) return stmt.error();
+  return stmt->bind_all(m.version, m.name, wall_clock_ms()).run();
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+Result<int> schema_version(Connection& db) {
+  auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  return *row ? static_cast<int>(stmt->int64(0)) : 0;
+}
+
+Status run_migrations(Connection& db) {
+  auto tx = Transaction::begin(db, Transaction::Kind::kWrite);
+  if (!tx) return tx.error();
+  if (auto st = db.exec(std::string(kCreateVersionTable)); !st)
+    return migration_error(db, "cannot create schema_version");
+  auto current = schema_version(db);
+  if (!current) return current.error();
+  const int latest = kMigrations.back().version;
+  if (*current > latest)
+    return Error{core::ErrorCode::kInternal,
+                 "database schema version " + std::to_string(*current) + " is newer than this lastmile (" +
+                     std::to_string(latest) + "); upgrade lastmile",
+                 ""};
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *current) continue;
+    if (auto st = apply(db, m); !st) return st;
+  }
+  return tx->commit();
+}
+
+}  // namespace lastmile::storage::sqlite

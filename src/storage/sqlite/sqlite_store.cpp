@@ -1,1 +1,131 @@
-// placeholder
+// SqliteStore: lifecycle, tenants, credentials and idempotency records.
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include "storage/sqlite/sqlite_queries.hpp"
+#include "storage/sqlite/sqlite_rows.hpp"
+
+namespace lastmile::storage::sqlite {
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& filename, StoreOptions options) {
+  auto pool = ConnectionPool::open(filename, kReaderConnections);
+  if (!pool) return pool.error();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*pool), std::move(options)));
+}
+
+Status SqliteStore::ping() {
+  OpTimer timer(options_, "ping");
+  auto db = pool_->reader();
+  auto stmt = db->prepare("SELECT 1");
+  if (!stmt) return Error{core::ErrorCode::kUnavailable, "the database is not answering", ""};
+  if (auto row = stmt->step(); !row || !*row)
+    return Error{core::ErrorCode::kUnavailable, "the database is not answering", ""};
+  return {};
+}
+
+Status SqliteStore::flush() {
+  OpTimer timer(options_, "flush");
+  auto db = pool_->writer();
+  // Copies the WAL into the database file and truncates it. Readers in the middle of a snapshot can
+  // keep part of the WAL alive; that is not an error (the data is durable either way).
+  auto stmt = db->prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!stmt) return stmt.error();
+  return stmt->run();
+}
+
+// ---- tenants ------------------------------------------------------------------------------------
+
+Status SqliteStore::create_tenant(const domain::Tenant& tenant, const domain::Credential& admin_key) {
+  return write("create_tenant", [&](Connection& db, Events&) -> Status {
+    auto stmt = db.prepare(
+        "INSERT INTO tenants (id, name, brand_color, show_driver_within_stops, created_at) VALUES (?, ?, ?, ?, ?)");
+    if (!stmt) return stmt.error();
+    Status st = stmt->bind_all(tenant.id.str(), tenant.name, tenant.brand_color, tenant.show_driver_within_stops,
+                               tenant.created_at.ms)
+                    .run();
+    if (!st && st.error().field == "name")
+      return Error{core::ErrorCode::kConflict, "a tenant with this name already exists", "name"};
+    if (!st) return st;
+    return insert_credential(db, admin_key);
+  });
+}
+
+Result<domain::Tenant> SqliteStore::get_tenant(const core::TenantId& id) {
+  return read<domain::Tenant>("get_tenant", [&](Connection& db) -> Result<domain::Tenant> {
+    auto stmt = db.prepare(sql({"SELECT ", kTenantColumns, " FROM tenants WHERE id = ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(id.str());
+    return fetch_one<domain::Tenant>(*stmt, tenant_from_row, "tenant");
+  });
+}
+
+Result<Page<domain::Tenant>> SqliteStore::list_tenants(const PageRequest& page) {
+  return read<Page<domain::Tenant>>("list_tenants", [&](Connection& db) -> Result<Page<domain::Tenant>> {
+    auto stmt = db.prepare(sql({"SELECT ", kTenantColumns, " FROM tenants WHERE seq < ? ORDER BY seq DESC LIMIT ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(page_before(page), page_fetch_limit(page));
+    return fetch_page<domain::Tenant>(*stmt, page, tenant_from_row);
+  });
+}
+
+// ---- credentials --------------------------------------------------------------------------------
+
+Status SqliteStore::create_credential(const domain::Credential& credential) {
+  return write("create_credential",
+               [&](Connection& db, Events&) -> Status { return insert_credential(db, credential); });
+}
+
+Result<std::optional<domain::Credential>> SqliteStore::find_credential(std::string_view prefix) {
+  using Found = std::optional<domain::Credential>;
+  return read<Found>("find_credential", [&](Connection& db) -> Result<Found> {
+    auto stmt = db.prepare(sql({"SELECT ", kCredentialColumns, " FROM credentials WHERE prefix = ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(prefix);
+    return fetch_optional<domain::Credential>(*stmt, credential_from_row);
+  });
+}
+
+Result<bool> SqliteStore::has_root_credential() {
+  return read<bool>("has_root_credential", [&](Connection& db) -> Result<bool> {
+    auto stmt = db.prepare("SELECT 1 FROM credentials WHERE role = ? LIMIT 1");
+    if (!stmt) return stmt.error();
+    stmt->bind_all(domain::role_name(domain::Role::kRoot));
+    return exists(*stmt);
+  });
+}
+
+Result<Page<domain::Credential>> SqliteStore::list_credentials(const core::TenantId& tenant,
+                                                               const PageRequest& page) {
+  return read<Page<domain::Credential>>("list_credentials", [&](Connection& db) -> Result<Page<domain::Credential>> {
+    auto stmt = db.prepare(sql({"SELECT ", kCredentialColumns,
+                                " FROM credentials WHERE tenant_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(tenant.str(), page_before(page), page_fetch_limit(page));
+    return fetch_page<domain::Credential>(*stmt, page, credential_from_row);
+  });
+}
+
+Status SqliteStore::revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) {
+  return write("revoke_credential", [&](Connection& db, Events&) -> Status {
+    auto stmt = db.prepare("UPDATE credentials SET revoked = 1 WHERE tenant_id = ? AND id = ?");
+    if (!stmt) return stmt.error();
+    if (auto st = stmt->bind_all(tenant.str(), id.str()).run(); !st) return st;
+    if (db.changes() == 0) return Error::not_found("api key");
+    return {};
+  });
+}
+
+// ---- idempotency --------------------------------------------------------------------------------
+
+Result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(const core::TenantId& tenant,
+                                                                       std::string_view scope, std::string_view key) {
+  using Found = std::optional<IdempotencyRecord>;
+  return read<Found>("find_idempotency", [&](Connection& db) -> Result<Found> {
+    auto stmt = db.prepare(sql({"SELECT ", kIdempotencyColumns,
+                                " FROM idempotency WHERE tenant_id = ? AND scope = ? AND idempotency_key = ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(tenant.str(), scope, key);
+    return fetch_optional<IdempotencyRecord>(*stmt, idempotency_from_row);
+  });
+}
+
+}  // namespace lastmile::storage::sqlite

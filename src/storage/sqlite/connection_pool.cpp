@@ -1,0 +1,65 @@
+#include "storage/sqlite/connection_pool.hpp"
+
+#include <utility>
+
+#include "storage/sqlite/migrations.hpp"
+
+namespace lastmile::storage::sqlite {
+namespace {
+
+// True when the database lives only inside its connection: other connections could not see it.
+bool single_connection_database(const std::string& filename) {
+  return filename.empty() || filename == ":memory:" || filename.find("mode=memory") != std::string::npos;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::string& filename, int readers) {
+  auto writer = Connection::open(filename, {.create = true, .query_only = false});
+  if (!writer) return writer.error();
+  if (auto st = (*writer)->enable_wal(); !st) return st.error();
+  if (auto st = run_migrations(**writer); !st) return st.error();
+
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
+  pool->writer_ = std::move(*writer);
+  if (single_connection_database(filename)) return pool;
+  for (int i = 0; i < readers; ++i) {
+    auto reader = Connection::open(filename, {.create = false, .query_only = true});
+    if (!reader) return reader.error();
+    pool->idle_.push_back(reader->get());
+    pool->readers_.push_back(std::move(*reader));
+  }
+  return pool;
+}
+
+ConnectionPool::WriterLease ConnectionPool::writer() {
+  return WriterLease(std::unique_lock(writer_mu_), writer_.get());
+}
+
+ConnectionPool::ReaderLease ConnectionPool::reader() {
+  if (readers_.empty()) return ReaderLease(nullptr, writer_.get(), std::unique_lock(writer_mu_));
+  std::unique_lock lock(readers_mu_);
+  reader_free_.wait(lock, [this] { return !idle_.empty(); });
+  Connection* conn = idle_.back();
+  idle_.pop_back();
+  return ReaderLease(this, conn, {});
+}
+
+void ConnectionPool::give_back(Connection* conn) {
+  {
+    std::lock_guard lock(readers_mu_);
+    idle_.push_back(conn);
+  }
+  reader_free_.notify_one();
+}
+
+ConnectionPool::ReaderLease::ReaderLease(ReaderLease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)),
+      conn_(std::exchange(other.conn_, nullptr)),
+      writer_lock_(std::move(other.writer_lock_)) {}
+
+ConnectionPool::ReaderLease::~ReaderLease() {
+  if (pool_ && conn_) pool_->give_back(conn_);
+}
+
+}  // namespace lastmile::storage::sqlite

@@ -1,0 +1,79 @@
+#pragma once
+// The connections of one SQLite database: one writer, guarded by a mutex so that all writes
+// serialize through it (which is what makes events.global_seq the commit order), and a few
+// query-only reader connections handed out per call (WAL lets them read while the writer writes).
+//
+// A memory database (":memory:") is private to its connection, so it gets a single connection: the
+// "reader" lease then takes the writer's mutex, and reads and writes serialize.
+//
+// Threading: writer() and reader() may be called from any thread; a lease is used by the thread
+// that holds it and must not outlive the pool. A thread holding a writer lease must not ask for a
+// reader lease (with a single connection that would deadlock).
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/sqlite_db.hpp"
+
+namespace lastmile::storage::sqlite {
+
+class ConnectionPool {
+ public:
+  // Opens the writer (creating the file, enabling WAL), runs pending migrations on it, then opens
+  // `readers` reader connections (none for a memory database). Errors as from Connection::open and
+  // run_migrations.
+  static Result<std::unique_ptr<ConnectionPool>> open(const std::string& filename, int readers);
+
+  // Exclusive use of the writer connection while alive.
+  class WriterLease {
+   public:
+    Connection& operator*() const { return *conn_; }
+    Connection* operator->() const { return conn_; }
+
+   private:
+    friend class ConnectionPool;
+    WriterLease(std::unique_lock<std::mutex> lock, Connection* conn) : lock_(std::move(lock)), conn_(conn) {}
+    std::unique_lock<std::mutex> lock_;
+    Connection* conn_;
+  };
+
+  // Use of one reader connection while alive; gives it back on destruction.
+  class ReaderLease {
+   public:
+    ReaderLease(ReaderLease&& other) noexcept;
+    ReaderLease& operator=(ReaderLease&&) = delete;
+    ~ReaderLease();
+    Connection& operator*() const { return *conn_; }
+    Connection* operator->() const { return conn_; }
+
+   private:
+    friend class ConnectionPool;
+    ReaderLease(ConnectionPool* pool, Connection* conn, std::unique_lock<std::mutex> writer_lock)
+        : pool_(pool), conn_(conn), writer_lock_(std::move(writer_lock)) {}
+    ConnectionPool* pool_;  // nullptr when this lease borrowed the writer (single-connection mode)
+    Connection* conn_;
+    std::unique_lock<std::mutex> writer_lock_;
+  };
+
+  // Blocks until the writer is free.
+  WriterLease writer();
+  // Blocks until a reader is free.
+  ReaderLease reader();
+
+ private:
+  ConnectionPool() = default;
+  void give_back(Connection* conn);
+
+  std::mutex writer_mu_;
+  std::unique_ptr<Connection> writer_;  // used only under writer_mu_
+
+  std::mutex readers_mu_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<Connection>> readers_;  // all reader connections; fixed after open
+  std::vector<Connection*> idle_;                     // GUARDED_BY(readers_mu_)
+};
+
+}  // namespace lastmile::storage::sqlite

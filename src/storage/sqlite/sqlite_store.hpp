@@ -1,0 +1,151 @@
+#pragma once
+// The SQLite implementation of storage::Store (contract in storage/store.hpp).
+//
+// Concurrency: every write runs in a BEGIN IMMEDIATE transaction on the one writer connection,
+// under the pool's writer mutex, so writes serialize and events.global_seq is the commit order.
+// After COMMIT, with the writer mutex still held, the events the write committed are handed to
+// StoreOptions::on_commit — hence in commit order. Reads take a reader connection from the pool
+// and run in a read transaction (one consistent WAL snapshot even for multi-query reads).
+// REQUIRES of the callbacks: on_commit and on_timing must not throw and must not call this store
+// (on_commit runs under the writer mutex).
+//
+// The methods are split across files by area: sqlite_store.cpp (lifecycle, tenants,
+// credentials, idempotency), sqlite_store_fleet.cpp (carriers, drivers, vehicles),
+// sqlite_store_shipments.cpp (shipments, events), sqlite_store_routes.cpp (routes).
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/sqlite/connection_pool.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
+#include "storage/store.hpp"
+
+namespace lastmile::storage::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  static constexpr int kReaderConnections = 4;
+
+  // Opens (creating when missing) the database at `filename` (a path or ":memory:"), enables WAL
+  // and runs pending migrations. Errors as from ConnectionPool::open.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& filename, StoreOptions options);
+  ~SqliteStore() override = default;
+
+  Status ping() override;
+  Status flush() override;
+
+  Status create_tenant(const domain::Tenant& tenant, const domain::Credential& admin_key) override;
+  Result<domain::Tenant> get_tenant(const core::TenantId& id) override;
+  Result<Page<domain::Tenant>> list_tenants(const PageRequest& page) override;
+
+  Status create_credential(const domain::Credential& credential) override;
+  Result<std::optional<domain::Credential>> find_credential(std::string_view prefix) override;
+  Result<bool> has_root_credential() override;
+  Result<Page<domain::Credential>> list_credentials(const core::TenantId& tenant, const PageRequest& page) override;
+  Status revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) override;
+
+  Status create_carrier(const domain::Carrier& carrier, const IdempotencyRecord* idem) override;
+  Result<domain::Carrier> get_carrier(const core::TenantId& tenant, const core::CarrierId& id) override;
+  Result<Page<domain::Carrier>> list_carriers(const core::TenantId& tenant, const PageRequest& page) override;
+
+  Status create_driver(const domain::Driver& driver, const domain::Credential& device_token,
+                       const IdempotencyRecord* idem) override;
+  Result<domain::Driver> get_driver(const core::TenantId& tenant, const core::DriverId& id) override;
+  Result<Page<domain::Driver>> list_drivers(const core::TenantId& tenant, std::optional<core::CarrierId> carrier,
+                                            const PageRequest& page) override;
+
+  Status create_vehicle(const domain::Vehicle& vehicle, const IdempotencyRecord* idem) override;
+  Result<domain::Vehicle> get_vehicle(const core::TenantId& tenant, const core::VehicleId& id) override;
+  Result<Page<domain::Vehicle>> list_vehicles(const core::TenantId& tenant, const PageRequest& page) override;
+
+  Status create_shipment(const domain::Shipment& shipment, const domain::Event& created,
+                         const IdempotencyRecord* idem) override;
+  Result<domain::Shipment> get_shipment(const core::TenantId& tenant, const core::ShipmentId& id) override;
+  Result<domain::Shipment> find_shipment_by_external_id(const core::TenantId& tenant,
+                                                        std::string_view external_order_id) override;
+  Result<domain::Shipment> find_shipment_by_token(std::string_view tracking_token) override;
+  Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant, const ShipmentFilter& filter,
+                                                const PageRequest& page) override;
+  Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,
+                             const domain::Instructions& instructions) override;
+
+  Result<domain::Event> append_event(const domain::Event& event, domain::Milestone expected_status) override;
+  Result<std::vector<domain::Event>> list_events(const core::TenantId& tenant, const core::ShipmentId& id) override;
+  Result<std::vector<domain::Event>> events_after(int64_t after, int limit) override;
+
+  Status create_route(const domain::Route& route, const IdempotencyRecord* idem) override;
+  Result<domain::Route> get_route(const core::TenantId& tenant, const core::RouteId& id) override;
+  Result<Page<domain::Route>> list_routes(const core::TenantId& tenant, const RouteFilter& filter,
+                                          const PageRequest& page) override;
+  Result<std::vector<domain::Event>> start_route(
+      const core::TenantId& tenant, const core::RouteId& id, core::Timestamp at,
+      const std::vector<std::pair<domain::Event, domain::Milestone>>& events) override;
+
+  Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant, std::string_view scope,
+                                                            std::string_view key) override;
+
+ private:
+  using Events = std::vector<domain::Event>;
+
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, StoreOptions options)
+      : options_(std::move(options)), pool_(std::move(pool)) {}
+
+  // Runs `body(Connection&, Events& committed)` → Status in a write transaction; commits when it
+  // succeeds, rolls back when it fails; after COMMIT hands `committed` (when not empty) to
+  // on_commit under the writer mutex. Reports the duration as `op`.
+  template <typename F>
+  Status write(std::string_view op, F&& body);
+  // Runs `body(Connection&)` → Result<T> in a read transaction on a reader connection.
+  template <typename T, typename F>
+  Result<T> read(std::string_view op, F&& body);
+
+  StoreOptions options_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+// ---- implementation of the templates -----------------------------------------------------------
+
+// Reports the time from construction to destruction to on_timing (when set).
+class OpTimer {
+ public:
+  OpTimer(const StoreOptions& options, std::string_view op)
+      : options_(options), op_(op), start_(std::chrono::steady_clock::now()) {}
+  ~OpTimer() {
+    if (!options_.on_timing) return;
+    options_.on_timing(op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  }
+  OpTimer(const OpTimer&) = delete;
+  OpTimer& operator=(const OpTimer&) = delete;
+
+ private:
+  const StoreOptions& options_;
+  std::string_view op_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+template <typename F>
+Status SqliteStore::write(std::string_view op, F&& body) {
+  OpTimer timer(options_, op);  // declared first: reports after the writer mutex is released
+  auto db = pool_->writer();
+  auto tx = Transaction::begin(*db, Transaction::Kind::kWrite);
+  if (!tx) return tx.error();
+  Events committed;
+  if (Status st = body(*db, committed); !st) return st;
+  if (Status st = tx->commit(); !st) return st;
+  if (!committed.empty() && options_.on_commit) options_.on_commit(committed);
+  return {};
+}
+
+template <typename T, typename F>
+Result<T> SqliteStore::read(std::string_view op, F&& body) {
+  OpTimer timer(options_, op);
+  auto db = pool_->reader();
+  auto tx = Transaction::begin(*db, Transaction::Kind::kRead);
+  if (!tx) return tx.error();
+  return body(*db);  // the read transaction ends (rolls back) when `tx` goes out of scope
+}
+
+}  // namespace lastmile::storage::sqlite

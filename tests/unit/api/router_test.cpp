@@ -1,0 +1,121 @@
+// The router: path matching, 404/405, authentication and role checks, content types — all before
+// any handler runs, so a refused request changes nothing.
+#include "api/router.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "api/auth.hpp"
+#include "api/routes_table.hpp"
+
+namespace lastmile::api {
+namespace {
+
+namespace json = boost::json;
+
+class RouterTest : public ::testing::Test {
+ protected:
+  RouterTest()
+      : store_(storage::open_store("sqlite::memory:", {})),
+        clock_(core::Timestamp{1'795'000'000'000}),
+        services_{*store_, clock_, metrics_, "http://test"},
+        router_(route_table(), services_) {
+    auto root = root_credential(kRootToken, clock_.now());
+    EXPECT_TRUE(store_->create_credential(root).ok());
+  }
+
+  Response call(http::verb method, std::string target, std::string token = "", std::string body = "",
+                std::string content_type = "application/json") {
+    Request req{method, target, 11};
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (!body.empty()) req.set(http::field::content_type, content_type);
+    req.body() = body;
+    req.prepare_payload();
+    return router_.handle(req);
+  }
+
+  static std::string code_of(const Response& res) {
+    return std::string(json::parse(res.body()).at("error").at("code").as_string());
+  }
+
+  static constexpr const char* kRootToken = "root-token-for-router-tests";
+  std::unique_ptr<storage::Store> store_;
+  core::ManualClock clock_;
+  Metrics metrics_;
+  Services services_;
+  Router router_;
+};
+
+TEST_F(RouterTest, MatchesPatternsAndDecodesParameters) {
+  auto m = router_.match(http::verb::get, "/v1/shipments/shp_abc%20d/events");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/v1/shipments/{id}/events");
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0], "shp_abc d");
+}
+
+TEST_F(RouterTest, UnknownPathIs404NotFound) {
+  auto res = call(http::verb::get, "/v1/nothing-here");
+  EXPECT_EQ(res.result_int(), 404);
+  EXPECT_EQ(code_of(res), "not_found");
+}
+
+TEST_F(RouterTest, WrongMethodIs405WithAllowHeader) {
+  auto res = call(http::verb::put, "/v1/shipments");
+  EXPECT_EQ(res.result_int(), 405);
+  EXPECT_EQ(code_of(res), "method_not_allowed");
+  EXPECT_EQ(res[http::field::allow], "POST, GET");
+}
+
+TEST_F(RouterTest, MissingOrBadTokenIs401) {
+  EXPECT_EQ(call(http::verb::get, "/v1/shipments").result_int(), 401);
+  auto res = call(http::verb::get, "/v1/shipments", "lm_abcdefghijkl_notarealsecret");
+  EXPECT_EQ(res.result_int(), 401);
+  EXPECT_EQ(code_of(res), "unauthenticated");
+}
+
+TEST_F(RouterTest, RootMayNotReadTenantDataAndGets403) {
+  auto res = call(http::verb::get, "/v1/shipments", kRootToken);
+  EXPECT_EQ(res.result_int(), 403);
+  EXPECT_EQ(code_of(res), "forbidden");
+}
+
+TEST_F(RouterTest, NonJsonContentTypeIs415AndCreatesNothing) {
+  auto res = call(http::verb::post, "/v1/tenants", kRootToken, "name=x", "application/x-www-form-urlencoded");
+  EXPECT_EQ(res.result_int(), 415);
+  EXPECT_EQ(code_of(res), "unsupported_media_type");
+  auto list = call(http::verb::get, "/v1/tenants", kRootToken);
+  EXPECT_EQ(json::parse(list.body()).at("items").as_array().size(), 0u);
+}
+
+TEST_F(RouterTest, PublicRoutesNeedNoToken) {
+  EXPECT_EQ(call(http::verb::get, "/healthz").result_int(), 200);
+  EXPECT_EQ(call(http::verb::get, "/v1/track/AAAAAAAAAAAAAAAAAAAAAA").result_int(), 404);
+}
+
+TEST_F(RouterTest, CountsRequestsByRoutePattern) {
+  call(http::verb::get, "/healthz");
+  call(http::verb::get, "/v1/nothing-here");
+  auto text = metrics_.render();
+  EXPECT_NE(text.find(R"(lastmile_http_requests_total{route="/healthz",method="GET",status="200"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(route="unmatched",method="GET",status="404")"), std::string::npos);
+}
+
+TEST_F(RouterTest, TenantAdminCreatesAndRevokesKeys) {
+  auto t = call(http::verb::post, "/v1/tenants", kRootToken, R"({"name":"Acme"})");
+  ASSERT_EQ(t.result_int(), 201) << t.body();
+  std::string admin(json::parse(t.body()).at("api_key").as_string());
+  auto k = call(http::verb::post, "/v1/api-keys", admin, R"({"role":"dispatcher","name":"desk"})");
+  ASSERT_EQ(k.result_int(), 201) << k.body();
+  auto key = json::parse(k.body()).as_object();
+  std::string dispatcher(key.at("api_key").as_string());
+  EXPECT_EQ(call(http::verb::get, "/v1/shipments", dispatcher).result_int(), 200);
+  EXPECT_EQ(call(http::verb::post, "/v1/api-keys", dispatcher, R"({"role":"dispatcher"})").result_int(), 403);
+  std::string id(key.at("id").as_string());
+  EXPECT_EQ(call(http::verb::delete_, "/v1/api-keys/" + id, admin).result_int(), 204);
+  EXPECT_EQ(call(http::verb::get, "/v1/shipments", dispatcher).result_int(), 401);
+}
+
+}  // namespace
+}  // namespace lastmile::api

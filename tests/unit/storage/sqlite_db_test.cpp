@@ -1,0 +1,198 @@
+// The SQLite wrapper and the migrations (SQLite-specific; the Store suite is backend-neutral).
+#include <gtest/gtest.h>
+
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
+#include "unit/storage/store_test_support.hpp"
+
+namespace lastmile::storage::sqlite {
+namespace {
+
+using testing::fails_with;
+using testing::is_ok;
+
+class SqliteDbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Connection::open(":memory:", {});
+    ASSERT_OK(db);
+    db_ = std::move(*db);
+    ASSERT_OK(db_->exec(
+        "CREATE TABLE t (tenant_id TEXT NOT NULL, code TEXT NOT NULL, n BIGINT, x DOUBLE PRECISION, "
+        "UNIQUE (tenant_id, code)); "
+        "CREATE TABLE parent (id TEXT PRIMARY KEY); "
+        "CREATE TABLE child (parent_id TEXT REFERENCES parent (id))"));
+  }
+
+  int64_t count() {
+    auto stmt = db_->prepare("SELECT COUNT(*) FROM t");
+    EXPECT_TRUE(is_ok(stmt));
+    auto row = stmt->step();
+    EXPECT_TRUE(is_ok(row));
+    return stmt->int64(0);
+  }
+
+  Status insert(std::string_view tenant, std::string_view code) {
+    auto stmt = db_->prepare("INSERT INTO t (tenant_id, code) VALUES (?, ?)");
+    if (!stmt) return stmt.error();
+    return stmt->bind_all(tenant, code).run();
+  }
+
+  std::unique_ptr<Connection> db_;
+};
+
+TEST_F(SqliteDbTest, BindsAndReadsEveryType) {
+  auto ins = db_->prepare("INSERT INTO t (tenant_id, code, n, x) VALUES (?, ?, ?, ?)");
+  ASSERT_OK(ins);
+  ASSERT_OK(ins->bind_all("ten", std::string("a"), int64_t{1} << 40, 2.5).run());
+  auto ins2 = db_->prepare("INSERT INTO t (tenant_id, code, n, x) VALUES (?, ?, ?, ?)");
+  ASSERT_OK(ins2);
+  ASSERT_OK(ins2->bind_all("ten", "b", std::optional<int64_t>{}, std::nullopt).run());
+
+  auto sel = db_->prepare("SELECT code, n, x FROM t ORDER BY code");
+  ASSERT_OK(sel);
+  auto row = sel->step();
+  ASSERT_OK(row);
+  ASSERT_TRUE(*row);
+  EXPECT_EQ(sel->text(0), "a");
+  EXPECT_EQ(sel->int64(1), int64_t{1} << 40);
+  EXPECT_DOUBLE_EQ(sel->real(2), 2.5);
+  EXPECT_EQ(sel->optional_int64(1), int64_t{1} << 40);
+  row = sel->step();
+  ASSERT_OK(row);
+  ASSERT_TRUE(*row);
+  EXPECT_TRUE(sel->is_null(1));
+  EXPECT_FALSE(sel->optional_int64(1).has_value());
+  EXPECT_FALSE(sel->optional_real(2).has_value());
+  EXPECT_EQ(sel->optional_text(0), "b");
+  row = sel->step();
+  ASSERT_OK(row);
+  EXPECT_FALSE(*row);
+}
+
+TEST_F(SqliteDbTest, TextKeepsEmbeddedBytes) {
+  ASSERT_OK(insert("ten", std::string_view("a\0b", 3)));
+  auto sel = db_->prepare("SELECT code FROM t");
+  ASSERT_OK(sel);
+  ASSERT_OK(sel->step());
+  EXPECT_EQ(sel->text(0), std::string("a\0b", 3));
+}
+
+TEST_F(SqliteDbTest, UniqueViolationIsConflictNamingTheColumnNotTheTenant) {
+  ASSERT_OK(insert("ten", "a"));
+  EXPECT_TRUE(fails_with(insert("ten", "a"), core::ErrorCode::kConflict, "code"));
+  EXPECT_OK(insert("other", "a"));
+}
+
+TEST_F(SqliteDbTest, ForeignKeyViolationIsNotFound) {
+  auto stmt = db_->prepare("INSERT INTO child (parent_id) VALUES (?)");
+  ASSERT_OK(stmt);
+  EXPECT_TRUE(fails_with(stmt->bind_all("nope").run(), core::ErrorCode::kNotFound));
+}
+
+TEST_F(SqliteDbTest, SqlErrorsAreInternal) {
+  EXPECT_TRUE(fails_with(db_->prepare("SELECT * FROM no_such_table"), core::ErrorCode::kInternal));
+}
+
+TEST_F(SqliteDbTest, BadBindIndexIsReportedByStep) {
+  auto stmt = db_->prepare("SELECT ?");
+  ASSERT_OK(stmt);
+  stmt->bind(5, int64_t{1});
+  EXPECT_TRUE(fails_with(stmt->step(), core::ErrorCode::kInternal));
+}
+
+TEST_F(SqliteDbTest, TransactionRollsBackUnlessCommitted) {
+  {
+    auto tx = Transaction::begin(*db_, Transaction::Kind::kWrite);
+    ASSERT_OK(tx);
+    ASSERT_OK(insert("ten", "a"));
+  }
+  EXPECT_EQ(count(), 0);
+  EXPECT_FALSE(db_->in_transaction());
+  {
+    auto tx = Transaction::begin(*db_, Transaction::Kind::kWrite);
+    ASSERT_OK(tx);
+    ASSERT_OK(insert("ten", "a"));
+    ASSERT_OK(tx->commit());
+  }
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_F(SqliteDbTest, NestedUseOfTheSameStatementTextGetsASecondStatement) {
+  ASSERT_OK(insert("ten", "a"));
+  ASSERT_OK(insert("ten", "b"));
+  auto outer = db_->prepare("SELECT code FROM t ORDER BY code");
+  ASSERT_OK(outer);
+  ASSERT_OK(outer->step());
+  {
+    auto inner = db_->prepare("SELECT code FROM t ORDER BY code");
+    ASSERT_OK(inner);
+    ASSERT_OK(inner->step());
+    EXPECT_EQ(inner->text(0), "a");
+  }
+  auto row = outer->step();
+  ASSERT_OK(row);
+  ASSERT_TRUE(*row);
+  EXPECT_EQ(outer->text(0), "b");
+}
+
+TEST_F(SqliteDbTest, CachedStatementIsResetForReuse) {
+  for (int i = 0; i < 3; ++i) ASSERT_OK(insert("ten", "c" + std::to_string(i)));
+  EXPECT_EQ(count(), 3);
+}
+
+TEST(Migrations, ApplyOnceAndRecordTheVersion) {
+  auto db = Connection::open(":memory:", {});
+  ASSERT_OK(db);
+  ASSERT_OK(run_migrations(**db));
+  auto version = schema_version(**db);
+  ASSERT_OK(version);
+  EXPECT_EQ(*version, migrations().back().version);
+  ASSERT_OK(run_migrations(**db));  // nothing pending: no "table exists" failure
+  auto rows = (*db)->prepare("SELECT COUNT(*) FROM schema_version");
+  ASSERT_OK(rows);
+  ASSERT_OK(rows->step());
+  EXPECT_EQ(rows->int64(0), static_cast<int64_t>(migrations().size()));
+}
+
+TEST(Migrations, VersionsAreConsecutiveFromOne) {
+  int expected = 1;
+  for (const auto& m : migrations()) EXPECT_EQ(m.version, expected++);
+}
+
+TEST(Migrations, RefuseADatabaseFromANewerLastmile) {
+  auto db = Connection::open(":memory:", {});
+  ASSERT_OK(db);
+  ASSERT_OK(run_migrations(**db));
+  ASSERT_OK((*db)->exec("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 0)"));
+  EXPECT_TRUE(fails_with(run_migrations(**db), core::ErrorCode::kInternal));
+}
+
+TEST(Migrations, EveryTenantTableIsIndexedByTenant) {
+  auto db = Connection::open(":memory:", {});
+  ASSERT_OK(db);
+  ASSERT_OK(run_migrations(**db));
+  auto tables = (*db)->prepare(
+      "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
+      "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'tenant_id')");
+  ASSERT_OK(tables);
+  int checked = 0;
+  for (;;) {
+    auto row = tables->step();
+    ASSERT_OK(row);
+    if (!*row) break;
+    const std::string table = tables->text(0);
+    auto idx = (*db)->prepare(
+        "SELECT 1 FROM pragma_index_list(?) l WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = "
+        "'tenant_id'");
+    ASSERT_OK(idx);
+    auto found = idx->bind_all(table).step();
+    ASSERT_OK(found);
+    EXPECT_TRUE(*found) << table << " has no index leading with tenant_id";
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace lastmile::storage::sqlite
