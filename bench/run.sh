@@ -26,10 +26,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [[ -x $NGINX ]] || die "nginx is not installed (apt-get install nginx-light)"
 
 TMP=$(mktemp -d /tmp/lastmile-bench.XXXXXX)
-SERVER_PID="" NGINX_PID=""
+SERVER_PID="" NGINX_PID="" WRK_PID="" COLD_PID=""
 cleanup() {
   local code=$?
+  [[ -n $WRK_PID ]] && kill "$WRK_PID" 2>/dev/null && wait "$WRK_PID" 2>/dev/null || true
   [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [[ -n $COLD_PID ]] && kill "$COLD_PID" 2>/dev/null && wait "$COLD_PID" 2>/dev/null || true
   [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
   if [[ $code -ne 0 && -f $TMP/lastmile.log ]]; then
     echo "--- last lines of the lastmile log ---" >&2; tail -n 20 "$TMP/lastmile.log" >&2
@@ -120,12 +122,31 @@ BODY_BYTES=$(wc -c <"$TMP/www$TRACK_PATH")
 
 # ---- load -------------------------------------------------------------------------------------------------
 # run_case NAME OUTFILE wrk-args... ; prints nothing, leaves wrk's output in OUTFILE
+# wrk runs in the background and is waited for, so that Ctrl-C / SIGTERM reach the trap at once.
+run_wrk() {  # OUTFILE wrk-args...
+  local out=$1; shift
+  wrk "$@" >"$out" 2>&1 &
+  WRK_PID=$!
+  local code=0
+  wait "$WRK_PID" || code=$?
+  WRK_PID=""
+  return $code
+}
 run_case() {
   local out=$1; shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency "$@" >"$out" 2>&1 \
+  run_wrk "$out" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency "$@" \
     || { cat "$out" >&2; die "wrk failed"; }
 }
-warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$1" >/dev/null 2>&1 || true; }
+warm() { run_wrk /dev/null -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$1" || true; }
+# A second server on the same database with the tracking view cache off: the cold path (every
+# request reads SQLite and renders JSON), reported next to the cached one.
+COLD_PORT=$(free_port)
+COLD_API="http://127.0.0.1:$COLD_PORT"
+"$BIN" serve --db "sqlite:$TMP/bench.db" --http "127.0.0.1:$COLD_PORT" --threads "$THREADS" --log-level warn \
+  --track-cache-ttl-ms 0 >"$TMP/lastmile-cold.log" 2>&1 &
+COLD_PID=$!
+wait_http "$COLD_API/healthz" "$COLD_PID" "lastmile (cache off)" "$TMP/lastmile-cold.log"
+
 rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99_ms() {
   awk '$1=="99%" { v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
@@ -144,6 +165,9 @@ run_case "$TMP/nginx.txt" "http://127.0.0.1:$NG_PORT$TRACK_PATH"
 warm "$API$TRACK_PATH"
 run_case "$TMP/track.txt" "$API$TRACK_PATH"
 run_case "$TMP/healthz.txt" "$API/healthz"
+warm "$COLD_API$TRACK_PATH"
+run_case "$TMP/track-cold.txt" "$COLD_API$TRACK_PATH"
+kill "$COLD_PID" 2>/dev/null; wait "$COLD_PID" 2>/dev/null || true
 LASTMILE_KEY=$KEY BENCH_RUN_ID="$$-$RANDOM" run_case "$TMP/post.txt" -s "$ROOT_DIR/bench/post_shipment.lua" "$API/v1/shipments"
 
 POSTS=$(awk '/requests in/ {print $1}' "$TMP/post.txt")
@@ -166,6 +190,7 @@ PY
 NG_RPS=$(rps "$TMP/nginx.txt")
 TR_RPS=$(rps "$TMP/track.txt")
 RATIO=$(awk -v a="$TR_RPS" -v b="$NG_RPS" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0" }')
+COLD_RATIO=$(awk -v a="$(rps "$TMP/track-cold.txt")" -v b="$NG_RPS" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0" }')
 MET=$(awk -v r="$RATIO" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
 
 echo
@@ -174,10 +199,12 @@ printf '%-44s %12s %10s %9s\n' "--------------------------------------------" "-
 row() { printf '%-44s %12.0f %10s %9s\n' "$1" "$(rps "$2")" "$(p99_ms "$2")" "$(bad "$2")"; }
 row "nginx: static copy of the tracking JSON" "$TMP/nginx.txt"
 row "lastmile: GET /v1/track/{token}" "$TMP/track.txt"
+row "lastmile: GET /v1/track/{token}, cache off" "$TMP/track-cold.txt"
 row "lastmile: GET /healthz" "$TMP/healthz.txt"
 row "lastmile: POST /v1/shipments (new each time)" "$TMP/post.txt"
 echo
 echo "tracking lookup, lastmile / nginx: ${RATIO}x   (goal >= ${GOAL}x: $MET)"
+echo "tracking lookup with the view cache off, lastmile / nginx: ${COLD_RATIO}x"
 echo "POST run: wrk completed $POSTS requests; $STORED new shipments are in the database"
 
 if [[ ${BENCH_STRICT:-0} = 1 && $MET != met ]]; then

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/metrics.hpp"
+#include "api/track_cache.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -38,6 +39,7 @@ struct Services {
   const core::Clock& clock;
   Metrics& metrics;
   std::string public_url;  // e.g. "http://127.0.0.1:8080", no trailing slash
+  TrackViewCache* track_cache = nullptr;  // optional; see track_cache.hpp for the invalidation rule
 };
 
 struct Reply {

@@ -132,9 +132,20 @@ void Server::run() {
       },
       asio::detached);
 
+  // An exception escaping a handler must not take the process down with a thread still running.
+  auto run_loop = [this] {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("event loop error: {}", e.what());
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (int i = 1; i < options_.threads; ++i) threads.emplace_back(run_loop);
+  run_loop();
   for (auto& t : threads) t.join();
 }
 
@@ -142,7 +153,8 @@ void Server::close_idle_sessions() {
   std::lock_guard lock(sessions_mu_);
   for (const auto& s : sessions_) {
     asio::post(s->stream.get_executor(), [s] {
-      if (!s->busy) s->stream.socket().cancel();
+      beast::error_code ignored;  // the socket may already be closed: never throw here
+      if (!s->busy) s->stream.socket().cancel(ignored);
     });
   }
 }

@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20));
   s->add_option("--read-timeout", serve.read_timeout_s, "Seconds to read one request / idle keep-alive (default 30)")
       ->check(CLI::Range(1, 3600));
+  s->add_option("--track-cache-ttl-ms", serve.track_cache_ttl_ms,
+                 "Lifetime of cached public tracking views in ms; 0 disables the cache (default 2000)")
+      ->check(CLI::Range(0, 60000));
   s->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error (default info)")
       ->envname("LASTMILE_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -67,10 +67,12 @@ int serve(const ServeOptions& o) {
   auto [host, port] = split_host_port(o.http);
   core::SystemClock clock;
   api::Metrics metrics;
+  api::TrackViewCache track_cache(100'000, o.track_cache_ttl_ms);
   events::EventBus bus([](const char* what) { spdlog::error("event subscriber failed: {}", what); });
 
   storage::StoreOptions store_options;
-  store_options.on_commit = [&bus, &metrics](const std::vector<domain::Event>& events) {
+  store_options.on_commit = [&bus, &metrics, &track_cache](const std::vector<domain::Event>& events) {
+    track_cache.invalidate_all();  // synchronous: before the writer answers (see track_cache.hpp)
     metrics.add_events(events.size());
     bus.publish(events);
   };
@@ -85,7 +87,7 @@ int serve(const ServeOptions& o) {
   so.max_body_bytes = o.max_body_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
 
-  api::Services services{*store, clock, metrics, ""};
+  api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr};
   api::Router router(api::route_table(), services);
   api::Server server(so, router, metrics);
   server.listen();

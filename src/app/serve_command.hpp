@@ -15,6 +15,7 @@ struct ServeOptions {
   size_t max_body_bytes = 1 << 20;
   int read_timeout_s = 30;
   std::string log_level = "info";
+  int track_cache_ttl_ms = 2000;  // 0 disables the public tracking view cache
 };
 
 // Returns the process exit code. Throws std::runtime_error on bad configuration.

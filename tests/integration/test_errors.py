@@ -161,6 +161,14 @@ class ErrorsTest(ServerTestCase):
              "missing_field", "carrier_id"),
         ])
 
+    def test_only_recipient_name_and_address_line1_are_required(self):
+        r = self.server.request("POST", "/v1/shipments", {"recipient": {"name": "Mini Mal"},
+                                                          "address": {"line1": "1 Rue Basse"}}, token=self.key)
+        created = self.assertStatus(r, 201)
+        self.assertEqual(created["status"], "created")
+        self.assertEqual(created["parcels"], [])
+        self.assertIsNone(created["promised"])
+
     # ---- 400 wrong_type ----
 
     def test_fields_of_the_wrong_json_type_are_400_wrong_type(self):

@@ -111,8 +111,7 @@ class PersistenceTest(unittest.TestCase):
                  (None, f"/v1/track/{shipment['tracking_token']}")]
         before = {path: expect(s.request("GET", path, token=t), 200, path) for t, path in reads}
 
-        code = s.stop()
-        self.assertEqual(code, 0, f"exit code on SIGTERM\n{s.stderr_text()}")
+        self.assert_stops_cleanly(s)
         # "only its SHA-256 is stored": no secret is in the database files in clear
         folder = pathlib.Path(s.db_path).parent
         on_disk = b"".join(f.read_bytes() for f in folder.iterdir() if f.name.startswith("lastmile.db"))
@@ -139,7 +138,7 @@ class PersistenceTest(unittest.TestCase):
         self.assertEqual(taken.status, 409, str(taken))
         self.assertEqual(post_event(s, key, sid, "delivered")["shipment_status"], "delivered")
         self.assertEqual(s.request("GET", f"/v1/track/{shipment['tracking_token']}").body["status"], "delivered")
-        self.assertEqual(s.stop(), 0)
+        self.assert_stops_cleanly(s)
 
     def test_sigterm_under_load_drains_and_loses_no_acknowledged_write(self):
         s = self.new_server(threads=2)
@@ -151,7 +150,7 @@ class PersistenceTest(unittest.TestCase):
         code = s.stop()
         writers.stop.set()
         writers.join()
-        self.assertEqual(code, 0, s.stderr_text())
+        self.assertEqual(code, 0, f"exit code on SIGTERM under load\n--- server stderr ---\n{s.stderr_text(tail=15)}")
         self.assertEqual(writers.unexpected, [], "answers other than 201 while shutting down")
         s.start()
         self.assert_all_there(s, key, writers.acked_shipments, writers.acked_events)
@@ -178,7 +177,12 @@ class PersistenceTest(unittest.TestCase):
         # still a working database afterwards
         expect(s.request("POST", "/v1/shipments", shipment_body(external_order_id="after-kills"), token=key), 201,
                "create after the kills")
-        self.assertEqual(s.stop(), 0)
+        self.assert_stops_cleanly(s)
+
+    def assert_stops_cleanly(self, s):
+        code = s.stop()
+        self.assertEqual(code, 0, f"exit code on SIGTERM (README: drain, flush, exit 0)\n--- server stderr ---\n"
+                                  f"{s.stderr_text(tail=15)}")
 
     def assert_all_there(self, s, key, shipments, events):
         self.assertEqual(s.request("GET", "/readyz").status, 200)

@@ -48,6 +48,10 @@ void add_route_view(const Services& s, const domain::Shipment& sh, json::object&
 Result<Reply> track(const Services& s, RequestContext& ctx) {
   const std::string& token = ctx.param(0);
   if (!plausible_token(token)) return core::Error::not_found("tracking token");
+  if (s.track_cache) {
+    if (auto cached = s.track_cache->get(token, ctx.now)) return json_reply(200, std::move(*cached));
+  }
+  const uint64_t generation = s.track_cache ? s.track_cache->begin_read() : 0;
   auto sh = s.store.find_shipment_by_token(token);
   if (!sh) return core::Error::not_found("tracking token");
   auto tenant = s.store.get_tenant(sh->tenant_id);
@@ -85,7 +89,9 @@ Result<Reply> track(const Services& s, RequestContext& ctx) {
       {"updated_at", format_iso8601(sh->updated_at)},
   };
   add_route_view(s, *sh, out);
-  return json_reply(200, json::serialize(out));
+  auto body = json::serialize(out);
+  if (s.track_cache) s.track_cache->put(token, body, ctx.now, generation);
+  return json_reply(200, std::move(body));
 }
 
 }  // namespace lastmile::api::handlers
