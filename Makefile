@@ -22,10 +22,15 @@ run: build
 	./build/lastmile serve --db sqlite:./lastmile.db --http 127.0.0.1:8080
 
 # Every test: unit + integration on the Release build, again under ASan+UBSan, then the fuzzers.
+# Ends with one summary line over both ctest runs, e.g. "test: 674 passed, 0 failed".
 test: build
-	ctest --test-dir build --output-on-failure -j $(JOBS)
-	$(MAKE) test-sanitize
+	@mkdir -p build/test-logs
+	ctest --test-dir build --output-on-failure -j $(JOBS) 2>&1 | tee build/test-logs/release.txt; \
+	  test $${PIPESTATUS[0]} -eq 0
+	$(MAKE) test-sanitize 2>&1 | tee build/test-logs/sanitize.txt; test $${PIPESTATUS[0]} -eq 0
 	$(MAKE) fuzz
+	@awk '/tests passed, [0-9]+ tests failed out of/ { total += $$NF; failed += $$4 } \
+	  END { printf "test: %d passed, %d failed\n", total - failed, failed }' build/test-logs/release.txt build/test-logs/sanitize.txt
 
 test-unit: build
 	ctest --test-dir build --output-on-failure -j $(JOBS) -L unit

@@ -38,10 +38,7 @@ bool valid_code(std::string_view code) {
 
 Result<Reply> create_carrier(const Services& s, RequestContext& ctx) {
   Idempotency idem(ctx, "POST /v1/carriers");
-  if (auto st = idem.validate(); !st) return st.error();
-  auto seen = idem.replay(s);
-  if (!seen) return seen.error();
-  if (*seen) return std::move(**seen);
+  if (auto done = idem.answer_if_seen(s)) return std::move(*done);
 
   auto body = body_object(ctx);
   if (!body) return body.error();

@@ -69,6 +69,14 @@ core::Result<std::optional<Reply>> Idempotency::replay(const Services& services)
   return std::optional<Reply>{std::move(r)};
 }
 
+std::optional<core::Result<Reply>> Idempotency::answer_if_seen(const Services& services) const {
+  if (auto st = validate(); !st) return core::Result<Reply>(st.error());
+  auto seen = replay(services);
+  if (!seen) return core::Result<Reply>(seen.error());
+  if (*seen) return core::Result<Reply>(std::move(**seen));
+  return std::nullopt;
+}
+
 const storage::IdempotencyRecord* Idempotency::record(int status, const std::string& body) {
   if (key_.empty()) return nullptr;
   record_ = {key_, scope_, core::sha256_hex(ctx_.req.body()), status, body};

@@ -28,6 +28,10 @@ class Idempotency {
   // A stored reply for this key: the same reply when the body matches, kIdempotencyConflict when
   // it does not, nullopt when the key is new or absent.
   core::Result<std::optional<Reply>> replay(const Services& services) const;
+  // The start of every create: a value when the request is already answered — a malformed key
+  // (error), a key reused with another body (error), or the stored reply of an earlier identical
+  // request; nullopt when the create should go ahead.
+  std::optional<core::Result<Reply>> answer_if_seen(const Services& services) const;
   // The record to store with the create; nullptr when the request carried no key.
   const storage::IdempotencyRecord* record(int status, const std::string& body);
 

@@ -5,6 +5,7 @@
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/serializers.hpp"
+#include "api/handlers/shipment_access.hpp"
 #include "api/json_io.hpp"
 #include "core/crypto.hpp"
 #include "core/new_id.hpp"
@@ -23,28 +24,11 @@ bool valid_device_id(std::string_view id) {
   return !id.empty();
 }
 
-// The carrier a request acts for: a carrier key is bound to its own; others may name one.
-Result<std::optional<core::CarrierId>> acting_carrier(const Services& s, const RequestContext& ctx,
-                                                      const std::optional<std::string>& requested) {
-  if (ctx.role() == domain::Role::kCarrier) {
-    if (requested && *requested != ctx.principal->carrier_id->str())
-      return Error{ErrorCode::kForbidden, "a carrier key acts for its own carrier only", "carrier_id"};
-    return std::optional<core::CarrierId>(*ctx.principal->carrier_id);
-  }
-  if (!requested) return std::optional<core::CarrierId>{};
-  core::CarrierId id(*requested);
-  if (!s.store.get_carrier(ctx.tenant(), id)) return Error{ErrorCode::kNotFound, "carrier not found", "carrier_id"};
-  return std::optional<core::CarrierId>(id);
-}
-
 }  // namespace
 
 Result<Reply> create_driver(const Services& s, RequestContext& ctx) {
   Idempotency idem(ctx, "POST /v1/drivers");
-  if (auto st = idem.validate(); !st) return st.error();
-  auto seen = idem.replay(s);
-  if (!seen) return seen.error();
-  if (*seen) return std::move(**seen);
+  if (auto done = idem.answer_if_seen(s)) return std::move(*done);
 
   auto body = body_object(ctx);
   if (!body) return body.error();

@@ -76,10 +76,7 @@ bool visible_to(const RequestContext& ctx, const domain::Route& r) {
 
 Result<Reply> create_route(const Services& s, RequestContext& ctx) {
   Idempotency idem(ctx, "POST /v1/routes");
-  if (auto st = idem.validate(); !st) return st.error();
-  auto seen = idem.replay(s);
-  if (!seen) return seen.error();
-  if (*seen) return std::move(**seen);
+  if (auto done = idem.answer_if_seen(s)) return std::move(*done);
 
   auto route = parse_route(s, ctx);
   if (!route) return route.error();

@@ -69,10 +69,7 @@ Result<storage::ShipmentFilter> shipment_filter(const RequestContext& ctx) {
 
 Result<Reply> create_shipment(const Services& s, RequestContext& ctx) {
   Idempotency idem(ctx, "POST /v1/shipments");
-  if (auto st = idem.validate(); !st) return st.error();
-  auto seen = idem.replay(s);
-  if (!seen) return seen.error();
-  if (*seen) return std::move(**seen);
+  if (auto done = idem.answer_if_seen(s)) return std::move(*done);
 
   auto draft = parse_shipment_create(ctx.req.body());
   if (!draft) return draft.error();

@@ -6,6 +6,7 @@
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/serializers.hpp"
+#include "api/handlers/shipment_access.hpp"
 #include "api/json_io.hpp"
 #include "core/new_id.hpp"
 
@@ -27,10 +28,7 @@ bool visible_to(const RequestContext& ctx, const domain::Vehicle& v) {
 
 Result<Reply> create_vehicle(const Services& s, RequestContext& ctx) {
   Idempotency idem(ctx, "POST /v1/vehicles");
-  if (auto st = idem.validate(); !st) return st.error();
-  auto seen = idem.replay(s);
-  if (!seen) return seen.error();
-  if (*seen) return std::move(**seen);
+  if (auto done = idem.answer_if_seen(s)) return std::move(*done);
 
   auto body = body_object(ctx);
   if (!body) return body.error();
@@ -45,15 +43,9 @@ Result<Reply> create_vehicle(const Services& s, RequestContext& ctx) {
   if (v.kind.empty()) v.kind = "van";
   if (std::find(kKinds.begin(), kKinds.end(), v.kind) == kKinds.end())
     return Error::invalid_field("kind", "kind must be one of van, bike, car, truck, cargo_bike, foot");
-  if (ctx.role() == domain::Role::kCarrier) {
-    if (carrier && *carrier != ctx.principal->carrier_id->str())
-      return Error{ErrorCode::kForbidden, "a carrier key acts for its own carrier only", "carrier_id"};
-    v.carrier_id = ctx.principal->carrier_id;
-  } else if (carrier) {
-    core::CarrierId cid(*carrier);
-    if (!s.store.get_carrier(ctx.tenant(), cid)) return Error{ErrorCode::kNotFound, "carrier not found", "carrier_id"};
-    v.carrier_id = cid;
-  }
+  auto acting = acting_carrier(s, ctx, carrier);
+  if (!acting) return acting.error();
+  v.carrier_id = *acting;
   v.id = core::new_id<core::VehicleId>();
   v.tenant_id = ctx.tenant();
   v.created_at = ctx.now;
