@@ -1,11 +1,14 @@
 #pragma once
 // The SQLite implementation of storage::Store (contract in storage/store.hpp).
 //
-// Concurrency: every write runs in a BEGIN IMMEDIATE transaction on the one writer connection,
-// under the pool's writer mutex, so writes serialize and events.global_seq is the commit order.
-// After COMMIT, with the writer mutex still held, the events the write committed are handed to
-// StoreOptions::on_commit — hence in commit order. Reads take a reader connection from the pool
-// and run in a read transaction (one consistent WAL snapshot even for multi-query reads).
+// Concurrency: every write goes through the CommitQueue (commit_queue.hpp): concurrent writes are
+// grouped into one BEGIN IMMEDIATE … COMMIT on the one writer connection (one fsync per group), each
+// in its own savepoint, so a failing write leaves the others of its group intact. Writes still
+// serialize on the writer connection, so events.global_seq is the commit order. After COMMIT, with
+// the writer mutex still held and before any writer returns, the events of each write of the group
+// are handed to StoreOptions::on_commit in the order the writes ran — hence in commit order. Reads
+// take a reader connection from the pool and run in a read transaction (one consistent WAL snapshot
+// even for multi-query reads).
 // REQUIRES of the callbacks: on_commit and on_timing must not throw and must not call this store
 // (on_commit runs under the writer mutex).
 //
@@ -14,11 +17,13 @@
 // sqlite_store_shipments.cpp (shipments, events), sqlite_store_routes.cpp (routes).
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "storage/sqlite/commit_queue.hpp"
 #include "storage/sqlite/connection_pool.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/store.hpp"
@@ -33,6 +38,9 @@ class SqliteStore final : public Store {
   // and runs pending migrations. Errors as from ConnectionPool::open.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& filename, StoreOptions options);
   ~SqliteStore() override = default;
+
+  // Write counters (bodies run, transactions committed, writes queued now), for tests and metrics.
+  CommitQueue::Stats write_stats() const { return commits_.stats(); }
 
   Status ping() override;
   Status flush() override;
@@ -91,11 +99,12 @@ class SqliteStore final : public Store {
   using Events = std::vector<domain::Event>;
 
   SqliteStore(std::unique_ptr<ConnectionPool> pool, StoreOptions options)
-      : options_(std::move(options)), pool_(std::move(pool)) {}
+      : options_(std::move(options)), pool_(std::move(pool)), commits_(*pool_, options_.on_commit) {}
 
-  // Runs `body(Connection&, Events& committed)` → Status in a write transaction; commits when it
-  // succeeds, rolls back when it fails; after COMMIT hands `committed` (when not empty) to
-  // on_commit under the writer mutex. Reports the duration as `op`.
+  // Runs `body(Connection&, Events& committed)` → Status in a group commit (CommitQueue::submit):
+  // returns success only once the COMMIT containing it returned; when it fails its rows are rolled
+  // back and it returns its own error. After COMMIT `committed` (when not empty) goes to on_commit
+  // under the writer mutex. Reports the duration (queueing included) as `op`.
   template <typename F>
   Status write(std::string_view op, F&& body);
   // Runs `body(Connection&)` → Result<T> in a read transaction on a reader connection.
@@ -104,6 +113,7 @@ class SqliteStore final : public Store {
 
   StoreOptions options_;
   std::unique_ptr<ConnectionPool> pool_;
+  CommitQueue commits_;  // declared after pool_: refers to it
 };
 
 // ---- implementation of the templates -----------------------------------------------------------
@@ -128,15 +138,9 @@ class OpTimer {
 
 template <typename F>
 Status SqliteStore::write(std::string_view op, F&& body) {
-  OpTimer timer(options_, op);  // declared first: reports after the writer mutex is released
-  auto db = pool_->writer();
-  auto tx = Transaction::begin(*db, Transaction::Kind::kWrite);
-  if (!tx) return tx.error();
-  Events committed;
-  if (Status st = body(*db, committed); !st) return st;
-  if (Status st = tx->commit(); !st) return st;
-  if (!committed.empty() && options_.on_commit) options_.on_commit(committed);
-  return {};
+  OpTimer timer(options_, op);  // from enqueue to wake-up
+  // std::ref: the caller blocks until the body has run, so no copy of the lambda is needed.
+  return commits_.submit(CommitQueue::Body(std::ref(body)));
 }
 
 template <typename T, typename F>
