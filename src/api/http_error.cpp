@@ -1,5 +1,7 @@
 #include "api/http_error.hpp"
 
+#include "api/json_io.hpp"
+
 #include <boost/json.hpp>
 
 namespace lastmile::api {
@@ -29,7 +31,7 @@ int http_status(core::ErrorCode code) {
 std::string error_body(const core::Error& e) {
   boost::json::object err{{"code", core::code_name(e.code)}, {"message", e.message}};
   if (!e.field.empty()) err["field"] = e.field;
-  return boost::json::serialize(boost::json::object{{"error", std::move(err)}});
+  return to_json(boost::json::object{{"error", std::move(err)}});
 }
 
 }  // namespace lastmile::api

@@ -56,7 +56,7 @@ Result<Reply> create_carrier(const Services& s, RequestContext& ctx) {
   c.tenant_id = ctx.tenant();
   c.created_at = ctx.now;
 
-  auto out = json::serialize(carrier_json(c));
+  auto out = to_json(carrier_json(c));
   auto stored = s.store.create_carrier(c, idem.record(201, out));
   return finish_create(s, idem, std::move(stored), std::move(out));
 }
@@ -84,7 +84,7 @@ Result<Reply> get_carrier(const Services& s, RequestContext& ctx) {
     return Error::not_found("carrier");
   auto c = s.store.get_carrier(ctx.tenant(), id);
   if (!c) return c.error();
-  return json_reply(200, json::serialize(carrier_json(*c)));
+  return json_reply(200, to_json(carrier_json(*c)));
 }
 
 }  // namespace lastmile::api::handlers

@@ -42,7 +42,7 @@ std::string page_body(json::array items, std::optional<int64_t> next_before) {
     out["next_cursor"] = std::string("c").append(std::to_string(*next_before));
   else
     out["next_cursor"] = nullptr;
-  return json::serialize(out);
+  return to_json(out);
 }
 
 Idempotency::Idempotency(const RequestContext& ctx, std::string scope)

@@ -61,7 +61,7 @@ Result<Reply> create_driver(const Services& s, RequestContext& ctx) {
   token.credential.carrier_id = d.carrier_id;
   auto out = driver_json(d);
   out["device_token"] = token.token;
-  auto text = json::serialize(out);
+  auto text = to_json(out);
   auto stored = s.store.create_driver(d, token.credential, idem.record(201, text));
   return finish_create(s, idem, std::move(stored), std::move(text));
 }
@@ -87,7 +87,7 @@ Result<Reply> get_driver(const Services& s, RequestContext& ctx) {
   if (!d) return d.error();
   if (ctx.role() == domain::Role::kCarrier && d->carrier_id != ctx.principal->carrier_id)
     return Error::not_found("driver");
-  return json_reply(200, json::serialize(driver_json(*d)));
+  return json_reply(200, to_json(driver_json(*d)));
 }
 
 }  // namespace lastmile::api::handlers

@@ -85,7 +85,7 @@ Result<Reply> create_route(const Services& s, RequestContext& ctx) {
   route->id = core::new_id<core::RouteId>();
   route->tenant_id = ctx.tenant();
   route->created_at = ctx.now;
-  auto out = json::serialize(route_json(*route));
+  auto out = to_json(route_json(*route));
   auto stored = s.store.create_route(*route, idem.record(201, out));
   return finish_create(s, idem, std::move(stored), std::move(out));
 }
@@ -111,7 +111,7 @@ Result<Reply> get_route(const Services& s, RequestContext& ctx) {
   auto r = s.store.get_route(ctx.tenant(), core::RouteId(ctx.param(0)));
   if (!r) return r.error();
   if (!visible_to(ctx, *r)) return Error::not_found("route");
-  return json_reply(200, json::serialize(route_json(*r)));
+  return json_reply(200, to_json(route_json(*r)));
 }
 
 Result<Reply> start_route(const Services& s, RequestContext& ctx) {
@@ -139,7 +139,7 @@ Result<Reply> start_route(const Services& s, RequestContext& ctx) {
         e.at = e.recorded_at = ctx.now;
         e.actor = ctx.actor();
         e.source = "route_start";
-        e.payload_json = json::serialize(json::object{{"route_id", id.str()}});
+        e.payload_json = to_json(json::object{{"route_id", id.str()}});
         events.emplace_back(std::move(e), sh->status);
       }
     }
@@ -148,7 +148,7 @@ Result<Reply> start_route(const Services& s, RequestContext& ctx) {
     if (!started) return started.error();
     auto after = s.store.get_route(ctx.tenant(), id);
     if (!after) return after.error();
-    return json_reply(200, json::serialize(route_json(*after)));
+    return json_reply(200, to_json(route_json(*after)));
   }
   return Error{ErrorCode::kConflict, "the route's shipments are being changed concurrently; retry", ""};
 }

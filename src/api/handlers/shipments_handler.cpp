@@ -88,14 +88,14 @@ Result<Reply> create_shipment(const Services& s, RequestContext& ctx) {
 
   for (int attempt = 0;; ++attempt) {
     sh.tracking_number = domain::make_tracking_number(core::random_digits(10));
-    auto body = json::serialize(shipment_json(sh, s.public_url));
+    auto body = to_json(shipment_json(sh, s.public_url));
     auto stored = s.store.create_shipment(sh, created, idem.record(201, body));
     if (!stored && stored.error().code == ErrorCode::kConflict) {
       if (stored.error().field == "tracking_number" && attempt < 5) continue;
       if (stored.error().field == "external_order_id") {  // idempotent on the shop's order id
         auto existing = s.store.find_shipment_by_external_id(ctx.tenant(), sh.external_order_id);
         if (!existing) return existing.error();
-        return json_reply(200, json::serialize(shipment_json(*existing, s.public_url)));
+        return json_reply(200, to_json(shipment_json(*existing, s.public_url)));
       }
     }
     return finish_create(s, idem, std::move(stored), std::move(body));
@@ -117,7 +117,7 @@ Result<Reply> list_shipments(const Services& s, RequestContext& ctx) {
 Result<Reply> get_shipment(const Services& s, RequestContext& ctx) {
   auto sh = load_visible_shipment(s, ctx, core::ShipmentId(ctx.param(0)));
   if (!sh) return sh.error();
-  return json_reply(200, json::serialize(shipment_json(*sh, s.public_url)));
+  return json_reply(200, to_json(shipment_json(*sh, s.public_url)));
 }
 
 Result<Reply> post_shipment_event(const Services& s, RequestContext& ctx) {
@@ -143,13 +143,13 @@ Result<Reply> post_shipment_event(const Services& s, RequestContext& ctx) {
     json::object payload;
     if (!draft->note.empty()) payload["note"] = draft->note;
     if (!draft->reason.empty()) payload["reason"] = draft->reason;
-    e.payload_json = json::serialize(payload);
+    e.payload_json = to_json(payload);
     auto stored = s.store.append_event(e, sh->status);
     if (!stored && stored.error().code == ErrorCode::kConflict) continue;  // changed meanwhile: re-read
     if (!stored) return stored.error();
     auto out = event_json(*stored);
     out["shipment_status"] = domain::milestone_name(draft->milestone);
-    return json_reply(201, json::serialize(out));
+    return json_reply(201, to_json(out));
   }
   return Error{ErrorCode::kConflict, "the shipment is being changed concurrently; retry", ""};
 }
@@ -162,7 +162,7 @@ Result<Reply> list_shipment_events(const Services& s, RequestContext& ctx) {
   if (!events) return events.error();
   json::array items;
   for (const auto& e : *events) items.push_back(event_json(e));
-  return json_reply(200, json::serialize(json::object{{"items", std::move(items)}}));
+  return json_reply(200, to_json(json::object{{"items", std::move(items)}}));
 }
 
 }  // namespace lastmile::api::handlers

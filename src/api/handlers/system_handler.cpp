@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "api/handlers/handlers.hpp"
+#include "api/json_io.hpp"
 #include "api/openapi_document.hpp"
 
 namespace lastmile::api::handlers {

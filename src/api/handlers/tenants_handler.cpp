@@ -44,7 +44,7 @@ Result<Reply> create_tenant(const Services& s, RequestContext& ctx) {
   if (auto st = s.store.create_tenant(t, key.credential); !st) return st.error();
   auto out = tenant_json(t);
   out["api_key"] = key.token;
-  return json_reply(201, json::serialize(out));
+  return json_reply(201, to_json(out));
 }
 
 Result<Reply> list_tenants(const Services& s, RequestContext& ctx) {
@@ -82,7 +82,7 @@ Result<Reply> create_api_key(const Services& s, RequestContext& ctx) {
   if (auto st = s.store.create_credential(issued.credential); !st) return st.error();
   auto out = credential_json(issued.credential);
   out["api_key"] = issued.token;
-  return json_reply(201, json::serialize(out));
+  return json_reply(201, to_json(out));
 }
 
 Result<Reply> list_api_keys(const Services& s, RequestContext& ctx) {

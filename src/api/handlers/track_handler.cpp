@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "api/handlers/handlers.hpp"
+#include "api/json_io.hpp"
 #include "core/error.hpp"
 #include "domain/masking.hpp"
 
@@ -89,7 +90,7 @@ Result<Reply> track(const Services& s, RequestContext& ctx) {
       {"updated_at", format_iso8601(sh->updated_at)},
   };
   add_route_view(s, *sh, out);
-  auto body = json::serialize(out);
+  auto body = to_json(out);
   if (s.track_cache) s.track_cache->put(token, body, ctx.now, generation);
   return json_reply(200, std::move(body));
 }

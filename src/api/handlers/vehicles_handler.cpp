@@ -50,7 +50,7 @@ Result<Reply> create_vehicle(const Services& s, RequestContext& ctx) {
   v.tenant_id = ctx.tenant();
   v.created_at = ctx.now;
 
-  auto out = json::serialize(vehicle_json(v));
+  auto out = to_json(vehicle_json(v));
   auto stored = s.store.create_vehicle(v, idem.record(201, out));
   return finish_create(s, idem, std::move(stored), std::move(out));
 }
@@ -70,7 +70,7 @@ Result<Reply> get_vehicle(const Services& s, RequestContext& ctx) {
   auto v = s.store.get_vehicle(ctx.tenant(), core::VehicleId(ctx.param(0)));
   if (!v) return v.error();
   if (!visible_to(ctx, *v)) return Error::not_found("vehicle");
-  return json_reply(200, json::serialize(vehicle_json(*v)));
+  return json_reply(200, to_json(vehicle_json(*v)));
 }
 
 }  // namespace lastmile::api::handlers
