@@ -4,20 +4,26 @@ JOBS  ?= $(shell nproc)
 FUZZ_SECONDS ?= 30
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all bootstrap build run test test-unit test-sanitize fuzz bench clean
+.PHONY: all bootstrap configure build binary run test test-unit test-sanitize fuzz bench clean
 
 all: build
 
 bootstrap:
 	@bash scripts/bootstrap
 
-# Release build of the binary and the tests: build/lastmile
-build: bootstrap
+configure: bootstrap
 	@[ -f build/CMakeCache.txt ] || cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+
+# Release build of the binary and the tests: build/lastmile
+build: configure
 	cmake --build build -j $(JOBS)
 
+# The binary alone (what `make run` needs).
+binary: configure
+	cmake --build build -j $(JOBS) --target lastmile
+
 # Starts the server on the embedded SQLite database and prints the URL to open.
-run: build
+run: binary
 	@echo "lastmile: starting on http://127.0.0.1:8080 (database ./lastmile.db; Ctrl-C stops)"
 	./build/lastmile serve --db sqlite:./lastmile.db --http 127.0.0.1:8080
 
