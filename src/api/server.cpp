@@ -73,7 +73,13 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
     parser.body_limit(opt.max_body_bytes);
     s->stream.expires_after(opt.read_timeout);
-    auto [ec, n] = co_await http::async_read(s->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    // The header first: once it is in, the request is in flight and a shutdown lets it finish;
+    // before that the connection is idle and a shutdown closes it.
+    auto [ec, n] = co_await http::async_read_header(s->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (!ec && !parser.is_done()) {
+      s->busy = true;
+      std::tie(ec, n) = co_await http::async_read(s->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    }
     if (ec) {
       if (auto reply = reply_for_read_error(ec, opt)) {
         s->stream.expires_after(std::chrono::seconds(5));
