@@ -51,9 +51,14 @@ std::optional<Response> reply_for_read_error(const beast::error_code& ec, const 
 }  // namespace
 
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
-    : options_(std::move(options)), router_(router), metrics_(metrics), io_(options_.threads), acceptor_(asio::make_strand(io_)) {}
+    : options_(std::move(options)), router_(router), metrics_(metrics), io_(options_.threads),
+      blocking_pool_(static_cast<size_t>(std::max(1, options_.blocking_threads))),
+      acceptor_(asio::make_strand(io_)) {}
 
-Server::~Server() = default;
+Server::~Server() {
+  blocking_pool_.stop();
+  blocking_pool_.join();
+}
 
 void Server::listen() {
   tcp::endpoint ep{asio::ip::make_address(options_.host), options_.port};
@@ -64,8 +69,13 @@ void Server::listen() {
   bound_port_ = acceptor_.local_endpoint().port();
 }
 
+static bool writes(http::verb v) {
+  return v == http::verb::post || v == http::verb::put || v == http::verb::patch || v == http::verb::delete_;
+}
+
 static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, const Router& router,
-                                           const ServerOptions& opt, const std::atomic<bool>& stopping) {
+                                           const ServerOptions& opt, const std::atomic<bool>& stopping,
+                                           asio::thread_pool& blocking_pool) {
   beast::flat_buffer buffer;
   for (;;) {
     if (stopping.load()) break;
@@ -88,7 +98,14 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
       break;
     }
     s->busy = true;
-    Response res = router.handle(parser.get());
+    Response res;
+    if (writes(parser.get().method())) {
+      co_await asio::post(blocking_pool.get_executor(), asio::use_awaitable);  // hop to the blocking pool
+      res = router.handle(parser.get());
+      co_await asio::post(s->stream.get_executor(), asio::use_awaitable);     // back on the session's strand
+    } else {
+      res = router.handle(parser.get());
+    }
     const bool keep_alive = parser.get().keep_alive() && !stopping.load();
     res.keep_alive(keep_alive);
     s->stream.expires_after(opt.read_timeout);
@@ -121,7 +138,7 @@ void Server::run() {
           }
           metrics_.connection_opened();
           auto executor = session->stream.get_executor();
-          asio::co_spawn(executor, serve_session(session, router_, options_, stopping_),
+          asio::co_spawn(executor, serve_session(session, router_, options_, stopping_, blocking_pool_),
                          [this, session](std::exception_ptr e) {
                            if (e) {
                              try {

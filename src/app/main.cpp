@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
       ->envname("LASTMILE_PUBLIC_URL");
   s->add_option("--map", serve.map_file, "Road network file from `lastmile import-map`");
   s->add_option("--threads", serve.threads, "Worker threads (default: number of cores)")->check(CLI::Range(0, 256));
+  s->add_option("--blocking-threads", serve.blocking_threads,
+                 "Threads that run writing requests (they wait for durable commits; default 16)")
+      ->check(CLI::Range(1, 1024));
   s->add_option("--max-body", serve.max_body_bytes, "Largest accepted request body in bytes (default 1 MiB)")
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20));
   s->add_option("--read-timeout", serve.read_timeout_s, "Seconds to read one request / idle keep-alive (default 30)")

@@ -84,6 +84,7 @@ int serve(const ServeOptions& o) {
   so.host = host;
   so.port = port;
   so.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.blocking_threads = o.blocking_threads;
   so.max_body_bytes = o.max_body_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
 
