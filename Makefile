@@ -3,6 +3,9 @@ SHELL := /bin/bash
 JOBS  ?= $(shell nproc)
 FUZZ_SECONDS ?= 30
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+# ccache hits across clones in other folders (CI builds a fresh clone each time).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 .PHONY: all bootstrap configure build binary run test test-unit test-sanitize fuzz bench clean
 

@@ -63,6 +63,16 @@ struct IdempotencyRecord {
   std::string body;          // the response body that was sent
 };
 
+// Everything the public tracking view shows, read in one transaction (a consistent snapshot).
+struct TrackingSnapshot {
+  domain::Shipment shipment;
+  domain::Tenant tenant;
+  std::vector<domain::Event> events;     // oldest first
+  std::optional<domain::Carrier> carrier;
+  std::optional<domain::Route> route;    // when the shipment is on a route
+  std::optional<domain::Driver> driver;  // that route's driver
+};
+
 struct StoreOptions {
   // Called after each commit that wrote events, with those events (global_seq set), in commit order.
   // It runs while the store still holds its writer lock: it must be quick, must not throw and must
@@ -138,6 +148,8 @@ class Store {
                                                                 std::string_view external_order_id) = 0;
   // Public lookup by tracking token (any tenant). kNotFound when unknown.
   virtual Result<domain::Shipment> find_shipment_by_token(std::string_view tracking_token) = 0;
+  // The public tracking view's data for a token, in one read transaction. kNotFound when unknown.
+  virtual Result<TrackingSnapshot> load_tracking(std::string_view tracking_token) = 0;
   virtual Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant,
                                                         const ShipmentFilter& filter,
                                                         const PageRequest& page) = 0;

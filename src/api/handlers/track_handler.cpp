@@ -24,24 +24,22 @@ bool plausible_token(std::string_view t) {
 
 // Driver block: shown once the route has started; the position (when positions exist) only while
 // few enough stops remain before this one (tenant.show_driver_within_stops).
-void add_route_view(const Services& s, const domain::Shipment& sh, json::object& out) {
+void add_route_view(const storage::TrackingSnapshot& snap, json::object& out) {
   out["stops_before"] = nullptr;
   out["driver"] = nullptr;
-  if (!sh.route_id || !sh.stop_id) return;
-  auto route = s.store.get_route(sh.tenant_id, *sh.route_id);
-  if (!route || route->status != domain::RouteStatus::kInProgress) return;
+  const auto& sh = snap.shipment;
+  if (!snap.route || !sh.stop_id || snap.route->status != domain::RouteStatus::kInProgress) return;
   int own_sequence = -1;
-  for (const auto& stop : route->stops)
+  for (const auto& stop : snap.route->stops)
     if (stop.id == *sh.stop_id) own_sequence = stop.sequence;
   if (own_sequence < 0) return;
   int before = 0;
-  for (const auto& stop : route->stops) {
+  for (const auto& stop : snap.route->stops) {
     bool open = stop.status == domain::StopStatus::kPending || stop.status == domain::StopStatus::kArrived;
     if (stop.sequence < own_sequence && open) ++before;
   }
   out["stops_before"] = before;
-  auto driver = s.store.get_driver(sh.tenant_id, route->driver_id);
-  if (driver) out["driver"] = json::object{{"first_name", domain::first_name(driver->name)}};
+  if (snap.driver) out["driver"] = json::object{{"first_name", domain::first_name(snap.driver->name)}};
 }
 
 }  // namespace
@@ -53,23 +51,23 @@ Result<Reply> track(const Services& s, RequestContext& ctx) {
     if (auto cached = s.track_cache->get(token, ctx.now)) return json_reply(200, std::move(*cached));
   }
   const uint64_t generation = s.track_cache ? s.track_cache->begin_read() : 0;
-  auto sh = s.store.find_shipment_by_token(token);
-  if (!sh) return core::Error::not_found("tracking token");
-  auto tenant = s.store.get_tenant(sh->tenant_id);
-  if (!tenant) return tenant.error();
-  auto events = s.store.list_events(sh->tenant_id, sh->id);
-  if (!events) return events.error();
+  auto snap = s.store.load_tracking(token);
+  if (!snap) {
+    if (snap.error().code == core::ErrorCode::kNotFound) return core::Error::not_found("tracking token");
+    return snap.error();
+  }
+  const auto* sh = &snap->shipment;
+  const auto& tenant = snap->tenant;
+  const auto& events = snap->events;
 
   json::array timeline;
-  for (const auto& e : *events) {
+  for (const auto& e : events) {
     if (!e.milestone) continue;
     timeline.push_back(json::object{
         {"type", e.type}, {"at", format_iso8601(e.at)}, {"tag", domain::aftership_tag(*e.milestone)}});
   }
   json::value carrier = nullptr;
-  if (sh->carrier_id) {
-    if (auto c = s.store.get_carrier(sh->tenant_id, *sh->carrier_id)) carrier = json::object{{"name", c->name}};
-  }
+  if (snap->carrier) carrier = json::object{{"name", snap->carrier->name}};
   json::value promised = nullptr;
   if (sh->promised)
     promised = json::object{{"start", format_iso8601(sh->promised->start)}, {"end", format_iso8601(sh->promised->end)}};
@@ -78,7 +76,7 @@ Result<Reply> track(const Services& s, RequestContext& ctx) {
       {"tracking_number", sh->tracking_number},
       {"status", domain::milestone_name(sh->status)},
       {"tag", domain::aftership_tag(sh->status)},
-      {"shipper", json::object{{"name", tenant->name}, {"brand_color", tenant->brand_color}}},
+      {"shipper", json::object{{"name", tenant.name}, {"brand_color", tenant.brand_color}}},
       {"carrier", std::move(carrier)},
       {"recipient", json::object{{"first_name", domain::first_name(sh->recipient.name)}}},
       {"address", json::object{{"street", domain::street_only(sh->address.line1)},
@@ -89,7 +87,7 @@ Result<Reply> track(const Services& s, RequestContext& ctx) {
       {"timeline", std::move(timeline)},
       {"updated_at", format_iso8601(sh->updated_at)},
   };
-  add_route_view(s, *sh, out);
+  add_route_view(*snap, out);
   auto body = to_json(out);
   if (s.track_cache) s.track_cache->put(token, body, ctx.now, generation);
   return json_reply(200, std::move(body));

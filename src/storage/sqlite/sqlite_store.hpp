@@ -75,6 +75,7 @@ class SqliteStore final : public Store {
   Result<domain::Shipment> find_shipment_by_external_id(const core::TenantId& tenant,
                                                         std::string_view external_order_id) override;
   Result<domain::Shipment> find_shipment_by_token(std::string_view tracking_token) override;
+  Result<TrackingSnapshot> load_tracking(std::string_view tracking_token) override;
   Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant, const ShipmentFilter& filter,
                                                 const PageRequest& page) override;
   Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,

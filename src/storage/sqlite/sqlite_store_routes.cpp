@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "storage/sqlite/sqlite_queries.hpp"
+#include "storage/sqlite/sqlite_loaders.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -93,6 +94,8 @@ Status insert_stops(Connection& db, const domain::Route& r) {
   return {};
 }
 
+}  // namespace
+
 // Fills `r.stops` (in visiting order, each with its shipment ids in listed order).
 Status load_stops(Connection& db, domain::Route& r) {
   auto stops = db.prepare(
@@ -119,6 +122,8 @@ Status load_stops(Connection& db, domain::Route& r) {
     r.stops[it->second].shipment_ids.emplace_back(links->text(1));
   }
 }
+
+namespace {
 
 }  // namespace
 

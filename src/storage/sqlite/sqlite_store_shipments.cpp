@@ -1,5 +1,6 @@
 // SqliteStore: shipments (with their parcels) and their events.
 #include "storage/sqlite/sqlite_queries.hpp"
+#include "storage/sqlite/sqlite_loaders.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/text_fold.hpp"
@@ -71,6 +72,8 @@ Status load_parcels(Connection& db, domain::Shipment& s) {
   return {};
 }
 
+}  // namespace
+
 // The one shipment the query `stmt` selects (kShipmentColumns), with its parcels.
 Result<domain::Shipment> fetch_shipment(Connection& db, Statement& stmt) {
   auto s = fetch_one<domain::Shipment>(stmt, shipment_from_row, "shipment");
@@ -78,6 +81,8 @@ Result<domain::Shipment> fetch_shipment(Connection& db, Statement& stmt) {
   if (auto st = load_parcels(db, *s); !st) return st.error();
   return s;
 }
+
+namespace {
 
 // SELECT of list_shipments for `f`; the parameters are bound by bind_shipment_filter in this order.
 std::string shipment_list_sql(const ShipmentFilter& f) {
