@@ -1,5 +1,8 @@
 #include "api/auth.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/crypto.hpp"
 #include "core/new_id.hpp"
 
@@ -55,7 +58,9 @@ core::Result<Principal> authenticate(storage::Store& store, std::string_view hea
   if (header.empty()) return unauthenticated("missing Authorization header (use 'Bearer <token>')");
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || !std::equal(kBearer.begin(), kBearer.end(), header.begin(),
-                                                     [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+                                                     [](unsigned char a, unsigned char b) {
+                                                       return std::tolower(a) == std::tolower(b);
+                                                     }))
     return unauthenticated("Authorization header must be 'Bearer <token>'");
   std::string_view token = header.substr(kBearer.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);

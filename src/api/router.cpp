@@ -36,8 +36,9 @@ bool is_json_content_type(std::string_view ct) {
   return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
-// Path for the request log: public tracking tokens are secrets and are not logged.
-std::string loggable_path(std::string_view path) {
+// Path for logs: no query string (it may carry names), and public tracking tokens — secrets — masked.
+std::string loggable_path(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
   for (std::string_view p : {"/v1/track/", "/t/"})
     if (path.starts_with(p)) return std::string(p) + "…";
   return std::string(path);
@@ -173,10 +174,8 @@ Response Router::handle(const Request& req) const {
   std::string_view route_name = matched ? matched->pattern : std::string_view("unmatched");
   services_.metrics.observe_request(route_name, req.method_string(), reply.status, seconds);
   if (spdlog::should_log(spdlog::level::info)) {
-    auto target = req.target();
-    auto q = target.find('?');
-    spdlog::info("{} {} {} {:.2f}ms {}B", std::string(req.method_string()),
-                 loggable_path(target.substr(0, q)), reply.status, seconds * 1000, res.body().size());
+    spdlog::info("{} {} {} {:.2f}ms {}B", std::string(req.method_string()), loggable_path(req.target()),
+                 reply.status, seconds * 1000, res.body().size());
   }
   return res;
 }
