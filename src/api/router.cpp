@@ -104,7 +104,10 @@ MatchResult Router::match(http::verb method, std::string_view path) const {
 }
 
 core::Result<Reply> Router::dispatch(const Request& req, const RouteSpec*& matched) const {
-  auto url = boost::urls::parse_origin_form(req.target());
+  // Parsed from a NUL-terminated copy: Boost.URL 1.81 can read past the end of a string_view that is
+  // not followed by a NUL (boostorg/url#946), and Beast's target is a view into its read buffer.
+  const std::string target(req.target());
+  auto url = boost::urls::parse_origin_form(target);
   if (!url) return core::Error{core::ErrorCode::kInvalidField, "malformed request target", ""};
 
   auto m = match(req.method(), url->path());
@@ -149,7 +152,8 @@ Response Router::handle(const Request& req) const {
     } else {
       reply = json_reply(http_status(r.error().code), error_body(r.error()));
       if (r.error().code == core::ErrorCode::kMethodNotAllowed) {
-        auto url = boost::urls::parse_origin_form(req.target());
+        const std::string target(req.target());  // NUL-terminated: see dispatch()
+        auto url = boost::urls::parse_origin_form(target);
         std::string allow;
         for (auto v : match(req.method(), url ? url->path() : "").allowed)
           allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
