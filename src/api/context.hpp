@@ -17,6 +17,7 @@
 #include "core/time.hpp"
 #include "domain/roles.hpp"
 #include "storage/store.hpp"
+#include "tracking/driver_states.hpp"
 
 namespace lastmile::api {
 
@@ -40,6 +41,8 @@ struct Services {
   Metrics& metrics;
   std::string public_url;  // e.g. "http://127.0.0.1:8080", no trailing slash
   TrackViewCache* track_cache = nullptr;  // optional; see track_cache.hpp for the invalidation rule
+  tracking::DriverStates* driver_states = nullptr;  // required by POST /v1/pings
+  tracking::FilterParams filter_params;
 };
 
 struct Reply {

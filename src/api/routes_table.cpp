@@ -38,6 +38,8 @@ std::vector<RouteSpec> route_table() {
       {verb::post, "/v1/drivers", false, office_carrier, h::create_driver},
       {verb::get, "/v1/drivers", false, office_carrier, h::list_drivers},
       {verb::get, "/v1/drivers/{id}", false, office_carrier, h::get_driver},
+      {verb::get, "/v1/drivers/{id}/track", false, office_carrier, h::get_driver_track},
+      {verb::post, "/v1/pings", false, domain::RoleSet{Role::kDriver}, h::post_pings},
 
       {verb::post, "/v1/vehicles", false, office_carrier, h::create_vehicle},
       {verb::get, "/v1/vehicles", false, office_carrier, h::list_vehicles},

@@ -88,7 +88,9 @@ int serve(const ServeOptions& o) {
   so.max_body_bytes = o.max_body_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
 
-  api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr};
+  tracking::DriverStates driver_states;
+  api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr,
+                         &driver_states, {}};
   api::Router router(api::route_table(), services);
   api::Server server(so, router, metrics);
   server.listen();

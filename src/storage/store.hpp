@@ -21,6 +21,7 @@
 
 #include "core/error.hpp"
 #include "domain/entities.hpp"
+#include "ingest/ping.hpp"
 
 namespace lastmile::storage {
 
@@ -172,6 +173,20 @@ class Store {
   // Events of all tenants with global_seq > after, oldest first, at most `limit` (for consumers
   // that resume after a restart).
   virtual Result<std::vector<domain::Event>> events_after(int64_t after, int limit) = 0;
+
+  // ---- track points ------------------------------------------------------------------------
+  // Stores the pings (all of `tenant`'s driver `driver`) in one durable write; a point already
+  // stored (same driver, time and position) is skipped. Returns how many were new.
+  // kNotFound when the driver is not this tenant's.
+  virtual Result<int> append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
+                                          const std::vector<ingest::Ping>& pings) = 0;
+  // The driver's newest point by fix time; nullopt when none.
+  virtual Result<std::optional<ingest::Ping>> latest_track_point(const core::TenantId& tenant,
+                                                                 const core::DriverId& driver) = 0;
+  // Points with from <= t < to, oldest first, at most `limit`.
+  virtual Result<std::vector<ingest::Ping>> list_track_points(const core::TenantId& tenant,
+                                                              const core::DriverId& driver, core::Timestamp from,
+                                                              core::Timestamp to, int limit) = 0;
 
   // ---- routes --------------------------------------------------------------------------------
   // Inserts the route and its stops and sets route_id/stop_id on each listed shipment, in one

@@ -27,7 +27,7 @@ struct World {
   World()
       : store(storage::open_store("sqlite::memory:", {})),
         clock(core::Timestamp{1'795'000'000'000}),
-        services{*store, clock, metrics, "http://fuzz", nullptr},
+        services{*store, clock, metrics, "http://fuzz", nullptr, &driver_states, {}},
         router(api::route_table(), services) {
     if (!store->create_credential(api::root_credential(kRootToken, clock.now())).ok()) std::abort();
     domain::Tenant t;
@@ -41,6 +41,7 @@ struct World {
     admin.secret_hash = core::sha256_hex(kAdminToken);
     if (!store->create_tenant(t, admin).ok()) std::abort();
   }
+  tracking::DriverStates driver_states;
   std::unique_ptr<storage::Store> store;
   core::ManualClock clock;
   api::Metrics metrics;

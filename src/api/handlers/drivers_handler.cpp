@@ -87,7 +87,17 @@ Result<Reply> get_driver(const Services& s, RequestContext& ctx) {
   if (!d) return d.error();
   if (ctx.role() == domain::Role::kCarrier && d->carrier_id != ctx.principal->carrier_id)
     return Error::not_found("driver");
-  return json_reply(200, to_json(driver_json(*d)));
+  auto out = driver_json(*d);
+  auto latest = s.store.latest_track_point(ctx.tenant(), d->id);
+  if (!latest) return latest.error();
+  if (*latest) {
+    const auto& p = **latest;
+    out["position"] = json::object{{"lat", p.position.lat()}, {"lon", p.position.lon()},
+                                   {"t", core::format_iso8601(p.t)}};
+  } else {
+    out["position"] = nullptr;
+  }
+  return json_reply(200, to_json(out));
 }
 
 }  // namespace lastmile::api::handlers

@@ -26,6 +26,8 @@ Result<Reply> get_carrier(const Services&, RequestContext&);
 Result<Reply> create_driver(const Services&, RequestContext&);
 Result<Reply> list_drivers(const Services&, RequestContext&);
 Result<Reply> get_driver(const Services&, RequestContext&);
+Result<Reply> get_driver_track(const Services&, RequestContext&);
+Result<Reply> post_pings(const Services&, RequestContext&);
 
 Result<Reply> create_vehicle(const Services&, RequestContext&);
 Result<Reply> list_vehicles(const Services&, RequestContext&);

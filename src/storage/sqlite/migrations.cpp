@@ -235,8 +235,31 @@ CREATE TABLE idempotency (
 );
 )sql";
 
+// Track points: one row per accepted GPS fix. The unique key (driver, time, position in 1e-7
+// degrees) makes a re-sent point a no-op even across restarts (INSERT … ON CONFLICT DO NOTHING).
+constexpr std::string_view kTrackPoints = R"sql(
+CREATE TABLE track_points (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  driver_id TEXT NOT NULL,
+  t BIGINT NOT NULL,
+  lat_e7 BIGINT NOT NULL,
+  lon_e7 BIGINT NOT NULL,
+  speed_mps DOUBLE PRECISION,
+  heading_deg DOUBLE PRECISION,
+  accuracy_m DOUBLE PRECISION,
+  altitude_m DOUBLE PRECISION,
+  battery_pct DOUBLE PRECISION,
+  received_at BIGINT NOT NULL,
+  UNIQUE (driver_id, t, lat_e7, lon_e7),
+  FOREIGN KEY (tenant_id, driver_id) REFERENCES drivers (tenant_id, id)
+);
+CREATE INDEX track_points_by_driver_time ON track_points (tenant_id, driver_id, t);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
+    Migration{2, "track points", kTrackPoints},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

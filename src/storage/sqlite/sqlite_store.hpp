@@ -76,6 +76,12 @@ class SqliteStore final : public Store {
                                                         std::string_view external_order_id) override;
   Result<domain::Shipment> find_shipment_by_token(std::string_view tracking_token) override;
   Result<TrackingSnapshot> load_tracking(std::string_view tracking_token) override;
+  Result<int> append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
+                                  const std::vector<ingest::Ping>& pings) override;
+  Result<std::optional<ingest::Ping>> latest_track_point(const core::TenantId& tenant,
+                                                         const core::DriverId& driver) override;
+  Result<std::vector<ingest::Ping>> list_track_points(const core::TenantId& tenant, const core::DriverId& driver,
+                                                      core::Timestamp from, core::Timestamp to, int limit) override;
   Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant, const ShipmentFilter& filter,
                                                 const PageRequest& page) override;
   Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,

@@ -18,7 +18,7 @@ class RouterTest : public ::testing::Test {
   RouterTest()
       : store_(storage::open_store("sqlite::memory:", {})),
         clock_(core::Timestamp{1'795'000'000'000}),
-        services_{*store_, clock_, metrics_, "http://test"},
+        services_{*store_, clock_, metrics_, "http://test", nullptr, &driver_states_, {}},
         router_(route_table(), services_) {
     auto root = root_credential(kRootToken, clock_.now());
     EXPECT_TRUE(store_->create_credential(root).ok());
@@ -39,6 +39,7 @@ class RouterTest : public ::testing::Test {
   }
 
   static constexpr const char* kRootToken = "root-token-for-router-tests";
+  tracking::DriverStates driver_states_;
   std::unique_ptr<storage::Store> store_;
   core::ManualClock clock_;
   Metrics metrics_;

@@ -1,0 +1,138 @@
+"""POST /v1/pings: the driver app's GPS batches, the driver's live position and track export.
+
+DESIGN §5: `POST /v1/pings` (device token) takes a JSON array of {"t","lat","lon","speed","heading",
+"accuracy","battery"}; `GET /v1/drivers/{id}` includes the live `position`; `GET /v1/drivers/{id}/track`
+exports GeoJSON or GPX. A point is acknowledged only once durable; a re-sent batch is never stored twice.
+"""
+
+import datetime
+import http.client
+import unittest
+import xml.etree.ElementTree as ET
+
+from lastmile_server import LastmileServer, ServerTestCase, make_api_key, make_driver, make_tenant
+
+
+def iso(seconds_ago):
+    t = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=seconds_ago)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+# A short drive along the Monaco harbour, oldest first.
+DRIVE = [(43.73470, 7.42150), (43.73520, 7.42210), (43.73575, 7.42262), (43.73630, 7.42318)]
+
+
+def batch(points, start_seconds_ago=60, step=5, **extra):
+    return [{"t": iso(start_seconds_ago - i * step), "lat": lat, "lon": lon, "speed": 8.0, "heading": 45,
+             "accuracy": 5, "battery": 80, **extra} for i, (lat, lon) in enumerate(points)]
+
+
+class Pings(ServerTestCase):
+    def setUp(self):
+        tenant = make_tenant(self.server)
+        self.key = tenant["api_key"]
+        self.driver = make_driver(self.server, self.key, name="Luca Rossi")
+        self.device = self.driver["device_token"]
+
+    def post(self, body, token=None):
+        return self.server.request("POST", "/v1/pings", body, token=token or self.device)
+
+    def track(self, fmt="geojson", token=None):
+        return self.server.request("GET", f"/v1/drivers/{self.driver['id']}/track", token=token or self.key,
+                                   params={"format": fmt})
+
+    def coordinates(self):
+        body = self.assertStatus(self.track(), 200)
+        return body["features"][0]["geometry"]["coordinates"]
+
+    def test_a_batch_is_stored_and_the_newest_fix_is_the_live_position(self):
+        sent = batch(DRIVE)
+        r = self.assertStatus(self.post(sent), 200)
+        self.assertEqual((r["received"], r["accepted"], r["stored"], r["rejected"]), (4, 4, 4, []))
+        driver = self.assertStatus(self.server.request("GET", f"/v1/drivers/{self.driver['id']}", token=self.key), 200)
+        self.assertAlmostEqual(driver["position"]["lat"], DRIVE[-1][0], places=6)
+        self.assertAlmostEqual(driver["position"]["lon"], DRIVE[-1][1], places=6)
+        self.assertEqual(driver["position"]["t"], sent[-1]["t"])
+        self.assertEqual(self.coordinates(), [[lon, lat] for lat, lon in DRIVE])
+
+    def test_a_resent_batch_is_not_stored_twice(self):
+        sent = batch(DRIVE)
+        self.assertStatus(self.post(sent), 200)
+        again = self.assertStatus(self.post(sent), 200)
+        self.assertEqual((again["duplicates"], again["stored"]), (4, 0))
+        self.assertEqual(len(self.coordinates()), 4)
+
+    def test_a_late_fix_joins_the_history_without_moving_the_live_position_back(self):
+        self.assertStatus(self.post(batch(DRIVE[2:], start_seconds_ago=30)), 200)
+        late = self.assertStatus(self.post(batch(DRIVE[:1], start_seconds_ago=120)), 200)
+        self.assertEqual((late["late"], late["stored"]), (1, 1))
+        driver = self.assertStatus(self.server.request("GET", f"/v1/drivers/{self.driver['id']}", token=self.key), 200)
+        self.assertAlmostEqual(driver["position"]["lat"], DRIVE[-1][0], places=6)
+        self.assertEqual(self.coordinates()[0], [DRIVE[0][1], DRIVE[0][0]])  # history in fix-time order
+
+    def test_implausible_fixes_are_rejected_with_a_reason_and_not_stored(self):
+        sent = batch(DRIVE[:2]) + [{"t": iso(40), "lat": 43.7, "lon": 7.42, "accuracy": 900},
+                                   {"t": iso(-3600), "lat": 43.7, "lon": 7.42}]
+        r = self.assertStatus(self.post(sent), 200)
+        self.assertEqual(r["rejected"], [{"index": 2, "reason": "poor_accuracy"}, {"index": 3, "reason": "in_future"}])
+        self.assertEqual(r["stored"], 2)
+        self.assertEqual(len(self.coordinates()), 2)
+
+    def test_a_malformed_batch_is_refused_whole(self):
+        sent = batch(DRIVE)
+        del sent[1]["lat"]
+        self.assertError(self.post(sent), 400, "missing_field", "[1].lat")
+        self.assertError(self.post({"lat": 1}), 400, "invalid_json")
+        self.assertError(self.post("[{\"t\":"), 400, "invalid_json")
+        self.assertError(self.post([]), 400, "invalid_field")
+        self.assertEqual(self.coordinates(), [])
+
+    def test_only_a_device_token_may_send_pings(self):
+        self.assertError(self.post(batch(DRIVE), token=self.key), 403, "forbidden")
+        self.assertError(self.server.request("POST", "/v1/pings", batch(DRIVE)), 401, "unauthenticated")
+        self.assertEqual(self.coordinates(), [])
+
+    def test_another_tenant_cannot_read_the_track(self):
+        self.assertStatus(self.post(batch(DRIVE)), 200)
+        other = make_tenant(self.server)["api_key"]
+        self.assertError(self.track(token=other), 404, "not_found")
+        self.assertError(self.server.request("GET", f"/v1/drivers/{self.driver['id']}", token=other), 404, "not_found")
+
+    def test_the_track_exports_as_gpx(self):
+        sent = batch(DRIVE)
+        self.assertStatus(self.post(sent), 200)
+        r = self.track("gpx")
+        self.assertEqual(r.status, 200)
+        self.assertIn("application/gpx+xml", r.headers.get("Content-Type", ""))
+        text = r.body if isinstance(r.body, str) else r.body.decode()
+        ns = {"g": "http://www.topografix.com/GPX/1/1"}
+        points = ET.fromstring(text).findall(".//g:trkpt", ns)
+        self.assertEqual(len(points), 4)
+        self.assertAlmostEqual(float(points[0].get("lat")), DRIVE[0][0], places=6)
+        self.assertEqual(points[-1].find("g:time", ns).text, sent[-1]["t"])
+        self.assertError(self.track("kml"), 400, "invalid_field", "format")
+
+
+class PingsDurability(unittest.TestCase):
+    def test_every_acknowledged_point_survives_kill_9(self):
+        server = LastmileServer().start()
+        self.addCleanup(server.close)
+        key = make_tenant(server)["api_key"]
+        driver = make_driver(server, key)
+        acked = 0
+        for i in range(20):  # 20 batches of 5 points, each a little further along the harbour
+            points = [(43.7300 + (i * 5 + j) * 0.0001, 7.4200 + (i * 5 + j) * 0.0001) for j in range(5)]
+            r = server.request("POST", "/v1/pings", batch(points, start_seconds_ago=600 - i * 25, step=1),
+                               token=driver["device_token"])
+            self.assertEqual(r.status, 200, r)
+            acked += r.body["stored"]
+        server.kill()
+        server.start()
+        r = server.request("GET", f"/v1/drivers/{driver['id']}/track", token=key, params={"format": "geojson"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.body["features"][0]["geometry"]["coordinates"]), acked)
+        self.assertEqual(acked, 100)
+
+
+if __name__ == "__main__":
+    unittest.main()
