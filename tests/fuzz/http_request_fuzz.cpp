@@ -22,6 +22,7 @@ using namespace lastmile;
 // Seeds use these tokens (see tests/fuzz/corpus/http_request/).
 constexpr std::string_view kRootToken = "fuzz-root-token-0123456789";
 constexpr std::string_view kAdminToken = "lm_fuzzadmin000_fuzzsecret";
+constexpr std::string_view kDeviceToken = "lmd_fuzzdevice00_fuzzsecret";
 
 struct World {
   World()
@@ -40,6 +41,19 @@ struct World {
     admin.prefix = "fuzzadmin000";
     admin.secret_hash = core::sha256_hex(kAdminToken);
     if (!store->create_tenant(t, admin).ok()) std::abort();
+    domain::Driver d;
+    d.id = core::DriverId("drv_fuzz");
+    d.tenant_id = t.id;
+    d.name = "Fuzz Driver";
+    d.device_id = "4711";
+    domain::Credential device;
+    device.id = core::ApiKeyId("key_fuzzdevice");
+    device.tenant_id = t.id;
+    device.role = domain::Role::kDriver;
+    device.driver_id = d.id;
+    device.prefix = "fuzzdevice00";
+    device.secret_hash = core::sha256_hex(kDeviceToken);
+    if (!store->create_driver(d, device, nullptr).ok()) std::abort();
   }
   tracking::DriverStates driver_states;
   std::unique_ptr<storage::Store> store;
