@@ -1,5 +1,7 @@
 #include "ingest/protocols/json_fields.hpp"
 
+#include "core/json_reader.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -12,14 +14,7 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 
-core::Result<json::value> parse(std::string_view text) {
-  json::parse_options opt;
-  opt.max_depth = 32;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec, {}, opt);
-  if (ec) return Error{ErrorCode::kInvalidJson, "body is not valid JSON: " + ec.message(), ""};
-  return v;
-}
+core::Result<json::value> parse(std::string_view text) { return core::parse_json(text); }
 
 namespace {
 

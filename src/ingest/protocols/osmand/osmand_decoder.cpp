@@ -1,5 +1,9 @@
 #include "ingest/protocols/osmand/osmand_decoder.hpp"
 
+#include <limits>
+
+#include "core/json_reader.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/encoding_opts.hpp>
@@ -198,86 +202,28 @@ Result<UnsafePing> decode_form(std::string_view query, std::string_view body, bo
 
 // ---- JSON variant ---------------------------------------------------------------------------
 
-// Reads members of one JSON object, stopping at the first problem (kept in error_).
-class Members {
- public:
-  Members(const json::object& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
-
-  std::string path_of(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-  const std::optional<Error>& error() const { return error_; }
-  void fail(Error e) {
-    if (!error_) error_ = std::move(e);
-  }
-
-  const json::object* object(std::string_view key, bool required) {
-    const json::value* v = find(key, required);
-    if (!v) return nullptr;
-    if (!v->is_object()) return fail(Error::wrong_type(path_of(key), "an object")), nullptr;
-    return &v->as_object();
-  }
-  std::optional<std::string> string(std::string_view key, bool required) {
-    const json::value* v = find(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) return fail(Error::wrong_type(path_of(key), "a string")), std::nullopt;
-    return std::string(v->as_string());
-  }
-  std::optional<double> number(std::string_view key, bool required) {
-    const json::value* v = find(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_number()) return fail(Error::wrong_type(path_of(key), "a number")), std::nullopt;
-    double d = v->to_number<double>();
-    if (!std::isfinite(d)) return fail(invalid(path_of(key), "a finite number")), std::nullopt;
-    return d;
-  }
-  // A number where a negative value means "unknown" (absent).
-  std::optional<double> known_number(std::string_view key) {
-    auto d = number(key, false);
-    return d && *d >= 0 ? d : std::nullopt;
-  }
-  std::optional<bool> boolean(std::string_view key) {
-    const json::value* v = find(key, false);
-    if (!v) return std::nullopt;
-    if (!v->is_bool()) return fail(Error::wrong_type(path_of(key), "a boolean")), std::nullopt;
-    return v->as_bool();
-  }
-
- private:
-  const json::value* find(std::string_view key, bool required) {
-    if (error_) return nullptr;
-    auto it = obj_.find(key);
-    if (it == obj_.end() || it->value().is_null()) {
-      if (required) fail(Error::missing_field(path_of(key)));
-      return nullptr;
-    }
-    return &it->value();
-  }
-
-  const json::object& obj_;
-  std::string path_;
-  std::optional<Error> error_;
-};
+// JSON numbers with no range of their own: only finiteness is checked here (NaN/Inf never leave).
+constexpr double kAnyFinite = std::numeric_limits<double>::max();
+// A number where a negative value means "unknown" (the app sends -1): absent.
+std::optional<double> known_number(core::JsonReader& r, std::string_view key) {
+  auto d = r.number(key, -kAnyFinite, kAnyFinite);
+  return d && *d >= 0 ? d : std::nullopt;
+}
 
 Result<UnsafePing> decode_json(std::string_view body, Timestamp now) {
-  json::parse_options popt;
-  popt.max_depth = 32;
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, {}, popt);
-  if (ec) return Error{ErrorCode::kInvalidJson, "body is not valid JSON: " + ec.message(), ""};
-  if (!root.is_object()) return Error{ErrorCode::kInvalidJson, "body must be a JSON object", ""};
+  auto root = core::parse_json(body);
+  if (!root) return root.error();
+  if (!root->is_object()) return Error{ErrorCode::kInvalidJson, "body must be a JSON object", ""};
 
   UnsafePing ping;
   ping.t = now;
-  Members top(root.as_object(), "");
-  auto device_id = top.string("device_id", true);
+  core::JsonReader top(root->as_object());
+  ping.device_id = top.string("device_id", {.required = true, .max_len = kMaxBytes});  // empty: kInvalidField
   const json::object* location = top.object("location", true);
   if (top.error()) return *top.error();
-  if (device_id->empty()) return invalid("device_id", "a non-empty string");
-  ping.device_id = std::move(*device_id);
 
-  Members loc(*location, "location");
-  auto timestamp = loc.string("timestamp", false);
+  core::JsonReader loc(*location, "location");
+  auto timestamp = loc.optional_string("timestamp", kMaxBytes);
   const json::object* coords = loc.object("coords", true);
   if (loc.error()) return *loc.error();
   if (timestamp) {
@@ -286,34 +232,34 @@ Result<UnsafePing> decode_json(std::string_view body, Timestamp now) {
     ping.t = *t;
   }
 
-  Members c(*coords, "location.coords");
-  auto lat = c.number("latitude", true);
-  auto lon = c.number("longitude", true);
-  ping.accuracy_m = c.known_number("accuracy");
-  ping.speed_mps = c.known_number("speed");
-  ping.heading_deg = c.known_number("heading");
-  ping.altitude_m = c.number("altitude", false);
+  core::JsonReader c(*coords, "location.coords");
+  auto lat = c.number("latitude", -kAnyFinite, kAnyFinite, true);
+  auto lon = c.number("longitude", -kAnyFinite, kAnyFinite, true);
+  ping.accuracy_m = known_number(c, "accuracy");
+  ping.speed_mps = known_number(c, "speed");
+  ping.heading_deg = known_number(c, "heading");
+  ping.altitude_m = c.number("altitude", -kAnyFinite, kAnyFinite);
   if (c.error()) return *c.error();
   ping.position = {*lat, *lon};
 
   auto is_moving = loc.boolean("is_moving");
-  auto odometer = loc.number("odometer", false);
-  const json::object* battery = loc.object("battery", false);
-  const json::object* activity = loc.object("activity", false);
+  auto odometer = loc.number("odometer", -kAnyFinite, kAnyFinite);
+  const json::object* battery = loc.object("battery");
+  const json::object* activity = loc.object("activity");
   if (loc.error()) return *loc.error();
   if (is_moving) ping.attributes.emplace_back("is_moving", *is_moving ? "true" : "false");
   if (odometer) ping.attributes.emplace_back("odometer", number_text(*odometer));
 
   if (battery) {
-    Members b(*battery, "location.battery");
-    auto level = b.known_number("level");
+    core::JsonReader b(*battery, "location.battery");
+    auto level = known_number(b, "level");
     ping.charging = b.boolean("is_charging");
     if (b.error()) return *b.error();
     if (level) ping.battery_pct = *level * 100.0;
   }
   if (activity) {
-    Members a(*activity, "location.activity");
-    auto type = a.string("type", false);
+    core::JsonReader a(*activity, "location.activity");
+    auto type = a.optional_string("type", kMaxBytes);
     if (a.error()) return *a.error();
     if (type) ping.attributes.emplace_back("activity.type", std::move(*type));
   }
