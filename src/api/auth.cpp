@@ -9,21 +9,10 @@
 namespace lastmile::api {
 namespace {
 
-constexpr size_t kPrefixLen = 12;
 constexpr std::string_view kRootPrefix = "root";
 
 core::Error unauthenticated(std::string message) {
   return core::Error{core::ErrorCode::kUnauthenticated, std::move(message), ""};
-}
-
-// "lm_<prefix>_<secret>" or "lmd_<prefix>_<secret>" → prefix; empty when not of that form.
-std::string_view prefix_of(std::string_view token) {
-  for (std::string_view head : {"lm_", "lmd_"}) {
-    if (token.substr(0, head.size()) != head) continue;
-    auto rest = token.substr(head.size());
-    if (rest.size() > kPrefixLen + 1 && rest[kPrefixLen] == '_') return rest.substr(0, kPrefixLen);
-  }
-  return {};
 }
 
 }  // namespace
@@ -36,7 +25,7 @@ IssuedSecret issue_credential(domain::Role role, std::optional<core::TenantId> t
   c.tenant_id = std::move(tenant);
   c.role = role;
   c.name = std::move(name);
-  c.prefix = core::random_alnum(kPrefixLen);
+  c.prefix = core::random_alnum(core::kCredentialPrefixLen);
   out.token = std::string(device ? "lmd_" : "lm_") + c.prefix + "_" + core::random_token(32);
   c.secret_hash = core::sha256_hex(out.token);
   c.created_at = now;
@@ -66,11 +55,11 @@ core::Result<Principal> authenticate(storage::Store& store, std::string_view hea
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   if (token.empty() || token.size() > 512) return unauthenticated("invalid token");
 
-  std::string_view prefix = prefix_of(token);
+  std::string_view prefix = core::credential_prefix(token);
   auto found = store.find_credential(prefix.empty() ? kRootPrefix : prefix);
   if (!found) return found.error();
   const auto& cred = found.value();
-  if (!cred || cred->revoked || !core::constant_time_equal(core::sha256_hex(token), cred->secret_hash))
+  if (!cred || cred->revoked || !core::secret_matches(token, cred->secret_hash))
     return unauthenticated("invalid or revoked token");
 
   Principal p;

@@ -17,7 +17,16 @@
 #include "core/time.hpp"
 #include "domain/roles.hpp"
 #include "storage/store.hpp"
-#include "tracking/driver_states.hpp"
+
+namespace lastmile::pipeline {
+class IngestPipeline;
+class DeviceDirectory;
+struct IngestOutcome;
+}  // namespace lastmile::pipeline
+
+namespace lastmile::push {
+class Hub;
+}  // namespace lastmile::push
 
 namespace lastmile::api {
 
@@ -41,8 +50,9 @@ struct Services {
   Metrics& metrics;
   std::string public_url;  // e.g. "http://127.0.0.1:8080", no trailing slash
   TrackViewCache* track_cache = nullptr;  // optional; see track_cache.hpp for the invalidation rule
-  tracking::DriverStates* driver_states = nullptr;  // required by POST /v1/pings
-  tracking::FilterParams filter_params;
+  pipeline::IngestPipeline* pipeline = nullptr;   // required by every ingest route
+  pipeline::DeviceDirectory* devices = nullptr;   // required by the tracker protocol routes
+  push::Hub* live_hub = nullptr;                  // live updates (push/hub.hpp); null: no push
 };
 
 struct Reply {
@@ -72,12 +82,14 @@ struct RequestContext {
 using Handler = core::Result<Reply> (*)(const Services&, RequestContext&);
 
 // One line of the route table: method, path pattern ("/v1/shipments/{id}"), who may call.
+// A pattern ending in "/*" matches any remaining path segments ("/*" matches every path).
 struct RouteSpec {
   http::verb method;
   std::string_view pattern;
   bool is_public;       // no credentials needed (roles ignored)
   domain::RoleSet roles;
   Handler handler;
+  bool any_media_type = false;  // the body may be of any Content-Type (the handler checks it)
 };
 
 // JSON reply helpers.

@@ -35,6 +35,20 @@ void Metrics::observe_db(std::string_view op, double seconds) {
   db_latency_[std::string(op)].observe(seconds);
 }
 
+void Metrics::count(std::string_view name, std::string_view help, uint64_t n) {
+  std::lock_guard lock(mu_);
+  auto it = series_.find(name);
+  if (it == series_.end()) it = series_.emplace(std::string(name), Series{true, std::string(help), 0}).first;
+  it->second.value += static_cast<int64_t>(n);
+}
+
+void Metrics::gauge_add(std::string_view name, std::string_view help, int64_t delta) {
+  std::lock_guard lock(mu_);
+  auto it = series_.find(name);
+  if (it == series_.end()) it = series_.emplace(std::string(name), Series{false, std::string(help), 0}).first;
+  it->second.value += delta;
+}
+
 std::string Metrics::render() const {
   std::string out;
   std::lock_guard lock(mu_);
@@ -59,6 +73,15 @@ std::string Metrics::render() const {
   out += "# HELP lastmile_http_connections_active Open HTTP connections.\n";
   out += "# TYPE lastmile_http_connections_active gauge\n";
   out += fmt::format("lastmile_http_connections_active {}\n", connections_.load());
+  std::string_view family;  // series_ is sorted, so a family's series are adjacent
+  for (const auto& [name, s] : series_) {
+    std::string_view f = std::string_view(name).substr(0, name.find('{'));
+    if (f != family) {
+      family = f;
+      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", f, s.help, f, s.counter ? "counter" : "gauge");
+    }
+    out += fmt::format("{} {}\n", name, s.value);
+  }
   return out;
 }
 

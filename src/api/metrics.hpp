@@ -34,6 +34,11 @@ class Metrics {
   void add_events(uint64_t n) { events_.fetch_add(n, std::memory_order_relaxed); }
   void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
+  // Named series for the other stages (ingest, push, …). `name` is a full Prometheus name with
+  // optional labels, e.g. `lastmile_pings_total{source="osmand",result="accepted"}`; `help` is
+  // written once per metric family (the part of `name` before '{'). Counters only grow.
+  void count(std::string_view name, std::string_view help, uint64_t n = 1);
+  void gauge_add(std::string_view name, std::string_view help, int64_t delta);
   // Prometheus text exposition format 0.0.4.
   std::string render() const;
 
@@ -42,6 +47,12 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // GUARDED_BY(mu_)
   std::map<std::string, Histogram> request_latency_;                        // GUARDED_BY(mu_)
   std::map<std::string, Histogram> db_latency_;                             // GUARDED_BY(mu_)
+  struct Series {
+    bool counter = true;
+    std::string help;
+    int64_t value = 0;
+  };
+  std::map<std::string, Series, std::less<>> series_;                       // GUARDED_BY(mu_)
   std::atomic<uint64_t> events_{0};
   std::atomic<int64_t> connections_{0};
 };

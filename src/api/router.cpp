@@ -78,7 +78,9 @@ MatchResult Router::match(http::verb method, std::string_view path) const {
   auto segments = split_path(path);
   for (const auto& route : routes_) {
     auto pattern = split_path(route.pattern);
-    if (pattern.size() != segments.size()) continue;
+    const bool rest_wildcard = !pattern.empty() && pattern.back() == "*";  // ".../*": any remaining path
+    if (rest_wildcard) pattern.pop_back();
+    if (rest_wildcard ? segments.size() < pattern.size() : pattern.size() != segments.size()) continue;
     std::vector<std::string> params;
     bool ok = true;
     for (size_t i = 0; i < pattern.size() && ok; ++i) {
@@ -128,7 +130,7 @@ core::Result<Reply> Router::dispatch(const Request& req, const RouteSpec*& match
                          "role '" + std::string(domain::role_name(p->role)) + "' may not call this route", ""};
     ctx.principal = std::move(p.value());
   }
-  if (!req.body().empty()) {
+  if (!req.body().empty() && !m.route->any_media_type) {
     auto ct = ctx.header(http::field::content_type);
     if (!ct.empty() && !is_json_content_type(ct))
       return core::Error{core::ErrorCode::kUnsupportedMediaType, "Content-Type must be application/json", ""};

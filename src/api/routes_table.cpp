@@ -40,6 +40,7 @@ std::vector<RouteSpec> route_table() {
       {verb::get, "/v1/drivers/{id}", false, office_carrier, h::get_driver},
       {verb::get, "/v1/drivers/{id}/track", false, office_carrier, h::get_driver_track},
       {verb::post, "/v1/pings", false, domain::RoleSet{Role::kDriver}, h::post_pings},
+      {verb::post, "/v1/owntracks", true, none, h::post_owntracks},  // device secret checked inside
 
       {verb::post, "/v1/vehicles", false, office_carrier, h::create_vehicle},
       {verb::get, "/v1/vehicles", false, office_carrier, h::list_vehicles},
@@ -57,6 +58,10 @@ std::vector<RouteSpec> route_table() {
       {verb::post, "/v1/routes/{id}/start", false, office_driver, h::start_route},
 
       {verb::get, "/v1/track/{token}", true, none, h::track},
+      // Public here: the live stream handler authenticates (a tracking token, or a credential by
+      // header or ?access_token=) before it upgrades; see api/live_subscription.hpp.
+      {verb::get, "/v1/live", true, none, h::live_without_upgrade},
+      {verb::get, "/v1/live/sse", true, none, h::live_sse_unavailable},
   };
 }
 

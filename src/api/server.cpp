@@ -20,6 +20,8 @@ struct Server::Session {
   explicit Session(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool busy = false;  // a request is being handled; touched only on the stream's strand
+  StreamControl control;  // for a connection a StreamHandler took over; touched only on the strand
+  bool shutdown_notified = false;  // control.on_shutdown was called; touched only on the strand
 };
 
 namespace {
@@ -50,8 +52,8 @@ std::optional<Response> reply_for_read_error(const beast::error_code& ec, const 
 
 }  // namespace
 
-Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
-    : options_(std::move(options)), router_(router), metrics_(metrics), io_(options_.threads),
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics, StreamHandler* streams)
+    : options_(std::move(options)), router_(router), metrics_(metrics), streams_(streams), io_(options_.threads),
       blocking_pool_(static_cast<size_t>(std::max(1, options_.blocking_threads))),
       acceptor_(asio::make_strand(io_)) {}
 
@@ -74,8 +76,8 @@ static bool writes(http::verb v) {
 }
 
 static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, const Router& router,
-                                           const ServerOptions& opt, const std::atomic<bool>& stopping,
-                                           asio::thread_pool& blocking_pool) {
+                                           StreamHandler* streams, const ServerOptions& opt,
+                                           const std::atomic<bool>& stopping, asio::thread_pool& blocking_pool) {
   beast::flat_buffer buffer;
   for (;;) {
     if (stopping.load()) break;
@@ -99,14 +101,25 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     }
     s->busy = true;
     Response res;
-    if (writes(parser.get().method())) {
-      co_await asio::post(blocking_pool.get_executor(), asio::use_awaitable);  // hop to the blocking pool
-      res = router.handle(parser.get());
-      co_await asio::post(s->stream.get_executor(), asio::use_awaitable);     // back on the session's strand
+    const bool client_keep_alive = parser.get().keep_alive();
+    if (streams && streams->wants(parser.get())) {
+      s->stream.expires_never();
+      buffer.clear();
+      buffer.shrink_to_fit();  // a long-lived stream should not keep the request's buffer
+      auto refusal = co_await streams->serve(s->stream, parser.release(), s->control, blocking_pool.get_executor());
+      if (!refusal) break;  // the handler used the connection
+      res = std::move(*refusal);
+    } else if (opt.every_request_blocks || writes(parser.get().method())) {
+      // On the blocking pool; the session resumes on its strand when the handler is done. (A bare
+      // asio::post(pool) would resume on the strand at once: the handler would run there.)
+      const Request& req = parser.get();
+      res = co_await asio::co_spawn(
+          blocking_pool.get_executor(), [&router, &req]() -> asio::awaitable<Response> { co_return router.handle(req); },
+          asio::use_awaitable);
     } else {
       res = router.handle(parser.get());
     }
-    const bool keep_alive = parser.get().keep_alive() && !stopping.load();
+    const bool keep_alive = client_keep_alive && !stopping.load();
     res.keep_alive(keep_alive);
     s->stream.expires_after(opt.read_timeout);
     auto [wec, wn] = co_await http::async_write(s->stream, res, asio::as_tuple(asio::use_awaitable));
@@ -138,7 +151,7 @@ void Server::run() {
           }
           metrics_.connection_opened();
           auto executor = session->stream.get_executor();
-          asio::co_spawn(executor, serve_session(session, router_, options_, stopping_, blocking_pool_),
+          asio::co_spawn(executor, serve_session(session, router_, streams_, options_, stopping_, blocking_pool_),
                          [this, session](std::exception_ptr e) {
                            if (e) {
                              try {
@@ -176,6 +189,14 @@ void Server::close_idle_sessions() {
   std::lock_guard lock(sessions_mu_);
   for (const auto& s : sessions_) {
     asio::post(s->stream.get_executor(), [s] {
+      s->control.shutting_down = true;
+      if (s->control.on_shutdown) {
+        if (!s->shutdown_notified) {
+          s->shutdown_notified = true;
+          s->control.on_shutdown();  // a handed-over stream ends itself promptly
+        }
+        return;
+      }
       beast::error_code ignored;  // the socket may already be closed: never throw here
       if (!s->busy) s->stream.socket().cancel(ignored);
     });

@@ -8,18 +8,25 @@
 // commit can carry (storage/sqlite/commit_queue.hpp); stop() may be called from
 // any thread (or a signal handler via asio::signal_set) and returns at once.
 // Shutdown: stop() closes the listener, closes idle connections, lets requests in flight finish and
-// answer with "Connection: close", and run() returns when all connections are gone or after
-// `drain_timeout`, whichever comes first.
+// answer with "Connection: close", asks handed-over connections to end (StreamControl), and run()
+// returns when all connections are gone or after `drain_timeout`, whichever comes first.
+// Streams: a StreamHandler may take requests over whole (WebSocket upgrades, event streams) before
+// they are routed; the connection then stays in the server's set until the handler is done.
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -27,6 +34,31 @@
 #include "api/router.hpp"
 
 namespace lastmile::api {
+
+// How the server tells a handed-over connection that it is stopping. Touched only on the
+// connection's strand.
+struct StreamControl {
+  bool shutting_down = false;  // set by the server before it calls on_shutdown
+  // Set by the stream handler while it serves; called once when the server stops. The handler
+  // should then end promptly (e.g. a WebSocket close "going away").
+  std::function<void()> on_shutdown;
+};
+
+// Takes over requests that are not request/response: WebSocket upgrades, event streams.
+// Implementations must be thread-safe (many connections call them at once).
+class StreamHandler {
+ public:
+  virtual ~StreamHandler() = default;
+  // True when `req` (headers and body read) is one this handler serves instead of the router.
+  virtual bool wants(const Request& req) const = 0;
+  // Serves the connection, on its strand. Returns a Response for the server to send as it would a
+  // routed one (a refusal, written before anything was sent on `stream`), or nullopt when the
+  // handler used the connection (the server then closes it). `blocking` runs blocking work such as
+  // long database reads. The stream's timeouts are off when this is called.
+  virtual boost::asio::awaitable<std::optional<Response>> serve(boost::beast::tcp_stream& stream, Request req,
+                                                                StreamControl& control,
+                                                                boost::asio::any_io_executor blocking) = 0;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -37,11 +69,15 @@ struct ServerOptions {
   size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};   // for one whole request, and idle keep-alive
   std::chrono::seconds drain_timeout{10};
+  // Every request runs on the blocking pool, whatever its method (tracker protocols such as
+  // OsmAnd write on GET).
+  bool every_request_blocks = false;
 };
 
 class Server {
  public:
-  Server(ServerOptions options, const Router& router, Metrics& metrics);
+  // `streams` (optional) must outlive the server.
+  Server(ServerOptions options, const Router& router, Metrics& metrics, StreamHandler* streams = nullptr);
   ~Server();
 
   // Binds the listening socket. Throws std::system_error when the address is unusable.
@@ -59,6 +95,7 @@ class Server {
   ServerOptions options_;
   const Router& router_;
   Metrics& metrics_;
+  StreamHandler* streams_;
   boost::asio::io_context io_;
   boost::asio::thread_pool blocking_pool_;
   // Runs on its own strand (see stop()).

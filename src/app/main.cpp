@@ -33,6 +33,15 @@ int main(int argc, char** argv) {
   s->add_option("--track-cache-ttl-ms", serve.track_cache_ttl_ms,
                  "Lifetime of cached public tracking views in ms; 0 disables the cache (default 2000)")
       ->check(CLI::Range(0, 60000));
+  s->add_option("--live-heartbeat-s", serve.live_heartbeat_s,
+                 "Seconds between heartbeats on live WebSocket/SSE sessions (default 15)")
+      ->check(CLI::Range(1, 300));
+  s->add_option("--osmand", serve.osmand,
+                 "OsmAnd / Traccar Client listener HOST:PORT, or 'off' (default: the --http host, port 5055)")
+      ->envname("LASTMILE_OSMAND");
+  s->add_option("--mqtt", serve.mqtt,
+                 "OwnTracks MQTT broker mqtt://[user:pass@]HOST:PORT to subscribe to owntracks/+/+ (default: none)")
+      ->envname("LASTMILE_MQTT");
   s->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error (default info)")
       ->envname("LASTMILE_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -6,35 +6,30 @@
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
 #include "api/auth.hpp"
+#include "api/live_messages.hpp"
+#include "api/live_stream.hpp"
+#include "api/live_subscription.hpp"
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "api/routes_table.hpp"
 #include "api/server.hpp"
+#include "app/listen_address.hpp"
+#include "app/tracker_listeners.hpp"
 #include "core/crypto.hpp"
 #include "events/event_bus.hpp"
+#include "pipeline/device_directory.hpp"
+#include "pipeline/ingest_pipeline.hpp"
+#include "push/hub.hpp"
 #include "storage/store.hpp"
 
 namespace lastmile::app {
 namespace {
-
-std::pair<std::string, unsigned short> split_host_port(const std::string& hp) {
-  auto colon = hp.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("--http must be HOST:PORT, got '" + hp + "'");
-  std::string host = hp.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  int port = 0;
-  try {
-    port = std::stoi(hp.substr(colon + 1));
-  } catch (...) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) throw std::runtime_error("--http port must be 0-65535, got '" + hp + "'");
-  return {host.empty() ? "0.0.0.0" : host, static_cast<unsigned short>(port)};
-}
 
 // On first start, create the root credential: from LASTMILE_ADMIN_TOKEN, or a random one printed once.
 void ensure_root_credential(storage::Store& store, const core::Clock& clock) {
@@ -68,6 +63,13 @@ int serve(const ServeOptions& o) {
   core::SystemClock clock;
   api::Metrics metrics;
   api::TrackViewCache track_cache(100'000, o.track_cache_ttl_ms);
+  // Live push: declared before its publishers (event bus, pipeline) so it outlives their threads.
+  push::HubOptions hub_options;
+  hub_options.on_publish = [&metrics](const push::PublishStats& s) {
+    if (s.coalesced)
+      metrics.count("lastmile_live_positions_coalesced_total", "Unsent positions replaced by newer ones", s.coalesced);
+  };
+  push::Hub hub(hub_options);
   events::EventBus bus([](const char* what) { spdlog::error("event subscriber failed: {}", what); });
 
   storage::StoreOptions store_options;
@@ -79,6 +81,8 @@ int serve(const ServeOptions& o) {
   store_options.on_timing = [&metrics](std::string_view op, double seconds) { metrics.observe_db(op, seconds); };
   auto store = storage::open_store(o.db, store_options);
   ensure_root_credential(*store, clock);
+  if (auto newest = api::newest_event_seq(*store)) hub.note_event_seq(*newest);  // the first clients' cursor
+  bus.subscribe([&hub](const domain::Event& e) { hub.publish(api::live_event_message(e)); });
 
   api::ServerOptions so;
   so.host = host;
@@ -88,16 +92,41 @@ int serve(const ServeOptions& o) {
   so.max_body_bytes = o.max_body_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
 
-  tracking::DriverStates driver_states;
+  // Live updates from the pipeline go to the push hub.
+  pipeline::LiveSink live_sink = [&hub](const pipeline::LiveUpdate& u) { hub.publish(api::live_update_message(u)); };
+  pipeline::PipelineOptions pipeline_options;
+  pipeline_options.shards = so.threads;
+  pipeline::IngestPipeline ingest(*store, clock, pipeline_options, live_sink);
+  // Status changes (e.g. a delivery reported through the API) reach the pipeline's route views. The
+  // bus thread outlives `ingest`, so it goes through a guard that shutdown clears first.
+  struct PipelineFeed {
+    std::mutex mu;
+    pipeline::IngestPipeline* target = nullptr;  // GUARDED_BY(mu)
+  };
+  auto feed = std::make_shared<PipelineFeed>();
+  feed->target = &ingest;
+  bus.subscribe([feed](const domain::Event& e) {
+    std::lock_guard lock(feed->mu);
+    if (feed->target) feed->target->on_event(e);
+  });
+  pipeline::DeviceDirectory devices(*store, clock);  // tracker ids → drivers (OsmAnd, OwnTracks)
   api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr,
-                         &driver_states, {}};
+                         &ingest, &devices};
+  services.live_hub = &hub;
   api::Router router(api::route_table(), services);
-  api::Server server(so, router, metrics);
+  api::LiveStreamOptions live_options;
+  live_options.session.heartbeat = std::chrono::seconds(o.live_heartbeat_s);
+  live_options.session.idle_timeout = std::max(std::chrono::milliseconds(30'000), 4 * live_options.session.heartbeat);
+  live_options.session.clock = &clock;
+  api::LiveStreamHandler live(services, live_options);
+  api::Server server(so, router, metrics, &live);
   server.listen();
   const std::string shown_host = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host;
   services.public_url = o.public_url.empty() ? "http://" + shown_host + ":" + std::to_string(server.bound_port())
                                              : o.public_url;
   while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
+  TrackerListeners trackers(o, host, services);  // OsmAnd port, MQTT subscriber
+  trackers.start();
 
   // Signals are waited for on a separate small io_context so the server's loop stays its own.
   boost::asio::io_context signal_io;
@@ -106,6 +135,7 @@ int serve(const ServeOptions& o) {
     if (ec) return;
     spdlog::info("signal {} received: draining requests", sig);
     server.stop();
+    trackers.stop();
   });
   std::thread signal_thread([&] { signal_io.run(); });
 
@@ -113,9 +143,15 @@ int serve(const ServeOptions& o) {
                so.threads);
   std::cout << "lastmile is running: " << services.public_url << "/healthz" << std::endl;
   server.run();
+  trackers.join();
 
   signal_io.stop();
   signal_thread.join();
+  ingest.drain();
+  {
+    std::lock_guard lock(feed->mu);
+    feed->target = nullptr;
+  }
   bus.drain();
   if (auto st = store->flush(); !st) spdlog::error("flush failed: {}", st.error().message);
   spdlog::info("stopped cleanly");

@@ -17,6 +17,9 @@ struct ServeOptions {
   int read_timeout_s = 30;
   std::string log_level = "info";
   int track_cache_ttl_ms = 2000;  // 0 disables the public tracking view cache
+  std::string osmand;  // OsmAnd listener HOST:PORT; empty: the --http host, port 5055; "off": none
+  std::string mqtt;    // mqtt://[user:pass@]HOST:PORT of the OwnTracks broker; empty: no MQTT
+  int live_heartbeat_s = 15;  // GET /v1/live, /v1/live/sse: seconds between heartbeats
 };
 
 // Returns the process exit code. Throws std::runtime_error on bad configuration.

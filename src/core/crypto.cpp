@@ -77,4 +77,37 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string_view credential_prefix(std::string_view token) {
+  for (std::string_view head : {"lm_", "lmd_"}) {
+    if (token.substr(0, head.size()) != head) continue;
+    auto rest = token.substr(head.size());
+    if (rest.size() > kCredentialPrefixLen + 1 && rest[kCredentialPrefixLen] == '_')
+      return rest.substr(0, kCredentialPrefixLen);
+  }
+  return {};
+}
+
+bool secret_matches(std::string_view token, std::string_view secret_hash) {
+  return constant_time_equal(sha256_hex(token), secret_hash);
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0 || text.size() > (size_t{1} << 24)) return std::nullopt;
+  // EVP_DecodeBlock is lenient (surrounding whitespace, '=' anywhere): only the alphabet, then at
+  // most two '=' at the end, pass.
+  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const size_t body_end = text.find_first_not_of(kAlphabet);
+  if (body_end != std::string_view::npos &&
+      (text.size() - body_end > 2 || text.substr(body_end).find_first_not_of('=') != std::string_view::npos))
+    return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  const size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
 }  // namespace lastmile::core

@@ -2,6 +2,7 @@
 // Time: a Timestamp is milliseconds since the Unix epoch, UTC. Domain logic takes time from its
 // inputs or from an injected Clock, never from the wall clock directly.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,13 +35,13 @@ class SystemClock final : public Clock {
 
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(Timestamp t) : t_(t) {}
-  Timestamp now() const override { return t_; }
-  void set(Timestamp t) { t_ = t; }
-  void advance_ms(int64_t ms) { t_.ms += ms; }
+  explicit ManualClock(Timestamp t) : ms_(t.ms) {}
+  Timestamp now() const override { return Timestamp{ms_.load()}; }
+  void set(Timestamp t) { ms_.store(t.ms); }
+  void advance_ms(int64_t ms) { ms_.fetch_add(ms); }
 
  private:
-  Timestamp t_;
+  std::atomic<int64_t> ms_;  // tests move time while pipeline threads read it
 };
 
 }  // namespace lastmile::core

@@ -2,6 +2,16 @@
 
 namespace lastmile::domain {
 
+std::string_view out_for_delivery_trigger_name(OutForDeliveryTrigger t) {
+  return t == OutForDeliveryTrigger::kRouteStart ? "route_start" : "depot_departure";
+}
+
+std::optional<OutForDeliveryTrigger> parse_out_for_delivery_trigger(std::string_view name) {
+  if (name == "depot_departure") return OutForDeliveryTrigger::kDepotDeparture;
+  if (name == "route_start") return OutForDeliveryTrigger::kRouteStart;
+  return std::nullopt;
+}
+
 std::string_view route_status_name(RouteStatus s) {
   switch (s) {
     case RouteStatus::kPlanned: return "planned";

@@ -21,6 +21,11 @@ namespace lastmile::domain {
 using core::LatLon;
 using core::Timestamp;
 
+enum class OutForDeliveryTrigger { kDepotDeparture, kRouteStart };
+// Stable names: "depot_departure", "route_start".
+std::string_view out_for_delivery_trigger_name(OutForDeliveryTrigger t);
+std::optional<OutForDeliveryTrigger> parse_out_for_delivery_trigger(std::string_view name);
+
 struct Tenant {
   int64_t seq = 0;
   core::TenantId id;
@@ -29,6 +34,14 @@ struct Tenant {
   // Privacy rule (DESIGN §6): the driver's live position is shown on a tracking page only while at
   // most this many stops remain before the customer's stop.
   int show_driver_within_stops = 1;
+  // Devices reporting over the tracker protocols (OsmAnd, OwnTracks, MQTT) must also present their
+  // device token; otherwise the device identifier alone is trusted (how Traccar works).
+  bool require_device_secret = true;
+  // Geofence radius of stops without their own radius, and of the depot (metres).
+  double geofence_radius_m = 75;
+  // When a started route's shipments become out_for_delivery: at the depot departure the driver's
+  // positions show (default), or as soon as the route is started.
+  OutForDeliveryTrigger out_for_delivery_on = OutForDeliveryTrigger::kDepotDeparture;
   Timestamp created_at;
 };
 
@@ -169,6 +182,9 @@ struct Stop {
   std::optional<LatLon> location;  // from the first shipment's address when it has one
   StopStatus status = StopStatus::kPending;
   std::optional<Timestamp> eta;
+  std::optional<double> radius_m;         // geofence radius; the tenant's default when absent
+  std::optional<Timestamp> arrived_at;    // set by the geofence (first fix of the stay)
+  std::optional<Timestamp> departed_at;   // set by the geofence
 };
 
 struct Route {

@@ -72,6 +72,19 @@ struct TrackingSnapshot {
   std::optional<domain::Carrier> carrier;
   std::optional<domain::Route> route;    // when the shipment is on a route
   std::optional<domain::Driver> driver;  // that route's driver
+  // When the route is in progress: the status of every shipment on it (for the location-privacy
+  // rules) and the driver's newest track point.
+  std::vector<std::pair<core::ShipmentId, domain::Milestone>> route_statuses;
+  std::optional<ingest::Ping> driver_position;
+};
+
+// What the geofence observed at one stop of a route. Unset fields are left as they are.
+struct StopVisit {
+  core::RouteId route_id;
+  core::StopId stop_id;
+  std::optional<core::Timestamp> arrived_at;
+  std::optional<core::Timestamp> departed_at;
+  std::optional<domain::StopStatus> status;
 };
 
 struct StoreOptions {
@@ -187,6 +200,26 @@ class Store {
   virtual Result<std::vector<ingest::Ping>> list_track_points(const core::TenantId& tenant,
                                                               const core::DriverId& driver, core::Timestamp from,
                                                               core::Timestamp to, int limit) = 0;
+
+  // ---- live location -----------------------------------------------------------------------
+  // The driver whose tracker reports as `device_id` (any tenant: device ids are unique across
+  // tenants). kNotFound when none.
+  virtual Result<domain::Driver> find_driver_by_device(std::string_view device_id) = 0;
+  // The driver's route in progress (the most recently started one when several are), with its
+  // stops; nullopt when the driver has none.
+  virtual Result<std::optional<domain::Route>> active_route(const core::TenantId& tenant,
+                                                            const core::DriverId& driver) = 0;
+  // Records geofence progress in one transaction: the visit on the stop (when `visit` is set) and
+  // the events. Each event is applied only if its shipment's status still equals the expected one
+  // (events with a milestone), else silently skipped: the geofence works from a snapshot, and a
+  // shipment delivered or changed meanwhile must not move back. Returns the stored events.
+  // kNotFound when the stop is not on that route of this tenant.
+  virtual Result<std::vector<domain::Event>> record_route_progress(
+      const core::TenantId& tenant, const std::optional<StopVisit>& visit,
+      const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
+  // Retention: deletes track points (every tenant) whose fix time is before `cutoff`, at most
+  // `limit` per call so a large purge does not hold the writer for long. Returns how many.
+  virtual Result<int> delete_track_points_before(core::Timestamp cutoff, int limit) = 0;
 
   // ---- routes --------------------------------------------------------------------------------
   // Inserts the route and its stops and sets route_id/stop_id on each listed shipment, in one

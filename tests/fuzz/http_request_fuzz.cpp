@@ -13,6 +13,7 @@
 #include "api/auth.hpp"
 #include "api/router.hpp"
 #include "api/routes_table.hpp"
+#include "pipeline/ingest_pipeline.hpp"
 #include "core/crypto.hpp"
 
 namespace {
@@ -28,7 +29,8 @@ struct World {
   World()
       : store(storage::open_store("sqlite::memory:", {})),
         clock(core::Timestamp{1'795'000'000'000}),
-        services{*store, clock, metrics, "http://fuzz", nullptr, &driver_states, {}},
+        pipeline(*store, clock, pipeline::PipelineOptions{}, {}),
+        services{*store, clock, metrics, "http://fuzz", nullptr, &pipeline, nullptr},
         router(api::route_table(), services) {
     if (!store->create_credential(api::root_credential(kRootToken, clock.now())).ok()) std::abort();
     domain::Tenant t;
@@ -55,10 +57,10 @@ struct World {
     device.secret_hash = core::sha256_hex(kDeviceToken);
     if (!store->create_driver(d, device, nullptr).ok()) std::abort();
   }
-  tracking::DriverStates driver_states;
   std::unique_ptr<storage::Store> store;
   core::ManualClock clock;
   api::Metrics metrics;
+  pipeline::IngestPipeline pipeline;
   api::Services services;
   api::Router router;
 };

@@ -128,6 +128,8 @@ class LastmileServer:
         self.proc = None
         self.starts = 0
         self.stderr_path = None
+        self.stdout_path = None
+        self.osmand_port = None  # the OsmAnd listener's port, read from the server's stdout
 
     # ---- lifecycle -------------------------------------------------------------------------------------
 
@@ -152,6 +154,7 @@ class LastmileServer:
             try:
                 self._spawn(admin_token if admin_token is not None else self.admin_token)
                 self._wait_healthy()
+                self.osmand_port = self._printed_port("osmand listening on ")
                 return self
             except ServerError as e:
                 last_error = e
@@ -163,11 +166,13 @@ class LastmileServer:
     def _spawn(self, admin_token):
         self.starts += 1
         self.stderr_path = os.path.join(self.tmpdir, f"stderr-{self.starts}.log")
-        stdout_path = os.path.join(self.tmpdir, f"stdout-{self.starts}.log")
+        stdout_path = self.stdout_path = os.path.join(self.tmpdir, f"stdout-{self.starts}.log")
         args = [self.binary, "serve", "--db", f"sqlite:{self.db_path}", "--http", f"127.0.0.1:{self.port}",
                 "--threads", str(self.threads)]
         if self.public_url:
             args += ["--public-url", self.public_url]
+        if "--osmand" not in self.extra_args:
+            args += ["--osmand", "127.0.0.1:0"]  # parallel tests must not fight over 5055
         args += self.extra_args
         env = {k: v for k, v in os.environ.items()
                if k not in ("LASTMILE_DB", "LASTMILE_HTTP", "LASTMILE_PUBLIC_URL", "LASTMILE_ADMIN_TOKEN")}
@@ -245,6 +250,25 @@ class LastmileServer:
         else:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
 
+    def stdout_text(self):
+        if not self.stdout_path or not os.path.exists(self.stdout_path):
+            return ""
+        with open(self.stdout_path, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+
+    def _printed_port(self, prefix):
+        """The port of the last stdout line "<prefix>HOST:PORT" (e.g. "osmand listening on "), or None."""
+        port = None
+        for line in self.stdout_text().splitlines():
+            if line.startswith(prefix):
+                port = int(line.rsplit(":", 1)[1])
+        return port
+
+    @property
+    def osmand_url(self):
+        """Base URL of the OsmAnd / Traccar Client listener (None when it is off)."""
+        return f"http://127.0.0.1:{self.osmand_port}" if self.osmand_port else None
+
     def stderr_text(self, tail=80):
         if not self.stderr_path or not os.path.exists(self.stderr_path):
             return ""
@@ -314,6 +338,25 @@ def expect(reply, status, what):
     if reply.status != status:
         raise AssertionError(f"{what}: expected HTTP {status}, got {reply}")
     return reply.body
+
+
+def iso(epoch_seconds):
+    """An ISO 8601 UTC timestamp with milliseconds, as devices send them."""
+    t = time.gmtime(epoch_seconds)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", t) + ".%03dZ" % int((epoch_seconds % 1) * 1000)
+
+
+def wait_for_status(server, key, shipment_id, status, timeout_s=5.0):
+    """Polls a shipment until it has `status` (geofence effects follow the acknowledgement
+    asynchronously); returns the last status seen."""
+    deadline = time.monotonic() + timeout_s
+    seen = None
+    while time.monotonic() < deadline:
+        seen = server.request("GET", f"/v1/shipments/{shipment_id}", token=key).body.get("status")
+        if seen == status:
+            break
+        time.sleep(0.05)
+    return seen
 
 
 def make_tenant(server, name=None, **fields):

@@ -86,7 +86,8 @@ class PersistenceTest(unittest.TestCase):
 
     def test_sigterm_exits_0_and_a_restart_keeps_everything_and_every_credential(self):
         s = self.new_server(public_url=PUBLIC_URL)
-        tenant = make_tenant(s, name="Persistent Shop", brand_color="#123456")
+        tenant = make_tenant(s, name="Persistent Shop", brand_color="#123456",
+                             out_for_delivery_on="route_start")
         key = tenant["api_key"]
         carrier = make_carrier(s, key, name="Persistent Couriers")
         driver = make_driver(s, key, name="Pia Persist", carrier_id=carrier["id"], device_id="persist-1")

@@ -22,7 +22,7 @@ class TenancyAndRolesTest(ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         s = cls.server
-        cls.a = make_tenant(s, name=unique("Alpha Shop"))
+        cls.a = make_tenant(s, name=unique("Alpha Shop"), out_for_delivery_on="route_start")
         cls.b = make_tenant(s, name=unique("Beta Shop"))
         ka, kb = cls.a["api_key"], cls.b["api_key"]
         cls.ka, cls.kb = ka, kb

@@ -6,10 +6,11 @@ tracking view shows the story with personal data masked, and the event history t
 """
 
 import re
+import time
 import unittest
 from datetime import datetime
 
-from lastmile_server import ServerTestCase, expect, make_carrier, make_driver, make_tenant
+from lastmile_server import ServerTestCase, expect, iso, make_carrier, make_driver, make_tenant, wait_for_status
 
 PUBLIC_URL = "https://track.example.test"
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -100,7 +101,8 @@ class WalkthroughTest(ServerTestCase):
         self.assertEqual(early["status"], "shipped")
         self.assertIsNone(early.get("driver"))
 
-        # 5. A route with the shipment; starting it puts the shipment out for delivery.
+        # 5. A route with the shipment; once started, the driver's phone leaving the depot puts the
+        #    shipment out for delivery and, its stop being the next one, arriving.
         route = expect(s.request("POST", "/v1/routes", {
             "driver_id": driver["id"], "date": "2026-11-23", "depot": {"lat": 43.7350, "lon": 7.4210},
             "stops": [{"shipment_ids": [sid], "service_s": 120}]}, token=key), 201, "create route")
@@ -121,16 +123,22 @@ class WalkthroughTest(ServerTestCase):
         self.assertEqual(started["status"], "in_progress")
         self.assertRegex(started["started_at"] or "", ISO_UTC)
         self.assertEqual(s.request("GET", f"/v1/routes/{route['id']}", token=key).body["status"], "in_progress")
-        self.assertEqual(s.request("GET", f"/v1/shipments/{sid}", token=key).body["status"], "out_for_delivery")
+        self.assertEqual(s.request("GET", f"/v1/shipments/{sid}", token=key).body["status"], "shipped",
+                         "still at the depot")
+        now = time.time()
+        pings = [{"t": iso(now - 3), "lat": 43.7350, "lon": 7.4210, "accuracy": 8},    # at the depot
+                 {"t": iso(now), "lat": 43.7359, "lon": 7.4220, "accuracy": 8}]        # ~130 m away
+        ack = expect(s.request("POST", "/v1/pings", pings, token=driver["device_token"]), 200, "pings")
+        self.assertEqual(ack["stored"], 2)
+        self.assertEqual(wait_for_status(s, key, sid, "arriving"), "arriving")
 
         during = expect(s.request("GET", f"/v1/track/{token}"), 200, "track during route")
-        self.assertEqual(during["status"], "out_for_delivery")
+        self.assertEqual(during["status"], "arriving")
         self.assertEqual((during.get("driver") or {}).get("first_name"), "Luca")
         self.assertEqual(during.get("stops_before"), 0)
 
-        # 6. The driver's app reports arriving, then delivered.
+        # 6. The driver's app reports the delivery.
         device = driver["device_token"]
-        expect(s.request("POST", f"/v1/shipments/{sid}/events", {"type": "arriving"}, token=device), 201, "arriving")
         delivered = expect(s.request("POST", f"/v1/shipments/{sid}/events",
                                      {"type": "delivered", "note": "handed over", "lat": 43.7384, "lon": 7.4246},
                                      token=device), 201, "delivered")
@@ -199,8 +207,10 @@ class WalkthroughTest(ServerTestCase):
             self.assertTrue(e["source"], f"event {e['type']} has a source")
             self.assertRegex(e["recorded_at"], ISO_UTC)
         by_type = {e["type"]: e for e in events}
-        self.assertEqual(by_type["out_for_delivery"]["source"], "route_start")
-        self.assertNotEqual(by_type["arriving"]["actor"], by_type["processed"]["actor"],
+        self.assertEqual(by_type["out_for_delivery"]["source"], "geofence")
+        self.assertEqual(by_type["arriving"]["source"], "geofence")
+        self.assertEqual(by_type["arriving"]["actor"], f"driver:{driver['id']}")
+        self.assertNotEqual(by_type["delivered"]["actor"], by_type["processed"]["actor"],
                             "the driver's events name the driver, not the tenant admin")
         self.assertEqual(by_type["delivered"]["payload"].get("note"), "handed over")
         self.assertEqual(len({e["id"] for e in events}), len(events))

@@ -20,7 +20,7 @@ namespace {
 
 bool valid_device_id(std::string_view id) {
   for (unsigned char c : id)
-    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':' && c != '/') return false;
   return !id.empty();
 }
 
@@ -43,7 +43,7 @@ Result<Reply> create_driver(const Services& s, RequestContext& ctx) {
   if (r.error()) return *r.error();
   if (d.device_id.empty()) d.device_id = core::random_digits(12);
   if (!valid_device_id(d.device_id))
-    return Error::invalid_field("device_id", "device_id may contain letters, digits, '-', '_', '.' and ':' only");
+    return Error::invalid_field("device_id", "device_id may contain letters, digits, '-', '_', '.', ':' and '/' only");
   auto acting = acting_carrier(s, ctx, carrier);
   if (!acting) return acting.error();
   d.carrier_id = *acting;

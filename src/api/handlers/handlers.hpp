@@ -2,6 +2,8 @@
 // Every HTTP handler. Each one parses its input, calls domain functions and the store, and returns
 // a Reply or an Error; none of them writes the HTTP response itself (the router does).
 
+#include <boost/json/object.hpp>
+
 #include "api/context.hpp"
 
 namespace lastmile::api::handlers {
@@ -28,6 +30,13 @@ Result<Reply> list_drivers(const Services&, RequestContext&);
 Result<Reply> get_driver(const Services&, RequestContext&);
 Result<Reply> get_driver_track(const Services&, RequestContext&);
 Result<Reply> post_pings(const Services&, RequestContext&);
+// The reply body of every ingest route that answers in JSON: received, accepted, late, duplicates,
+// stored, rejected[{index, reason}].
+boost::json::object ingest_outcome_json(const pipeline::IngestOutcome& o);
+// Tracker protocols: OwnTracks in HTTP mode (main port), OsmAnd / Traccar Client (its own port,
+// api/osmand_routes.hpp).
+Result<Reply> post_owntracks(const Services&, RequestContext&);
+Result<Reply> osmand(const Services&, RequestContext&);
 
 Result<Reply> create_vehicle(const Services&, RequestContext&);
 Result<Reply> list_vehicles(const Services&, RequestContext&);
@@ -45,5 +54,10 @@ Result<Reply> get_route(const Services&, RequestContext&);
 Result<Reply> start_route(const Services&, RequestContext&);
 
 Result<Reply> track(const Services&, RequestContext&);
+
+// GET /v1/live and /v1/live/sse are served by the server's stream handler (api/live_stream.hpp);
+// these answer what reaches the router: a GET without a WebSocket upgrade, or a server without push.
+Result<Reply> live_without_upgrade(const Services&, RequestContext&);
+Result<Reply> live_sse_unavailable(const Services&, RequestContext&);
 
 }  // namespace lastmile::api::handlers

@@ -5,6 +5,7 @@
 
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
+#include "pipeline/ingest_pipeline.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
 #include "core/new_id.hpp"
@@ -46,12 +47,14 @@ Result<domain::Route> parse_route(const Services& s, const RequestContext& ctx) 
     JsonReader sr((*stops)[i].as_object(), path);
     const json::array* ids = sr.array("shipment_ids", kMaxShipmentsPerStop, true);
     auto service = sr.integer("service_s", 0, 86400);
+    auto radius = sr.number("radius_m", 10, 2000);
     if (sr.error()) return *sr.error();
     if (ids->empty()) return Error::invalid_field(path + ".shipment_ids", path + ".shipment_ids must not be empty");
     domain::Stop stop;
     stop.id = core::new_id<core::StopId>();
     stop.sequence = static_cast<int>(i);
     stop.service_s = static_cast<int>(service.value_or(0));
+    stop.radius_m = radius;
     for (size_t j = 0; j < ids->size(); ++j) {
       std::string id_path = path + ".shipment_ids[" + std::to_string(j) + "]";
       if (!(*ids)[j].is_string()) return Error::wrong_type(id_path, "a shipment id string");
@@ -116,6 +119,11 @@ Result<Reply> get_route(const Services& s, RequestContext& ctx) {
 
 Result<Reply> start_route(const Services& s, RequestContext& ctx) {
   const core::RouteId id(ctx.param(0));
+  auto tenant = s.store.get_tenant(ctx.tenant());
+  if (!tenant) return tenant.error();
+  // With the default trigger the shipments go out for delivery when the geofence sees the driver
+  // leave the depot (pipeline/route_progress.hpp); otherwise right now.
+  const bool now_out = tenant->out_for_delivery_on == domain::OutForDeliveryTrigger::kRouteStart;
   for (int attempt = 0; attempt < kMaxCasRetries; ++attempt) {
     auto r = s.store.get_route(ctx.tenant(), id);
     if (!r) return r.error();
@@ -127,6 +135,7 @@ Result<Reply> start_route(const Services& s, RequestContext& ctx) {
     std::vector<std::pair<domain::Event, domain::Milestone>> events;
     for (const auto& stop : r->stops) {
       for (const auto& sid : stop.shipment_ids) {
+        if (!now_out) break;
         auto sh = s.store.get_shipment(ctx.tenant(), sid);
         if (!sh) return sh.error();
         if (!domain::transition_allowed(sh->status, domain::Milestone::kOutForDelivery)) continue;
@@ -146,6 +155,7 @@ Result<Reply> start_route(const Services& s, RequestContext& ctx) {
     auto started = s.store.start_route(ctx.tenant(), id, ctx.now, events);
     if (!started && started.error().code == ErrorCode::kConflict) continue;
     if (!started) return started.error();
+    if (s.pipeline) s.pipeline->route_changed({ctx.tenant(), r->driver_id});  // geofences follow the route now
     auto after = s.store.get_route(ctx.tenant(), id);
     if (!after) return after.error();
     return json_reply(200, to_json(route_json(*after)));

@@ -29,6 +29,9 @@ json::object tenant_json(const domain::Tenant& t) {
           {"name", t.name},
           {"brand_color", t.brand_color},
           {"show_driver_within_stops", t.show_driver_within_stops},
+          {"require_device_secret", t.require_device_secret},
+          {"geofence_radius_m", t.geofence_radius_m},
+          {"out_for_delivery_on", domain::out_for_delivery_trigger_name(t.out_for_delivery_on)},
           {"created_at", format_iso8601(t.created_at)}};
 }
 
@@ -144,6 +147,9 @@ json::object route_json(const domain::Route& r) {
                                  {"service_s", s.service_s},
                                  {"status", domain::stop_status_name(s.status)},
                                  {"eta", time_or_null(s.eta)},
+                                 {"radius_m", s.radius_m ? json::value(*s.radius_m) : json::value(nullptr)},
+                                 {"arrived_at", time_or_null(s.arrived_at)},
+                                 {"departed_at", time_or_null(s.departed_at)},
                                  {"location", lat_lon_json(s.location)}});
   }
   return {{"id", r.id.str()},

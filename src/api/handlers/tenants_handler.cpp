@@ -33,7 +33,18 @@ Result<Reply> create_tenant(const Services& s, RequestContext& ctx) {
   t.name = r.string("name", {.required = true, .max_len = 200});
   t.brand_color = r.string("brand_color", {.max_len = 7});
   auto within = r.integer("show_driver_within_stops", 0, 100);
+  auto require_secret = r.boolean("require_device_secret");
+  auto radius = r.number("geofence_radius_m", 10, 2000);
+  auto trigger = r.optional_string("out_for_delivery_on", 40);
   if (r.error()) return *r.error();
+  if (require_secret) t.require_device_secret = *require_secret;
+  if (radius) t.geofence_radius_m = *radius;
+  if (trigger) {
+    auto parsed = domain::parse_out_for_delivery_trigger(*trigger);
+    if (!parsed)
+      return Error::invalid_field("out_for_delivery_on", "out_for_delivery_on must be depot_departure or route_start");
+    t.out_for_delivery_on = *parsed;
+  }
   if (!t.brand_color.empty() && !is_hex_color(t.brand_color))
     return Error::invalid_field("brand_color", "brand_color must look like #0a7d5a");
   if (within) t.show_driver_within_stops = static_cast<int>(*within);

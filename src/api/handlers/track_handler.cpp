@@ -5,6 +5,7 @@
 #include "api/json_io.hpp"
 #include "core/error.hpp"
 #include "domain/masking.hpp"
+#include "tracking/route_progress.hpp"
 
 namespace lastmile::api::handlers {
 
@@ -22,24 +23,31 @@ bool plausible_token(std::string_view t) {
   return true;
 }
 
-// Driver block: shown once the route has started; the position (when positions exist) only while
-// few enough stops remain before this one (tenant.show_driver_within_stops).
+// Driver block: shown once the route has started, first name only. The position only as the
+// location-privacy rules allow (tracking/route_progress.hpp: out for delivery or arriving, the stop
+// among the next N, never after delivery) — the same rule the live push applies.
 void add_route_view(const storage::TrackingSnapshot& snap, json::object& out) {
   out["stops_before"] = nullptr;
   out["driver"] = nullptr;
   const auto& sh = snap.shipment;
   if (!snap.route || !sh.stop_id || snap.route->status != domain::RouteStatus::kInProgress) return;
-  int own_sequence = -1;
-  for (const auto& stop : snap.route->stops)
-    if (stop.id == *sh.stop_id) own_sequence = stop.sequence;
-  if (own_sequence < 0) return;
-  int before = 0;
-  for (const auto& stop : snap.route->stops) {
-    bool open = stop.status == domain::StopStatus::kPending || stop.status == domain::StopStatus::kArrived;
-    if (stop.sequence < own_sequence && open) ++before;
+  tracking::RouteView view;
+  view.route = *snap.route;
+  for (const auto& [id, status] : snap.route_statuses) view.status[id] = status;
+  view.status[sh.id] = sh.status;
+  view.show_driver_within_stops = snap.tenant.show_driver_within_stops;
+  if (auto before = tracking::stops_before(view, sh.id)) out["stops_before"] = *before;
+  if (!snap.driver) return;
+  json::value position = nullptr;
+  if (snap.driver_position && tracking::may_see_position(view, sh.id)) {
+    const auto& p = *snap.driver_position;
+    position = json::object{{"lat", p.position.lat()},
+                            {"lon", p.position.lon()},
+                            {"heading", p.heading_deg ? json::value(*p.heading_deg) : json::value(nullptr)},
+                            {"speed", p.speed_mps ? json::value(*p.speed_mps) : json::value(nullptr)},
+                            {"at", format_iso8601(p.t)}};
   }
-  out["stops_before"] = before;
-  if (snap.driver) out["driver"] = json::object{{"first_name", domain::first_name(snap.driver->name)}};
+  out["driver"] = json::object{{"first_name", domain::first_name(snap.driver->name)}, {"position", std::move(position)}};
 }
 
 }  // namespace

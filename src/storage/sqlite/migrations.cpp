@@ -257,9 +257,23 @@ CREATE TABLE track_points (
 CREATE INDEX track_points_by_driver_time ON track_points (tenant_id, driver_id, t);
 )sql";
 
+// Live location (issue 3): tenant settings for devices and geofences, stop visit times, and the
+// lookup of a tracker's device identifier.
+constexpr std::string_view kLiveLocation = R"sql(
+ALTER TABLE tenants ADD COLUMN require_device_secret INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE tenants ADD COLUMN geofence_radius_m DOUBLE PRECISION NOT NULL DEFAULT 75;
+ALTER TABLE tenants ADD COLUMN out_for_delivery_on TEXT NOT NULL DEFAULT 'depot_departure';
+ALTER TABLE stops ADD COLUMN radius_m DOUBLE PRECISION;
+ALTER TABLE stops ADD COLUMN arrived_at BIGINT;
+ALTER TABLE stops ADD COLUMN departed_at BIGINT;
+CREATE INDEX routes_in_progress_by_driver ON routes (driver_id, status);
+CREATE INDEX track_points_by_time ON track_points (t);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
+    Migration{3, "live location", kLiveLocation},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -57,6 +57,11 @@ Result<domain::Tenant> tenant_from_row(const Statement& s) {
   t.brand_color = s.text(3);
   t.show_driver_within_stops = static_cast<int>(s.int64(4));
   t.created_at = timestamp(s, 5);
+  t.require_device_secret = s.int64(6) != 0;
+  t.geofence_radius_m = s.real(7);
+  auto trigger = domain::parse_out_for_delivery_trigger(s.text(8));
+  if (!trigger) return corrupt_row("tenants");
+  t.out_for_delivery_on = *trigger;
   return t;
 }
 
@@ -205,7 +210,27 @@ Result<domain::Stop> stop_from_row(const Statement& s) {
   if (!ok || !status) return corrupt_row("stops");
   st.status = *status;
   st.eta = optional_timestamp(s, 6);
+  st.radius_m = s.optional_real(7);
+  st.arrived_at = optional_timestamp(s, 8);
+  st.departed_at = optional_timestamp(s, 9);
   return st;
+}
+
+Result<ingest::Ping> ping_from_row(const Statement& st) {
+  auto position =
+      core::LatLon::from_unsafe({static_cast<double>(st.int64(2)) / 1e7, static_cast<double>(st.int64(3)) / 1e7});
+  if (!position) return corrupt_row("track_points");
+  ingest::Ping p;
+  p.driver_id = core::DriverId(st.text(0));
+  p.t = core::Timestamp{st.int64(1)};
+  p.position = *position;
+  p.speed_mps = st.optional_real(4);
+  p.heading_deg = st.optional_real(5);
+  p.accuracy_m = st.optional_real(6);
+  p.altitude_m = st.optional_real(7);
+  p.battery_pct = st.optional_real(8);
+  p.received_at = core::Timestamp{st.int64(9)};
+  return p;
 }
 
 Result<IdempotencyRecord> idempotency_from_row(const Statement& s) {

@@ -91,6 +91,14 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::Event>> list_events(const core::TenantId& tenant, const core::ShipmentId& id) override;
   Result<std::vector<domain::Event>> events_after(int64_t after, int limit) override;
 
+  Result<domain::Driver> find_driver_by_device(std::string_view device_id) override;
+  Result<std::optional<domain::Route>> active_route(const core::TenantId& tenant,
+                                                    const core::DriverId& driver) override;
+  Result<std::vector<domain::Event>> record_route_progress(
+      const core::TenantId& tenant, const std::optional<StopVisit>& visit,
+      const std::vector<std::pair<domain::Event, domain::Milestone>>& events) override;
+  Result<int> delete_track_points_before(core::Timestamp cutoff, int limit) override;
+
   Status create_route(const domain::Route& route, const IdempotencyRecord* idem) override;
   Result<domain::Route> get_route(const core::TenantId& tenant, const core::RouteId& id) override;
   Result<Page<domain::Route>> list_routes(const core::TenantId& tenant, const RouteFilter& filter,

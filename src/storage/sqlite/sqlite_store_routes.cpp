@@ -52,12 +52,12 @@ Status insert_route_row(Connection& db, const domain::Route& r) {
 
 Status insert_stop_row(Connection& db, const domain::Route& r, const domain::Stop& s, const std::string& path) {
   auto stmt = db.prepare(
-      "INSERT INTO stops (id, tenant_id, route_id, visit_order, service_s, lat, lon, status, eta) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO stops (id, tenant_id, route_id, visit_order, service_s, lat, lon, status, eta, radius_m) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   Status st = stmt->bind_all(s.id.str(), r.tenant_id.str(), r.id.str(), s.sequence, s.service_s,
                              lat_or_null(s.location), lon_or_null(s.location), domain::stop_status_name(s.status),
-                             ms_or_null(s.eta))
+                             ms_or_null(s.eta), s.radius_m)
                   .run();
   if (!st && st.error().field == "visit_order")
     return Error{ErrorCode::kConflict, "two stops have the same sequence", path + ".sequence"};

@@ -8,26 +8,7 @@
 namespace lastmile::storage::sqlite {
 namespace {
 
-constexpr std::string_view kTrackColumns =
-    "driver_id, t, lat_e7, lon_e7, speed_mps, heading_deg, accuracy_m, altitude_m, battery_pct, received_at";
-
 int64_t e7(double degrees) { return std::llround(degrees * 1e7); }
-
-Result<ingest::Ping> ping_from_row(const Statement& st) {
-  auto position = core::LatLon::from_unsafe({static_cast<double>(st.int64(2)) / 1e7, static_cast<double>(st.int64(3)) / 1e7});
-  if (!position) return core::Error{core::ErrorCode::kInternal, "unreadable row in track_points", ""};
-  ingest::Ping p;
-  p.driver_id = core::DriverId(st.text(0));
-  p.t = core::Timestamp{st.int64(1)};
-  p.position = *position;
-  p.speed_mps = st.optional_real(4);
-  p.heading_deg = st.optional_real(5);
-  p.accuracy_m = st.optional_real(6);
-  p.altitude_m = st.optional_real(7);
-  p.battery_pct = st.optional_real(8);
-  p.received_at = core::Timestamp{st.int64(9)};
-  return p;
-}
 
 Status driver_exists(Connection& db, const core::TenantId& tenant, const core::DriverId& driver) {
   auto stmt = db.prepare("SELECT 1 FROM drivers WHERE tenant_id = ? AND id = ?");

@@ -5,6 +5,36 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace lastmile::storage::sqlite {
+namespace {
+
+// The statuses of the route's shipments and the driver's newest point (see TrackingSnapshot).
+Status load_route_live(Connection& db, const domain::Route& route, TrackingSnapshot& out) {
+  auto st = db.prepare("SELECT id, status FROM shipments WHERE tenant_id = ? AND route_id = ?");
+  if (!st) return st.error();
+  st->bind_all(route.tenant_id.str(), route.id.str());
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto m = domain::parse_milestone(st->text(1));
+    if (!m) return corrupt_row("shipments");
+    out.route_statuses.emplace_back(core::ShipmentId(st->text(0)), *m);
+  }
+  auto p = db.prepare(sql({"SELECT ", kTrackColumns,
+                           " FROM track_points WHERE tenant_id = ? AND driver_id = ? ORDER BY t DESC LIMIT 1"}));
+  if (!p) return p.error();
+  p->bind_all(route.tenant_id.str(), route.driver_id.str());
+  auto row = p->step();
+  if (!row) return row.error();
+  if (*row) {
+    auto ping = ping_from_row(*p);
+    if (!ping) return ping.error();
+    out.driver_position = std::move(*ping);
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<TrackingSnapshot> SqliteStore::load_tracking(std::string_view tracking_token) {
   return read<TrackingSnapshot>("load_tracking", [&](Connection& db) -> Result<TrackingSnapshot> {
@@ -51,6 +81,8 @@ Result<TrackingSnapshot> SqliteStore::load_tracking(std::string_view tracking_to
         d->bind_all(tenant, route->driver_id.str());
         auto driver = fetch_one<domain::Driver>(*d, driver_from_row, "driver");
         if (driver) out.driver = std::move(*driver);
+        if (route->status == domain::RouteStatus::kInProgress)
+          if (auto st = load_route_live(db, *route, out); !st) return st.error();
         out.route = std::move(*route);
       }
     }

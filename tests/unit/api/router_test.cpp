@@ -7,6 +7,7 @@
 
 #include "api/auth.hpp"
 #include "api/routes_table.hpp"
+#include "pipeline/ingest_pipeline.hpp"
 
 namespace lastmile::api {
 namespace {
@@ -18,7 +19,8 @@ class RouterTest : public ::testing::Test {
   RouterTest()
       : store_(storage::open_store("sqlite::memory:", {})),
         clock_(core::Timestamp{1'795'000'000'000}),
-        services_{*store_, clock_, metrics_, "http://test", nullptr, &driver_states_, {}},
+        pipeline_(*store_, clock_, pipeline::PipelineOptions{}, {}),
+        services_{*store_, clock_, metrics_, "http://test", nullptr, &pipeline_, nullptr},
         router_(route_table(), services_) {
     auto root = root_credential(kRootToken, clock_.now());
     EXPECT_TRUE(store_->create_credential(root).ok());
@@ -39,10 +41,10 @@ class RouterTest : public ::testing::Test {
   }
 
   static constexpr const char* kRootToken = "root-token-for-router-tests";
-  tracking::DriverStates driver_states_;
   std::unique_ptr<storage::Store> store_;
   core::ManualClock clock_;
   Metrics metrics_;
+  pipeline::IngestPipeline pipeline_;
   Services services_;
   Router router_;
 };

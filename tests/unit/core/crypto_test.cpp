@@ -134,5 +134,44 @@ TEST(ConstantTimeEqual, DifferentLengthsAreNeverEqual) {
   EXPECT_FALSE(constant_time_equal("abc"sv, "abc\0"sv));
 }
 
+TEST(CredentialPrefix, ApiKeysAndDeviceTokensHaveATwelveCharacterPrefix) {
+  EXPECT_EQ(credential_prefix("lm_abcdefghijkl_secret"), "abcdefghijkl");
+  EXPECT_EQ(credential_prefix("lmd_abcdefghijkl_secret"), "abcdefghijkl");
+}
+
+TEST(CredentialPrefix, OtherFormsHaveNone) {
+  EXPECT_EQ(credential_prefix(""), "");
+  EXPECT_EQ(credential_prefix("lm_root_token"), "");           // prefix too short
+  EXPECT_EQ(credential_prefix("lmd_abcdefghijkl_"), "");       // no secret after the prefix
+  EXPECT_EQ(credential_prefix("lmd_abcdefghijklm_secret"), "");  // no '_' after 12 characters
+  EXPECT_EQ(credential_prefix("xlm_abcdefghijkl_secret"), "");
+  EXPECT_EQ(credential_prefix("4711"), "");
+}
+
+TEST(SecretMatches, ComparesTheTokenWithItsStoredHash) {
+  const std::string hash = sha256_hex("lmd_abcdefghijkl_secret");
+  EXPECT_TRUE(secret_matches("lmd_abcdefghijkl_secret", hash));
+  EXPECT_FALSE(secret_matches("lmd_abcdefghijkl_secreT", hash));
+  EXPECT_FALSE(secret_matches("", hash));
+  EXPECT_FALSE(secret_matches("lmd_abcdefghijkl_secret", ""));
+}
+
+TEST(Base64Decode, DecodesPaddedStandardBase64) {
+  EXPECT_EQ(base64_decode("dXNlcjpwYXNz"), "user:pass");
+  EXPECT_EQ(base64_decode("YQ=="), "a");
+  EXPECT_EQ(base64_decode("YWI="), "ab");
+  EXPECT_EQ(base64_decode(""), "");
+  EXPECT_EQ(base64_decode("+/+/"), std::string("\xfb\xff\xbf"));
+}
+
+TEST(Base64Decode, RefusesWhatIsNotBase64) {
+  EXPECT_EQ(base64_decode("YQ"), std::nullopt);        // unpadded
+  EXPECT_EQ(base64_decode("YQ=a"), std::nullopt);
+  EXPECT_EQ(base64_decode("!!!!"), std::nullopt);
+  EXPECT_EQ(base64_decode("-_-_"), std::nullopt);      // base64url is another alphabet
+  EXPECT_EQ(base64_decode(" YQ="), std::nullopt);
+  EXPECT_EQ(base64_decode("YQ==YQ=="), std::nullopt);
+}
+
 }  // namespace
 }  // namespace lastmile::core

@@ -1,0 +1,148 @@
+#pragma once
+// The live-location pipeline (DESIGN.md §3): every protocol adapter (POST /v1/pings, the OsmAnd
+// listener, OwnTracks over HTTP and MQTT) hands its decoded pings to submit(); from there the path
+// is the same for all:
+//
+//   filter (per driver, on its shard) → durable write (group commit) → acknowledge
+//        → geofence → route progress (stop times, out_for_delivery / arriving) → live updates
+//
+// Sharding: each driver belongs to one shard (a thread with a task queue), chosen by a hash of its
+// id. A driver's in-memory state — filter state, geofence, activity monitor, route view — is read
+// and written only on that shard's thread, so the hot path takes no lock on it; callers hand work
+// over through the shard's queue. The durable write happens on the caller's thread between two
+// shard tasks, so concurrent senders (of any drivers) share group commits.
+//
+// Acknowledgement: submit() returns only after the accepted points are committed. If the write
+// fails, the shard forgets those points (a retry is not mistaken for duplicates) and submit returns
+// the store's error. Geofence work and live updates run after the commit, asynchronously: they never
+// delay an acknowledgement, and a live subscriber never sees a point that is not durable.
+//
+// Threading: every public method is thread-safe. The destructor drains queued work and joins.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "ingest/ping.hpp"
+#include "storage/store.hpp"
+#include "tracking/activity_monitor.hpp"
+#include "tracking/geofence.hpp"
+#include "tracking/ping_filter.hpp"
+
+namespace lastmile::pipeline {
+
+// A device resolved to its driver (see device_directory.hpp for tracker protocols; the JSON batch
+// API resolves it from the device token).
+struct Device {
+  core::TenantId tenant;
+  core::DriverId driver;
+};
+
+struct Rejection {
+  size_t index = 0;  // position in the submitted batch
+  tracking::RejectReason reason = tracking::RejectReason::kBadCoordinates;
+};
+
+struct IngestOutcome {
+  size_t received = 0;
+  int accepted = 0;    // newer than the live position, which moved
+  int late = 0;        // older: kept in the history only
+  int duplicates = 0;  // seen before: not stored again
+  int stored = 0;      // rows written (accepted + late, minus those already on disk)
+  std::vector<Rejection> rejected;
+};
+
+// A message for live subscribers (push/), produced after the commit.
+struct LiveUpdate {
+  enum class Kind { kPosition, kStop, kException };
+  Kind kind = Kind::kPosition;
+  core::TenantId tenant;
+  core::DriverId driver;
+  std::optional<core::RouteId> route;
+  // Positions only: the shipments whose customers may see this position now (the location-privacy
+  // rules of tracking/route_progress.hpp already applied). Empty: staff only.
+  std::vector<core::ShipmentId> public_audience;
+  std::string staff_json;   // the message for dispatchers and the driver app
+  std::string public_json;  // positions only: the message for customers (no ids, first name only)
+};
+using LiveSink = std::function<void(const LiveUpdate&)>;
+
+struct PipelineOptions {
+  int shards = 0;  // 0 = number of cores
+  tracking::FilterParams filter;
+  tracking::GeofenceParams geofence;
+  tracking::ActivityParams activity;
+  int64_t route_refresh_ms = 30'000;    // re-read a driver's active route at most this often
+  int64_t activity_check_ms = 15'000;   // how often offline / stationary are checked
+};
+
+// Counters for /metrics (monotonic).
+struct PipelineStats {
+  uint64_t batches = 0, points = 0, accepted = 0, late = 0, duplicates = 0, rejected = 0, stored = 0;
+  uint64_t geofence_events = 0, exceptions = 0, progress_write_failures = 0;
+};
+
+class IngestPipeline {
+ public:
+  // `store`, `clock` outlive the pipeline. `sink` is called from shard threads; it must be quick
+  // and must not call back into the pipeline (hand the update on, e.g. to push::Hub::publish).
+  IngestPipeline(storage::Store& store, const core::Clock& clock, PipelineOptions options, LiveSink sink);
+  ~IngestPipeline();
+  IngestPipeline(const IngestPipeline&) = delete;
+  IngestPipeline& operator=(const IngestPipeline&) = delete;
+
+  // Filters `pings` (of `device`'s driver, in the order given), stores the accepted and late ones
+  // durably, and returns what happened to each. `received_at` is the server's arrival time.
+  // Errors: the store's (kUnavailable, kInternal; kNotFound when the driver is not the tenant's).
+  core::Result<IngestOutcome> submit(const Device& device, const std::vector<ingest::UnsafePing>& pings,
+                                     core::Timestamp received_at);
+
+  // Tells the pipeline that `device`'s routes changed (a route started): its route view is re-read
+  // before the next ping is processed. Asynchronous.
+  void route_changed(const Device& device);
+
+  // A committed event (from the EventBus): a status change of a shipment on a route the pipeline
+  // follows updates that route's view (e.g. a delivery reported by the driver app), so the next
+  // departure and the privacy rules see it. Asynchronous; quick; any thread.
+  void on_event(const domain::Event& event);
+
+  // Blocks until every task queued before the call (including post-commit geofence work and the
+  // store writes it causes) is done. For tests and shutdown.
+  void drain();
+
+  PipelineStats stats() const;
+
+  struct Shard;       // defined in ingest_pipeline.cpp
+  struct DriverLive;  // one driver's state on its shard
+
+ private:
+  Shard& shard_for(const core::DriverId& driver);
+  void tick();  // periodic activity checks, from the timer thread
+
+  storage::Store& store_;
+  const core::Clock& clock_;
+  PipelineOptions options_;
+  LiveSink sink_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  // Which driver's route holds a shipment: written when a route view is (re)loaded on a shard,
+  // read by on_event. Not on the ping path.
+  std::mutex index_mu_;
+  std::unordered_map<core::ShipmentId, Device> shipment_index_;  // GUARDED_BY(index_mu_)
+  void index_route(const Device& device, const std::vector<core::ShipmentId>& shipments);
+  // On the driver's shard: re-reads its route when due (or `force`) and indexes its shipments.
+  void refresh(DriverLive& d, const Device& device, core::Timestamp now, bool force);
+  struct Counters;
+  std::unique_ptr<Counters> counters_;
+  struct Timer;
+  std::unique_ptr<Timer> timer_;
+};
+
+}  // namespace lastmile::pipeline

@@ -1,0 +1,78 @@
+#pragma once
+// One driver's route as the pipeline follows it: the active route (read from the store and
+// refreshed), the geofences of its depot and stops, the activity monitor (offline, stationary),
+// and what each signal means (tracking/route_progress.hpp). It decides; the caller performs the
+// store writes (ProgressWrite) on an effects worker and publishes the live updates.
+//
+// Threading: a RouteTracker belongs to its driver's shard; only that shard's thread calls it.
+// refresh() reads the store (a short read on the shard thread, at most every refresh interval).
+
+#include <optional>
+#include <vector>
+
+#include "core/time.hpp"
+#include "ingest/ping.hpp"
+#include "pipeline/ingest_pipeline.hpp"
+#include "storage/store.hpp"
+#include "tracking/activity_monitor.hpp"
+#include "tracking/geofence.hpp"
+#include "tracking/route_progress.hpp"
+
+namespace lastmile::pipeline {
+
+// Store writes caused by one signal, in one transaction (storage::Store::record_route_progress).
+struct ProgressWrite {
+  core::TenantId tenant;
+  std::optional<storage::StopVisit> visit;
+  std::vector<std::pair<domain::Event, domain::Milestone>> events;
+};
+
+struct TrackerOutput {
+  std::vector<ProgressWrite> writes;
+  std::vector<LiveUpdate> live;
+  uint64_t geofence_events = 0;
+  uint64_t exceptions = 0;
+};
+
+class RouteTracker {
+ public:
+  explicit RouteTracker(Device device) : device_(std::move(device)) {}
+
+  // Re-reads the driver's active route when `force`, or when the last read is older than
+  // `refresh_ms`. A route that changed (another id) starts with fresh geofences and monitor.
+  // On a store error the previous view is kept and the error returned (retried next time).
+  core::Status refresh(storage::Store& store, core::Timestamp now, int64_t refresh_ms, bool force);
+
+  // A live (not late) ping, after it is durable.
+  void on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now, TrackerOutput& out);
+  // Periodic activity check.
+  void on_tick(core::Timestamp now, const PipelineOptions& options, TrackerOutput& out);
+
+  // A shipment's status changed elsewhere (API, driver app).
+  void on_status(const core::ShipmentId& shipment, domain::Milestone status);
+  // The shipments of the current route (empty without one).
+  std::vector<core::ShipmentId> shipments() const;
+
+  const Device& device() const { return device_; }
+  bool has_route() const { return view_.has_value(); }
+  uint64_t loads() const { return loads_; }  // how many times refresh() re-read the route
+  std::optional<core::RouteId> route_id() const;
+  // Shipments whose customers may see the driver's position now (empty without a route).
+  std::vector<core::ShipmentId> position_audience() const;
+
+ private:
+  void apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now, TrackerOutput& out);
+  void rebuild_sites();
+
+  Device device_;
+  std::optional<tracking::RouteView> view_;
+  std::vector<tracking::GeofenceSite> sites_;  // [0] = depot, then the stops that have a location
+  std::vector<size_t> site_stop_;              // site index → index into view_->route.stops
+  tracking::GeofenceState geofence_;
+  tracking::ActivityState activity_;
+  std::optional<core::Timestamp> loaded_at_;
+  double default_radius_m_ = 75;
+  uint64_t loads_ = 0;
+};
+
+}  // namespace lastmile::pipeline
