@@ -5,7 +5,7 @@
 #
 # Knobs (environment): BENCH_THREADS (wrk threads, server threads, nginx workers; default 2),
 # BENCH_CONNECTIONS (default 32), BENCH_DURATION (seconds per case, default 10), BENCH_WARMUP (default 2),
-# BENCH_STRICT=1 (exit 1 when the goal is not met).
+# BENCH_STRICT=1 (exit 1 when a goal is not met).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,6 +17,9 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 GOAL=0.5
+INGEST_BATCH_GOAL=500000  # points/s in batches of 100 (issue 3)
+INGEST_SINGLE_GOAL=0.5    # single-point requests/s, lastmile / nginx
+INGEST_DRIVERS=$(( CONNECTIONS > 64 ? CONNECTIONS : 64 ))
 
 die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $BIN ]] || die "no lastmile binary at $BIN (run \`make build\` or set LASTMILE_BIN)"
@@ -60,7 +63,7 @@ LM_PORT=$(free_port)
 API="http://127.0.0.1:$LM_PORT"
 ROOT_TOKEN="bench-root-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 LASTMILE_ADMIN_TOKEN=$ROOT_TOKEN "$BIN" serve --db "sqlite:$TMP/bench.db" --http "127.0.0.1:$LM_PORT" \
-  --threads "$THREADS" --log-level warn >"$TMP/lastmile.log" 2>&1 &
+  --threads "$THREADS" --osmand off --log-level warn >"$TMP/lastmile.log" 2>&1 &
 SERVER_PID=$!
 wait_http "$API/healthz" "$SERVER_PID" lastmile "$TMP/lastmile.log"
 
@@ -80,6 +83,15 @@ for m in processed shipped; do
     || die "cannot post the $m event"
 done
 TRACK_PATH="/v1/track/$TOKEN"
+
+# Drivers for the ingest cases, one device token per line (bench/pings.lua spreads them over wrk's threads).
+API=$API KEY=$KEY N=$INGEST_DRIVERS python3 - >"$TMP/drivers.txt" <<'PY' || die "cannot create the drivers"
+import json, os, urllib.request
+for i in range(int(os.environ["N"])):
+    req = urllib.request.Request(os.environ["API"] + "/v1/drivers", json.dumps({"name": f"Bench Driver {i + 1}"}).encode(),
+                                 {"Authorization": "Bearer " + os.environ["KEY"], "Content-Type": "application/json"})
+    print(json.load(urllib.request.urlopen(req, timeout=30))["device_token"])
+PY
 
 # ---- nginx serving the same body at the same path ----------------------------------------------------
 mkdir -p "$TMP/www/v1/track" "$TMP/nginx"
@@ -106,10 +118,17 @@ http {
   scgi_temp_path $TMP/nginx/scgi;
   types { }
   default_type application/json;
+  # POST /v1/pings: the body is read and dropped, the answer is lastmile's when every point is stored
+  # (a body under 1000 bytes is bench/pings_single.lua's one point, the others pings_batch.lua's 100).
+  map \$content_length \$pings_reply {
+    "~^[0-9]{1,3}\$" '{"received":1,"accepted":1,"late":0,"duplicates":0,"stored":1,"rejected":[]}';
+    default '{"received":100,"accepted":100,"late":0,"duplicates":0,"stored":100,"rejected":[]}';
+  }
   server {
     listen 127.0.0.1:$NG_PORT;
     root $TMP/www;
     location / { add_header Cache-Control no-store; }
+    location = /v1/pings { return 200 \$pings_reply; }
   }
 }
 EOF
@@ -137,12 +156,12 @@ run_case() {
   run_wrk "$out" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency "$@" \
     || { cat "$out" >&2; die "wrk failed"; }
 }
-warm() { run_wrk /dev/null -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$1" || true; }
+warm() { run_wrk "${WARM_OUT:-/dev/null}" -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$@" || true; }
 # A second server on the same database with the tracking view cache off: the cold path (every
 # request reads SQLite and renders JSON), reported next to the cached one.
 COLD_PORT=$(free_port)
 COLD_API="http://127.0.0.1:$COLD_PORT"
-"$BIN" serve --db "sqlite:$TMP/bench.db" --http "127.0.0.1:$COLD_PORT" --threads "$THREADS" --log-level warn \
+"$BIN" serve --db "sqlite:$TMP/bench.db" --http "127.0.0.1:$COLD_PORT" --threads "$THREADS" --osmand off --log-level warn \
   --track-cache-ttl-ms 0 >"$TMP/lastmile-cold.log" 2>&1 &
 COLD_PID=$!
 wait_http "$COLD_API/healthz" "$COLD_PID" "lastmile (cache off)" "$TMP/lastmile-cold.log"
@@ -187,11 +206,62 @@ print(n - 1)  # minus the shipment of the tracking cases
 PY
 ) || STORED="?"
 
+# ---- ingest: POST /v1/pings (durable), and nginx answering the same request -----------------------------
+# bench/pings.lua reads every reply and ends wrk's output with a line
+#   pings: responses=… non200=… points=… stored=… accepted=… late=… duplicates=… rejected=… max_t=…
+pings() { awk -v k="$2" '/^pings:/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$1"; }
+export BENCH_PINGS_TOKENS="$TMP/drivers.txt" BENCH_PINGS_THREADS=$THREADS
+PINGS_T0=0     # each lastmile run starts after the previous one's last fix, so every driver's track moves on
+ACKED=0        # points the replies say were stored, warm-ups included
+after_lastmile() {  # OUTFILE of a lastmile run: carries its last fix time and stored count on
+  [[ -n $(pings "$1" max_t) ]] || { cat "$1" >&2; die "no pings: line in $1 (bench/pings.lua)"; }
+  PINGS_T0=$(( $(pings "$1" max_t) + 1 ))
+  ACKED=$(( ACKED + $(pings "$1" stored) ))
+}
+pings_case() {  # NAME SCRIPT: warm-up + run against nginx, then lastmile; leaves $TMP/NAME-{nginx,lastmile}.txt
+  local name=$1 script="$ROOT_DIR/bench/$2"
+  warm -s "$script" "http://127.0.0.1:$NG_PORT/v1/pings"
+  run_case "$TMP/$name-nginx.txt" -s "$script" "http://127.0.0.1:$NG_PORT/v1/pings"
+  BENCH_PINGS_T0=$PINGS_T0 WARM_OUT="$TMP/$name-warm.txt" warm -s "$script" "$API/v1/pings"
+  after_lastmile "$TMP/$name-warm.txt"
+  BENCH_PINGS_T0=$PINGS_T0 run_case "$TMP/$name-lastmile.txt" -s "$script" "$API/v1/pings"
+  after_lastmile "$TMP/$name-lastmile.txt"
+  # A benchmark of refused or rejected points measures nothing: every answer must be a 200 that stored
+  # (at least 99 % of) the points sent, and nginx must have answered 200 too.
+  local share
+  share=$(awk -v s="$(pings "$TMP/$name-lastmile.txt" stored)" -v p="$(pings "$TMP/$name-lastmile.txt" points)" \
+    'BEGIN { printf "%.2f", (p > 0) ? 100 * s / p : 0 }')
+  if [[ $(pings "$TMP/$name-lastmile.txt" non200) != 0 || $(pings "$TMP/$name-nginx.txt" non200) != 0 ]] \
+     || awk -v s="$share" 'BEGIN { exit !(s < 99) }'; then
+    grep -h '^pings:' "$TMP/$name-nginx.txt" "$TMP/$name-lastmile.txt" >&2
+    die "$name: only ${share}% of the points sent to lastmile were stored, or a reply was not 200"
+  fi
+}
+pings_case batch100 pings_batch.lua
+pings_case single pings_single.lua
+curl -sf -o /dev/null "$API/readyz" || die "lastmile is not ready after the ingest load"
+TRACK_ROWS=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1], timeout=30).execute("SELECT count(*) FROM track_points").fetchone()[0])' \
+  "$TMP/bench.db") || die "cannot count the stored track points"
+(( TRACK_ROWS >= ACKED )) || die "the replies acknowledged $ACKED stored points but track_points has $TRACK_ROWS rows"
+
 NG_RPS=$(rps "$TMP/nginx.txt")
 TR_RPS=$(rps "$TMP/track.txt")
 RATIO=$(awk -v a="$TR_RPS" -v b="$NG_RPS" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0" }')
 COLD_RATIO=$(awk -v a="$(rps "$TMP/track-cold.txt")" -v b="$NG_RPS" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0" }')
 MET=$(awk -v r="$RATIO" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
+B=$TMP/batch100-lastmile.txt S=$TMP/single-lastmile.txt
+BATCH_PPS=$(awk -v r="$(rps "$B")" -v s="$(pings "$B" stored)" -v n="$(pings "$B" responses)" \
+  'BEGIN { printf "%.0f", (n > 0) ? r * s / n : 0 }')  # stored points per second
+BATCH_MET=$(awk -v r="$BATCH_PPS" -v g="$INGEST_BATCH_GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
+SINGLE_RATIO=$(awk -v a="$(rps "$S")" -v b="$(rps "$TMP/single-nginx.txt")" \
+  'BEGIN { if (b > 0) printf "%.2f", a / b; else print "0" }')
+SINGLE_MET=$(awk -v r="$SINGLE_RATIO" -v g="$INGEST_SINGLE_GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
+stored_line() {  # NAME FILE
+  awk -v n="$1" '/^pings:/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    printf "ingest %s: %.2f%% of %d points stored (accepted %d, late %d, duplicates %d, rejected %d)\n",
+           n, 100 * v["stored"] / v["points"], v["points"], v["accepted"], v["late"], v["duplicates"], v["rejected"] }' "$2"
+}
 
 echo
 printf '%-44s %12s %10s %9s\n' "case" "requests/s" "p99 (ms)" "errors"
@@ -202,11 +272,27 @@ row "lastmile: GET /v1/track/{token}" "$TMP/track.txt"
 row "lastmile: GET /v1/track/{token}, cache off" "$TMP/track-cold.txt"
 row "lastmile: GET /healthz" "$TMP/healthz.txt"
 row "lastmile: POST /v1/shipments (new each time)" "$TMP/post.txt"
+row "nginx: same POST /v1/pings, 100 points" "$TMP/batch100-nginx.txt"
+row "lastmile: POST /v1/pings, 100 points" "$B"
+row "nginx: same POST /v1/pings, 1 point" "$TMP/single-nginx.txt"
+row "lastmile: POST /v1/pings, 1 point" "$S"
 echo
 echo "tracking lookup, lastmile / nginx: ${RATIO}x   (goal >= ${GOAL}x: $MET)"
 echo "tracking lookup with the view cache off, lastmile / nginx: ${COLD_RATIO}x"
 echo "POST run: wrk completed $POSTS requests; $STORED new shipments are in the database"
+printf 'ingest batch100: %s points/s (%.0f req/s, p99 %s ms), nginx same request %.0f req/s   (goal >= %s points/s: %s)\n' \
+  "$BATCH_PPS" "$(rps "$B")" "$(p99_ms "$B")" "$(rps "$TMP/batch100-nginx.txt")" "$INGEST_BATCH_GOAL" "$BATCH_MET"
+printf 'ingest single: %.0f req/s = %s × nginx (%.0f req/s; p99 %s ms)   (goal >= %sx: %s)\n' \
+  "$(rps "$S")" "$SINGLE_RATIO" "$(rps "$TMP/single-nginx.txt")" "$(p99_ms "$S")" "$INGEST_SINGLE_GOAL" "$SINGLE_MET"
+stored_line batch100 "$B"
+stored_line single "$S"
+echo "ingest: the replies acknowledged $ACKED stored points (warm-ups included); track_points has $TRACK_ROWS rows" \
+     "($INGEST_DRIVERS drivers)"
 
-if [[ ${BENCH_STRICT:-0} = 1 && $MET != met ]]; then
+if [[ ${BENCH_STRICT:-0} = 1 && ( $MET != met || $BATCH_MET != met || $SINGLE_MET != met ) ]]; then
   exit 1
 fi
+
+# ---- live push (issue 3): bench/live.sh, its own server and database (bench/README.md, "Live push") ----
+kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""  # idle now
+LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/live.sh" || exit $?

@@ -12,12 +12,6 @@
 #include "push/sse_session.hpp"
 #include "push/ws_session.hpp"
 
-// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames (their operator
-// new/delete pair is class-specific; GCC bug 109224).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace lastmile::api {
 
 namespace asio = boost::asio;
@@ -111,6 +105,54 @@ Response refusal(const Request& req, const core::Error& error) {
   return res;
 }
 
+// One accepted live connection: the push session and what it was set up with. Everything the
+// session needs lives here, in one allocation, while the connection is open.
+template <typename Session>
+class LiveStream final : public Stream {
+ public:
+  LiveStream(beast::tcp_stream& stream, const push::SessionOptions& options, Metrics& metrics, std::string_view transport,
+             std::string who, Request upgrade)
+      : session_(stream, options),
+        metrics_(metrics),
+        label_("{transport=\"" + std::string(transport) + "\"}"),
+        transport_(transport),
+        who_(std::move(who)),
+        upgrade_(std::move(upgrade)) {}
+
+  Session& session() { return session_; }
+  push::FeedSetup& setup() { return setup_; }
+  const std::string& label() const { return label_; }
+
+  asio::awaitable<void> run(StreamControl& control) override {
+    const auto started = SteadyClock::now();
+    metrics_.gauge_add("lastmile_live_sessions" + label_, "Open live sessions by transport", 1);
+    control.on_shutdown = [this] { session_.stop(); };
+    if (control.shutting_down) session_.stop();
+    push::EndReason reason;
+    if constexpr (std::is_same_v<Session, push::WsSession>) {
+      reason = co_await session_.run(std::move(upgrade_), std::move(setup_));
+    } else {
+      reason = co_await session_.run(std::move(setup_));
+    }
+    control.on_shutdown = nullptr;
+    metrics_.gauge_add("lastmile_live_sessions" + label_, "Open live sessions by transport", -1);
+    metrics_.count("lastmile_live_sessions_closed_total{transport=\"" + transport_ + "\",reason=\"" +
+                       std::string(reason_name(reason)) + "\"}",
+                   "Live sessions ended, by transport and reason");
+    spdlog::info("live {} session of {} ended after {:.1f}s: {}", transport_, who_, seconds_since(started),
+                 reason_name(reason));
+  }
+
+ private:
+  Session session_;
+  push::FeedSetup setup_;
+  Metrics& metrics_;
+  std::string label_;
+  std::string transport_;
+  std::string who_;
+  Request upgrade_;  // WebSocket only; dropped once accepted
+};
+
 }  // namespace
 
 LiveStreamHandler::LiveStreamHandler(const Services& services, LiveStreamOptions options)
@@ -123,65 +165,55 @@ bool LiveStreamHandler::wants(const Request& req) const {
   return path == kWsPath && beast::websocket::is_upgrade(req);
 }
 
-asio::awaitable<std::optional<Response>> LiveStreamHandler::serve(beast::tcp_stream& stream, Request req,
-                                                                  StreamControl& control,
-                                                                  asio::any_io_executor blocking) {
+namespace {
+
+// Subscribes first, then reads the cursor and sets up the backlog: nothing falls in between.
+template <typename Session>
+std::unique_ptr<Stream> start(beast::tcp_stream& stream, const Services& services, const LiveStreamOptions& options,
+                              const LiveSubscription& sub, asio::any_io_executor blocking, std::string_view transport,
+                              Request upgrade) {
+  auto live = std::make_unique<LiveStream<Session>>(stream, options.session, services.metrics, transport, sub.who,
+                                                    std::move(upgrade));
+  push::Hub& hub = *services.live_hub;
+  auto& setup = live->setup();
+  setup.subscription = hub.subscribe(live_topics(sub), sub.audience, live->session().waker());
+  setup.cursor = sub.after.value_or(hub.last_event_seq());
+  if (sub.after)
+    setup.backlog = std::make_unique<StoreBacklog>(services.store, LiveEventFilter(sub), *sub.after,
+                                                   std::move(blocking), options);
+  setup.on_sent = [&metrics = services.metrics, label = "lastmile_live_messages_sent_total" + live->label()](
+                      uint64_t n) { metrics.count(label, "Live messages sent to clients", n); };
+  return live;
+}
+
+}  // namespace
+
+std::variant<Response, std::unique_ptr<Stream>> LiveStreamHandler::open(beast::tcp_stream& stream, Request req,
+                                                                        asio::any_io_executor blocking) {
   const auto started = SteadyClock::now();
   const bool sse = path_of(req) == kSsePath;
   const std::string_view route_name = sse ? kSsePath : kWsPath;
-  const std::string transport = sse ? "sse" : "websocket";
-  Metrics& metrics = services_.metrics;
-
-  auto sub = resolve_live_subscription(services_, req, sse);
-  if (sub && control.shutting_down) sub = core::Error{core::ErrorCode::kUnavailable, "shutting down", ""};
-  if (!sub) {
+  try {
+    auto sub = resolve_live_subscription(services_, req, sse);
+    if (sub) {
+      const int status = sse ? 200 : 101;
+      services_.metrics.observe_request(route_name, "GET", status, seconds_since(started));
+      spdlog::info("GET {} {} {} {:.2f}ms", route_name, status, sub->who, seconds_since(started) * 1000);
+      if (sse) return start<push::SseSession>(stream, services_, options_, *sub, std::move(blocking), "sse", {});
+      return start<push::WsSession>(stream, services_, options_, *sub, std::move(blocking), "websocket",
+                                    std::move(req));
+    }
     if (sub.error().code == core::ErrorCode::kInternal)
       spdlog::error("internal error on GET {}: {}", route_name, sub.error().message);
     Response res = refusal(req, sub.error());
-    metrics.observe_request(route_name, "GET", res.result_int(), seconds_since(started));
+    services_.metrics.observe_request(route_name, "GET", res.result_int(), seconds_since(started));
     spdlog::info("GET {} {} {:.2f}ms", route_name, res.result_int(), seconds_since(started) * 1000);
-    co_return res;
+    return res;
+  } catch (const std::exception& e) {
+    spdlog::error("handler exception on GET {}: {}", route_name, e.what());
+    services_.metrics.observe_request(route_name, "GET", 500, seconds_since(started));
+    return refusal(req, core::Error::internal());
   }
-
-  push::Hub& hub = *services_.live_hub;
-  const std::string label = "{transport=\"" + transport + "\"}";
-  push::FeedSetup setup;
-  setup.on_sent = [&metrics, &label](uint64_t n) {
-    metrics.count("lastmile_live_messages_sent_total" + label, "Live messages sent to clients", n);
-  };
-  // Subscribe first, then read the cursor / the backlog: nothing falls in between.
-  auto start_feed = [&](std::function<void()> wake) {
-    setup.subscription = hub.subscribe(live_topics(*sub), sub->audience, std::move(wake));
-    setup.cursor = sub->after.value_or(hub.last_event_seq());
-    if (sub->after)
-      setup.backlog = std::make_unique<StoreBacklog>(services_.store, LiveEventFilter(*sub), *sub->after, blocking,
-                                                     options_);
-    const int status = sse ? 200 : 101;
-    metrics.observe_request(route_name, "GET", status, seconds_since(started));
-    metrics.gauge_add("lastmile_live_sessions" + label, "Open live sessions by transport", 1);
-    spdlog::info("GET {} {} {} {:.2f}ms", route_name, status, sub->who, seconds_since(started) * 1000);
-  };
-
-  push::EndReason reason;
-  if (sse) {
-    push::SseSession session(stream, options_.session);
-    start_feed(session.waker());
-    control.on_shutdown = [&session] { session.stop(); };
-    reason = co_await session.run(std::move(setup));
-  } else {
-    push::WsSession session(stream, options_.session);
-    start_feed(session.waker());
-    control.on_shutdown = [&session] { session.stop(); };
-    reason = co_await session.run(req, std::move(setup));
-  }
-  control.on_shutdown = nullptr;
-  metrics.gauge_add("lastmile_live_sessions" + label, "Open live sessions by transport", -1);
-  metrics.count("lastmile_live_sessions_closed_total{transport=\"" + transport + "\",reason=\"" +
-                    std::string(reason_name(reason)) + "\"}",
-                "Live sessions ended, by transport and reason");
-  spdlog::info("live {} session of {} ended after {:.1f}s: {}", transport, sub->who, seconds_since(started),
-               reason_name(reason));
-  co_return std::nullopt;
 }
 
 }  // namespace lastmile::api

@@ -5,8 +5,8 @@
 // ordinary JSON error; then the handler subscribes to the hub, and only then reads the backlog,
 // so no event falls between the replay and the live messages (push/session.hpp).
 //
-// Threading: serve() runs on the connection's strand; backlog pages are read on the server's
-// blocking pool. Metrics: lastmile_live_sessions{transport} (gauge),
+// Threading: open() and the stream run on the connection's strand; backlog pages are read on the
+// server's blocking pool. Metrics: lastmile_live_sessions{transport} (gauge),
 // lastmile_live_messages_sent_total{transport}, lastmile_live_sessions_closed_total{transport,reason}.
 
 #include "api/server.hpp"
@@ -27,9 +27,9 @@ class LiveStreamHandler final : public StreamHandler {
   LiveStreamHandler(const Services& services, LiveStreamOptions options);
 
   bool wants(const Request& req) const override;
-  boost::asio::awaitable<std::optional<Response>> serve(boost::beast::tcp_stream& stream, Request req,
-                                                        StreamControl& control,
-                                                        boost::asio::any_io_executor blocking) override;
+  // Never throws: an unexpected failure is a 500 internal refusal (logged).
+  std::variant<Response, std::unique_ptr<Stream>> open(boost::beast::tcp_stream& stream, Request req,
+                                                       boost::asio::any_io_executor blocking) override;
 
  private:
   const Services& services_;

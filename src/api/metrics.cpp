@@ -49,6 +49,11 @@ void Metrics::gauge_add(std::string_view name, std::string_view help, int64_t de
   it->second.value += delta;
 }
 
+void Metrics::add_collector(std::function<void(std::string& out)> collector) {
+  std::lock_guard lock(mu_);
+  collectors_.push_back(std::move(collector));
+}
+
 std::string Metrics::render() const {
   std::string out;
   std::lock_guard lock(mu_);
@@ -82,6 +87,7 @@ std::string Metrics::render() const {
     }
     out += fmt::format("{} {}\n", name, s.value);
   }
+  for (const auto& collect : collectors_) collect(out);
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <vector>
 #include <map>
 #include <mutex>
 #include <string>
@@ -39,6 +41,9 @@ class Metrics {
   // written once per metric family (the part of `name` before '{'). Counters only grow.
   void count(std::string_view name, std::string_view help, uint64_t n = 1);
   void gauge_add(std::string_view name, std::string_view help, int64_t delta);
+  // A source rendered at scrape time (appends complete families, HELP/TYPE included), for stages
+  // that keep their own counters. Register before serving; must be thread-safe and quick.
+  void add_collector(std::function<void(std::string& out)> collector);
   // Prometheus text exposition format 0.0.4.
   std::string render() const;
 
@@ -53,6 +58,7 @@ class Metrics {
     int64_t value = 0;
   };
   std::map<std::string, Series, std::less<>> series_;                       // GUARDED_BY(mu_)
+  std::vector<std::function<void(std::string&)>> collectors_;              // GUARDED_BY(mu_)
   std::atomic<uint64_t> events_{0};
   std::atomic<int64_t> connections_{0};
 };

@@ -22,6 +22,7 @@ struct Server::Session {
   bool busy = false;  // a request is being handled; touched only on the stream's strand
   StreamControl control;  // for a connection a StreamHandler took over; touched only on the strand
   bool shutdown_notified = false;  // control.on_shutdown was called; touched only on the strand
+  bool handed_over = false;  // serve_stream owns the connection; never reset (strand only)
 };
 
 namespace {
@@ -75,9 +76,30 @@ static bool writes(http::verb v) {
   return v == http::verb::post || v == http::verb::put || v == http::verb::patch || v == http::verb::delete_;
 }
 
+// A connection a StreamHandler took over: it runs in its own coroutine, so the request/response
+// loop's frame (buffers, parser) is freed for as long as the stream lasts. A refusal is sent and the
+// connection closed.
+static asio::awaitable<void> serve_stream(std::shared_ptr<Server::Session> s, StreamHandler& streams, Request req,
+                                          const ServerOptions& opt, asio::thread_pool& blocking_pool) {
+  auto opened = streams.open(s->stream, std::move(req), blocking_pool.get_executor());
+  if (auto* refusal = std::get_if<Response>(&opened)) {
+    refusal->keep_alive(false);
+    s->stream.expires_after(opt.read_timeout);
+    co_await http::async_write(s->stream, *refusal, asio::as_tuple(asio::use_awaitable));
+  } else {
+    auto stream = std::move(std::get<std::unique_ptr<Stream>>(opened));
+    opened = Response{};  // nothing of the request is kept while the stream runs
+    co_await stream->run(s->control);
+  }
+  beast::error_code ignored;
+  s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  s->stream.close();
+}
+
 static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, const Router& router,
                                            StreamHandler* streams, const ServerOptions& opt,
-                                           const std::atomic<bool>& stopping, asio::thread_pool& blocking_pool) {
+                                           const std::atomic<bool>& stopping, asio::thread_pool& blocking_pool,
+                                           std::function<void(asio::awaitable<void>)> spawn_stream) {
   beast::flat_buffer buffer;
   for (;;) {
     if (stopping.load()) break;
@@ -104,12 +126,11 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     const bool client_keep_alive = parser.get().keep_alive();
     if (streams && streams->wants(parser.get())) {
       s->stream.expires_never();
-      buffer.clear();
-      buffer.shrink_to_fit();  // a long-lived stream should not keep the request's buffer
-      auto refusal = co_await streams->serve(s->stream, parser.release(), s->control, blocking_pool.get_executor());
-      if (!refusal) break;  // the handler used the connection
-      res = std::move(*refusal);
-    } else if (opt.every_request_blocks || writes(parser.get().method())) {
+      s->handed_over = true;
+      spawn_stream(serve_stream(s, *streams, parser.release(), opt, blocking_pool));
+      co_return;
+    }
+    if (opt.every_request_blocks || writes(parser.get().method())) {
       // On the blocking pool; the session resumes on its strand when the handler is done. (A bare
       // asio::post(pool) would resume on the strand at once: the handler would run there.)
       const Request& req = parser.get();
@@ -140,7 +161,11 @@ void Server::run() {
           auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
           if (ec) {
             if (stopping_ || ec == asio::error::operation_aborted) co_return;
-            spdlog::warn("accept failed: {}", ec.message());
+            // Out of file descriptors (or another resource): the pending connection stays queued,
+            // so retrying at once would spin a core and flood the log. Back off, warn once per pause.
+            spdlog::warn("accept failed: {}; pausing accepts for 100 ms", ec.message());
+            asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
           }
           socket.set_option(tcp::no_delay(true), ec);
@@ -151,18 +176,32 @@ void Server::run() {
           }
           metrics_.connection_opened();
           auto executor = session->stream.get_executor();
-          asio::co_spawn(executor, serve_session(session, router_, streams_, options_, stopping_, blocking_pool_),
-                         [this, session](std::exception_ptr e) {
-                           if (e) {
-                             try {
-                               std::rethrow_exception(e);
-                             } catch (const std::exception& ex) {
-                               spdlog::error("connection error: {}", ex.what());
-                             }
-                           }
-                           metrics_.connection_closed();
-                           std::lock_guard lock(sessions_mu_);
-                           sessions_.erase(session);
+          // The connection ends when serve_session ends or, once it handed the connection to a
+          // stream handler (handed_over, never reset), when serve_stream ends.
+          auto log_failure = [](std::exception_ptr e) {
+            if (!e) return;
+            try {
+              std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+              spdlog::error("connection error: {}", ex.what());
+            }
+          };
+          auto finished = [this, session] {
+            metrics_.connection_closed();
+            std::lock_guard lock(sessions_mu_);
+            sessions_.erase(session);
+          };
+          auto spawn_stream = [executor, log_failure, finished](asio::awaitable<void> stream) {
+            asio::co_spawn(executor, std::move(stream), [log_failure, finished](std::exception_ptr e) {
+              log_failure(e);
+              finished();
+            });
+          };
+          asio::co_spawn(executor,
+                         serve_session(session, router_, streams_, options_, stopping_, blocking_pool_, spawn_stream),
+                         [session, log_failure, finished](std::exception_ptr e) {
+                           log_failure(e);
+                           if (!session->handed_over) finished();
                          });
         }
       },

@@ -26,9 +26,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
+#include <variant>
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
@@ -44,6 +44,15 @@ struct StreamControl {
   std::function<void()> on_shutdown;
 };
 
+// A connection taken over by a StreamHandler (a WebSocket, an event stream).
+class Stream {
+ public:
+  virtual ~Stream() = default;
+  // Serves the connection on its strand until it ends; the server then closes it. `control` tells
+  // of a server shutdown (check control.shutting_down first: it may already be set).
+  virtual boost::asio::awaitable<void> run(StreamControl& control) = 0;
+};
+
 // Takes over requests that are not request/response: WebSocket upgrades, event streams.
 // Implementations must be thread-safe (many connections call them at once).
 class StreamHandler {
@@ -51,13 +60,13 @@ class StreamHandler {
   virtual ~StreamHandler() = default;
   // True when `req` (headers and body read) is one this handler serves instead of the router.
   virtual bool wants(const Request& req) const = 0;
-  // Serves the connection, on its strand. Returns a Response for the server to send as it would a
-  // routed one (a refusal, written before anything was sent on `stream`), or nullopt when the
-  // handler used the connection (the server then closes it). `blocking` runs blocking work such as
-  // long database reads. The stream's timeouts are off when this is called.
-  virtual boost::asio::awaitable<std::optional<Response>> serve(boost::beast::tcp_stream& stream, Request req,
-                                                                StreamControl& control,
-                                                                boost::asio::any_io_executor blocking) = 0;
+  // On the connection's strand, before anything was sent on `stream` (whose timeouts are off):
+  // authorises `req`. Returns a refusal for the server to send (then it closes the connection), or
+  // the Stream to run. `blocking` is for the stream's blocking work, such as long database reads.
+  // Split from Stream::run so that nothing of the request's handling stays allocated while a
+  // long-lived stream is idle.
+  virtual std::variant<Response, std::unique_ptr<Stream>> open(boost::beast::tcp_stream& stream, Request req,
+                                                               boost::asio::any_io_executor blocking) = 0;
 };
 
 struct ServerOptions {

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   s->add_option("--track-cache-ttl-ms", serve.track_cache_ttl_ms,
                  "Lifetime of cached public tracking views in ms; 0 disables the cache (default 2000)")
       ->check(CLI::Range(0, 60000));
+  s->add_option("--track-retention-days", serve.track_retention_days,
+                 "Days raw track points are kept; older ones are deleted hourly. 0 keeps them forever (default 90)")
+      ->check(CLI::Range(0, 36500));
   s->add_option("--live-heartbeat-s", serve.live_heartbeat_s,
                  "Seconds between heartbeats on live WebSocket/SSE sessions (default 15)")
       ->check(CLI::Range(1, 300));

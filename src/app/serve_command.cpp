@@ -1,6 +1,7 @@
 #include "app/serve_command.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/signal_set.hpp>
@@ -25,6 +26,7 @@
 #include "events/event_bus.hpp"
 #include "pipeline/device_directory.hpp"
 #include "pipeline/ingest_pipeline.hpp"
+#include "pipeline/retention.hpp"
 #include "push/hub.hpp"
 #include "storage/store.hpp"
 
@@ -109,6 +111,24 @@ int serve(const ServeOptions& o) {
     std::lock_guard lock(feed->mu);
     if (feed->target) feed->target->on_event(e);
   });
+  metrics.add_collector([&ingest](std::string& out) {
+    const auto s = ingest.stats();
+    auto counter = [&out](const char* name, const char* help, uint64_t v) {
+      out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, v);
+    };
+    counter("lastmile_pipeline_batches_total", "Batches submitted to the live-location pipeline", s.batches);
+    counter("lastmile_pipeline_points_stored_total", "Track points written (accepted and late, new)", s.stored);
+    counter("lastmile_pipeline_geofence_events_total", "Geofence arrivals and departures", s.geofence_events);
+    counter("lastmile_pipeline_exceptions_total", "Device offline and stationary exceptions raised", s.exceptions);
+    counter("lastmile_pipeline_progress_write_failures_total", "Route progress writes that failed",
+            s.progress_write_failures);
+  });
+  pipeline::RetentionOptions retention_options;
+  retention_options.keep_days = o.track_retention_days;
+  retention_options.on_purged = [&metrics](int64_t n) {
+    metrics.count("lastmile_track_points_purged_total", "Track points deleted by retention", static_cast<uint64_t>(n));
+  };
+  pipeline::Retention retention(*store, clock, retention_options);
   pipeline::DeviceDirectory devices(*store, clock);  // tracker ids → drivers (OsmAnd, OwnTracks)
   api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr,
                          &ingest, &devices};

@@ -19,6 +19,7 @@ struct ServeOptions {
   int track_cache_ttl_ms = 2000;  // 0 disables the public tracking view cache
   std::string osmand;  // OsmAnd listener HOST:PORT; empty: the --http host, port 5055; "off": none
   std::string mqtt;    // mqtt://[user:pass@]HOST:PORT of the OwnTracks broker; empty: no MQTT
+  int track_retention_days = 90;  // 0 keeps track points forever
   int live_heartbeat_s = 15;  // GET /v1/live, /v1/live/sse: seconds between heartbeats
 };
 

@@ -20,6 +20,8 @@ namespace lastmile::app {
 namespace {
 
 constexpr unsigned short kDefaultOsmandPort = 5055;  // Traccar's port for this protocol
+constexpr std::string_view kConnectedGauge = "lastmile_mqtt_connected";
+constexpr std::string_view kConnectedHelp = "1 while the MQTT subscriber is connected to its broker.";
 
 }  // namespace
 
@@ -33,7 +35,13 @@ TrackerListeners::~TrackerListeners() {
 }
 
 void TrackerListeners::start() {
-  if (!services_.pipeline || !services_.devices) throw std::logic_error("tracker listeners need the pipeline");
+  if (!services_.pipeline || !services_.devices)
+    throw std::logic_error("tracker listeners need the pipeline");
+  // A malformed --mqtt fails the start before anything listens.
+  if (!options_.mqtt.empty()) {
+    auto url = mqtt::parse_mqtt_url(options_.mqtt);
+    if (!url) throw std::runtime_error(url.error().message);
+  }
   start_osmand();
   start_mqtt();
 }
@@ -69,23 +77,25 @@ void TrackerListeners::start_mqtt() {
   if (!url) throw std::runtime_error(url.error().message);
 
   owntracks_ = std::make_unique<mqtt::OwnTracksMqttIngest>(
-      pipeline::TrackerIngest(*services_.pipeline, *services_.devices, api::metrics_counter(services_.metrics),
-                              mqtt::OwnTracksMqttIngest::kProtocol),
+      pipeline::TrackerIngest(*services_.pipeline, *services_.devices,
+                              api::metrics_counter(services_.metrics), mqtt::OwnTracksMqttIngest::kProtocol),
       services_.clock);
   mqtt::SubscriberOptions so;
   so.broker = *url;
   const std::string where = mqtt::display_url(so.broker);
   const std::string filter = so.topic_filter;
   api::Metrics& metrics = services_.metrics;
-  metrics.gauge_add("lastmile_mqtt_connected", "1 while the MQTT subscriber is connected to its broker.", 0);
+  metrics.gauge_add(kConnectedGauge, kConnectedHelp, 0);
   subscriber_ = std::make_unique<mqtt::MqttSubscriber>(
-      so, [this](std::string_view topic, std::string_view payload) { return owntracks_->handle(topic, payload); },
+      so,
+      [this](std::string_view topic, std::string_view payload) { return owntracks_->handle(topic, payload); },
       [&metrics, where, filter, connected = false](mqtt::ConnectionState state) mutable {
-        constexpr std::string_view kGauge = "lastmile_mqtt_connected";
-        constexpr std::string_view kHelp = "1 while the MQTT subscriber is connected to its broker.";
-        if (state == mqtt::ConnectionState::kConnected && !connected) metrics.gauge_add(kGauge, kHelp, 1);
-        if (state == mqtt::ConnectionState::kDisconnected && connected) metrics.gauge_add(kGauge, kHelp, -1);
-        if (state != mqtt::ConnectionState::kSubscribed) connected = state == mqtt::ConnectionState::kConnected;
+        if (state == mqtt::ConnectionState::kConnected && !connected)
+          metrics.gauge_add(kConnectedGauge, kConnectedHelp, 1);
+        if (state == mqtt::ConnectionState::kDisconnected && connected)
+          metrics.gauge_add(kConnectedGauge, kConnectedHelp, -1);
+        if (state != mqtt::ConnectionState::kSubscribed)
+          connected = state == mqtt::ConnectionState::kConnected;
         if (state == mqtt::ConnectionState::kSubscribed)
           std::cout << "mqtt subscribed to " << filter << " on " << where << std::endl;
       });

@@ -43,9 +43,9 @@ void MqttSubscriber::start() {
   // header on acknowledgements). We run that loop ourselves, on thread_.
   mosquitto_threaded_set(mosq_, true);
   if (!options_.broker.username.empty() &&
-      mosquitto_username_pw_set(mosq_, options_.broker.username.c_str(),
-                                options_.broker.password.empty() ? nullptr : options_.broker.password.c_str()) !=
-          MOSQ_ERR_SUCCESS)
+      mosquitto_username_pw_set(
+          mosq_, options_.broker.username.c_str(),
+          options_.broker.password.empty() ? nullptr : options_.broker.password.c_str()) != MOSQ_ERR_SUCCESS)
     throw std::runtime_error("cannot set the MQTT credentials");
   mosquitto_connect_callback_set(mosq_, &MqttSubscriber::on_connect);
   mosquitto_disconnect_callback_set(mosq_, &MqttSubscriber::on_disconnect);
@@ -73,15 +73,16 @@ void MqttSubscriber::run() {
   const std::string where = display_url(options_.broker);
   while (!stopping()) {
     // Non-blocking TCP connect (only the name lookup blocks), so stop() is noticed while connecting.
-    int rc =
-        mosquitto_connect_async(mosq_, options_.broker.host.c_str(), options_.broker.port, options_.keepalive_s);
+    int rc = mosquitto_connect_async(mosq_, options_.broker.host.c_str(), options_.broker.port,
+                                     options_.keepalive_s);
     if (rc == MOSQ_ERR_SUCCESS) {
       // The loop completes the connect, sends CONNECT, reads CONNACK (on_connect subscribes) and messages.
       session_up_ = false;
       while (!stopping() && rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop(mosq_, kLoopTimeoutMs, 1);
       if (stopping()) break;
-      spdlog::warn("mqtt: {} {} ({}); retrying in {} ms", session_up_ ? "connection lost to" : "cannot connect to",
-                   where, error_text(rc), backoff_ms_);
+      spdlog::warn("mqtt: {} {} ({}); retrying in {} ms",
+                   session_up_ ? "connection lost to" : "cannot connect to", where, error_text(rc),
+                   backoff_ms_);
     } else {
       spdlog::warn("mqtt: cannot connect to {} ({}); retrying in {} ms", where, error_text(rc), backoff_ms_);
     }

@@ -4,19 +4,21 @@
 // goes away. The session is persistent (clean session off, a fixed client id), so the broker keeps
 // the QoS 1 messages published while lastmile is disconnected and resends the unacknowledged ones.
 //
-// Acknowledgement (QoS 1). libmosquitto has no API to delay a PUBACK (eclipse/mosquitto#118). In
-// 2.0 it queues the PUBACK just before calling the message callback (lib/handle_publish.c), and in
-// threaded mode (set here) a queued packet is written only by the network loop — the thread that
-// is running the callback. So the PUBACK leaves the process only after the handler returned: a
-// handler that made the message durable before returning gets at-least-once delivery; a crash
-// (even kill -9) inside the handler loses no message, the broker resends it after the reconnect.
-// A handler that returns kRedeliver makes the subscriber shut the socket down before the PUBACK
-// can be written: the broker resends the message when the session resumes (after the backoff).
-// Messages handled before it on the same connection whose PUBACK was not yet written are resent
-// too: the handler must tolerate duplicates (the ingest pipeline drops exact duplicates). This
-// relies on libmosquitto's documented callback threading and on the 2.0 write path described
-// above; newer releases call the callback before queuing the PUBACK, which gives the same result.
-// What is NOT guaranteed: delivery while the broker itself restarts without persistence.
+// Acknowledgement (QoS 1). libmosquitto has no API to delay a PUBACK (eclipse/mosquitto#118, open).
+// Release 2.0 (Debian bookworm's 2.0.11) queues the PUBACK just before calling the message callback
+// (lib/handle_publish.c; eclipse/mosquitto#2884), and in threaded mode (set here) a queued packet is
+// written only by the network loop — the very thread that is running the callback. So the PUBACK
+// leaves the process only after the handler returned:
+//  - a handler that made the message durable before returning gives at-least-once delivery: a crash
+//    (even kill -9) inside the handler loses nothing, the broker resends the message to the session;
+//  - a handler that returns kRedeliver makes the subscriber shut the socket down before the PUBACK
+//    can be written: the broker resends the message when the session resumes (after the backoff).
+//    PUBACKs of earlier messages not yet written are lost with it, so those come again too: the
+//    handler must tolerate duplicates (the ingest pipeline drops exact duplicates).
+// This rests on 2.0's implementation, not on a documented contract; MqttSubscriberTest checks it
+// against the installed library (a kRedeliver message must come back). The development branch
+// calls the callback before queuing the PUBACK, which keeps both properties. Not covered: messages the broker
+// itself loses (e.g. restarted without persistence), and QoS 0 messages (never acknowledged).
 //
 // Threading: one network thread, started by start(), calls the handlers; they may block (the
 // connection's keep-alive waits meanwhile). start()/stop() may be called from any thread; stop()
@@ -50,7 +52,7 @@ struct SubscriberOptions {
   std::string topic_filter = "owntracks/+/+";
   int qos = 1;
   int keepalive_s = 30;
-  int reconnect_min_ms = 500;   // first delay after a failure; doubles up to the maximum
+  int reconnect_min_ms = 500;  // first delay after a failure; doubles up to the maximum
   int reconnect_max_ms = 30'000;
 };
 

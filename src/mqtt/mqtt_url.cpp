@@ -41,7 +41,8 @@ core::Result<MqttUrl> parse_mqtt_url(std::string_view text) {
     if (out.username.empty()) return invalid("empty user name");
   }
   for (auto param : u.params()) {
-    if (param.key != "client_id" || param.value.empty()) return invalid("the only query parameter is client_id");
+    if (param.key != "client_id" || param.value.empty())
+      return invalid("the only query parameter is client_id");
     out.client_id = param.value;
   }
   return out;

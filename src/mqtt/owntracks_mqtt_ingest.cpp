@@ -23,7 +23,8 @@ std::optional<TopicIdentity> identity_of(std::string_view topic) {
   const size_t slash = topic.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   TopicIdentity id{topic.substr(0, slash), topic.substr(slash + 1)};
-  if (id.user.empty() || id.device.empty() || id.device.find('/') != std::string_view::npos) return std::nullopt;
+  if (id.user.empty() || id.device.empty() || id.device.find('/') != std::string_view::npos)
+    return std::nullopt;
   return id;
 }
 

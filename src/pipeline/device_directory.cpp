@@ -12,11 +12,14 @@ using core::ErrorCode;
 
 Error unknown_device() { return Error{ErrorCode::kNotFound, "unknown device", ""}; }
 
-Error unauthenticated(std::string message) { return Error{ErrorCode::kUnauthenticated, std::move(message), ""}; }
+Error unauthenticated(std::string message) {
+  return Error{ErrorCode::kUnauthenticated, std::move(message), ""};
+}
 
 }  // namespace
 
-DeviceDirectory::DeviceDirectory(storage::Store& store, const core::Clock& clock, DeviceDirectoryOptions options)
+DeviceDirectory::DeviceDirectory(storage::Store& store, const core::Clock& clock,
+                                 DeviceDirectoryOptions options)
     : store_(store), clock_(clock), options_(options) {}
 
 core::Result<Device> DeviceDirectory::resolve(std::string_view device_id, std::string_view presented_secret) {
@@ -94,8 +97,9 @@ core::Status DeviceDirectory::verify_secret(std::string_view device_id, const En
   auto found = store_.find_credential(prefix);
   if (!found) return found.error();
   const auto& cred = *found;
-  if (!cred || cred->revoked || cred->role != domain::Role::kDriver || cred->driver_id != entry.device.driver ||
-      cred->tenant_id != entry.device.tenant || !core::secret_matches(secret, cred->secret_hash))
+  if (!cred || cred->revoked || cred->role != domain::Role::kDriver ||
+      cred->driver_id != entry.device.driver || cred->tenant_id != entry.device.tenant ||
+      !core::secret_matches(secret, cred->secret_hash))
     return unauthenticated("invalid device token");
 
   std::lock_guard lock(mu_);

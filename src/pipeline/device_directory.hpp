@@ -37,7 +37,7 @@ namespace lastmile::pipeline {
 struct DeviceDirectoryOptions {
   int64_t positive_ttl_ms = 30'000;
   int64_t negative_ttl_ms = 10'000;  // also how long a newly created driver's id may stay unknown
-  size_t max_positive = 100'000;  // when full, expired entries are dropped, then everything
+  size_t max_positive = 100'000;     // when full, expired entries are dropped, then everything
   size_t max_negative = 10'000;
 };
 
@@ -84,9 +84,9 @@ class DeviceDirectory {
   DeviceDirectoryOptions options_;
 
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> known_;                // GUARDED_BY(mu_)
-  std::unordered_map<std::string, core::Timestamp> unknown_;    // GUARDED_BY(mu_), id → expiry
-  std::deque<std::string> unknown_order_;                       // GUARDED_BY(mu_), oldest first
+  std::unordered_map<std::string, Entry> known_;              // GUARDED_BY(mu_)
+  std::unordered_map<std::string, core::Timestamp> unknown_;  // GUARDED_BY(mu_), id → expiry
+  std::deque<std::string> unknown_order_;                     // GUARDED_BY(mu_), oldest first
 };
 
 }  // namespace lastmile::pipeline

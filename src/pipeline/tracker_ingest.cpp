@@ -7,7 +7,8 @@
 namespace lastmile::pipeline {
 namespace {
 
-constexpr std::string_view kPingsHelp = "Positions received, by protocol and by what the pipeline did with them.";
+constexpr std::string_view kPingsHelp =
+    "Positions received, by protocol and by what the pipeline did with them.";
 
 std::string series(std::string_view family, std::string_view protocol, std::string_view result = {}) {
   std::string s(family);
@@ -33,7 +34,8 @@ void count_outcome(const CountFn& count, std::string_view protocol, const Ingest
       {"duplicate", static_cast<uint64_t>(outcome.duplicates)},
       {"rejected", static_cast<uint64_t>(outcome.rejected.size())},
   };
-  for (const auto& [result, n] : results) count(series("lastmile_pings_total", protocol, result), kPingsHelp, n);
+  for (const auto& [result, n] : results)
+    count(series("lastmile_pings_total", protocol, result), kPingsHelp, n);
 }
 
 TrackerIngest::TrackerIngest(IngestPipeline& pipeline, DeviceDirectory& devices, CountFn count,
@@ -52,7 +54,8 @@ core::Result<IngestOutcome> TrackerIngest::submit_trusted(const ingest::UnsafePi
 
 void TrackerIngest::count_invalid() const {
   if (count_)
-    count_(series("lastmile_ingest_invalid_total", protocol_), "Tracker messages that could not be decoded.", 1);
+    count_(series("lastmile_ingest_invalid_total", protocol_), "Tracker messages that could not be decoded.",
+           1);
 }
 
 core::Result<IngestOutcome> TrackerIngest::submit_resolved(const core::Result<Device>& device,

@@ -51,8 +51,8 @@ class TrackerIngest {
   void count_invalid() const;
 
  private:
-  core::Result<IngestOutcome> submit_resolved(const core::Result<Device>& device, const ingest::UnsafePing& ping,
-                                              core::Timestamp received_at);
+  core::Result<IngestOutcome> submit_resolved(const core::Result<Device>& device,
+                                              const ingest::UnsafePing& ping, core::Timestamp received_at);
 
   IngestPipeline& pipeline_;
   DeviceDirectory& devices_;

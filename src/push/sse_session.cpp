@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -81,21 +80,21 @@ void SseSession::stop() {
 asio::awaitable<EndReason> SseSession::run(FeedSetup setup) {
   Transport head(stream_, options_.write_timeout);
   if (!co_await head.write(kHead)) co_return EndReason::kClientGone;
-  using namespace asio::experimental::awaitable_operators;
-  co_return co_await (write_loop(setup) && read_loop());
+  read_next();
+  const EndReason reason = co_await write_loop(setup);
+  // The pending read refers to this session: wait for it (write_loop cancelled it).
+  while (!reader_done_) co_await waker_.wait_until(std::chrono::steady_clock::time_point::max());
+  co_return reason;
 }
 
 // The client sends nothing after its request; a read completes when it disconnects.
-asio::awaitable<void> SseSession::read_loop() {
-  char sink[64];
-  for (;;) {
-    auto [ec, n] =
-        co_await stream_.socket().async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
-    if (ec) break;
-  }
-  reader_done_ = true;
-  flags_.client_gone = true;
-  waker_.fire();
+void SseSession::read_next() {
+  stream_.socket().async_read_some(asio::buffer(inbound_), [this](beast::error_code ec, std::size_t) {
+    if (!ec) return read_next();
+    reader_done_ = true;
+    flags_.client_gone = true;
+    waker_.fire();
+  });
 }
 
 asio::awaitable<EndReason> SseSession::write_loop(FeedSetup& setup) {

@@ -11,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include <array>
+
 #include "push/session.hpp"
 
 namespace lastmile::push {
@@ -29,14 +31,15 @@ class SseSession {
 
  private:
   class Transport;
-  boost::asio::awaitable<void> read_loop();
+  void read_next();  // one read; its completion calls read_next() again until an error
   boost::asio::awaitable<EndReason> write_loop(FeedSetup& setup);
 
   boost::beast::tcp_stream& stream_;
   SessionOptions options_;
   Waker waker_;
   FeedFlags flags_;
-  bool reader_done_ = false;
+  bool reader_done_ = false;  // no read pending: run() may return
+  std::array<char, 64> inbound_{};
 };
 
 // The SSE text of one message: optional `id:` line, one `data:` line per line of `text`, blank line.

@@ -2,9 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -58,23 +56,26 @@ void WsSession::stop() {
   waker_.fire();
 }
 
-asio::awaitable<EndReason> WsSession::run(const UpgradeRequest& upgrade, FeedSetup setup) {
+asio::awaitable<EndReason> WsSession::run(UpgradeRequest upgrade, FeedSetup setup) {
   auto [ec] = co_await ws_.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
   if (ec) co_return EndReason::kClientGone;
-  using namespace asio::experimental::awaitable_operators;
-  co_return co_await (write_loop(setup) && read_loop());
+  upgrade = {};  // its headers are not needed for the (long) rest of the session
+  read_next();
+  const EndReason reason = co_await write_loop(setup);
+  // The pending read refers to this session: wait for it (write_loop closed or cancelled it).
+  while (!reader_done_) co_await waker_.wait_until(std::chrono::steady_clock::time_point::max());
+  co_return reason;
 }
 
-asio::awaitable<void> WsSession::read_loop() {
-  beast::flat_buffer buffer(options_.max_inbound_message);
-  for (;;) {
-    auto [ec, n] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-    if (ec) break;
-    buffer.clear();  // nothing a client sends is needed
-  }
-  reader_done_ = true;
-  flags_.client_gone = true;
-  waker_.fire();
+// Reads pieces of client messages (Beast answers pings and close frames inside the read, and
+// enforces read_message_max) and drops them: nothing a client sends is needed.
+void WsSession::read_next() {
+  ws_.async_read_some(asio::buffer(inbound_), [this](beast::error_code ec, std::size_t) {
+    if (!ec) return read_next();
+    reader_done_ = true;
+    flags_.client_gone = true;
+    waker_.fire();
+  });
 }
 
 asio::awaitable<EndReason> WsSession::write_loop(FeedSetup& setup) {

@@ -8,13 +8,18 @@
 // closed the subscription, 1000 "resync" when the backlog was too long.
 //
 // Threading: construct, run() and stop() on the connection's strand (the stream's executor).
-// Memory: no per-connection buffers beyond Beast's own (a 1.5 KiB read buffer); no thread.
+// Memory: no buffers beyond Beast's own (its stream keeps a 1.5 KiB read buffer) and 64 bytes for
+// discarding client messages; no thread. The reader is a plain callback chain, not a coroutine, so
+// an idle session holds one coroutine chain (the writer) and three pending operations (the read,
+// Beast's idle timer, the heartbeat timer).
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
+
+#include <array>
 
 #include "push/session.hpp"
 
@@ -31,21 +36,23 @@ class WsSession {
   std::function<void()> waker() const { return waker_.remote(); }
   // Ends the session promptly: {"type":"closed","reason":"shutdown"}, then the close frame 1001.
   void stop();
-  // Accepts the upgrade (REQUIRES: websocket::is_upgrade(upgrade)), runs the feed, closes. Returns
+  // Accepts the upgrade (REQUIRES: websocket::is_upgrade(upgrade); dropped once accepted), runs the
+  // feed, closes. Returns
   // when the session is over (the caller then closes the TCP connection); kClientGone also when the
   // handshake failed.
-  boost::asio::awaitable<EndReason> run(const UpgradeRequest& upgrade, FeedSetup setup);
+  boost::asio::awaitable<EndReason> run(UpgradeRequest upgrade, FeedSetup setup);
 
  private:
   class Transport;
-  boost::asio::awaitable<void> read_loop();
+  void read_next();  // one read; its completion calls read_next() again until an error
   boost::asio::awaitable<EndReason> write_loop(FeedSetup& setup);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream&> ws_;
   SessionOptions options_;
   Waker waker_;
   FeedFlags flags_;
-  bool reader_done_ = false;
+  bool reader_done_ = false;  // no read pending: run() may return
+  std::array<char, 64> inbound_{};
 };
 
 }  // namespace lastmile::push

@@ -218,7 +218,8 @@ class Store {
       const core::TenantId& tenant, const std::optional<StopVisit>& visit,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
   // Retention: deletes track points (every tenant) whose fix time is before `cutoff`, at most
-  // `limit` per call so a large purge does not hold the writer for long. Returns how many.
+  // `limit` per call so a large purge does not hold the writer for long (driver by driver, oldest
+  // first). Returns how many.
   virtual Result<int> delete_track_points_before(core::Timestamp cutoff, int limit) = 0;
 
   // ---- routes --------------------------------------------------------------------------------

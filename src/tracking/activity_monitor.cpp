@@ -15,13 +15,17 @@ std::optional<core::Timestamp> silence_start(const ActivityState& s) {
 
 std::string_view activity_exception_name(ActivityExceptionKind k) {
   switch (k) {
-    case ActivityExceptionKind::kDeviceOffline: return "device_offline";
-    case ActivityExceptionKind::kStationary: return "stationary";
+    case ActivityExceptionKind::kDeviceOffline:
+      return "device_offline";
+    case ActivityExceptionKind::kStationary:
+      return "stationary";
   }
   return "device_offline";
 }
 
-void start_activity(ActivityState& state, core::Timestamp route_started) { state.route_started = route_started; }
+void start_activity(ActivityState& state, core::Timestamp route_started) {
+  state.route_started = route_started;
+}
 
 void observe_ping(ActivityState& state, const ingest::Ping& ping, const ActivityParams& params) {
   if (state.last_ping && ping.t <= *state.last_ping) return;  // late or duplicate
@@ -29,7 +33,8 @@ void observe_ping(ActivityState& state, const ingest::Ping& ping, const Activity
   state.last_position = ping.position;
   state.offline_open = false;
   if (ping.accuracy_m && *ping.accuracy_m > params.stationary_radius_m) return;
-  if (!state.still_anchor || core::haversine_m(*state.still_anchor, ping.position) > params.stationary_radius_m) {
+  if (!state.still_anchor ||
+      core::haversine_m(*state.still_anchor, ping.position) > params.stationary_radius_m) {
     state.still_anchor = ping.position;
     state.still_since = ping.t;
     state.stationary_open = false;

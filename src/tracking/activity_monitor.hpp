@@ -11,13 +11,13 @@
 //  - stationary: every fix within `stationary_radius_m` of the fix that began the still period (so
 //    creeping slowly inside the radius still counts) for `stationary_after_ms`, while the device is
 //    online (its last ping is less than `offline_after_ms` old: a silent device is offline, not
-//    stationary) and the driver is not at a site. Standing at a stop (service) or at the depot is not an
-//    exception: time the caller reports `near_site` does not count, the still clock restarts at that
-//    check. A fix beyond the radius ends the episode and begins a new still period. Fixes less
-//    precise than the radius (accuracy_m > stationary_radius_m) do not move the still period.
+//    stationary) and the driver is not at a site. Standing at a stop (service) or at the depot is
+//    not an exception: time the caller reports `near_site` does not count, the still clock restarts
+//    at that check. A fix beyond the radius ends the episode and begins a new still period. Fixes
+//    less precise than the radius (accuracy_m > stationary_radius_m) do not move the still period.
 // The monitor starts at the first ping or at `start_activity`; before either it reports nothing.
 // `check_activity` is meant to be called periodically (e.g. every 30 s); an episode is detected at
-// the first check after its threshold.
+// the first check at or after its threshold.
 //
 // Use one ActivityState per driver and active route. Threading: an ActivityState belongs to one
 // driver's shard; no locking here.
@@ -54,8 +54,8 @@ struct ActivityState {
   std::optional<core::Timestamp> route_started;  // set by start_activity
   std::optional<core::Timestamp> last_ping;      // the newest ping observed
   std::optional<core::LatLon> last_position;
-  std::optional<core::LatLon> still_anchor;      // the fix that began the still period
-  core::Timestamp still_since;                   // when the still period (away from sites) began
+  std::optional<core::LatLon> still_anchor;  // the fix that began the still period
+  core::Timestamp still_since;               // when the still period (away from sites) began
   bool offline_open = false;
   bool stationary_open = false;
 };

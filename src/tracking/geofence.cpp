@@ -69,8 +69,10 @@ void step(SiteTrack& s, const GeofenceSite& site, size_t index, const ingest::Pi
 
 std::string_view geofence_event_kind_name(GeofenceEventKind k) {
   switch (k) {
-    case GeofenceEventKind::kArrival: return "arrival";
-    case GeofenceEventKind::kDeparture: return "departure";
+    case GeofenceEventKind::kArrival:
+      return "arrival";
+    case GeofenceEventKind::kDeparture:
+      return "departure";
   }
   return "arrival";
 }

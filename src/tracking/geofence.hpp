@@ -54,23 +54,23 @@ std::string_view geofence_event_kind_name(GeofenceEventKind k);
 
 struct GeofenceEvent {
   GeofenceEventKind kind = GeofenceEventKind::kArrival;
-  size_t site = 0;           // index into the sites passed to update_geofence
-  core::Timestamp at;        // arrival: first inside fix of the stay; departure: the fix beyond the exit radius
+  size_t site = 0;     // index into the sites passed to update_geofence
+  core::Timestamp at;  // arrival: first inside fix of the stay; departure: the fix beyond the exit radius
   core::LatLon location = *core::LatLon::from_unsafe({0, 0});  // the position of that fix
 };
 
 // What the processor remembers about one driver's sites: a few bytes per site.
 struct SiteTrack {
   enum class Phase : uint8_t {
-    kUnknown,   // no good fix yet
-    kOutside,   // not in a stay
-    kStaying,   // in a stay, not yet an arrival
-    kArrived,   // arrived (or, for the depot, started there)
+    kUnknown,  // no good fix yet
+    kOutside,  // not in a stay
+    kStaying,  // in a stay, not yet an arrival
+    kArrived,  // arrived (or, for the depot, started there)
   };
   Phase phase = Phase::kUnknown;
   core::Timestamp stay_since;  // first inside fix of the stay (kStaying, kArrived)
   core::LatLon stay_at = *core::LatLon::from_unsafe({0, 0});  // its position
-  bool departed = false;       // a departure was emitted (the depot's is emitted once)
+  bool departed = false;  // a departure was emitted (the depot's is emitted once)
 };
 
 struct GeofenceState {

@@ -1,6 +1,7 @@
 // Fuzzes the whole request path: raw bytes → Beast's HTTP/1.1 parser (with the server's limits) →
 // the router (URL parsing, route matching, authentication, role checks, content type) → handlers →
-// an in-memory SQLite store. Every input must give a well-formed HTTP response with a JSON error
+// an in-memory SQLite store. Every input goes through both routers: the main API's and the OsmAnd
+// listener's (api/osmand_routes.hpp), so tracker requests reach the device directory and pipeline. Every input must give a well-formed HTTP response with a JSON error
 // body or a success — never a crash, a 500, a leak or undefined behaviour.
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -12,7 +13,9 @@
 
 #include "api/auth.hpp"
 #include "api/router.hpp"
+#include "api/osmand_routes.hpp"
 #include "api/routes_table.hpp"
+#include "pipeline/device_directory.hpp"
 #include "pipeline/ingest_pipeline.hpp"
 #include "core/crypto.hpp"
 
@@ -24,14 +27,17 @@ using namespace lastmile;
 constexpr std::string_view kRootToken = "fuzz-root-token-0123456789";
 constexpr std::string_view kAdminToken = "lm_fuzzadmin000_fuzzsecret";
 constexpr std::string_view kDeviceToken = "lmd_fuzzdevice00_fuzzsecret";
+constexpr std::string_view kPhoneToken = "lmd_fuzzphone000_fuzzsecret";  // OwnTracks "fuzzuser/phone"
 
 struct World {
   World()
       : store(storage::open_store("sqlite::memory:", {})),
         clock(core::Timestamp{1'795'000'000'000}),
         pipeline(*store, clock, pipeline::PipelineOptions{}, {}),
-        services{*store, clock, metrics, "http://fuzz", nullptr, &pipeline, nullptr},
-        router(api::route_table(), services) {
+        devices(*store, clock),
+        services{*store, clock, metrics, "http://fuzz", nullptr, &pipeline, &devices},
+        router(api::route_table(), services),
+        osmand(api::osmand_route_table(), services) {
     if (!store->create_credential(api::root_credential(kRootToken, clock.now())).ok()) std::abort();
     domain::Tenant t;
     t.id = core::TenantId("ten_fuzz");
@@ -56,14 +62,39 @@ struct World {
     device.prefix = "fuzzdevice00";
     device.secret_hash = core::sha256_hex(kDeviceToken);
     if (!store->create_driver(d, device, nullptr).ok()) std::abort();
+    d.id = core::DriverId("drv_fuzzphone");
+    d.device_id = "fuzzuser/phone";
+    device.id = core::ApiKeyId("key_fuzzphone");
+    device.driver_id = d.id;
+    device.prefix = "fuzzphone000";
+    device.secret_hash = core::sha256_hex(kPhoneToken);
+    if (!store->create_driver(d, device, nullptr).ok()) std::abort();
   }
   std::unique_ptr<storage::Store> store;
   core::ManualClock clock;
   api::Metrics metrics;
   pipeline::IngestPipeline pipeline;
+  pipeline::DeviceDirectory devices;
   api::Services services;
   api::Router router;
+  api::Router osmand;
 };
+
+// A well-formed HTTP response with a JSON error body when it is a JSON error; traps otherwise.
+void check(const api::Response& res, const uint8_t* data, size_t size) {
+  namespace http = boost::beast::http;
+  const int status = res.result_int();
+  if (status < 200 || status > 599) __builtin_trap();
+  if (status == 500) {  // a 500 means a bug: show what caused it
+    std::fprintf(stderr, "500 for input: %.*s\n", static_cast<int>(size), reinterpret_cast<const char*>(data));
+    __builtin_trap();
+  }
+  if (status >= 400 && res[http::field::content_type] == "application/json") {
+    boost::beast::error_code ec;
+    auto body = boost::json::parse(res.body(), ec);
+    if (ec || !body.is_object() || !body.as_object().contains("error")) __builtin_trap();
+  }
+}
 
 }  // namespace
 
@@ -81,16 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     parser.put_eof(ec);
     if (ec) return 0;
   }
-  auto res = world.router.handle(parser.get());
-  const int status = res.result_int();
-  if (status < 200 || status > 599) __builtin_trap();
-  if (status == 500) {  // a 500 means a bug: show what caused it
-    std::fprintf(stderr, "500 for input: %.*s\n", static_cast<int>(size), reinterpret_cast<const char*>(data));
-    __builtin_trap();
-  }
-  if (status >= 400 && res[http::field::content_type] == "application/json") {
-    auto body = boost::json::parse(res.body(), ec);
-    if (ec || !body.is_object() || !body.as_object().contains("error")) __builtin_trap();
-  }
+  check(world.router.handle(parser.get()), data, size);
+  check(world.osmand.handle(parser.get()), data, size);
   return 0;
 }

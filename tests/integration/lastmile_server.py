@@ -2,7 +2,9 @@
 
 `LastmileServer` starts `$LASTMILE_BIN serve` on a fresh SQLite file and a free 127.0.0.1 port with a
 known root token, waits for `/healthz`, and offers `request()`, `stop()` (SIGTERM), `kill()` (SIGKILL)
-and `restart()` on the same database. `ServerTestCase` gives each test module one server and the
+and `restart()` on the same database. The OsmAnd tracker listener also gets a free port (`--osmand
+127.0.0.1:0` unless `extra_args` names one); `osmand_port` / `osmand_url` are read from the server's
+stdout line "osmand listening on HOST:PORT". `ServerTestCase` gives each test module one server and the
 assertions the tests share (`assertError`, `unchanged`). The `make_*` functions create the entities of
 docs/api.md and fail loudly, with the server's answer, when creation does not return 201.
 

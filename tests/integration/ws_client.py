@@ -55,7 +55,8 @@ def accept_key(key):
     return base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
 
 
-def _read_http_head(sock, deadline):
+def read_http_head(sock, deadline):
+    """Reads an HTTP response head: (status, {lower-case name: value}, the bytes read after it)."""
     data = b""
     while b"\r\n\r\n" not in data:
         sock.settimeout(max(0.01, deadline - time.monotonic()))
@@ -94,7 +95,7 @@ class WebSocket:
         try:
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
             deadline = time.monotonic() + timeout
-            status, resp_headers, rest = _read_http_head(sock, deadline)
+            status, resp_headers, rest = read_http_head(sock, deadline)
             if status != 101:
                 length = int(resp_headers.get("content-length", "0"))
                 while len(rest) < length:

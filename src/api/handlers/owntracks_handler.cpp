@@ -30,8 +30,12 @@ Result<Reply> post_owntracks(const Services& s, RequestContext& ctx) {
   std::string user = ctx.query("u").value_or(std::string(ctx.header("X-Limit-U")));
   if (user.empty() && basic) user = basic->user;
   const std::string device = ctx.query("d").value_or(std::string(ctx.header("X-Limit-D")));
-  if (user.empty()) return core::Error{core::ErrorCode::kMissingField, "the OwnTracks user is required (?u= or X-Limit-U)", "u"};
-  if (device.empty()) return core::Error{core::ErrorCode::kMissingField, "the OwnTracks device is required (?d= or X-Limit-D)", "d"};
+  if (user.empty())
+    return core::Error{core::ErrorCode::kMissingField, "the OwnTracks user is required (?u= or X-Limit-U)",
+                       "u"};
+  if (device.empty())
+    return core::Error{core::ErrorCode::kMissingField, "the OwnTracks device is required (?d= or X-Limit-D)",
+                       "d"};
 
   auto message = ingest::owntracks::decode(ctx.req.body(), user, device);
   if (!message) {
@@ -40,8 +44,8 @@ Result<Reply> post_owntracks(const Services& s, RequestContext& ctx) {
   }
   if (!*message) return empty_list();  // not a position: ignored
 
-  const std::string_view secret = basic ? std::string_view(basic->password)
-                                        : bearer_token(ctx.header(http::field::authorization));
+  const std::string_view secret =
+      basic ? std::string_view(basic->password) : bearer_token(ctx.header(http::field::authorization));
   auto outcome = ingest->submit(**message, secret, ctx.now);
   if (!outcome) return outcome.error();
   return empty_list();

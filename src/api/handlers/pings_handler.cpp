@@ -5,7 +5,9 @@
 #include "api/handlers/handlers.hpp"
 #include "api/json_io.hpp"
 #include "ingest/protocols/json_batch/json_batch_decoder.hpp"
+#include "api/handlers/tracker_common.hpp"
 #include "pipeline/ingest_pipeline.hpp"
+#include "pipeline/tracker_ingest.hpp"
 
 namespace lastmile::api::handlers {
 
@@ -29,6 +31,7 @@ Result<Reply> post_pings(const Services& s, RequestContext& ctx) {
   const pipeline::Device device{ctx.tenant(), *ctx.principal->driver_id};
   auto outcome = s.pipeline->submit(device, *batch, ctx.now);
   if (!outcome) return outcome.error();
+  pipeline::count_outcome(metrics_counter(s.metrics), "json_batch", *outcome);
   return json_reply(200, to_json(ingest_outcome_json(*outcome)));
 }
 

@@ -12,9 +12,8 @@ namespace {
 // spaces; nullopt otherwise.
 std::optional<std::string_view> credentials_of(std::string_view header, std::string_view scheme) {
   if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
-  if (!std::equal(scheme.begin(), scheme.end(), header.begin(), [](unsigned char a, unsigned char b) {
-        return std::tolower(a) == std::tolower(b);
-      }))
+  if (!std::equal(scheme.begin(), scheme.end(), header.begin(),
+                  [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); }))
     return std::nullopt;
   std::string_view rest = header.substr(scheme.size());
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
@@ -39,7 +38,8 @@ std::optional<BasicCredentials> basic_credentials(std::string_view authorization
 }
 
 pipeline::CountFn metrics_counter(Metrics& metrics) {
-  return [&metrics](std::string_view name, std::string_view help, uint64_t n) { metrics.count(name, help, n); };
+  return
+      [&metrics](std::string_view name, std::string_view help, uint64_t n) { metrics.count(name, help, n); };
 }
 
 core::Result<pipeline::TrackerIngest> tracker_ingest(const Services& services, std::string_view protocol) {

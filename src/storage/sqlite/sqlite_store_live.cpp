@@ -77,11 +77,26 @@ Result<std::vector<domain::Event>> SqliteStore::record_route_progress(
 Result<int> SqliteStore::delete_track_points_before(core::Timestamp cutoff, int limit) {
   int deleted = 0;
   Status st = write("delete_track_points_before", [&](Connection& db, Events&) -> Status {
-    auto stmt = db.prepare(
-        "DELETE FROM track_points WHERE seq IN (SELECT seq FROM track_points WHERE t < ? ORDER BY t LIMIT ?)");
-    if (!stmt) return stmt.error();
-    if (auto ok = stmt->bind_all(cutoff.ms, limit).run(); !ok) return ok;
-    deleted = static_cast<int>(db.changes());
+    // Driver by driver, through the unique key (driver_id, t, …): no index on time alone to keep up.
+    deleted = 0;
+    std::vector<std::string> drivers;
+    auto ids = db.prepare("SELECT id FROM drivers ORDER BY seq");
+    if (!ids) return ids.error();
+    for (;;) {
+      auto row = ids->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      drivers.push_back(ids->text(0));
+    }
+    for (const auto& driver : drivers) {
+      if (deleted >= limit) break;
+      auto stmt = db.prepare(
+          "DELETE FROM track_points WHERE seq IN "
+          "(SELECT seq FROM track_points WHERE driver_id = ? AND t < ? ORDER BY t LIMIT ?)");
+      if (!stmt) return stmt.error();
+      if (auto ok = stmt->bind_all(driver, cutoff.ms, limit - deleted).run(); !ok) return ok;
+      deleted += static_cast<int>(db.changes());
+    }
     return {};
   });
   if (!st) return st.error();

@@ -27,10 +27,11 @@ Result<int> SqliteStore::append_track_points(const core::TenantId& tenant, const
   Status st = write("append_track_points", [&](Connection& db, Events&) -> Status {
     inserted = 0;
     if (auto ok = driver_exists(db, tenant, driver); !ok) return ok;
+    static const std::string insert = sql({"INSERT INTO track_points (tenant_id, ", kTrackColumns,
+                                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                           "ON CONFLICT (driver_id, t, lat_e7, lon_e7) DO NOTHING"});
     for (const auto& p : pings) {
-      auto stmt = db.prepare(sql({"INSERT INTO track_points (tenant_id, ", kTrackColumns,
-                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                  "ON CONFLICT (driver_id, t, lat_e7, lon_e7) DO NOTHING"}));
+      auto stmt = db.prepare(insert);
       if (!stmt) return stmt.error();
       stmt->bind_all(tenant.str(), driver.str(), p.t.ms, e7(p.position.lat()), e7(p.position.lon()), p.speed_mps,
                      p.heading_deg, p.accuracy_m, p.altitude_m, p.battery_pct, p.received_at.ms);

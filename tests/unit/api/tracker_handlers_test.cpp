@@ -1,8 +1,8 @@
 // The tracker protocol handlers through their real routers, with a real SQLite store, pipeline and
 // device directory: the OsmAnd / Traccar Client listener (any method, any path, query / form / JSON)
 // and OwnTracks over HTTP — what is stored, what each refusal answers, and what is counted.
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <memory>
 #include <string>
@@ -70,8 +70,9 @@ class TrackerHandlersTest : public ::testing::Test {
     auto tenant = json::parse(t.body()).as_object();
     tenant_ = core::TenantId(std::string(tenant.at("id").as_string()));
     admin_key_ = std::string(tenant.at("api_key").as_string());
-    auto d = call(router_, http::verb::post, "/v1/drivers", R"({"name":"Luca Rossi","device_id":")" + device_id + "\"}",
-                  "application/json", "Bearer " + admin_key_);
+    auto d = call(router_, http::verb::post, "/v1/drivers",
+                  R"({"name":"Luca Rossi","device_id":")" + device_id + "\"}", "application/json",
+                  "Bearer " + admin_key_);
     ASSERT_EQ(d.result_int(), 201) << d.body();
     auto driver = json::parse(d.body()).as_object();
     driver_ = core::DriverId(std::string(driver.at("id").as_string()));
@@ -80,7 +81,8 @@ class TrackerHandlersTest : public ::testing::Test {
 
   size_t stored() {
     pipeline_.drain();
-    auto points = store_->list_track_points(tenant_, driver_, core::Timestamp{0}, core::Timestamp{kNowMs + 1}, 100);
+    auto points =
+        store_->list_track_points(tenant_, driver_, core::Timestamp{0}, core::Timestamp{kNowMs + 1}, 100);
     EXPECT_TRUE(points.ok());
     return points.ok() ? points->size() : 0;
   }
@@ -110,7 +112,8 @@ class TrackerHandlersTest : public ::testing::Test {
 
 TEST_F(TrackerHandlersTest, OsmandQueryStringIsStoredAndAnsweredWithAnEmpty200) {
   add_driver("4711");
-  auto res = osmand("/?id=4711&lat=43.7347&lon=7.4215&timestamp=" + kFixSeconds + "&speed=10&token=" + token_);
+  auto res =
+      osmand("/?id=4711&lat=43.7347&lon=7.4215&timestamp=" + kFixSeconds + "&speed=10&token=" + token_);
   EXPECT_EQ(res.result_int(), 200) << res.body();
   EXPECT_EQ(res.body(), "");
   EXPECT_EQ(stored(), 1u);
@@ -120,9 +123,12 @@ TEST_F(TrackerHandlersTest, OsmandQueryStringIsStoredAndAnsweredWithAnEmpty200) 
 TEST_F(TrackerHandlersTest, OsmandTakesAnyMethodAndPath) {
   add_driver("4711");
   auto form = "deviceid=4711&location=43.7347,7.4215&timestamp=" + kFixSeconds + "&token=" + token_;
-  EXPECT_EQ(osmand("/gps/report", http::verb::post, form, "application/x-www-form-urlencoded").result_int(), 200);
-  Request odd{http::verb::unknown, "/?id=4711&lat=43.7350&lon=7.4220&timestamp=" +
-                                       std::to_string(kNowMs / 1000 - 50) + "&token=" + token_, 11};
+  EXPECT_EQ(osmand("/gps/report", http::verb::post, form, "application/x-www-form-urlencoded").result_int(),
+            200);
+  Request odd{
+      http::verb::unknown,
+      "/?id=4711&lat=43.7350&lon=7.4220&timestamp=" + std::to_string(kNowMs / 1000 - 50) + "&token=" + token_,
+      11};
   odd.method_string("REPORT-POSITION");
   EXPECT_EQ(osmand_.handle(odd).result_int(), 200);
   EXPECT_EQ(stored(), 2u);
@@ -154,7 +160,8 @@ TEST_F(TrackerHandlersTest, OsmandMissingOrWrongSecretIs401) {
   EXPECT_EQ(missing.result_int(), 401);
   EXPECT_EQ(code_of(missing), "unauthenticated");
   EXPECT_EQ(osmand("/?id=4711&lat=43.7347&lon=7.4215&token=" + token_ + "x").result_int(), 401);
-  EXPECT_EQ(osmand("/?id=4711&lat=43.7347&lon=7.4215", http::verb::get, "", "", "Bearer nope").result_int(), 401);
+  EXPECT_EQ(osmand("/?id=4711&lat=43.7347&lon=7.4215", http::verb::get, "", "", "Bearer nope").result_int(),
+            401);
   EXPECT_EQ(stored(), 0u);
 }
 
@@ -166,9 +173,10 @@ TEST_F(TrackerHandlersTest, OsmandWithoutTheTenantSettingTheIdIsEnough) {
 
 TEST_F(TrackerHandlersTest, OsmandUndecodableRequestsAre400AndChangeNothing) {
   add_driver("4711");
-  for (std::string q : {"lat=43.7&lon=7.4", "id=4711&lat=abc&lon=7.4", "id=4711&lat=nan&lon=7.4",
-                        "id=4711&lat=1e999&lon=7.4", "id=4711&lon=7.4", "id=4711&lat=43.7&lon=7.4&timestamp=x",
-                        "id=4711&location=43.7", "id=%zz&lat=1&lon=2" /* refused by the router */}) {
+  for (std::string q :
+       {"lat=43.7&lon=7.4", "id=4711&lat=abc&lon=7.4", "id=4711&lat=nan&lon=7.4", "id=4711&lat=1e999&lon=7.4",
+        "id=4711&lon=7.4", "id=4711&lat=43.7&lon=7.4&timestamp=x", "id=4711&location=43.7",
+        "id=%zz&lat=1&lon=2" /* refused by the router */}) {
     auto res = osmand("/?" + q + "&token=" + token_);
     EXPECT_EQ(res.result_int(), 400) << q << " → " << res.body();
   }
@@ -256,7 +264,8 @@ TEST_F(TrackerHandlersTest, OwnTracksRefusals) {
   };
   auto no_secret = post("/v1/owntracks?u=alice&d=phone", owntracks_location(), "");
   EXPECT_EQ(no_secret.result_int(), 401);
-  EXPECT_EQ(post("/v1/owntracks?u=alice&d=phone", owntracks_location(), basic("alice", "wrong")).result_int(), 401);
+  EXPECT_EQ(post("/v1/owntracks?u=alice&d=phone", owntracks_location(), basic("alice", "wrong")).result_int(),
+            401);
   auto unknown = post("/v1/owntracks?u=bob&d=phone", owntracks_location(), basic("bob", token_));
   EXPECT_EQ(unknown.result_int(), 404);
   EXPECT_EQ(code_of(unknown), "not_found");
@@ -276,8 +285,8 @@ TEST_F(TrackerHandlersTest, OwnTracksRefusals) {
 
 TEST_F(TrackerHandlersTest, OwnTracksUserFromTheBasicCredentials) {
   add_driver("alice/phone");
-  auto res = call(router_, http::verb::post, "/v1/owntracks?d=phone", owntracks_location(), "application/json",
-                  basic("alice", token_));
+  auto res = call(router_, http::verb::post, "/v1/owntracks?d=phone", owntracks_location(),
+                  "application/json", basic("alice", token_));
   EXPECT_EQ(res.result_int(), 200) << res.body();
   EXPECT_EQ(stored(), 1u);
 }

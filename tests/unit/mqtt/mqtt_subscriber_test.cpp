@@ -57,7 +57,8 @@ bool accepts_connections(int port) {
 // A mosquitto broker of our own: loopback only, anonymous, no persistence.
 class Broker {
  public:
-  Broker() : port_(free_port()), dir_(fs::temp_directory_path() / ("lastmile-mqtt-" + std::to_string(port_))) {
+  Broker()
+      : port_(free_port()), dir_(fs::temp_directory_path() / ("lastmile-mqtt-" + std::to_string(port_))) {
     fs::create_directories(dir_);
     std::ofstream(dir_ / "mosquitto.conf") << "listener " << port_ << " 127.0.0.1\n"
                                            << "allow_anonymous true\npersistence false\n";
@@ -171,8 +172,8 @@ TEST_F(MqttSubscriberTest, DeliversMessagesOnTheTopicFilter) {
   ASSERT_TRUE(broker_.publish("owntracks/bob/car", "second"));
   ASSERT_TRUE(recorder_.wait_for_messages(2));
   sub.stop();
-  EXPECT_EQ(recorder_.messages(),
-            (std::vector<std::string>{R"(owntracks/alice/phone {"_type":"location"})", "owntracks/bob/car second"}));
+  EXPECT_EQ(recorder_.messages(), (std::vector<std::string>{R"(owntracks/alice/phone {"_type":"location"})",
+                                                            "owntracks/bob/car second"}));
 }
 
 TEST_F(MqttSubscriberTest, AMessageNotMadeDurableIsSentAgain) {

@@ -52,10 +52,10 @@ TEST(MqttUrl, Ipv6Host) {
 }
 
 TEST(MqttUrl, MalformedUrlsAreInvalid) {
-  for (const char* bad : {"", "broker:1883", "mqtts://broker:8883", "http://broker", "mqtt://", "mqtt://:1883",
-                          "mqtt://broker:0", "mqtt://broker:65536", "mqtt://broker:12ab", "mqtt://broker/topic",
-                          "mqtt://broker?qos=2", "mqtt://broker?client_id=", "mqtt://:secret@broker",
-                          "mqtt://broker#x", "mqtt://bro ker"}) {
+  for (const char* bad : {"", "broker:1883", "mqtts://broker:8883", "http://broker", "mqtt://",
+                          "mqtt://:1883", "mqtt://broker:0", "mqtt://broker:65536", "mqtt://broker:12ab",
+                          "mqtt://broker/topic", "mqtt://broker?qos=2", "mqtt://broker?client_id=",
+                          "mqtt://:secret@broker", "mqtt://broker#x", "mqtt://bro ker"}) {
     auto u = parse_mqtt_url(bad);
     ASSERT_FALSE(u.ok()) << bad;
     EXPECT_EQ(u.error().code, core::ErrorCode::kInvalidField) << bad;

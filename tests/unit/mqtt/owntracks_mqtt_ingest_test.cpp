@@ -30,10 +30,12 @@ class OwnTracksMqttIngestTest : public ::testing::Test {
         store_(storage::open_store("sqlite::memory:", {})),
         pipeline_(*store_, clock_, one_shard(), {}),
         directory_(*store_, clock_),
-        ingest_(pipeline::TrackerIngest(pipeline_, directory_, counter(), OwnTracksMqttIngest::kProtocol), clock_) {
+        ingest_(pipeline::TrackerIngest(pipeline_, directory_, counter(), OwnTracksMqttIngest::kProtocol),
+                clock_) {
     // The tenant requires device secrets: MQTT devices are trusted anyway (the broker checked them).
     auto t = storage::testing::make_tenant("Tenant");
-    EXPECT_TRUE(store_->create_tenant(t, storage::testing::make_credential(t.id, domain::Role::kTenantAdmin)).ok());
+    EXPECT_TRUE(
+        store_->create_tenant(t, storage::testing::make_credential(t.id, domain::Role::kTenantAdmin)).ok());
     driver_ = storage::testing::make_driver(t.id, "alice/phone");
     EXPECT_TRUE(store_->create_driver(driver_, storage::testing::device_token_for(driver_), nullptr).ok());
   }
@@ -51,7 +53,7 @@ class OwnTracksMqttIngestTest : public ::testing::Test {
 
   size_t stored() {
     auto points = store_->list_track_points(driver_.tenant_id, driver_.id, core::Timestamp{0},
-                                           core::Timestamp{kT0.ms + 1}, 100);
+                                            core::Timestamp{kT0.ms + 1}, 100);
     EXPECT_TRUE(points.ok());
     return points.ok() ? points->size() : 0;
   }
@@ -102,7 +104,8 @@ TEST_F(OwnTracksMqttIngestTest, JunkIsAcknowledgedCountedAndNotStored) {
                               R"({"_type":"location","lat":1e999,"lon":7,"tst":1})",
                               R"({"_type":"location","lon":7.4,"tst":1795000000})"})
     EXPECT_EQ(ingest_.handle("owntracks/alice/phone", payload), Disposition::kAcknowledge) << payload;
-  for (const char* topic : {"owntracks/alice", "owntracks//phone", "owntracks/alice/", "elsewhere/alice/phone"})
+  for (const char* topic :
+       {"owntracks/alice", "owntracks//phone", "owntracks/alice/", "elsewhere/alice/phone"})
     EXPECT_EQ(ingest_.handle(topic, location(30)), Disposition::kAcknowledge) << topic;
   EXPECT_EQ(stored(), 0u);
   EXPECT_EQ(count(R"(lastmile_ingest_invalid_total{protocol="owntracks_mqtt"})"), 10u);

@@ -61,7 +61,8 @@ class DeviceDirectoryTest : public ::testing::Test {
   core::TenantId add_tenant(bool require_secret = true) {
     auto t = storage::testing::make_tenant("Tenant " + core::random_alnum(8));
     t.require_device_secret = require_secret;
-    EXPECT_TRUE(store_->create_tenant(t, storage::testing::make_credential(t.id, domain::Role::kTenantAdmin)).ok());
+    EXPECT_TRUE(
+        store_->create_tenant(t, storage::testing::make_credential(t.id, domain::Role::kTenantAdmin)).ok());
     return t.id;
   }
 
@@ -94,7 +95,8 @@ TEST_F(DeviceDirectoryTest, AKnownDeviceWithItsOwnTokenResolvesToItsDriver) {
 
 TEST_F(DeviceDirectoryTest, UnknownEmptyAndOverlongIdsAreUnknownDevices) {
   add_driver(add_tenant(), "4711");
-  for (std::string id : {std::string("4712"), std::string(), std::string(DeviceDirectory::kMaxDeviceIdLen + 1, '7')}) {
+  for (std::string id :
+       {std::string("4712"), std::string(), std::string(DeviceDirectory::kMaxDeviceIdLen + 1, '7')}) {
     auto r = directory_->resolve(id, "");
     EXPECT_TRUE(fails_with(r, ErrorCode::kNotFound)) << id;
     if (!r.ok()) {
@@ -115,8 +117,8 @@ TEST_F(DeviceDirectoryTest, ARequiredSecretMustBeTheDriversOwnValidDeviceToken) 
   auto wrong_secret = token.substr(0, token.size() - 1) + (token.back() == 'A' ? "B" : "A");
 
   for (const std::string& secret :
-       {std::string(), std::string("4711"), std::string("lmd_short_x"), other_token, api_key.token, wrong_secret,
-        "lmd_" + core::random_alnum(12) + "_unknownprefix"}) {
+       {std::string(), std::string("4711"), std::string("lmd_short_x"), other_token, api_key.token,
+        wrong_secret, "lmd_" + core::random_alnum(12) + "_unknownprefix"}) {
     EXPECT_TRUE(fails_with(directory_->resolve("4711", secret), ErrorCode::kUnauthenticated)) << secret;
   }
   EXPECT_TRUE(directory_->resolve("4711", token).ok());
@@ -179,7 +181,8 @@ TEST_F(DeviceDirectoryTest, ARevocationTakesEffectWithinTheTtl) {
 }
 
 TEST_F(DeviceDirectoryTest, AFloodOfOneUnknownIdIsReadOncePerTtl) {
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(fails_with(directory_->resolve("no-such-device", ""), ErrorCode::kNotFound));
+  for (int i = 0; i < 100; ++i)
+    ASSERT_TRUE(fails_with(directory_->resolve("no-such-device", ""), ErrorCode::kNotFound));
   EXPECT_EQ(reads("find_driver_by_device"), 1);
   clock_.advance_ms(DeviceDirectoryOptions{}.negative_ttl_ms);
   EXPECT_TRUE(fails_with(directory_->resolve("no-such-device", ""), ErrorCode::kNotFound));
@@ -197,7 +200,8 @@ TEST_F(DeviceDirectoryTest, ADriverCreatedForACachedUnknownIdIsFoundAfterTheNega
 
 TEST_F(DeviceDirectoryTest, TheUnknownCacheIsBounded) {
   DeviceDirectory small(*store_, clock_, DeviceDirectoryOptions{.max_negative = 3});
-  for (int i = 0; i < 10; ++i) EXPECT_TRUE(fails_with(small.resolve_trusted("ghost-" + std::to_string(i)), ErrorCode::kNotFound));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_TRUE(fails_with(small.resolve_trusted("ghost-" + std::to_string(i)), ErrorCode::kNotFound));
   EXPECT_EQ(small.cached_unknown(), 3u);
   const int before = reads("find_driver_by_device");
   EXPECT_TRUE(fails_with(small.resolve_trusted("ghost-9"), ErrorCode::kNotFound));  // newest kept

@@ -51,7 +51,8 @@ class TrackerIngestTest : public ::testing::Test {
   domain::Driver add_driver(const std::string& device_id, bool require_secret, std::string* token = nullptr) {
     auto t = storage::testing::make_tenant("Tenant " + core::random_alnum(8));
     t.require_device_secret = require_secret;
-    EXPECT_TRUE(store_->create_tenant(t, storage::testing::make_credential(t.id, domain::Role::kTenantAdmin)).ok());
+    EXPECT_TRUE(
+        store_->create_tenant(t, storage::testing::make_credential(t.id, domain::Role::kTenantAdmin)).ok());
     auto d = storage::testing::make_driver(t.id, device_id);
     auto cred = storage::testing::device_token_for(d);
     const std::string secret = "lmd_" + cred.prefix + "_" + core::random_token(32);
@@ -71,7 +72,8 @@ class TrackerIngestTest : public ::testing::Test {
   }
 
   size_t stored(const domain::Driver& d) {
-    auto points = store_->list_track_points(d.tenant_id, d.id, core::Timestamp{0}, core::Timestamp{kT0.ms + 1}, 100);
+    auto points =
+        store_->list_track_points(d.tenant_id, d.id, core::Timestamp{0}, core::Timestamp{kT0.ms + 1}, 100);
     EXPECT_TRUE(points.ok());
     return points.ok() ? points->size() : 0;
   }
@@ -122,7 +124,8 @@ TEST_F(TrackerIngestTest, AMissingOrWrongSecretIsCountedAndNothingIsStored) {
   std::string token;
   auto d = add_driver("4711", true, &token);
   EXPECT_TRUE(fails_with(ingest_.submit(ping("4711"), "", clock_.now()), ErrorCode::kUnauthenticated));
-  EXPECT_TRUE(fails_with(ingest_.submit(ping("4711"), token + "x", clock_.now()), ErrorCode::kUnauthenticated));
+  EXPECT_TRUE(
+      fails_with(ingest_.submit(ping("4711"), token + "x", clock_.now()), ErrorCode::kUnauthenticated));
   EXPECT_EQ(count(R"(lastmile_ingest_unauthenticated_total{protocol="osmand"})"), 2u);
   EXPECT_EQ(stored(d), 0u);
 }

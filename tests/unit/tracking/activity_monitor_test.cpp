@@ -17,8 +17,9 @@ const core::LatLon kOrigin = *core::LatLon::from_unsafe({43.7384, 7.4246});
 // The point `north_m` north and `east_m` east of the origin (flat Earth: exact enough over a few km).
 core::LatLon at(double north_m, double east_m) {
   constexpr double kMetresPerDegree = 6'371'008.8 * kPi / 180.0;
-  return *core::LatLon::from_unsafe({kOrigin.lat() + north_m / kMetresPerDegree,
-                                     kOrigin.lon() + east_m / (kMetresPerDegree * std::cos(kOrigin.lat() * kPi / 180))});
+  return *core::LatLon::from_unsafe(
+      {kOrigin.lat() + north_m / kMetresPerDegree,
+       kOrigin.lon() + east_m / (kMetresPerDegree * std::cos(kOrigin.lat() * kPi / 180))});
 }
 
 core::Timestamp t(int64_t seconds) { return {kT0.ms + seconds * 1000}; }
@@ -52,13 +53,15 @@ class ActivityMonitorTest : public ::testing::Test {
   void track(int64_t from_s, int64_t to_s, int64_t every_s, double n0, double e0, double n1, double e1,
              double jitter_m = 0) {
     for (int64_t s = from_s; s <= to_s; s += every_s) {
-      const double f = to_s == from_s ? 1 : static_cast<double>(s - from_s) / static_cast<double>(to_s - from_s);
+      const double f =
+          to_s == from_s ? 1 : static_cast<double>(s - from_s) / static_cast<double>(to_s - from_s);
       ping(s, n0 + (n1 - n0) * f + jitter_.next(jitter_m), e0 + (e1 - e0) * f + jitter_.next(jitter_m));
     }
   }
   // Hands the monitor every recorded ping up to `seconds`.
   void deliver(int64_t seconds = INT64_MAX / 2000) {
-    while (next_ < recorded_.size() && recorded_[next_].t <= t(seconds)) observe_ping(state_, recorded_[next_++], params_);
+    while (next_ < recorded_.size() && recorded_[next_].t <= t(seconds))
+      observe_ping(state_, recorded_[next_++], params_);
   }
   std::vector<ActivityException> check(int64_t seconds, bool near_site = false) {
     deliver(seconds);
@@ -173,7 +176,7 @@ TEST_F(ActivityMonitorTest, CreepingWithinTheRadiusCountsAsStationary) {
 TEST_F(ActivityMonitorTest, MovingBeyondTheRadiusEndsTheEpisode) {
   track(0, 16 * kMinute, 10, 0, 0, 0, 0, 10);
   ASSERT_EQ(checks(0, 16 * kMinute).size(), 1u);
-  track(16 * kMinute + 10, 17 * kMinute, 10, 0, 0, 0, 400);         // drives on, 80 m per fix
+  track(16 * kMinute + 10, 17 * kMinute, 10, 0, 0, 0, 400);        // drives on, 80 m per fix
   track(17 * kMinute + 10, 40 * kMinute, 10, 0, 400, 0, 400, 10);  // and stands still again
   deliver(16 * kMinute + 20);
   EXPECT_FALSE(stationary(state_));

@@ -17,8 +17,9 @@ const core::LatLon kStop = *core::LatLon::from_unsafe({43.7384, 7.4246});
 // The point `north_m` north and `east_m` east of the stop (flat Earth: exact enough over a few km).
 core::LatLon at(double north_m, double east_m) {
   constexpr double kMetresPerDegree = 6'371'008.8 * kPi / 180.0;
-  return *core::LatLon::from_unsafe({kStop.lat() + north_m / kMetresPerDegree,
-                                     kStop.lon() + east_m / (kMetresPerDegree * std::cos(kStop.lat() * kPi / 180))});
+  return *core::LatLon::from_unsafe(
+      {kStop.lat() + north_m / kMetresPerDegree,
+       kStop.lon() + east_m / (kMetresPerDegree * std::cos(kStop.lat() * kPi / 180))});
 }
 
 core::Timestamp t(double seconds) { return {kT0.ms + std::llround(seconds * 1000)}; }
@@ -51,7 +52,8 @@ class Drive {
   // Stands still for `seconds`, the fixes scattered by up to `jitter_m` on each axis.
   Drive& stay(int seconds, double jitter_m = 0, int step_s = 3) {
     const double n0 = north_, e0 = east_, s0 = seconds_;
-    for (int s = step_s; s <= seconds; s += step_s) add(s0 + s, n0 + jitter_.next(jitter_m), e0 + jitter_.next(jitter_m));
+    for (int s = step_s; s <= seconds; s += step_s)
+      add(s0 + s, n0 + jitter_.next(jitter_m), e0 + jitter_.next(jitter_m));
     north_ = n0, east_ = e0;
     return *this;
   }
@@ -85,7 +87,8 @@ GeofenceSite depot(double north_m, double east_m, double radius_m = 100) {
 }
 
 // The first fix from `from` on within the site's radius, by the test's own reckoning.
-const ingest::Ping& first_inside(const std::vector<ingest::Ping>& pings, const GeofenceSite& site, size_t from = 0) {
+const ingest::Ping& first_inside(const std::vector<ingest::Ping>& pings, const GeofenceSite& site,
+                                 size_t from = 0) {
   for (size_t i = from; i < pings.size(); ++i)
     if (core::haversine_m(pings[i].position, site.center) <= site.radius_m) return pings[i];
   throw std::logic_error("the drive never enters the site");
@@ -93,7 +96,9 @@ const ingest::Ping& first_inside(const std::vector<ingest::Ping>& pings, const G
 
 class GeofenceTest : public ::testing::Test {
  protected:
-  std::vector<GeofenceEvent> feed(const ingest::Ping& p) { return update_geofence(state_, sites_, p, params_); }
+  std::vector<GeofenceEvent> feed(const ingest::Ping& p) {
+    return update_geofence(state_, sites_, p, params_);
+  }
 
   // Replays a drive; `fired_by` gets, per event, the time of the fix that caused it.
   std::vector<GeofenceEvent> replay(const std::vector<ingest::Ping>& pings) {
@@ -240,6 +245,15 @@ TEST_F(GeofenceTest, TheFirstFixAtTheDepotMeansStartedThere) {
   sites_ = {depot(-1000, -500)};
   EXPECT_TRUE(feed(Drive(-1000, -500).pings()[0]).empty());
   EXPECT_TRUE(arrived_at(state_, 0));
+}
+
+TEST_F(GeofenceTest, AFirstFixInTheDepotsMarginIsStillAStartThere) {
+  sites_ = {depot(-1000, -500)};                     // radius 100, exit radius 130
+  auto drive = Drive(-1000, -385).go(-1000, 0, 40);  // 115 m out: the far end of the yard
+  auto events = replay(drive.pings());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, GeofenceEventKind::kDeparture);
+  EXPECT_GT(events[0].at, drive.pings()[0].t) << "not at the first fix: it was within the exit radius";
 }
 
 TEST_F(GeofenceTest, ADepotStartOutsideIsAnImmediateDepartureEmittedOnce) {
