@@ -6,6 +6,7 @@
 
 #include "api/auth.hpp"
 #include "api/live_messages.hpp"
+#include "domain/tracking_number.hpp"
 
 namespace lastmile::api {
 namespace {
@@ -13,14 +14,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 
-constexpr size_t kTokenLength = 22;
-
-bool plausible_token(std::string_view t) {
-  if (t.size() != kTokenLength) return false;
-  for (unsigned char c : t)
-    if (!std::isalnum(c) && c != '-' && c != '_') return false;
-  return true;
-}
 
 std::optional<std::string> query_value(const boost::urls::url_view& url, std::string_view key) {
   auto params = url.params();
@@ -73,7 +66,7 @@ core::Result<LiveSubscription> resolve_live_subscription(const Services& s, cons
   }
 
   if (token) {
-    if (!plausible_token(*token)) return Error::not_found("tracking token");
+    if (!domain::is_plausible_tracking_token(*token)) return Error::not_found("tracking token");
     auto shipment = s.store.find_shipment_by_token(*token);
     if (!shipment) {
       if (shipment.error().code == ErrorCode::kNotFound) return Error::not_found("tracking token");

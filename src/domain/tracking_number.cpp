@@ -39,4 +39,11 @@ bool is_valid_tracking_number(std::string_view text) {
   return luhn_check_digit(text.substr(2, 10)) == text[12] - '0';
 }
 
+bool is_plausible_tracking_token(std::string_view text) {
+  if (text.size() != 22) return false;
+  for (unsigned char c : text)
+    if (!std::isalnum(c) && c != '-' && c != '_') return false;
+  return true;
+}
+
 }  // namespace lastmile::domain

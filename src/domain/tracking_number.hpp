@@ -17,4 +17,8 @@ std::string make_tracking_number(std::string_view serial10);
 // True when `text` has the form above and its check digit is right (case-insensitive prefix).
 bool is_valid_tracking_number(std::string_view text);
 
+// True when `text` could be a public tracking token (22 base64url characters: 128 random bits), so
+// anything else is refused before a lookup.
+bool is_plausible_tracking_token(std::string_view text);
+
 }  // namespace lastmile::domain

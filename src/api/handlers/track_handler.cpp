@@ -5,6 +5,7 @@
 #include "api/json_io.hpp"
 #include "core/error.hpp"
 #include "domain/masking.hpp"
+#include "domain/tracking_number.hpp"
 #include "tracking/route_progress.hpp"
 
 namespace lastmile::api::handlers {
@@ -14,14 +15,6 @@ using core::format_iso8601;
 
 namespace {
 
-constexpr size_t kTokenLength = 22;
-
-bool plausible_token(std::string_view t) {
-  if (t.size() != kTokenLength) return false;
-  for (unsigned char c : t)
-    if (!std::isalnum(c) && c != '-' && c != '_') return false;
-  return true;
-}
 
 // Driver block: shown once the route has started, first name only. The position only as the
 // location-privacy rules allow (tracking/route_progress.hpp: out for delivery or arriving, the stop
@@ -54,7 +47,7 @@ void add_route_view(const storage::TrackingSnapshot& snap, json::object& out) {
 
 Result<Reply> track(const Services& s, RequestContext& ctx) {
   const std::string& token = ctx.param(0);
-  if (!plausible_token(token)) return core::Error::not_found("tracking token");
+  if (!domain::is_plausible_tracking_token(token)) return core::Error::not_found("tracking token");
   if (s.track_cache) {
     if (auto cached = s.track_cache->get(token, ctx.now)) return json_reply(200, std::move(*cached));
   }

@@ -119,3 +119,19 @@ TEST(IsValidTrackingNumber, NonDigits) {
 
 }  // namespace
 }  // namespace lastmile::domain
+
+namespace lastmile::domain {
+namespace {
+
+TEST(TrackingToken, OnlyTwentyTwoBase64UrlCharactersArePlausible) {
+  EXPECT_TRUE(is_plausible_tracking_token("rqDzcwk-LAblqUSc8IXILQ"));
+  EXPECT_TRUE(is_plausible_tracking_token("AAAAAAAAAAAAAAAAAAAA_-"));
+  EXPECT_FALSE(is_plausible_tracking_token(""));
+  EXPECT_FALSE(is_plausible_tracking_token("rqDzcwk-LAblqUSc8IXIL"));    // 21
+  EXPECT_FALSE(is_plausible_tracking_token("rqDzcwk-LAblqUSc8IXILQQ"));  // 23
+  EXPECT_FALSE(is_plausible_tracking_token("rqDzcwk+LAblqUSc8IXILQ"));   // base64, not base64url
+  EXPECT_FALSE(is_plausible_tracking_token("rqDzcwk-LAblqUSc8IX%LQ"));
+}
+
+}  // namespace
+}  // namespace lastmile::domain

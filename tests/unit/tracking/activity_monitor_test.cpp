@@ -7,22 +7,14 @@
 #include <cmath>
 #include <cstdint>
 
+#include "unit/tracking/trace_support.hpp"
+
 namespace lastmile::tracking {
 namespace {
 
-constexpr core::Timestamp kT0{1'795'000'000'000};
-constexpr double kPi = 3.14159265358979323846;
-const core::LatLon kOrigin = *core::LatLon::from_unsafe({43.7384, 7.4246});
-
-// The point `north_m` north and `east_m` east of the origin (flat Earth: exact enough over a few km).
-core::LatLon at(double north_m, double east_m) {
-  constexpr double kMetresPerDegree = 6'371'008.8 * kPi / 180.0;
-  return *core::LatLon::from_unsafe(
-      {kOrigin.lat() + north_m / kMetresPerDegree,
-       kOrigin.lon() + east_m / (kMetresPerDegree * std::cos(kOrigin.lat() * kPi / 180))});
-}
-
-core::Timestamp t(int64_t seconds) { return {kT0.ms + seconds * 1000}; }
+using testing::at;
+using testing::kT0;
+using testing::t;
 constexpr int64_t kMinute = 60;
 
 // Deterministic GPS noise in [-amplitude, amplitude]: a 64-bit LCG, the same on every platform.
