@@ -10,6 +10,7 @@
 #include "api/live_subscription.hpp"
 #include "push/hub.hpp"
 #include "push/sse_session.hpp"
+#include "push/ws_protocol.hpp"
 #include "push/ws_session.hpp"
 
 namespace lastmile::api {
@@ -94,9 +95,9 @@ class StoreBacklog final : public push::Backlog {
   int scanned_ = 0;
 };
 
-Response refusal(const Request& req, const core::Error& error) {
+Response refusal(const Request& req, const core::Error& error, int status = 0) {
   const bool internal = error.code == core::ErrorCode::kInternal;
-  Response res{static_cast<http::status>(http_status(error.code)), req.version()};
+  Response res{static_cast<http::status>(status ? status : http_status(error.code)), req.version()};
   res.set(http::field::server, "lastmile");
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
@@ -105,52 +106,65 @@ Response refusal(const Request& req, const core::Error& error) {
   return res;
 }
 
-// One accepted live connection: the push session and what it was set up with. Everything the
-// session needs lives here, in one allocation, while the connection is open.
-template <typename Session>
+enum class Transport : uint8_t { kWebSocket = 0, kSse = 1 };
+
+// Metric names, one per transport: built once, so a session holds none.
+struct TransportNames {
+  std::string name;      // "websocket", "sse"
+  std::string sessions;  // lastmile_live_sessions{transport=…}
+  std::string sent;      // lastmile_live_messages_sent_total{transport=…}
+};
+const TransportNames& names(Transport t) {
+  static const TransportNames ws{"websocket", R"(lastmile_live_sessions{transport="websocket"})",
+                                 R"(lastmile_live_messages_sent_total{transport="websocket"})"};
+  static const TransportNames sse{"sse", R"(lastmile_live_sessions{transport="sse"})",
+                                  R"(lastmile_live_messages_sent_total{transport="sse"})"};
+  return t == Transport::kWebSocket ? ws : sse;
+}
+
+// One accepted live connection: the push session, what it is started with, and its metrics and
+// log line. The server holds it until `done`.
 class LiveStream final : public Stream {
  public:
-  LiveStream(beast::tcp_stream& stream, const push::SessionOptions& options, Metrics& metrics, std::string_view transport,
-             std::string who, Request upgrade)
-      : session_(stream, options),
+  LiveStream(std::shared_ptr<push::LiveSession> session, push::FeedSetup setup, Metrics& metrics, Transport transport,
+             std::string who)
+      : session_(std::move(session)),
+        setup_(std::make_unique<push::FeedSetup>(std::move(setup))),
         metrics_(metrics),
-        label_("{transport=\"" + std::string(transport) + "\"}"),
-        transport_(transport),
         who_(std::move(who)),
-        upgrade_(std::move(upgrade)) {}
+        transport_(transport) {}
 
-  Session& session() { return session_; }
-  push::FeedSetup& setup() { return setup_; }
-  const std::string& label() const { return label_; }
-
-  asio::awaitable<void> run(StreamControl& control) override {
-    const auto started = SteadyClock::now();
-    metrics_.gauge_add("lastmile_live_sessions" + label_, "Open live sessions by transport", 1);
-    control.on_shutdown = [this] { session_.stop(); };
-    if (control.shutting_down) session_.stop();
-    push::EndReason reason;
-    if constexpr (std::is_same_v<Session, push::WsSession>) {
-      reason = co_await session_.run(std::move(upgrade_), std::move(setup_));
-    } else {
-      reason = co_await session_.run(std::move(setup_));
-    }
-    control.on_shutdown = nullptr;
-    metrics_.gauge_add("lastmile_live_sessions" + label_, "Open live sessions by transport", -1);
-    metrics_.count("lastmile_live_sessions_closed_total{transport=\"" + transport_ + "\",reason=\"" +
-                       std::string(reason_name(reason)) + "\"}",
-                   "Live sessions ended, by transport and reason");
-    spdlog::info("live {} session of {} ended after {:.1f}s: {}", transport_, who_, seconds_since(started),
-                 reason_name(reason));
+  void start(std::function<void()> done) override {
+    started_ = SteadyClock::now();
+    done_ = std::move(done);
+    metrics_.gauge_add(names(transport_).sessions, "Open live sessions by transport", 1);
+    // `this` outlives the session's run: the server holds this object until done_ is called.
+    session_->start(std::move(*setup_), [this](push::EndReason reason) { ended(reason); });
+    setup_.reset();
   }
 
+  void stop() override { session_->stop(); }
+
  private:
-  Session session_;
-  push::FeedSetup setup_;
+  void ended(push::EndReason reason) {
+    const auto& n = names(transport_);
+    metrics_.gauge_add(n.sessions, "Open live sessions by transport", -1);
+    metrics_.count("lastmile_live_sessions_closed_total{transport=\"" + n.name + "\",reason=\"" +
+                       std::string(reason_name(reason)) + "\"}",
+                   "Live sessions ended, by transport and reason");
+    spdlog::info("live {} session of {} ended after {:.1f}s: {}", n.name, who_, seconds_since(started_),
+                 reason_name(reason));
+    auto done = std::move(done_);
+    done();  // the server forgets the connection: this object may be gone after it
+  }
+
+  std::shared_ptr<push::LiveSession> session_;
+  std::unique_ptr<push::FeedSetup> setup_;  // until start()
   Metrics& metrics_;
-  std::string label_;
-  std::string transport_;
+  std::function<void()> done_;
   std::string who_;
-  Request upgrade_;  // WebSocket only; dropped once accepted
+  SteadyClock::time_point started_{};
+  Transport transport_;
 };
 
 }  // namespace
@@ -167,49 +181,64 @@ bool LiveStreamHandler::wants(const Request& req) const {
 
 namespace {
 
-// Subscribes first, then reads the cursor and sets up the backlog: nothing falls in between.
-template <typename Session>
-std::unique_ptr<Stream> start(beast::tcp_stream& stream, const Services& services, const LiveStreamOptions& options,
-                              const LiveSubscription& sub, asio::any_io_executor blocking, std::string_view transport,
-                              Request upgrade) {
-  auto live = std::make_unique<LiveStream<Session>>(stream, options.session, services.metrics, transport, sub.who,
-                                                    std::move(upgrade));
+// Subscribes first, then reads the cursor and sets up the backlog: nothing falls in between. The
+// session takes the connection's socket.
+std::shared_ptr<Stream> start(std::shared_ptr<push::LiveSession> session, const Services& services,
+                              const LiveStreamOptions& options, const LiveSubscription& sub,
+                              asio::any_io_executor blocking, Transport transport) {
   push::Hub& hub = *services.live_hub;
-  auto& setup = live->setup();
-  setup.subscription = hub.subscribe(live_topics(sub), sub.audience, live->session().waker());
+  push::FeedSetup setup;
+  setup.subscription = hub.subscribe(live_topics(sub), sub.audience, session->waker());
   setup.cursor = sub.after.value_or(hub.last_event_seq());
   if (sub.after)
     setup.backlog = std::make_unique<StoreBacklog>(services.store, LiveEventFilter(sub), *sub.after,
                                                    std::move(blocking), options);
-  setup.on_sent = [&metrics = services.metrics, label = "lastmile_live_messages_sent_total" + live->label()](
-                      uint64_t n) { metrics.count(label, "Live messages sent to clients", n); };
-  return live;
+  // Two pointers: kept inline by std::function.
+  setup.on_sent = [metrics = &services.metrics, label = &names(transport).sent](uint64_t n) {
+    metrics->count(*label, "Live messages sent to clients", n);
+  };
+  return std::make_shared<LiveStream>(std::move(session), std::move(setup), services.metrics, transport, sub.who);
 }
 
 }  // namespace
 
-std::variant<Response, std::unique_ptr<Stream>> LiveStreamHandler::open(beast::tcp_stream& stream, Request req,
+std::variant<Response, std::shared_ptr<Stream>> LiveStreamHandler::open(beast::tcp_stream& stream, Request req,
                                                                         asio::any_io_executor blocking) {
   const auto started = SteadyClock::now();
   const bool sse = path_of(req) == kSsePath;
   const std::string_view route_name = sse ? kSsePath : kWsPath;
-  try {
-    auto sub = resolve_live_subscription(services_, req, sse);
-    if (sub) {
-      const int status = sse ? 200 : 101;
-      services_.metrics.observe_request(route_name, "GET", status, seconds_since(started));
-      spdlog::info("GET {} {} {} {:.2f}ms", route_name, status, sub->who, seconds_since(started) * 1000);
-      if (sse) return start<push::SseSession>(stream, services_, options_, *sub, std::move(blocking), "sse", {});
-      return start<push::WsSession>(stream, services_, options_, *sub, std::move(blocking), "websocket",
-                                    std::move(req));
-    }
-    if (sub.error().code == core::ErrorCode::kInternal)
-      spdlog::error("internal error on GET {}: {}", route_name, sub.error().message);
-    Response res = refusal(req, sub.error());
+  auto refuse = [&](Response res) {
     services_.metrics.observe_request(route_name, "GET", res.result_int(), seconds_since(started));
     spdlog::info("GET {} {} {:.2f}ms", route_name, res.result_int(), seconds_since(started) * 1000);
     return res;
+  };
+  try {
+    auto sub = resolve_live_subscription(services_, req, sse);
+    if (!sub) {
+      if (sub.error().code == core::ErrorCode::kInternal)
+        spdlog::error("internal error on GET {}: {}", route_name, sub.error().message);
+      return refuse(refusal(req, sub.error()));
+    }
+    std::string accept;
+    if (!sse) {
+      auto check = push::ws::check_handshake(req);
+      if (check.status != 101) {
+        Response res = refusal(req, core::Error::invalid_field(check.field, check.message), check.status);
+        if (check.status == 426) res.set(http::field::sec_websocket_version, "13");
+        return refuse(std::move(res));
+      }
+      accept = std::move(check.accept);
+    }
+    const int status = sse ? 200 : 101;
+    services_.metrics.observe_request(route_name, "GET", status, seconds_since(started));
+    spdlog::info("GET {} {} {} {:.2f}ms", route_name, status, sub->who, seconds_since(started) * 1000);
+    if (sse)
+      return start(std::make_shared<push::SseSession>(stream.release_socket(), options_.session), services_, options_,
+                   *sub, std::move(blocking), Transport::kSse);
+    return start(std::make_shared<push::WsSession>(stream.release_socket(), options_.session, accept), services_,
+                 options_, *sub, std::move(blocking), Transport::kWebSocket);
   } catch (const std::exception& e) {
+    // If the socket was already taken, the refusal cannot be written and the connection just closes.
     spdlog::error("handler exception on GET {}: {}", route_name, e.what());
     services_.metrics.observe_request(route_name, "GET", 500, seconds_since(started));
     return refusal(req, core::Error::internal());

@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -17,12 +18,14 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 struct Server::Session {
-  explicit Session(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
-  bool busy = false;  // a request is being handled; touched only on the stream's strand
-  StreamControl control;  // for a connection a StreamHandler took over; touched only on the strand
-  bool shutdown_notified = false;  // control.on_shutdown was called; touched only on the strand
-  bool handed_over = false;  // serve_stream owns the connection; never reset (strand only)
+  explicit Session(tcp::socket socket) : executor(socket.get_executor()), http(std::in_place, std::move(socket)) {}
+  asio::any_io_executor executor;          // the connection's strand
+  // The HTTP side; reset once a StreamHandler took the connection over (its socket moved out).
+  std::optional<beast::tcp_stream> http;
+  std::shared_ptr<Stream> stream;  // the Stream serving the connection after a hand-over
+  bool busy = false;               // a request is being handled
+  bool shutting_down = false;      // the server is stopping (stream->stop() was called if a stream serves)
+  // All touched only on the strand, except `executor` (immutable).
 };
 
 namespace {
@@ -76,48 +79,32 @@ static bool writes(http::verb v) {
   return v == http::verb::post || v == http::verb::put || v == http::verb::patch || v == http::verb::delete_;
 }
 
-// A connection a StreamHandler took over: it runs in its own coroutine, so the request/response
-// loop's frame (buffers, parser) is freed for as long as the stream lasts. A refusal is sent and the
-// connection closed.
-static asio::awaitable<void> serve_stream(std::shared_ptr<Server::Session> s, StreamHandler& streams, Request req,
-                                          const ServerOptions& opt, asio::thread_pool& blocking_pool) {
-  auto opened = streams.open(s->stream, std::move(req), blocking_pool.get_executor());
-  if (auto* refusal = std::get_if<Response>(&opened)) {
-    refusal->keep_alive(false);
-    s->stream.expires_after(opt.read_timeout);
-    co_await http::async_write(s->stream, *refusal, asio::as_tuple(asio::use_awaitable));
-  } else {
-    auto stream = std::move(std::get<std::unique_ptr<Stream>>(opened));
-    opened = Response{};  // nothing of the request is kept while the stream runs
-    co_await stream->run(s->control);
-  }
-  beast::error_code ignored;
-  s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  s->stream.close();
-}
-
+// The request/response loop of one connection. A request a StreamHandler wants is handed over with
+// the socket: the Stream is started with `stream_done` and this coroutine returns, so its frame
+// (buffer, parser) and the HTTP side of the connection are freed for as long as the stream lasts.
 static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, const Router& router,
                                            StreamHandler* streams, const ServerOptions& opt,
                                            const std::atomic<bool>& stopping, asio::thread_pool& blocking_pool,
-                                           std::function<void(asio::awaitable<void>)> spawn_stream) {
+                                           std::function<void()> stream_done) {
+  beast::tcp_stream& stream = *s->http;
   beast::flat_buffer buffer;
   for (;;) {
     if (stopping.load()) break;
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
     parser.body_limit(opt.max_body_bytes);
-    s->stream.expires_after(opt.read_timeout);
+    stream.expires_after(opt.read_timeout);
     // The header first: once it is in, the request is in flight and a shutdown lets it finish;
     // before that the connection is idle and a shutdown closes it.
-    auto [ec, n] = co_await http::async_read_header(s->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (!ec && !parser.is_done()) {
       s->busy = true;
-      std::tie(ec, n) = co_await http::async_read(s->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     }
     if (ec) {
       if (auto reply = reply_for_read_error(ec, opt)) {
-        s->stream.expires_after(std::chrono::seconds(5));
-        co_await http::async_write(s->stream, *reply, asio::as_tuple(asio::use_awaitable));
+        stream.expires_after(std::chrono::seconds(5));
+        co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
       }
       break;
     }
@@ -125,9 +112,18 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     Response res;
     const bool client_keep_alive = parser.get().keep_alive();
     if (streams && streams->wants(parser.get())) {
-      s->stream.expires_never();
-      s->handed_over = true;
-      spawn_stream(serve_stream(s, *streams, parser.release(), opt, blocking_pool));
+      stream.expires_never();
+      auto opened = streams->open(stream, parser.release(), blocking_pool.get_executor());
+      if (auto* refusal = std::get_if<Response>(&opened)) {
+        refusal->keep_alive(false);
+        stream.expires_after(opt.read_timeout);
+        co_await http::async_write(stream, *refusal, asio::as_tuple(asio::use_awaitable));
+        break;
+      }
+      s->stream = std::move(std::get<std::shared_ptr<Stream>>(opened));
+      s->http.reset();  // `stream` is gone: its socket belongs to s->stream now
+      s->stream->start(std::move(stream_done));
+      if (s->shutting_down) s->stream->stop();
       co_return;
     }
     if (opt.every_request_blocks || writes(parser.get().method())) {
@@ -142,14 +138,14 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     }
     const bool keep_alive = client_keep_alive && !stopping.load();
     res.keep_alive(keep_alive);
-    s->stream.expires_after(opt.read_timeout);
-    auto [wec, wn] = co_await http::async_write(s->stream, res, asio::as_tuple(asio::use_awaitable));
+    stream.expires_after(opt.read_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     s->busy = false;
     if (wec || !keep_alive) break;
   }
   beast::error_code ignored;
-  s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  s->stream.close();
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.close();
 }
 
 void Server::run() {
@@ -175,9 +171,8 @@ void Server::run() {
             sessions_.insert(session);
           }
           metrics_.connection_opened();
-          auto executor = session->stream.get_executor();
           // The connection ends when serve_session ends or, once it handed the connection to a
-          // stream handler (handed_over, never reset), when serve_stream ends.
+          // Stream (session->stream set, never reset), when that Stream calls its `done`.
           auto log_failure = [](std::exception_ptr e) {
             if (!e) return;
             try {
@@ -186,22 +181,14 @@ void Server::run() {
               spdlog::error("connection error: {}", ex.what());
             }
           };
-          auto finished = [this, session] {
-            metrics_.connection_closed();
-            std::lock_guard lock(sessions_mu_);
-            sessions_.erase(session);
-          };
-          auto spawn_stream = [executor, log_failure, finished](asio::awaitable<void> stream) {
-            asio::co_spawn(executor, std::move(stream), [log_failure, finished](std::exception_ptr e) {
-              log_failure(e);
-              finished();
-            });
-          };
-          asio::co_spawn(executor,
-                         serve_session(session, router_, streams_, options_, stopping_, blocking_pool_, spawn_stream),
-                         [session, log_failure, finished](std::exception_ptr e) {
+          // Two pointers: kept inline by std::function, nothing allocated for a long-lived stream.
+          // The session is in sessions_ until this runs.
+          std::function<void()> stream_done = [this, raw = session.get()] { connection_finished(raw); };
+          asio::co_spawn(session->executor,
+                         serve_session(session, router_, streams_, options_, stopping_, blocking_pool_, stream_done),
+                         [this, session, log_failure](std::exception_ptr e) {
                            log_failure(e);
-                           if (!session->handed_over) finished();
+                           if (!session->stream) connection_finished(session.get());
                          });
         }
       },
@@ -224,20 +211,24 @@ void Server::run() {
   for (auto& t : threads) t.join();
 }
 
+void Server::connection_finished(Session* session) {
+  metrics_.connection_closed();
+  std::lock_guard lock(sessions_mu_);
+  if (auto it = sessions_.find(session); it != sessions_.end()) sessions_.erase(it);
+}
+
 void Server::close_idle_sessions() {
   std::lock_guard lock(sessions_mu_);
   for (const auto& s : sessions_) {
-    asio::post(s->stream.get_executor(), [s] {
-      s->control.shutting_down = true;
-      if (s->control.on_shutdown) {
-        if (!s->shutdown_notified) {
-          s->shutdown_notified = true;
-          s->control.on_shutdown();  // a handed-over stream ends itself promptly
-        }
+    asio::post(s->executor, [s] {
+      if (s->stream) {
+        if (!s->shutting_down) s->stream->stop();  // a handed-over stream ends itself promptly
+        s->shutting_down = true;
         return;
       }
+      s->shutting_down = true;
       beast::error_code ignored;  // the socket may already be closed: never throw here
-      if (!s->busy) s->stream.socket().cancel(ignored);
+      if (!s->busy && s->http) s->http->socket().cancel(ignored);
     });
   }
 }

@@ -8,10 +8,12 @@
 // commit can carry (storage/sqlite/commit_queue.hpp); stop() may be called from
 // any thread (or a signal handler via asio::signal_set) and returns at once.
 // Shutdown: stop() closes the listener, closes idle connections, lets requests in flight finish and
-// answer with "Connection: close", asks handed-over connections to end (StreamControl), and run()
+// answer with "Connection: close", asks handed-over connections to end (Stream::stop), and run()
 // returns when all connections are gone or after `drain_timeout`, whichever comes first.
 // Streams: a StreamHandler may take requests over whole (WebSocket upgrades, event streams) before
-// they are routed; the connection then stays in the server's set until the handler is done.
+// they are routed, with the socket; the request loop's coroutine, its buffers and the HTTP stream
+// are freed, and the connection stays in the server's set (a small record) until the Stream calls
+// its `done`.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -35,22 +37,19 @@
 
 namespace lastmile::api {
 
-// How the server tells a handed-over connection that it is stopping. Touched only on the
-// connection's strand.
-struct StreamControl {
-  bool shutting_down = false;  // set by the server before it calls on_shutdown
-  // Set by the stream handler while it serves; called once when the server stops. The handler
-  // should then end promptly (e.g. a WebSocket close "going away").
-  std::function<void()> on_shutdown;
-};
-
-// A connection taken over by a StreamHandler (a WebSocket, an event stream).
+// A connection taken over by a StreamHandler (a WebSocket, an event stream). It owns the socket
+// (taken in StreamHandler::open), so nothing of the HTTP side of the connection — request buffer,
+// parser, timers, coroutine frame — stays allocated while it runs.
 class Stream {
  public:
   virtual ~Stream() = default;
-  // Serves the connection on its strand until it ends; the server then closes it. `control` tells
-  // of a server shutdown (check control.shutting_down first: it may already be set).
-  virtual boost::asio::awaitable<void> run(StreamControl& control) = 0;
+  // Starts serving, on the connection's strand. `done` is called once, on the strand, when the
+  // connection is over and the socket closed; the server then forgets the connection (and may
+  // destroy the Stream from within `done`).
+  virtual void start(std::function<void()> done) = 0;
+  // The server is stopping: end promptly (e.g. a WebSocket close "going away"). On the strand,
+  // after start(); called once.
+  virtual void stop() = 0;
 };
 
 // Takes over requests that are not request/response: WebSocket upgrades, event streams.
@@ -61,11 +60,10 @@ class StreamHandler {
   // True when `req` (headers and body read) is one this handler serves instead of the router.
   virtual bool wants(const Request& req) const = 0;
   // On the connection's strand, before anything was sent on `stream` (whose timeouts are off):
-  // authorises `req`. Returns a refusal for the server to send (then it closes the connection), or
-  // the Stream to run. `blocking` is for the stream's blocking work, such as long database reads.
-  // Split from Stream::run so that nothing of the request's handling stays allocated while a
-  // long-lived stream is idle.
-  virtual std::variant<Response, std::unique_ptr<Stream>> open(boost::beast::tcp_stream& stream, Request req,
+  // authorises `req`. Returns a refusal for the server to send on `stream` (then it closes the
+  // connection), or the Stream to start, which has taken the socket (stream.release_socket()).
+  // `blocking` is for the stream's blocking work, such as long database reads.
+  virtual std::variant<Response, std::shared_ptr<Stream>> open(boost::beast::tcp_stream& stream, Request req,
                                                                boost::asio::any_io_executor blocking) = 0;
 };
 
@@ -99,7 +97,18 @@ class Server {
   struct Session;  // one connection; defined in server.cpp
 
  private:
+  // Orders sessions by address, so that a raw pointer finds its entry.
+  struct SessionLess {
+    using is_transparent = void;
+    bool operator()(const std::shared_ptr<Session>& a, const std::shared_ptr<Session>& b) const {
+      return a.get() < b.get();
+    }
+    bool operator()(const std::shared_ptr<Session>& a, const Session* b) const { return a.get() < b; }
+    bool operator()(const Session* a, const std::shared_ptr<Session>& b) const { return a < b.get(); }
+  };
+
   void close_idle_sessions();
+  void connection_finished(Session* session);
 
   ServerOptions options_;
   const Router& router_;
@@ -113,7 +122,7 @@ class Server {
   unsigned short bound_port_ = 0;
   std::atomic<bool> stopping_{false};
   std::mutex sessions_mu_;
-  std::set<std::shared_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
+  std::set<std::shared_ptr<Session>, SessionLess> sessions_;  // GUARDED_BY(sessions_mu_)
 };
 
 }  // namespace lastmile::api

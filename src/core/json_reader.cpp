@@ -9,11 +9,11 @@ namespace lastmile::core {
 
 namespace json = boost::json;
 
-Result<json::value> parse_json(std::string_view text) {
+Result<json::value> parse_json(std::string_view text, json::storage_ptr storage) {
   json::parse_options opt;
   opt.max_depth = 32;
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec, {}, opt);
+  json::value v = json::parse(text, ec, std::move(storage), opt);
   if (ec) return Error{ErrorCode::kInvalidJson, "body is not valid JSON: " + ec.message(), ""};
   return v;
 }

@@ -20,8 +20,9 @@
 
 namespace lastmile::core {
 
-// Parses `text` as JSON nested at most 32 levels deep. kInvalidJson when it is not JSON.
-Result<boost::json::value> parse_json(std::string_view text);
+// Parses `text` as JSON nested at most 32 levels deep. kInvalidJson when it is not JSON. The value
+// allocates from `storage` (default: the heap), which must outlive it.
+Result<boost::json::value> parse_json(std::string_view text, boost::json::storage_ptr storage = {});
 
 // Parses `body` as a JSON object. kInvalidJson when it is not JSON, is nested deeper than 32
 // levels, or is not an object. An empty body is an empty object.

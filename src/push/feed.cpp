@@ -1,11 +1,8 @@
-#include <optional>
+#include "push/feed.hpp"
 
-#include "push/session.hpp"
+#include <cassert>
 
 namespace lastmile::push {
-
-namespace asio = boost::asio;
-using SteadyClock = std::chrono::steady_clock;
 
 std::string closed_json(std::string_view reason) {
   return R"({"type":"closed","reason":")" + std::string(reason) + "\"}";
@@ -23,104 +20,112 @@ std::string heartbeat_json(core::Timestamp at) {
   return R"({"type":"heartbeat","at":")" + core::format_iso8601(at) + "\"}";
 }
 
-namespace {
+Feed::Feed(FeedSetup setup)
+    : subscription_(std::move(setup.subscription)),
+      backlog_(std::move(setup.backlog)),
+      on_sent_(std::move(setup.on_sent)),
+      cursor_(setup.cursor),
+      audience_(subscription_->audience()) {}
 
-std::vector<Outgoing> one(std::string text, int64_t id = 0) {
-  return {Outgoing{std::make_shared<const std::string>(std::move(text)), id}};
+Feed::Action Feed::next(const FeedFlags& flags) {
+  for (;;) {
+    switch (phase_) {
+      case Phase::kOver:
+        return Action{Action::Kind::kEnd, {}, reason_};
+      case Phase::kEnding:  // the final message went out (or could not)
+        return end(reason_);
+      case Phase::kBacklog: {
+        if (resync_due_) return send_last(resync_json(cursor_), EndReason::kResync);
+        if (!backlog_) {
+          phase_ = Phase::kLive;
+          std::vector<Outgoing> ready;
+          ready.push_back(Outgoing{std::make_shared<const std::string>(ready_json(cursor_)), cursor_});
+          return send(std::move(ready));
+        }
+        if (!page_) return Action{Action::Kind::kReadPage, {}, reason_};
+        Backlog::Page page = std::move(*page_);
+        page_.reset();
+        if (flags.client_gone) return end(EndReason::kClientGone);
+        if (flags.stop_requested) return end(EndReason::kShutdown);
+        auto batch = visible(page.messages);
+        if (page.state == Backlog::Page::State::kResync) {
+          resync_due_ = true;
+          backlog_.reset();
+        } else if (page.state == Backlog::Page::State::kDone) {
+          backlog_.reset();
+        }
+        if (!batch.empty()) return send(std::move(batch));
+        continue;
+      }
+      case Phase::kLive: {
+        if (flags.client_gone) return end(EndReason::kClientGone);
+        if (flags.stop_requested) return send_last(closed_json("shutdown"), EndReason::kShutdown);
+        std::vector<LiveMessagePtr> pending;  // empty: take() swaps the outbox's storage out whole
+        if (!subscription_->take(pending)) return send_last(closed_json("lagging"), EndReason::kLagging);
+        if (pending.empty()) return Action{Action::Kind::kWait, {}, reason_};
+        auto batch = visible(pending);
+        if (!batch.empty()) return send(std::move(batch));
+        continue;  // only events already sent: look again (take() arms the wake when empty)
+      }
+    }
+  }
 }
 
-// Keeps a vector's memory small between bursts: an idle session should hold next to nothing.
-template <typename T>
-void shrink(std::vector<T>& v) {
-  v.clear();
-  if (v.capacity() > 16) std::vector<T>().swap(v);
+void Feed::page_read(Backlog::Page page) {
+  assert(phase_ == Phase::kBacklog && !page_);
+  page_ = std::make_unique<Backlog::Page>(std::move(page));
 }
 
-// Appends the messages this audience may see and advances the cursor over events; events at or
-// below the cursor were already sent (backlog) and are skipped.
-void append_visible(const std::vector<LiveMessagePtr>& messages, Audience audience, int64_t& cursor,
-                    std::vector<Outgoing>& batch) {
+void Feed::sent(bool ok) {
+  if (ok) unreported_ += in_flight_;
+  in_flight_ = 0;
+  if (!ok && phase_ != Phase::kEnding && phase_ != Phase::kOver) {
+    phase_ = Phase::kEnding;
+    reason_ = EndReason::kClientGone;
+    subscription_.reset();
+  }
+}
+
+void Feed::report() {
+  if (unreported_ && on_sent_) on_sent_(unreported_);
+  unreported_ = 0;
+}
+
+Feed::Action Feed::send(std::vector<Outgoing> batch) {
+  in_flight_ = static_cast<uint32_t>(batch.size());
+  return Action{Action::Kind::kSend, std::move(batch), reason_};
+}
+
+Feed::Action Feed::send_last(std::string text, EndReason reason) {
+  phase_ = Phase::kEnding;
+  reason_ = reason;
+  subscription_.reset();  // no more deliveries to a feed that is ending
+  std::vector<Outgoing> last;
+  last.push_back(Outgoing{std::make_shared<const std::string>(std::move(text)), 0});
+  return send(std::move(last));
+}
+
+Feed::Action Feed::end(EndReason reason) {
+  phase_ = Phase::kOver;
+  reason_ = reason;
+  subscription_.reset();
+  backlog_.reset();
+  page_.reset();
+  report();
+  return Action{Action::Kind::kEnd, {}, reason};
+}
+
+std::vector<Outgoing> Feed::visible(const std::vector<LiveMessagePtr>& messages) {
+  std::vector<Outgoing> batch;
   for (const auto& m : messages) {
     int64_t id = 0;
     if (m->kind == LiveMessage::Kind::kEvent) {
-      if (m->event_seq <= cursor) continue;
-      cursor = id = m->event_seq;
+      if (m->event_seq <= cursor_) continue;
+      cursor_ = id = m->event_seq;
     }
-    if (const auto& text = m->json_for(audience)) batch.push_back(Outgoing{text, id});
+    if (const auto& text = m->json_for(audience_)) batch.push_back(Outgoing{text, id});
   }
-}
-
-}  // namespace
-
-asio::awaitable<EndReason> run_feed(FeedTransport& transport, FeedSetup& setup, Waker& waker,
-                                    const FeedFlags& flags, const SessionOptions& options) {
-  const core::SystemClock system_clock;
-  const core::Clock& wall = options.clock ? *options.clock : system_clock;
-  Subscription& sub = *setup.subscription;
-  int64_t cursor = setup.cursor;
-  uint64_t unreported = 0;
-  auto report = [&] {
-    if (unreported && setup.on_sent) setup.on_sent(unreported);
-    unreported = 0;
-  };
-  std::vector<Outgoing> batch;
-  std::vector<LiveMessagePtr> pending;
-
-  // 1. The backlog.
-  while (setup.backlog) {
-    auto page = co_await setup.backlog->next_page();
-    if (flags.client_gone) co_return EndReason::kClientGone;
-    if (flags.stop_requested) co_return EndReason::kShutdown;
-    batch.clear();
-    append_visible(page.messages, sub.audience(), cursor, batch);
-    if (!batch.empty() && !co_await transport.send(batch)) co_return EndReason::kClientGone;
-    unreported += batch.size();
-    if (page.state == Backlog::Page::State::kResync) {
-      if (co_await transport.send(one(resync_json(cursor)))) ++unreported;
-      report();
-      co_return EndReason::kResync;
-    }
-    if (page.state == Backlog::Page::State::kDone) setup.backlog.reset();
-  }
-  shrink(batch);
-
-  // 2. Ready.
-  if (!co_await transport.send(one(ready_json(cursor), cursor))) co_return EndReason::kClientGone;
-  ++unreported;
-
-  // 3. Live.
-  auto next_heartbeat = SteadyClock::now() + options.heartbeat;
-  for (;;) {
-    if (flags.client_gone) break;
-    if (flags.stop_requested) {
-      if (co_await transport.send(one(closed_json("shutdown")))) ++unreported;
-      report();
-      co_return EndReason::kShutdown;
-    }
-    if (!sub.take(pending)) {
-      if (co_await transport.send(one(closed_json("lagging")))) ++unreported;
-      report();
-      co_return EndReason::kLagging;
-    }
-    if (pending.empty()) {
-      co_await waker.wait_until(next_heartbeat);
-    } else {
-      append_visible(pending, sub.audience(), cursor, batch);
-      shrink(pending);  // the batch holds the texts; drop the messages now
-      if (!batch.empty() && !co_await transport.send(batch)) break;
-      unreported += batch.size();
-      shrink(batch);
-    }
-    const auto now = SteadyClock::now();
-    if (now >= next_heartbeat && !flags.client_gone && !flags.stop_requested) {
-      if (!co_await transport.heartbeat(wall.now())) break;
-      report();
-      next_heartbeat += options.heartbeat;
-      if (next_heartbeat <= now) next_heartbeat = now + options.heartbeat;
-    }
-  }
-  report();
-  co_return EndReason::kClientGone;
+  return batch;
 }
 
 }  // namespace lastmile::push

@@ -64,17 +64,14 @@ Subscription::Offer Subscription::offer(const LiveMessagePtr& m) {
 }
 
 void Subscription::wake() {
-  std::lock_guard lock(wake_mu_);
+  std::lock_guard lock(mu_);
   if (wake_) wake_();
 }
 
 void Subscription::detach() {
-  std::function<void()> dropped;
-  {
-    std::lock_guard lock(wake_mu_);
-    dropped.swap(wake_);
-  }
+  std::function<void()> dropped;  // destroyed outside the lock
   std::lock_guard lock(mu_);
+  dropped.swap(wake_);
   outbox_.clear();
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -53,9 +54,10 @@ class Outbox {
   std::vector<LiveMessagePtr> items_;
   size_t ordered_ = 0;
   size_t positions_ = 0;
-  // coalesce_key → index in items_, kept only while positions_ > kLinearScan. The keys view the
-  // coalesce_key of the message stored at that index.
-  std::unordered_map<std::string_view, size_t> index_;
+  // coalesce_key → index in items_, kept only while positions_ > kLinearScan (null otherwise: one
+  // pointer per idle subscriber, not an empty map). The keys view the coalesce_key of the message
+  // stored at that index.
+  std::unique_ptr<std::unordered_map<std::string_view, size_t>> index_;
 };
 
 }  // namespace lastmile::push

@@ -11,7 +11,7 @@
 //   4. at the end, when the server stops or the hub closed the subscription as lagging:
 //      {"type":"closed","reason":"shutdown"|"lagging"}.
 //
-// Threading: everything here runs on the connection's strand.
+// push::Feed (feed.hpp) decides that order; push::LiveSession (live_session.hpp) does the I/O.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -20,11 +20,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.hpp"
 #include "push/hub.hpp"
-#include "push/waker.hpp"
 
 namespace lastmile::push {
 
@@ -32,7 +32,8 @@ struct SessionOptions {
   std::chrono::milliseconds heartbeat{15'000};
   // A WebSocket client that sends nothing (not even a pong to the server's pings, sent after half
   // of this) for this long is dropped; also the TCP user timeout for unacknowledged data (both
-  // transports), so a vanished client does not hold its session.
+  // transports), and the longest a WebSocket write may take, so a vanished client does not hold
+  // its session.
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::seconds write_timeout{30};  // SSE: one write; WebSocket: the opening handshake
   // WebSocket: how long a closing session waits for the client's close frame before it drops the
@@ -64,15 +65,6 @@ struct Outgoing {
   int64_t id = 0;
 };
 
-// The transport under the feed.
-class FeedTransport {
- public:
-  virtual ~FeedTransport() = default;
-  // Sends the messages in order; false when the connection failed.
-  virtual boost::asio::awaitable<bool> send(const std::vector<Outgoing>& batch) = 0;
-  virtual boost::asio::awaitable<bool> heartbeat(core::Timestamp at) = 0;
-};
-
 // What a session was handed by the code that authorised it.
 struct FeedSetup {
   Hub::Handle subscription;          // made before the backlog is read
@@ -82,16 +74,11 @@ struct FeedSetup {
   std::function<void(uint64_t)> on_sent;
 };
 
-// Flags the session's reader and the server set, on the strand; each set is followed by
-// Waker::fire() so the feed sees it promptly.
+// What the session has learnt from its connection and from the server, on the strand.
 struct FeedFlags {
   bool stop_requested = false;
   bool client_gone = false;
 };
-
-// Runs steps 1-4 above. Returns why it ended; the caller closes the transport accordingly.
-boost::asio::awaitable<EndReason> run_feed(FeedTransport& transport, FeedSetup& setup, Waker& waker,
-                                           const FeedFlags& flags, const SessionOptions& options);
 
 // {"type":"closed","reason":…}, {"type":"ready","last_event_id":N}, {"type":"resync",…},
 // {"type":"heartbeat","at":…}.

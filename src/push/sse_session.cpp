@@ -1,16 +1,6 @@
 #include "push/sse_session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-
-#include "push/socket_options.hpp"
-
 namespace lastmile::push {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 
 namespace {
 
@@ -41,72 +31,19 @@ std::string sse_frame(std::string_view text, int64_t id) {
   return out;
 }
 
-class SseSession::Transport final : public FeedTransport {
- public:
-  Transport(beast::tcp_stream& stream, std::chrono::seconds timeout) : stream_(stream), timeout_(timeout) {}
+SseSession::SseSession(Socket socket, const SessionOptions& options)
+    : LiveSession(std::move(socket), options, std::string(kHead)) {}
 
-  asio::awaitable<bool> send(const std::vector<Outgoing>& batch) override {
-    std::string text;
-    for (const auto& m : batch) text += sse_frame(*m.text, m.id);
-    co_return co_await write(text);
-  }
-
-  asio::awaitable<bool> heartbeat(core::Timestamp at) override {
-    co_return co_await write(": heartbeat " + core::format_iso8601(at) + "\n\n");
-  }
-
-  asio::awaitable<bool> write(std::string_view text) {
-    stream_.expires_after(timeout_);
-    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(text), asio::as_tuple(asio::use_awaitable));
-    co_return !ec;
-  }
-
- private:
-  beast::tcp_stream& stream_;
-  std::chrono::seconds timeout_;
-};
-
-SseSession::SseSession(beast::tcp_stream& stream, SessionOptions options)
-    : stream_(stream), options_(options), waker_(stream.get_executor()) {
-  stream_.expires_never();
-  set_tcp_user_timeout(stream_.socket(), options_.idle_timeout);
+void SseSession::encode(const std::vector<Outgoing>& batch, std::string& out) {
+  for (const auto& m : batch) out += sse_frame(*m.text, m.id);
 }
 
-void SseSession::stop() {
-  flags_.stop_requested = true;
-  waker_.fire();
+void SseSession::encode_heartbeat(core::Timestamp at, std::string& out) {
+  out.append(": heartbeat ").append(core::format_iso8601(at)).append("\n\n");
 }
 
-asio::awaitable<EndReason> SseSession::run(FeedSetup setup) {
-  Transport head(stream_, options_.write_timeout);
-  if (!co_await head.write(kHead)) co_return EndReason::kClientGone;
-  read_next();
-  const EndReason reason = co_await write_loop(setup);
-  // The pending read refers to this session: wait for it (write_loop cancelled it).
-  while (!reader_done_) co_await waker_.wait_until(std::chrono::steady_clock::time_point::max());
-  co_return reason;
-}
-
-// The client sends nothing after its request; a read completes when it disconnects.
-void SseSession::read_next() {
-  stream_.socket().async_read_some(asio::buffer(inbound_), [this](beast::error_code ec, std::size_t) {
-    if (!ec) return read_next();
-    reader_done_ = true;
-    flags_.client_gone = true;
-    waker_.fire();
-  });
-}
-
-asio::awaitable<EndReason> SseSession::write_loop(FeedSetup& setup) {
-  Transport transport(stream_, options_.write_timeout);
-  const EndReason reason = co_await run_feed(transport, setup, waker_, flags_, options_);
-  setup.subscription.reset();
-  if (!reader_done_) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    stream_.socket().cancel(ignored);
-  }
-  co_return reason;
+std::chrono::milliseconds SseSession::write_timeout(Write) const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(options_.write_timeout);
 }
 
 }  // namespace lastmile::push

@@ -4,42 +4,29 @@
 // close-delimited (`Connection: close`). Each message is `data: <json>`; events and the ready
 // message also carry `id: <event_seq>` so a browser's EventSource sends `Last-Event-ID` when it
 // reconnects. Heartbeats are comments (`: heartbeat <time>`), invisible to EventSource. The end
-// (shutdown, lagging, resync) is a last data message, then the stream ends.
+// (shutdown, lagging, resync) is a last data message, then the stream ends. Anything the client
+// sends is read and dropped; its end of stream ends the session. One write may take at most
+// SessionOptions::write_timeout.
 //
-// Threading: construct, run() and stop() on the connection's strand (the stream's executor).
+// Threading and ownership: as push::LiveSession (live_session.hpp); create with std::make_shared.
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <string>
+#include <string_view>
 
-#include <array>
-
-#include "push/session.hpp"
+#include "push/live_session.hpp"
 
 namespace lastmile::push {
 
-class SseSession {
+class SseSession final : public LiveSession {
  public:
-  // `stream` must outlive the session.
-  SseSession(boost::beast::tcp_stream& stream, SessionOptions options);
-
-  std::function<void()> waker() const { return waker_.remote(); }
-  // Ends the session promptly: {"type":"closed","reason":"shutdown"}, then the end of the stream.
-  void stop();
-  // Writes the response head, runs the feed. Returns when the session is over; the caller then
-  // closes the TCP connection.
-  boost::asio::awaitable<EndReason> run(FeedSetup setup);
+  SseSession(Socket socket, const SessionOptions& options);
 
  private:
-  class Transport;
-  void read_next();  // one read; its completion calls read_next() again until an error
-  boost::asio::awaitable<EndReason> write_loop(FeedSetup& setup);
-
-  boost::beast::tcp_stream& stream_;
-  SessionOptions options_;
-  Waker waker_;
-  FeedFlags flags_;
-  bool reader_done_ = false;  // no read pending: run() may return
-  std::array<char, 64> inbound_{};
+  void encode(const std::vector<Outgoing>& batch, std::string& out) override;
+  void encode_heartbeat(core::Timestamp at, std::string& out) override;
+  void received(std::string_view) override {}
+  void end(EndReason) override { finish(); }
+  std::chrono::milliseconds write_timeout(Write) const override;
 };
 
 // The SSE text of one message: optional `id:` line, one `data:` line per line of `text`, blank line.

@@ -1,109 +1,130 @@
 #include "push/ws_session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
-
-#include "push/socket_options.hpp"
-
 namespace lastmile::push {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
+WsSession::WsSession(Socket socket, const SessionOptions& options, std::string_view accept)
+    : LiveSession(std::move(socket), options, ws::accept_response(accept)),
+      reader_(options.max_inbound_message),
+      last_received_(SteadyClock::now()) {}
 
-class WsSession::Transport final : public FeedTransport {
- public:
-  explicit Transport(websocket::stream<beast::tcp_stream&>& ws) : ws_(ws) {}
+void WsSession::encode(const std::vector<Outgoing>& batch, std::string& out) {
+  size_t size = 0;
+  for (const auto& m : batch) size += m.text->size() + 10;
+  out.reserve(size);
+  for (const auto& m : batch) ws::append_frame(out, ws::Opcode::kText, *m.text);
+}
 
-  asio::awaitable<bool> send(const std::vector<Outgoing>& batch) override {
-    for (const auto& m : batch) {
-      auto [ec, n] = co_await ws_.async_write(asio::buffer(*m.text), asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return false;
+void WsSession::encode_heartbeat(core::Timestamp at, std::string& out) {
+  ws::append_frame(out, ws::Opcode::kText, heartbeat_json(at));
+}
+
+void WsSession::received(std::string_view in) {
+  last_received_ = SteadyClock::now();
+  pinged_ = false;
+  while (!in.empty()) {
+    const auto event = reader_.read(in);
+    switch (event.kind) {
+      case ws::FrameReader::Event::Kind::kNone:
+      case ws::FrameReader::Event::Kind::kPong:
+        break;
+      case ws::FrameReader::Event::Kind::kPing:
+        if (!ended_) {
+          pong_.assign(event.payload);  // only the latest ping is answered (RFC 6455 §5.5.3)
+          pong_due_ = true;
+        }
+        break;
+      case ws::FrameReader::Event::Kind::kClose:
+        close_received_ = true;
+        if (close_sent_) {  // the closing handshake is complete
+          finish();
+          return;
+        }
+        if (close_code_ == 0) close_code_ = event.code != 0 ? event.code : ws::kNormal;
+        flags_.client_gone = true;
+        break;
+      case ws::FrameReader::Event::Kind::kError:
+        if (close_code_ == 0) close_code_ = event.code;
+        flags_.client_gone = true;
+        break;
     }
-    co_return true;
   }
+}
 
-  asio::awaitable<bool> heartbeat(core::Timestamp at) override {
-    const std::string text = heartbeat_json(at);
-    auto [ec, n] = co_await ws_.async_write(asio::buffer(text), asio::as_tuple(asio::use_awaitable));
-    co_return !ec;
+bool WsSession::write_control() {
+  if (pong_due_) {
+    pong_due_ = false;
+    ws::append_frame(out_, ws::Opcode::kPong, pong_);
+    std::string().swap(pong_);
+    write(Write::kControl);
+    return true;
   }
-
- private:
-  websocket::stream<beast::tcp_stream&>& ws_;
-};
-
-WsSession::WsSession(beast::tcp_stream& stream, SessionOptions options)
-    : ws_(stream), options_(options), waker_(stream.get_executor()) {
-  stream.expires_never();  // Beast's websocket timeouts below replace the HTTP ones
-  set_tcp_user_timeout(stream.socket(), options_.idle_timeout);
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = options_.write_timeout;
-  timeouts.idle_timeout = options_.idle_timeout;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "lastmile"); }));
-  ws_.read_message_max(options_.max_inbound_message);
-  ws_.text(true);
+  if (ping_due_) {
+    ping_due_ = false;
+    ws::append_frame(out_, ws::Opcode::kPing, {});
+    write(Write::kControl);
+    return true;
+  }
+  return false;
 }
 
-void WsSession::stop() {
-  flags_.stop_requested = true;
-  waker_.fire();
-}
-
-asio::awaitable<EndReason> WsSession::run(UpgradeRequest upgrade, FeedSetup setup) {
-  auto [ec] = co_await ws_.async_accept(upgrade, asio::as_tuple(asio::use_awaitable));
-  if (ec) co_return EndReason::kClientGone;
-  upgrade = {};  // its headers are not needed for the (long) rest of the session
-  read_next();
-  const EndReason reason = co_await write_loop(setup);
-  // The pending read refers to this session: wait for it (write_loop closed or cancelled it).
-  while (!reader_done_) co_await waker_.wait_until(std::chrono::steady_clock::time_point::max());
-  co_return reason;
-}
-
-// Reads pieces of client messages (Beast answers pings and close frames inside the read, and
-// enforces read_message_max) and drops them: nothing a client sends is needed.
-void WsSession::read_next() {
-  ws_.async_read_some(asio::buffer(inbound_), [this](beast::error_code ec, std::size_t) {
-    if (!ec) return read_next();
-    reader_done_ = true;
-    flags_.client_gone = true;
-    waker_.fire();
-  });
-}
-
-asio::awaitable<EndReason> WsSession::write_loop(FeedSetup& setup) {
-  Transport transport(ws_);
-  const EndReason reason = co_await run_feed(transport, setup, waker_, flags_, options_);
-  setup.subscription.reset();  // no more deliveries to a session that is closing
-  if (!reader_done_) {
-    websocket::close_reason close;
+void WsSession::end(EndReason reason) {
+  if (broken_) {
+    finish();
+    return;
+  }
+  struct Close {
+    uint16_t code;
+    std::string_view reason;
+  };
+  Close close{close_code_, {}};  // the client's code (echoed) or the reader's error, if any
+  if (close.code == 0) {
     switch (reason) {
-      case EndReason::kShutdown: close = {websocket::close_code::going_away, "shutdown"}; break;
-      case EndReason::kLagging: close = {websocket::close_code::try_again_later, "lagging"}; break;
-      case EndReason::kResync: close = {websocket::close_code::normal, "resync"}; break;
-      case EndReason::kClientGone: close = {websocket::close_code::going_away, ""}; break;
+      case EndReason::kShutdown: close = {ws::kGoingAway, "shutdown"}; break;
+      case EndReason::kLagging: close = {ws::kTryAgainLater, "lagging"}; break;
+      case EndReason::kResync: close = {ws::kNormal, "resync"}; break;
+      case EndReason::kClientGone: close = {ws::kGoingAway, ""}; break;
     }
-    // Completes when the client answers with its close frame (read by read_loop) or after
-    // close_wait (Beast times the closing handshake with the handshake timeout).
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = options_.close_wait;
-    timeouts.idle_timeout = options_.idle_timeout;
-    timeouts.keep_alive_pings = true;
-    ws_.set_option(timeouts);
-    co_await ws_.async_close(close, asio::as_tuple(asio::use_awaitable));
   }
-  if (!reader_done_) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().cancel(ignored);
+  ws::append_frame(out_, ws::Opcode::kClose, ws::close_payload(close.code, close.reason));
+  write(Write::kControl);
+}
+
+void WsSession::control_written(bool ok) {
+  if (!ended_) return;  // a ping or a pong
+  if (!ok || close_received_) {
+    finish();
+    return;
   }
-  co_return reason;
+  close_sent_ = true;  // wait for the client's close frame (or its end of stream) until the deadline
+  close_deadline_ = SteadyClock::now() + options_.close_wait;
+}
+
+LiveSession::SteadyClock::time_point WsSession::deadline() const {
+  if (broken_) return SteadyClock::time_point::max();
+  if (close_sent_) return close_deadline_;
+  if (ended_) return SteadyClock::time_point::max();  // the close frame's write has its own timeout
+  return last_received_ + (pinged_ ? options_.idle_timeout : options_.idle_timeout / 2);
+}
+
+void WsSession::on_deadline(SteadyClock::time_point now) {
+  if (broken_) return;
+  if (close_sent_) {
+    if (now >= close_deadline_) finish();
+    return;
+  }
+  if (ended_) return;
+  const auto silent = now - last_received_;
+  if (silent >= options_.idle_timeout) {
+    fail();  // as Beast's idle timeout: no close frame to a client that does not answer
+  } else if (silent >= options_.idle_timeout / 2 && !pinged_) {
+    pinged_ = true;
+    ping_due_ = true;
+  }
+}
+
+std::chrono::milliseconds WsSession::write_timeout(Write kind) const {
+  if (kind == Write::kHead) return std::chrono::duration_cast<std::chrono::milliseconds>(options_.write_timeout);
+  return options_.idle_timeout;
 }
 
 }  // namespace lastmile::push

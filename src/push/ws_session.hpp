@@ -1,58 +1,53 @@
 #pragma once
-// One WebSocket subscriber (RFC 6455, Beast) on a connection whose upgrade request the HTTP server
-// has read. Text messages only, one JSON object each (session.hpp has the order). The client sends
-// nothing the server needs: its messages are read and ignored (at most
-// SessionOptions::max_inbound_message bytes, else the session closes with 1009 "too big"). The
-// server pings a client that has been silent for half of idle_timeout and drops it after
-// idle_timeout. Close codes: 1001 "shutdown" when the server stops, 1013 "lagging" when the hub
-// closed the subscription, 1000 "resync" when the backlog was too long.
+// One WebSocket subscriber (RFC 6455) on a connection whose upgrade request the HTTP server has
+// read and push::ws::check_handshake() accepted. Text messages only, one JSON object each
+// (session.hpp has the order). The client sends nothing the server needs: its data messages are
+// checked and dropped (at most SessionOptions::max_inbound_message bytes, else the session closes
+// with 1009; not UTF-8: 1007; broken framing: 1002); pings are answered with pongs. The server pings
+// a client that has been silent for half of idle_timeout and drops it after idle_timeout (also
+// when one write takes that long). Close codes: 1001 "shutdown" when the server stops, 1013
+// "lagging" when the hub closed the subscription, 1000 "resync" when the backlog was too long; a
+// client's close frame is answered with its own code. After sending a close frame the session waits
+// close_wait for the client's, then closes the TCP connection.
 //
-// Threading: construct, run() and stop() on the connection's strand (the stream's executor).
-// Memory: no buffers beyond Beast's own (its stream keeps a 1.5 KiB read buffer) and 64 bytes for
-// discarding client messages; no thread. The reader is a plain callback chain, not a coroutine, so
-// an idle session holds one coroutine chain (the writer) and three pending operations (the read,
-// Beast's idle timer, the heartbeat timer).
+// Threading and ownership: as push::LiveSession (live_session.hpp); create with std::make_shared.
+// Memory: LiveSession's, plus the frame reader's state (88 bytes; a control frame's payload only
+// while it is read, a ping's until it is answered). No Beast websocket::stream: its state alone
+// (a fixed 1.5 KiB read buffer included) was 2.5 KB per connection.
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <string>
 
-#include <array>
-
-#include "push/session.hpp"
+#include "push/live_session.hpp"
+#include "push/ws_protocol.hpp"
 
 namespace lastmile::push {
 
-class WsSession {
+class WsSession final : public LiveSession {
  public:
-  using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
-
-  // `stream` must outlive the session; its timeouts are turned off (the session keeps its own).
-  WsSession(boost::beast::tcp_stream& stream, SessionOptions options);
-
-  // The wake function for Hub::subscribe.
-  std::function<void()> waker() const { return waker_.remote(); }
-  // Ends the session promptly: {"type":"closed","reason":"shutdown"}, then the close frame 1001.
-  void stop();
-  // Accepts the upgrade (REQUIRES: websocket::is_upgrade(upgrade); dropped once accepted), runs the
-  // feed, closes. Returns
-  // when the session is over (the caller then closes the TCP connection); kClientGone also when the
-  // handshake failed.
-  boost::asio::awaitable<EndReason> run(UpgradeRequest upgrade, FeedSetup setup);
+  // `accept`: the Sec-WebSocket-Accept value of the handshake (ws::check_handshake()).
+  WsSession(Socket socket, const SessionOptions& options, std::string_view accept);
 
  private:
-  class Transport;
-  void read_next();  // one read; its completion calls read_next() again until an error
-  boost::asio::awaitable<EndReason> write_loop(FeedSetup& setup);
+  void encode(const std::vector<Outgoing>& batch, std::string& out) override;
+  void encode_heartbeat(core::Timestamp at, std::string& out) override;
+  void received(std::string_view in) override;
+  bool write_control() override;
+  void end(EndReason reason) override;
+  void control_written(bool ok) override;
+  SteadyClock::time_point deadline() const override;
+  void on_deadline(SteadyClock::time_point now) override;
+  std::chrono::milliseconds write_timeout(Write kind) const override;
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream&> ws_;
-  SessionOptions options_;
-  Waker waker_;
-  FeedFlags flags_;
-  bool reader_done_ = false;  // no read pending: run() may return
-  std::array<char, 64> inbound_{};
+  ws::FrameReader reader_;
+  std::string pong_;  // the payload of the ping to answer
+  SteadyClock::time_point last_received_;
+  SteadyClock::time_point close_deadline_ = SteadyClock::time_point::max();
+  uint16_t close_code_ = 0;  // the client's close code (echoed) or the reader's error code
+  bool pong_due_ = false;
+  bool ping_due_ = false;
+  bool pinged_ = false;          // a keep-alive ping went out since the last bytes arrived
+  bool close_received_ = false;  // the client's close frame
+  bool close_sent_ = false;      // ours went out: waiting for the client's until close_deadline_
 };
 
 }  // namespace lastmile::push

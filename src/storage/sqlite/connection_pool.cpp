@@ -29,7 +29,34 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::string& 
     pool->idle_.push_back(reader->get());
     pool->readers_.push_back(std::move(*reader));
   }
+  if (auto st = pool->writer_->exec("PRAGMA wal_autocheckpoint = 0"); !st) return st.error();
+  auto checkpointer = Connection::open(filename, {.create = false, .query_only = false});
+  if (!checkpointer) return checkpointer.error();
+  pool->checkpointer_ = std::move(*checkpointer);
+  pool->checkpoint_thread_ = std::thread([p = pool.get()] { p->checkpoint_loop(); });
   return pool;
+}
+
+ConnectionPool::~ConnectionPool() {
+  if (!checkpoint_thread_.joinable()) return;
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_stop_.notify_all();
+  checkpoint_thread_.join();
+}
+
+void ConnectionPool::checkpoint_loop() {
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    const bool stop = checkpoint_stop_.wait_for(lock, kCheckpointInterval, [this] { return stopping_; });
+    lock.unlock();
+    // Failures (a busy database) are harmless: the frames stay in the WAL until the next round.
+    (void)checkpointer_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+    if (stop) return;
+  }
 }
 
 ConnectionPool::WriterLease ConnectionPool::writer() {

@@ -6,14 +6,22 @@
 // A memory database (":memory:") is private to its connection, so it gets a single connection: the
 // "reader" lease then takes the writer's mutex, and reads and writes serialize.
 //
+// Checkpoints (file databases): the writer never checkpoints (wal_autocheckpoint = 0), so a commit
+// never waits while the WAL is copied into the database file. A thread of the pool does it instead,
+// on its own connection, every kCheckpointInterval: a PASSIVE checkpoint, which copies what no
+// reader still needs and never blocks the writer or a reader. SQLite restarts the WAL from its start
+// when a writer finds it fully checkpointed, so it stays bounded while readers come and go.
+//
 // Threading: writer() and reader() may be called from any thread; a lease is used by the thread
 // that holds it and must not outlive the pool. A thread holding a writer lease must not ask for a
 // reader lease (with a single connection that would deadlock).
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/sqlite/sqlite_db.hpp"
@@ -26,6 +34,11 @@ class ConnectionPool {
   // `readers` reader connections (none for a memory database). Errors as from Connection::open and
   // run_migrations.
   static Result<std::unique_ptr<ConnectionPool>> open(const std::string& filename, int readers);
+  ~ConnectionPool();  // stops the checkpoint thread (after one last checkpoint)
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  static constexpr std::chrono::milliseconds kCheckpointInterval{250};
 
   // Exclusive use of the writer connection while alive.
   class WriterLease {
@@ -66,6 +79,7 @@ class ConnectionPool {
  private:
   ConnectionPool() = default;
   void give_back(Connection* conn);
+  void checkpoint_loop();
 
   std::mutex writer_mu_;
   std::unique_ptr<Connection> writer_;  // used only under writer_mu_
@@ -74,6 +88,12 @@ class ConnectionPool {
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Connection>> readers_;  // all reader connections; fixed after open
   std::vector<Connection*> idle_;                     // GUARDED_BY(readers_mu_)
+
+  std::unique_ptr<Connection> checkpointer_;  // used only by checkpoint_thread_
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_stop_;
+  bool stopping_ = false;  // GUARDED_BY(checkpoint_mu_)
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace lastmile::storage::sqlite

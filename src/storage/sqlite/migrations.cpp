@@ -2,7 +2,13 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
+#include <span>
 #include <string>
+
+#include <sqlite3.h>
+
+#include "storage/track_chunk.hpp"
 
 namespace lastmile::storage::sqlite {
 namespace {
@@ -272,10 +278,33 @@ CREATE INDEX routes_in_progress_by_driver ON routes (driver_id, status);
 DROP INDEX track_points_by_driver_time;
 )sql";
 
+// Track chunks (storage/track_chunk.hpp): the history as one row per written batch. Existing rows
+// become one-point chunks (lastmile_track_point, registered by run_migrations, encodes one fix).
+constexpr std::string_view kTrackChunks = R"sql(
+CREATE TABLE track_chunks (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  driver_id TEXT NOT NULL,
+  t_min BIGINT NOT NULL,
+  t_max BIGINT NOT NULL,
+  points INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  FOREIGN KEY (tenant_id, driver_id) REFERENCES drivers (tenant_id, id)
+);
+CREATE INDEX track_chunks_by_driver_time ON track_chunks (driver_id, t_max);
+INSERT INTO track_chunks (tenant_id, driver_id, t_min, t_max, points, data)
+  SELECT tenant_id, driver_id, t, t, 1,
+         lastmile_track_point(t, lat_e7, lon_e7, received_at, speed_mps, heading_deg, accuracy_m, altitude_m,
+                              battery_pct)
+  FROM track_points ORDER BY driver_id, t;
+DROP TABLE track_points;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
     Migration{3, "live location", kLiveLocation},
+    Migration{4, "track chunks", kTrackChunks},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(
@@ -292,6 +321,31 @@ int64_t wall_clock_ms() {
 
 Error migration_error(Connection& db, std::string what) {
   return Error{core::ErrorCode::kInternal, std::move(what) + ": " + db.last_error_message(), ""};
+}
+
+// lastmile_track_point(t, lat_e7, lon_e7, received_at, speed, heading, accuracy, altitude, battery):
+// the track chunk (storage/track_chunk.hpp) of one fix, for migration 4.
+void track_point_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 9) return sqlite3_result_error(ctx, "lastmile_track_point takes 9 arguments", -1);
+  auto position = core::LatLon::from_unsafe(
+      {sqlite3_value_int64(argv[1]) / 1e7, sqlite3_value_int64(argv[2]) / 1e7});
+  if (!position) return sqlite3_result_error(ctx, "lastmile_track_point: position out of range", -1);
+  ingest::Ping p;
+  p.t = core::Timestamp{sqlite3_value_int64(argv[0])};
+  p.position = *position;
+  p.received_at = core::Timestamp{sqlite3_value_int64(argv[3])};
+  std::optional<double>* optionals[] = {&p.speed_mps, &p.heading_deg, &p.accuracy_m, &p.altitude_m, &p.battery_pct};
+  for (int i = 0; i < 5; ++i)
+    if (sqlite3_value_type(argv[4 + i]) != SQLITE_NULL) *optionals[i] = sqlite3_value_double(argv[4 + i]);
+  const std::string data = encode_track_chunk(std::span<const ingest::Ping>(&p, 1));
+  sqlite3_result_blob(ctx, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
+}
+
+Status register_functions(Connection& db) {
+  const int rc = sqlite3_create_function(db.handle(), "lastmile_track_point", 9, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                         nullptr, track_point_function, nullptr, nullptr);
+  if (rc != SQLITE_OK) return migration_error(db, "cannot register lastmile_track_point");
+  return {};
 }
 
 Status apply(Connection& db, const Migration& m) {
@@ -315,6 +369,7 @@ Result<int> schema_version(Connection& db) {
 }
 
 Status run_migrations(Connection& db) {
+  if (auto st = register_functions(db); !st) return st;
   auto tx = Transaction::begin(db, Transaction::Kind::kWrite);
   if (!tx) return tx.error();
   if (auto st = db.exec(std::string(kCreateVersionTable)); !st)

@@ -54,6 +54,8 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::nullopt_t) { return bind_null(index); }
   Statement& bind_null(int index);
+  // Binds bytes as a BLOB without copying: `bytes` must stay valid until the statement is done.
+  Statement& bind_blob(int index, std::string_view bytes);
   template <typename T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -73,6 +75,7 @@ class Statement {
 
   bool is_null(int column) const;
   std::string text(int column) const;  // "" for NULL
+  std::string_view blob(int column) const;  // empty for NULL; valid until the next step()
   int64_t int64(int column) const;     // 0 for NULL
   double real(int column) const;       // 0 for NULL
   std::optional<std::string> optional_text(int column) const;

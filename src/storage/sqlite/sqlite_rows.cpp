@@ -216,23 +216,6 @@ Result<domain::Stop> stop_from_row(const Statement& s) {
   return st;
 }
 
-Result<ingest::Ping> ping_from_row(const Statement& st) {
-  auto position =
-      core::LatLon::from_unsafe({static_cast<double>(st.int64(2)) / 1e7, static_cast<double>(st.int64(3)) / 1e7});
-  if (!position) return corrupt_row("track_points");
-  ingest::Ping p;
-  p.driver_id = core::DriverId(st.text(0));
-  p.t = core::Timestamp{st.int64(1)};
-  p.position = *position;
-  p.speed_mps = st.optional_real(4);
-  p.heading_deg = st.optional_real(5);
-  p.accuracy_m = st.optional_real(6);
-  p.altitude_m = st.optional_real(7);
-  p.battery_pct = st.optional_real(8);
-  p.received_at = core::Timestamp{st.int64(9)};
-  return p;
-}
-
 Result<IdempotencyRecord> idempotency_from_row(const Statement& s) {
   return IdempotencyRecord{s.text(0), s.text(1), s.text(2), static_cast<int>(s.int64(3)), s.text(4)};
 }

@@ -38,8 +38,6 @@ inline constexpr std::string_view kRouteColumns =
     "seq, id, tenant_id, driver_id, vehicle_id, route_date, depot_lat, depot_lon, status, started_at, created_at";
 inline constexpr std::string_view kStopColumns =
     "id, visit_order, service_s, lat, lon, status, eta, radius_m, arrived_at, departed_at";
-inline constexpr std::string_view kTrackColumns =
-    "driver_id, t, lat_e7, lon_e7, speed_mps, heading_deg, accuracy_m, altitude_m, battery_pct, received_at";
 inline constexpr std::string_view kIdempotencyColumns = "idempotency_key, scope, request_hash, status_code, body";
 
 Result<domain::Tenant> tenant_from_row(const Statement& s);
@@ -55,7 +53,6 @@ Result<domain::Event> event_from_row(const Statement& s);
 Result<domain::Route> route_from_row(const Statement& s);
 // Without shipment ids (they come from stop_shipments).
 Result<domain::Stop> stop_from_row(const Statement& s);
-Result<ingest::Ping> ping_from_row(const Statement& s);  // kTrackColumns
 Result<IdempotencyRecord> idempotency_from_row(const Statement& s);
 
 // Values to bind for optional fields: NULL when absent.

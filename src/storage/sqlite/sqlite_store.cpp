@@ -78,12 +78,17 @@ Status SqliteStore::create_credential(const domain::Credential& credential) {
 
 Result<std::optional<domain::Credential>> SqliteStore::find_credential(std::string_view prefix) {
   using Found = std::optional<domain::Credential>;
-  return read<Found>("find_credential", [&](Connection& db) -> Result<Found> {
+  const auto now = CredentialCache::Clock::now();
+  if (auto cached = credentials_.find(prefix, now)) return Found(std::move(*cached));
+  const uint64_t generation = credentials_.generation();
+  auto found = read<Found>("find_credential", [&](Connection& db) -> Result<Found> {
     auto stmt = db.prepare(sql({"SELECT ", kCredentialColumns, " FROM credentials WHERE prefix = ?"}));
     if (!stmt) return stmt.error();
     stmt->bind_all(prefix);
     return fetch_optional<domain::Credential>(*stmt, credential_from_row);
   });
+  if (found && *found) credentials_.put(**found, generation, now);
+  return found;
 }
 
 Result<bool> SqliteStore::has_root_credential() {
@@ -107,13 +112,15 @@ Result<Page<domain::Credential>> SqliteStore::list_credentials(const core::Tenan
 }
 
 Status SqliteStore::revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) {
-  return write("revoke_credential", [&](Connection& db, Events&) -> Status {
+  Status st = write("revoke_credential", [&](Connection& db, Events&) -> Status {
     auto stmt = db.prepare("UPDATE credentials SET revoked = 1 WHERE tenant_id = ? AND id = ?");
     if (!stmt) return stmt.error();
     if (auto st = stmt->bind_all(tenant.str(), id.str()).run(); !st) return st;
     if (db.changes() == 0) return Error::not_found("api key");
     return {};
   });
+  if (st) credentials_.invalidate();  // before the caller hears that the key is revoked
+  return st;
 }
 
 // ---- idempotency --------------------------------------------------------------------------------

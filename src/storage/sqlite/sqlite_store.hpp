@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/credential_cache.hpp"
 #include "storage/sqlite/commit_queue.hpp"
 #include "storage/sqlite/connection_pool.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
@@ -129,6 +130,7 @@ class SqliteStore final : public Store {
   StoreOptions options_;
   std::unique_ptr<ConnectionPool> pool_;
   CommitQueue commits_;  // declared after pool_: refers to it
+  CredentialCache credentials_;  // find_credential's rows; emptied by revoke_credential
 };
 
 // ---- implementation of the templates -----------------------------------------------------------

@@ -3,6 +3,7 @@
 #include "storage/sqlite/sqlite_queries.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "storage/track_chunk.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -74,10 +75,74 @@ Result<std::vector<domain::Event>> SqliteStore::record_route_progress(
   return stored;
 }
 
+namespace {
+
+// Deletes up to `limit` of `driver`'s fixes older than `cutoff`, oldest chunks first: a chunk
+// entirely older goes whole, a chunk across the cutoff (or beyond the limit) is rewritten without
+// its oldest fixes. Returns how many fixes went.
+Result<int> delete_driver_fixes_before(Connection& db, const std::string& driver, int64_t cutoff, int limit) {
+  struct Chunk {
+    int64_t seq;
+    int64_t t_max;
+    int64_t points;
+    std::string data;
+  };
+  std::vector<Chunk> old;
+  {
+    auto stmt = db.prepare(
+        "SELECT seq, t_max, points, data FROM track_chunks WHERE driver_id = ? AND t_max < ? AND t_min < ? "
+        "ORDER BY t_max");
+    if (!stmt) return stmt.error();
+    stmt->bind_all(driver, cutoff > INT64_MAX - kMaxChunkSpanMs ? INT64_MAX : cutoff + kMaxChunkSpanMs, cutoff);
+    int64_t seen = 0;
+    while (seen < limit) {
+      auto row = stmt->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      old.push_back({stmt->int64(0), stmt->int64(1), stmt->int64(2), std::string(stmt->blob(3))});
+      seen += old.back().points;
+    }
+  }
+  int deleted = 0;
+  for (const Chunk& c : old) {
+    if (deleted >= limit) break;
+    if (c.t_max < cutoff && c.points <= limit - deleted) {
+      auto del = db.prepare("DELETE FROM track_chunks WHERE seq = ?");
+      if (!del) return del.error();
+      if (auto ok = del->bind_all(c.seq).run(); !ok) return ok.error();
+      deleted += static_cast<int>(c.points);
+      continue;
+    }
+    auto points = decode_track_chunk(c.data, core::DriverId(driver));
+    if (!points) return points.error();
+    size_t drop = 0;  // sorted by time: the old ones lead
+    while (drop < points->size() && (*points)[drop].t.ms < cutoff && deleted + static_cast<int>(drop) < limit) ++drop;
+    if (drop == 0) continue;
+    points->erase(points->begin(), points->begin() + static_cast<ptrdiff_t>(drop));
+    deleted += static_cast<int>(drop);
+    if (points->empty()) {
+      auto del = db.prepare("DELETE FROM track_chunks WHERE seq = ?");
+      if (!del) return del.error();
+      if (auto ok = del->bind_all(c.seq).run(); !ok) return ok.error();
+      continue;
+    }
+    const std::string data = encode_track_chunk(*points);
+    auto upd = db.prepare("UPDATE track_chunks SET t_min = ?, points = ?, data = ? WHERE seq = ?");
+    if (!upd) return upd.error();
+    upd->bind_all(points->front().t.ms, static_cast<int64_t>(points->size()));
+    upd->bind_blob(3, data);
+    upd->bind(4, c.seq);
+    if (auto ok = upd->run(); !ok) return ok.error();
+  }
+  return deleted;
+}
+
+}  // namespace
+
 Result<int> SqliteStore::delete_track_points_before(core::Timestamp cutoff, int limit) {
   int deleted = 0;
   Status st = write("delete_track_points_before", [&](Connection& db, Events&) -> Status {
-    // Driver by driver, through the unique key (driver_id, t, …): no index on time alone to keep up.
+    // Driver by driver, through the chunks' index (driver_id, t_max).
     deleted = 0;
     std::vector<std::string> drivers;
     auto ids = db.prepare("SELECT id FROM drivers ORDER BY seq");
@@ -90,12 +155,9 @@ Result<int> SqliteStore::delete_track_points_before(core::Timestamp cutoff, int 
     }
     for (const auto& driver : drivers) {
       if (deleted >= limit) break;
-      auto stmt = db.prepare(
-          "DELETE FROM track_points WHERE seq IN "
-          "(SELECT seq FROM track_points WHERE driver_id = ? AND t < ? ORDER BY t LIMIT ?)");
-      if (!stmt) return stmt.error();
-      if (auto ok = stmt->bind_all(driver, cutoff.ms, limit - deleted).run(); !ok) return ok;
-      deleted += static_cast<int>(db.changes());
+      auto n = delete_driver_fixes_before(db, driver, cutoff.ms, limit - deleted);
+      if (!n) return n.error();
+      deleted += *n;
     }
     return {};
   });

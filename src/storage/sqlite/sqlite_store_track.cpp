@@ -1,14 +1,20 @@
-// Track points: the durable GPS history of each driver.
-#include <cmath>
+// Track history: the durable GPS fixes of each driver, stored as chunks (storage/track_chunk.hpp).
+#include <algorithm>
+#include <limits>
 
+#include "storage/sqlite/sqlite_loaders.hpp"
 #include "storage/sqlite/sqlite_queries.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "storage/track_chunk.hpp"
 
 namespace lastmile::storage::sqlite {
 namespace {
 
-int64_t e7(double degrees) { return std::llround(degrees * 1e7); }
+int64_t saturating_add(int64_t a, int64_t b) {
+  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) return std::numeric_limits<int64_t>::max();
+  return a + b;
+}
 
 Status driver_exists(Connection& db, const core::TenantId& tenant, const core::DriverId& driver) {
   auto stmt = db.prepare("SELECT 1 FROM drivers WHERE tenant_id = ? AND id = ?");
@@ -21,22 +27,77 @@ Status driver_exists(Connection& db, const core::TenantId& tenant, const core::D
 
 }  // namespace
 
+Result<std::vector<ingest::Ping>> read_track(Connection& db, const core::TenantId& tenant,
+                                             const core::DriverId& driver, int64_t from, int64_t to) {
+  std::vector<ingest::Ping> out;
+  if (from >= to) return out;
+  auto stmt = db.prepare(
+      "SELECT data FROM track_chunks WHERE driver_id = ? AND t_max >= ? AND t_max < ? AND t_min < ? "
+      "AND tenant_id = ? ORDER BY t_max, seq");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(driver.str(), from, saturating_add(to, kMaxChunkSpanMs), to, tenant.str());
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto points = decode_track_chunk(stmt->blob(0), driver);
+    if (!points) return points.error();
+    for (auto& p : *points)
+      if (p.t.ms >= from && p.t.ms < to) out.push_back(std::move(p));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.t < b.t; });
+  return out;
+}
+
+Result<std::optional<ingest::Ping>> read_latest_fix(Connection& db, const core::TenantId& tenant,
+                                                    const core::DriverId& driver) {
+  using R = std::optional<ingest::Ping>;
+  auto stmt = db.prepare(
+      "SELECT data FROM track_chunks WHERE driver_id = ? AND tenant_id = ? ORDER BY t_max DESC, seq DESC LIMIT 1");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(driver.str(), tenant.str());
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return R{};
+  auto points = decode_track_chunk(stmt->blob(0), driver);
+  if (!points) return points.error();
+  if (points->empty()) return R{};
+  // Sorted by time when written: the last fix is the newest (the last written of equal times).
+  return R(std::move(points->back()));
+}
+
 Result<int> SqliteStore::append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
                                              const std::vector<ingest::Ping>& pings) {
   int inserted = 0;
   Status st = write("append_track_points", [&](Connection& db, Events&) -> Status {
     inserted = 0;
     if (auto ok = driver_exists(db, tenant, driver); !ok) return ok;
-    static const std::string insert = sql({"INSERT INTO track_points (tenant_id, ", kTrackColumns,
-                                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                           "ON CONFLICT (driver_id, t, lat_e7, lon_e7) DO NOTHING"});
-    for (const auto& p : pings) {
+    auto chunks = plan_track_chunks(pings);
+    if (chunks.empty()) return {};
+    // Fixes already stored in the batch's time range (a re-sent batch, even across restarts): for a
+    // writer in time order the range holds nothing, and this is one index seek.
+    auto stored = read_track(db, tenant, driver, chunks.front().front().t.ms,
+                             saturating_add(chunks.back().back().t.ms, 1));
+    if (!stored) return stored.error();
+    std::vector<TrackKey> known;
+    known.reserve(stored->size());
+    for (const auto& p : *stored) known.push_back(track_key(p));
+    std::sort(known.begin(), known.end());
+
+    static const std::string insert =
+        "INSERT INTO track_chunks (tenant_id, driver_id, t_min, t_max, points, data) VALUES (?, ?, ?, ?, ?, ?)";
+    for (auto& chunk : chunks) {
+      if (!known.empty())
+        std::erase_if(chunk, [&](const auto& p) { return std::binary_search(known.begin(), known.end(), track_key(p)); });
+      if (chunk.empty()) continue;
+      const std::string data = encode_track_chunk(chunk);
       auto stmt = db.prepare(insert);
       if (!stmt) return stmt.error();
-      stmt->bind_all(tenant.str(), driver.str(), p.t.ms, e7(p.position.lat()), e7(p.position.lon()), p.speed_mps,
-                     p.heading_deg, p.accuracy_m, p.altitude_m, p.battery_pct, p.received_at.ms);
+      stmt->bind_all(tenant.str(), driver.str(), chunk.front().t.ms, chunk.back().t.ms,
+                     static_cast<int64_t>(chunk.size()));
+      stmt->bind_blob(6, data);
       if (auto r = stmt->run(); !r) return r;
-      inserted += static_cast<int>(db.changes());
+      inserted += static_cast<int>(chunk.size());
     }
     return {};
   });
@@ -47,16 +108,7 @@ Result<int> SqliteStore::append_track_points(const core::TenantId& tenant, const
 Result<std::optional<ingest::Ping>> SqliteStore::latest_track_point(const core::TenantId& tenant,
                                                                     const core::DriverId& driver) {
   using R = std::optional<ingest::Ping>;
-  return read<R>("latest_track_point", [&](Connection& db) -> Result<R> {
-    auto stmt = db.prepare(sql({"SELECT ", kTrackColumns,
-                                " FROM track_points WHERE tenant_id = ? AND driver_id = ? ORDER BY t DESC LIMIT 1"}));
-    if (!stmt) return stmt.error();
-    stmt->bind_all(tenant.str(), driver.str());
-    auto rows = fetch_all<ingest::Ping>(*stmt, ping_from_row);
-    if (!rows) return rows.error();
-    if (rows->empty()) return R{};
-    return R(std::move(rows->front()));
-  });
+  return read<R>("latest_track_point", [&](Connection& db) -> Result<R> { return read_latest_fix(db, tenant, driver); });
 }
 
 Result<std::vector<ingest::Ping>> SqliteStore::list_track_points(const core::TenantId& tenant,
@@ -65,12 +117,10 @@ Result<std::vector<ingest::Ping>> SqliteStore::list_track_points(const core::Ten
   using R = std::vector<ingest::Ping>;
   return read<R>("list_track_points", [&](Connection& db) -> Result<R> {
     if (auto ok = driver_exists(db, tenant, driver); !ok) return ok.error();
-    auto stmt = db.prepare(sql({"SELECT ", kTrackColumns,
-                                " FROM track_points WHERE tenant_id = ? AND driver_id = ? AND t >= ? AND t < ?"
-                                " ORDER BY t LIMIT ?"}));
-    if (!stmt) return stmt.error();
-    stmt->bind_all(tenant.str(), driver.str(), from.ms, to.ms, static_cast<int64_t>(limit));
-    return fetch_all<ingest::Ping>(*stmt, ping_from_row);
+    auto points = read_track(db, tenant, driver, from.ms, to.ms);
+    if (!points) return points.error();
+    if (limit >= 0 && points->size() > static_cast<size_t>(limit)) points->resize(static_cast<size_t>(limit));
+    return points;
   });
 }
 

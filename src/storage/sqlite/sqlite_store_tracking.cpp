@@ -20,17 +20,9 @@ Status load_route_live(Connection& db, const domain::Route& route, TrackingSnaps
     if (!m) return corrupt_row("shipments");
     out.route_statuses.emplace_back(core::ShipmentId(st->text(0)), *m);
   }
-  auto p = db.prepare(sql({"SELECT ", kTrackColumns,
-                           " FROM track_points WHERE tenant_id = ? AND driver_id = ? ORDER BY t DESC LIMIT 1"}));
-  if (!p) return p.error();
-  p->bind_all(route.tenant_id.str(), route.driver_id.str());
-  auto row = p->step();
-  if (!row) return row.error();
-  if (*row) {
-    auto ping = ping_from_row(*p);
-    if (!ping) return ping.error();
-    out.driver_position = std::move(*ping);
-  }
+  auto latest = read_latest_fix(db, route.tenant_id, route.driver_id);
+  if (!latest) return latest.error();
+  out.driver_position = std::move(*latest);
   return {};
 }
 

@@ -156,7 +156,9 @@ TEST_F(DeviceDirectoryTest, ABusyDeviceIsReadOncePerTtl) {
   clock_.advance_ms(DeviceDirectoryOptions{}.positive_ttl_ms);
   ASSERT_TRUE(directory_->resolve("4711", token).ok());
   EXPECT_EQ(reads("find_driver_by_device"), 2);
-  EXPECT_EQ(reads("find_credential"), 2);  // the token is checked again after the TTL
+  // The token is checked again after the TTL; the store may answer that from its own short cache
+  // (storage/credential_cache.hpp), so at most one more read.
+  EXPECT_LE(reads("find_credential"), 2);
   EXPECT_EQ(directory_->cached_devices(), 1u);
 }
 

@@ -3,6 +3,7 @@
 
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
+#include "storage/track_chunk.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::storage::sqlite {
@@ -168,6 +169,55 @@ TEST(Migrations, RefuseADatabaseFromANewerLastmile) {
   EXPECT_TRUE(fails_with(run_migrations(**db), core::ErrorCode::kInternal));
 }
 
+TEST(Migrations, TrackPointsOfAnEarlierVersionMoveIntoChunks) {
+  auto db = Connection::open(":memory:", {});
+  ASSERT_OK(db);
+  Connection& c = **db;
+  // The database as lastmile with schema version 3 left it, with two fixes of one driver.
+  ASSERT_OK(c.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                   "applied_at BIGINT NOT NULL)"));
+  for (const Migration& m : migrations()) {
+    if (m.version > 3) break;
+    ASSERT_OK(c.exec(std::string(m.sql)));
+    ASSERT_OK(c.exec("INSERT INTO schema_version VALUES (" + std::to_string(m.version) + ", 'x', 0)"));
+  }
+  ASSERT_OK(c.exec("PRAGMA foreign_keys = OFF"));
+  ASSERT_OK(c.exec(
+      "INSERT INTO track_points (tenant_id, driver_id, t, lat_e7, lon_e7, speed_mps, heading_deg, accuracy_m, "
+      "altitude_m, battery_pct, received_at) VALUES "
+      "('ten_a', 'drv_a', 2000, 437390000, 74251000, 7.5, NULL, 5, NULL, 80, 2500), "
+      "('ten_a', 'drv_a', 1000, 437384000, 74246000, NULL, 90, NULL, -3.25, NULL, 1500)"));
+
+  ASSERT_OK(run_migrations(c));
+  auto rows = c.prepare("SELECT tenant_id, driver_id, t_min, t_max, points, data FROM track_chunks ORDER BY seq");
+  ASSERT_OK(rows);
+  std::vector<ingest::Ping> fixes;
+  for (;;) {
+    auto row = rows->step();
+    ASSERT_OK(row);
+    if (!*row) break;
+    EXPECT_EQ(rows->text(0), "ten_a");
+    EXPECT_EQ(rows->int64(2), rows->int64(3));
+    EXPECT_EQ(rows->int64(4), 1);
+    auto chunk = decode_track_chunk(rows->blob(5), core::DriverId(rows->text(1)));
+    ASSERT_OK(chunk);
+    ASSERT_EQ(chunk->size(), 1u);
+    fixes.push_back(chunk->front());
+  }
+  ASSERT_EQ(fixes.size(), 2u);
+  EXPECT_EQ(fixes[0].t.ms, 1000) << "in time order";
+  EXPECT_EQ(fixes[0].heading_deg, 90);
+  EXPECT_EQ(fixes[0].altitude_m, -3.25);
+  EXPECT_FALSE(fixes[0].speed_mps);
+  EXPECT_EQ(fixes[1].speed_mps, 7.5);
+  EXPECT_EQ(fixes[1].battery_pct, 80);
+  EXPECT_EQ(fixes[1].received_at.ms, 2500);
+  EXPECT_NEAR(fixes[1].position.lat(), 43.739, 1e-9);
+  auto old = c.prepare("SELECT 1 FROM sqlite_master WHERE name = 'track_points'");
+  ASSERT_OK(old);
+  EXPECT_FALSE(*old->step()) << "the old table is gone";
+}
+
 TEST(Migrations, EveryTenantTableIsIndexedByTenant) {
   auto db = Connection::open(":memory:", {});
   ASSERT_OK(db);
@@ -182,9 +232,9 @@ TEST(Migrations, EveryTenantTableIsIndexedByTenant) {
     ASSERT_OK(row);
     if (!*row) break;
     const std::string table = tables->text(0);
-    // track_points is read by driver only (driver ids are unique across tenants; every query also
+    // track_chunks is read by driver only (driver ids are unique across tenants; every query also
     // checks tenant_id): its one index leads with driver_id, to keep the ingest path cheap.
-    const std::string lead = table == "track_points" ? "driver_id" : "tenant_id";
+    const std::string lead = table == "track_chunks" ? "driver_id" : "tenant_id";
     auto idx = (*db)->prepare(
         "SELECT 1 FROM pragma_index_list(?) l WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?");
     ASSERT_OK(idx);

@@ -150,6 +150,24 @@ TEST_F(CredentialsTest, RevokeMarksRevokedAndFindStillReturnsIt) {
   EXPECT_OK(store_->revoke_credential(tenant, key.id));  // revoking twice is harmless
 }
 
+TEST_F(CredentialsTest, ARevocationIsSeenAtOnceEvenByAKeyJustLookedUp) {
+  // Lookups are cached (storage/credential_cache.hpp); a revocation must not wait for the cache.
+  auto tenant = add_tenant();
+  auto key = make_credential(tenant, Role::kDispatcher);
+  ASSERT_OK(store_->create_credential(key));
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE((*store_->find_credential(key.prefix))->revoked);
+  ASSERT_OK(store_->revoke_credential(tenant, key.id));
+  EXPECT_TRUE((*store_->find_credential(key.prefix))->revoked);
+}
+
+TEST_F(CredentialsTest, AnUnknownPrefixIsNotRememberedAsUnknown) {
+  auto tenant = add_tenant();
+  auto key = make_credential(tenant, Role::kDispatcher);
+  EXPECT_FALSE(*store_->find_credential(key.prefix));
+  ASSERT_OK(store_->create_credential(key));
+  EXPECT_TRUE(*store_->find_credential(key.prefix)) << "a key created after a failed lookup works at once";
+}
+
 TEST_F(CredentialsTest, RevokeOfAnotherTenantsKeyIsNotFoundAndChangesNothing) {
   auto mine = add_tenant();
   auto theirs = add_tenant();

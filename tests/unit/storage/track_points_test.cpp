@@ -64,6 +64,49 @@ TEST_F(TrackPointsTest, TheRangeIsHalfOpenAndLimited) {
   EXPECT_EQ(store_->list_track_points(tenant_, driver_.id, at(0), at(100), 1)->size(), 1u);
 }
 
+TEST_F(TrackPointsTest, ABatchOverlappingStoredChunksStoresOnlyTheNewFixes) {
+  // Two batches written, then a re-sent mix of both with late and new fixes in between.
+  ASSERT_EQ(*store_->append_track_points(tenant_, driver_.id, {ping(10, 43.70, 7.40), ping(20, 43.71, 7.41)}), 2);
+  ASSERT_EQ(*store_->append_track_points(tenant_, driver_.id, {ping(30, 43.72, 7.42), ping(40, 43.73, 7.43)}), 2);
+  auto n = store_->append_track_points(
+      tenant_, driver_.id,
+      {ping(40, 43.73, 7.43), ping(15, 43.705, 7.405), ping(20, 43.71, 7.41), ping(20, 43.7101, 7.41), ping(50, 43.74, 7.44)});
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 3) << "15 s, 50 s and the other place at 20 s";
+  auto points = store_->list_track_points(tenant_, driver_.id, at(0), at(100), 1000);
+  ASSERT_OK(points);
+  std::vector<int64_t> times;
+  for (const auto& p : *points) times.push_back((p.t.ms - at(0).ms) / 1000);
+  EXPECT_EQ(times, (std::vector<int64_t>{10, 15, 20, 20, 30, 40, 50}));
+  EXPECT_EQ((*store_->latest_track_point(tenant_, driver_.id))->t, at(50));
+}
+
+TEST_F(TrackPointsTest, ABatchSpanningHoursIsStoredAndReadBackByRange) {
+  // A phone that was offline all morning sends its queue: one fix every 10 minutes for 5 hours.
+  std::vector<ingest::Ping> queue;
+  for (int i = 0; i < 30; ++i) queue.push_back(ping(i * 600, 43.70 + i * 1e-4, 7.40));
+  ASSERT_EQ(*store_->append_track_points(tenant_, driver_.id, queue), 30);
+  auto hour3 = store_->list_track_points(tenant_, driver_.id, at(3 * 3600), at(4 * 3600), 1000);
+  ASSERT_OK(hour3);
+  ASSERT_EQ(hour3->size(), 6u);
+  EXPECT_EQ(hour3->front().t, at(3 * 3600));
+  EXPECT_EQ(hour3->back().t, at(3 * 3600 + 3000));
+  EXPECT_EQ(*store_->append_track_points(tenant_, driver_.id, queue), 0) << "re-sent after a lost reply";
+}
+
+TEST_F(TrackPointsTest, RetentionCutsThroughABatchAndKeepsItsNewerFixes) {
+  std::vector<ingest::Ping> batch;
+  for (int i = 0; i < 6; ++i) batch.push_back(ping(i * 60, 43.70 + i * 1e-4, 7.40));
+  ASSERT_EQ(*store_->append_track_points(tenant_, driver_.id, batch), 6);
+  EXPECT_EQ(*store_->delete_track_points_before(at(150), 100), 3);
+  auto left = store_->list_track_points(tenant_, driver_.id, at(0), at(3600), 100);
+  ASSERT_OK(left);
+  ASSERT_EQ(left->size(), 3u);
+  EXPECT_EQ(left->front().t, at(180));
+  EXPECT_EQ(left->front().speed_mps, 7.5);
+  EXPECT_EQ(*store_->append_track_points(tenant_, driver_.id, batch), 3) << "the purged fixes are gone for good";
+}
+
 TEST_F(TrackPointsTest, AnotherTenantsDriverIsNotFoundAndNothingIsWritten) {
   auto other = add_tenant();
   EXPECT_TRUE(fails_with(store_->append_track_points(other, driver_.id, {ping(10, 43.7, 7.4)}), ErrorCode::kNotFound));

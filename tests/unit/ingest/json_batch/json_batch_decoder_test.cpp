@@ -52,6 +52,29 @@ TEST(JsonBatchDecoder, AppBatchIsDecodedInOrder) {
   EXPECT_FALSE(b.speed_mps || b.heading_deg || b.accuracy_m || b.battery_pct || b.altitude_m);
 }
 
+TEST(JsonBatchDecoder, APointWithAnExtraKeyDecodesToTheSameFix) {
+  // Points with only mapped keys take a shorter path than points with attributes; both agree.
+  const std::string fields = R"("t":"2024-05-01T09:30:00.250Z","lat":52.52,"lon":13.405,"speed":8.3,)"
+                             R"("heading":null,"accuracy":5,"battery":71,"altitude":-34.5)";
+  auto plain = decode(point("{" + fields + "}"));
+  auto extra = decode(point("{" + fields + R"(,"provider":"gps"})"));
+  ASSERT_TRUE(plain.ok() && extra.ok());
+  const UnsafePing& a = plain->front();
+  const UnsafePing& b = extra->front();
+  EXPECT_EQ(a.t, b.t);
+  EXPECT_EQ(a.position.lat, b.position.lat);
+  EXPECT_EQ(a.position.lon, b.position.lon);
+  EXPECT_EQ(a.speed_mps, b.speed_mps);
+  EXPECT_EQ(a.heading_deg, b.heading_deg);
+  EXPECT_FALSE(a.heading_deg);
+  EXPECT_EQ(a.accuracy_m, b.accuracy_m);
+  EXPECT_EQ(a.battery_pct, b.battery_pct);
+  EXPECT_EQ(a.altitude_m, b.altitude_m);
+  EXPECT_TRUE(a.attributes.empty());
+  ASSERT_EQ(b.attributes.size(), 1u);
+  EXPECT_EQ(b.attributes[0].second, "gps");
+}
+
 TEST(JsonBatchDecoder, IsoTimeWithOffsetAndWithoutZone) {
   auto r = decode(R"([{"t":"2024-05-01T11:30:00+02:00","lat":1,"lon":2},{"t":"2024-05-01T09:30:00","lat":1,"lon":2}])");
   ASSERT_TRUE(r.ok()) << r.error().message;
