@@ -4,8 +4,10 @@
 
 #include <cstdlib>
 #include <exception>
+#include <string>
 
 #include "app/serve_command.hpp"
+#include "map/import_map.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"lastmile — self-hosted last-mile delivery tracking"};
@@ -49,9 +51,16 @@ int main(int argc, char** argv) {
       ->envname("LASTMILE_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
+  std::string map_in;
+  std::string map_out;
+  auto* im = app.add_subcommand("import-map", "Build the car routing graph from an OpenStreetMap file");
+  im->add_option("input", map_in, "OSM file (.osm.pbf, .osm, .osm.bz2)")->required();
+  im->add_option("-o,--output", map_out, "Graph file to write (e.g. monaco.lmgraph)")->required();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (s->parsed()) return lastmile::app::serve(serve);
+    if (im->parsed()) return lastmile::map::import_map_command(map_in, map_out);
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;
