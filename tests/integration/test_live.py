@@ -321,7 +321,12 @@ class Resume(LiveTestCase):
         t.join()
         seen = w.recv_until(lambda m: is_event(m) and m["event"]["id"] == written[-1], timeout=20)
         events = [m for m in seen if is_event(m)]
-        self.assertEqual([m["event"]["id"] for m in events], written)
+        ids = [m["event"]["id"] for m in events]
+        # The event bus hands commits to the hub asynchronously, so the first session's cursor may
+        # stop short of the last shipment creations: those come after the cursor too, first.
+        extra = [m for m in events if m["event"]["id"] not in set(written)]
+        self.assertTrue(all(m["event"]["type"] == "created" for m in extra), extra)
+        self.assertEqual(ids[len(extra):], written)
         self.assertEqual(sum(1 for m in seen if is_ready(m)), 1)
         seqs = [m["id"] for m in events]
         self.assertEqual(seqs, sorted(set(seqs)))
