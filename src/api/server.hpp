@@ -71,7 +71,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;  // 0 = any free port (see bound_port())
   int threads = 2;            // I/O threads: parsing, routing, reads, responses
-  int blocking_threads = 16;  // requests that write run here, so many can wait on one group commit
+  int blocking_threads = 64;  // requests that write run here, so many can wait on one group commit
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};   // for one whole request, and idle keep-alive

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   s->add_option("--map", serve.map_file, "Road network file from `lastmile import-map`");
   s->add_option("--threads", serve.threads, "Worker threads (default: number of cores)")->check(CLI::Range(0, 256));
   s->add_option("--blocking-threads", serve.blocking_threads,
-                 "Threads that run writing requests (they wait for durable commits; default 16)")
+                 "Threads that run writing requests (they wait for durable commits; default 64)")
       ->check(CLI::Range(1, 1024));
   s->add_option("--max-body", serve.max_body_bytes, "Largest accepted request body in bytes (default 1 MiB)")
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20));

@@ -12,7 +12,7 @@ struct ServeOptions {
   std::string public_url;  // default: "http://" + http
   std::string map_file;    // road network (not used yet: see the road-network issue)
   int threads = 0;         // 0 = number of cores
-  int blocking_threads = 16;
+  int blocking_threads = 64;
   size_t max_body_bytes = 1 << 20;
   int read_timeout_s = 30;
   std::string log_level = "info";

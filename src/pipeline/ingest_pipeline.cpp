@@ -19,7 +19,7 @@ namespace {
 struct Filtered {
   IngestOutcome outcome;
   std::vector<ingest::Ping> keep;  // accepted and late, in batch order
-  std::vector<ingest::Ping> live;  // accepted only: they move the live position
+  std::vector<uint32_t> live;      // positions in `keep` of the accepted ones: they move the live position
 };
 
 void forget(tracking::DriverTrackState& s, const std::vector<ingest::Ping>& pings) {
@@ -115,7 +115,7 @@ core::Result<IngestOutcome> IngestPipeline::submit(const Device& device, const s
         switch (r.verdict) {
           case tracking::Verdict::kAccepted:
             ++f.outcome.accepted;
-            f.live.push_back(*r.ping);
+            f.live.push_back(static_cast<uint32_t>(f.keep.size()));
             f.keep.push_back(std::move(*r.ping));
             break;
           case tracking::Verdict::kLate: ++f.outcome.late; f.keep.push_back(std::move(*r.ping)); break;
@@ -149,7 +149,10 @@ core::Result<IngestOutcome> IngestPipeline::submit(const Device& device, const s
   f.outcome.stored = *written;
   c.stored.fetch_add(*written, std::memory_order_relaxed);
   if (!f.live.empty()) {
-    shard.state.post([this, &shard, device, live = std::move(f.live)] {
+    std::vector<ingest::Ping> live;  // `keep` is not needed any more: move the accepted ones out
+    live.reserve(f.live.size());
+    for (uint32_t i : f.live) live.push_back(std::move(f.keep[i]));
+    shard.state.post([this, &shard, device, live = std::move(live)] {
       auto& d = shard.drivers[device.driver];
       auto& tracker = d.tracker_for(device);
       const core::Timestamp now = clock_.now();

@@ -114,12 +114,20 @@ TrackKey track_key(const ingest::Ping& p) {
 }
 
 std::string encode_track_chunk(std::span<const ingest::Ping> points) {
+  std::vector<const ingest::Ping*> refs;
+  refs.reserve(points.size());
+  for (const auto& p : points) refs.push_back(&p);
+  return encode_track_chunk(refs);
+}
+
+std::string encode_track_chunk(std::span<const ingest::Ping* const> points) {
   std::string out;
   out.reserve(8 + points.size() * 32);
   out.push_back(static_cast<char>(kVersion));
   put_varint(out, points.size());
   int64_t t = 0, lat = 0, lon = 0, received = 0;
-  for (const auto& p : points) {
+  for (const ingest::Ping* ref : points) {
+    const ingest::Ping& p = *ref;
     const TrackKey k = track_key(p);
     put_varint(out, zigzag(wrapping_sub(k.t_ms, t)));
     put_varint(out, zigzag(wrapping_sub(k.lat_e7, lat)));
@@ -170,23 +178,28 @@ core::Result<std::vector<ingest::Ping>> decode_track_chunk(std::string_view data
   return points;
 }
 
-std::vector<std::vector<ingest::Ping>> plan_track_chunks(std::vector<ingest::Ping> points, size_t max_points) {
-  std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.t < b.t; });
+std::vector<std::vector<const ingest::Ping*>> plan_track_chunks(std::span<const ingest::Ping> points,
+                                                                size_t max_points) {
+  std::vector<const ingest::Ping*> sorted;
+  sorted.reserve(points.size());
+  for (const auto& p : points) sorted.push_back(&p);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->t < b->t; });
   // Drop repeats of the same fix (same time and position; after the sort, equal times are adjacent).
-  std::vector<ingest::Ping> unique;
-  unique.reserve(points.size());
-  for (auto& p : points) {
-    const TrackKey k = track_key(p);
+  std::vector<const ingest::Ping*> unique;
+  unique.reserve(sorted.size());
+  for (const ingest::Ping* p : sorted) {
+    const TrackKey k = track_key(*p);
     bool repeat = false;
-    for (auto it = unique.rbegin(); it != unique.rend() && it->t == p.t && !repeat; ++it) repeat = track_key(*it) == k;
-    if (!repeat) unique.push_back(std::move(p));
+    for (auto it = unique.rbegin(); it != unique.rend() && (*it)->t == p->t && !repeat; ++it)
+      repeat = track_key(**it) == k;
+    if (!repeat) unique.push_back(p);
   }
-  std::vector<std::vector<ingest::Ping>> chunks;
+  std::vector<std::vector<const ingest::Ping*>> chunks;
   max_points = std::clamp<size_t>(max_points, 1, kMaxChunkPoints);
-  for (auto& p : unique) {
-    if (chunks.empty() || chunks.back().size() >= max_points || p.t.ms - chunks.back().front().t.ms > kMaxChunkSpanMs)
+  for (const ingest::Ping* p : unique) {
+    if (chunks.empty() || chunks.back().size() >= max_points || p->t.ms - chunks.back().front()->t.ms > kMaxChunkSpanMs)
       chunks.emplace_back();
-    chunks.back().push_back(std::move(p));
+    chunks.back().push_back(p);
   }
   return chunks;
 }

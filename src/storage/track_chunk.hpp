@@ -47,14 +47,16 @@ struct TrackKey {
 TrackKey track_key(const ingest::Ping& p);
 
 // Encodes `points` (REQUIRES: sorted by t; at most kMaxChunkPoints).
+std::string encode_track_chunk(std::span<const ingest::Ping* const> points);
 std::string encode_track_chunk(std::span<const ingest::Ping> points);
 
 // Decodes a chunk of `driver`. Errors: kInternal ("damaged track chunk: …") on any inconsistency.
 core::Result<std::vector<ingest::Ping>> decode_track_chunk(std::string_view data, const core::DriverId& driver);
 
 // Sorts `points` by time (stable), drops repeats of the same TrackKey (keeping the first), and cuts
-// the result into runs that each span at most kMaxChunkSpanMs and hold at most `max_points`.
-std::vector<std::vector<ingest::Ping>> plan_track_chunks(std::vector<ingest::Ping> points,
-                                                         size_t max_points = 1000);
+// the result into runs that each span at most kMaxChunkSpanMs and hold at most `max_points`. The
+// runs point into `points`, which must outlive them.
+std::vector<std::vector<const ingest::Ping*>> plan_track_chunks(std::span<const ingest::Ping> points,
+                                                                size_t max_points = 1000);
 
 }  // namespace lastmile::storage

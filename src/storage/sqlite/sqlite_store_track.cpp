@@ -76,24 +76,24 @@ Result<int> SqliteStore::append_track_points(const core::TenantId& tenant, const
     if (chunks.empty()) return {};
     // Fixes already stored in the batch's time range (a re-sent batch, even across restarts): for a
     // writer in time order the range holds nothing, and this is one index seek.
-    auto stored = read_track(db, tenant, driver, chunks.front().front().t.ms,
-                             saturating_add(chunks.back().back().t.ms, 1));
+    auto stored = read_track(db, tenant, driver, chunks.front().front()->t.ms,
+                             saturating_add(chunks.back().back()->t.ms, 1));
     if (!stored) return stored.error();
     std::vector<TrackKey> known;
     known.reserve(stored->size());
     for (const auto& p : *stored) known.push_back(track_key(p));
     std::sort(known.begin(), known.end());
+    const auto is_known = [&](const ingest::Ping* p) { return std::binary_search(known.begin(), known.end(), track_key(*p)); };
 
     static const std::string insert =
         "INSERT INTO track_chunks (tenant_id, driver_id, t_min, t_max, points, data) VALUES (?, ?, ?, ?, ?, ?)";
     for (auto& chunk : chunks) {
-      if (!known.empty())
-        std::erase_if(chunk, [&](const auto& p) { return std::binary_search(known.begin(), known.end(), track_key(p)); });
+      if (!known.empty()) std::erase_if(chunk, is_known);
       if (chunk.empty()) continue;
       const std::string data = encode_track_chunk(chunk);
       auto stmt = db.prepare(insert);
       if (!stmt) return stmt.error();
-      stmt->bind_all(tenant.str(), driver.str(), chunk.front().t.ms, chunk.back().t.ms,
+      stmt->bind_all(tenant.str(), driver.str(), chunk.front()->t.ms, chunk.back()->t.ms,
                      static_cast<int64_t>(chunk.size()));
       stmt->bind_blob(6, data);
       if (auto r = stmt->run(); !r) return r;
