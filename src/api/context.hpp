@@ -28,6 +28,10 @@ namespace lastmile::push {
 class Hub;
 }  // namespace lastmile::push
 
+namespace lastmile::map {
+class RoutingService;
+}  // namespace lastmile::map
+
 namespace lastmile::api {
 
 namespace http = boost::beast::http;
@@ -53,6 +57,7 @@ struct Services {
   pipeline::IngestPipeline* pipeline = nullptr;   // required by every ingest route
   pipeline::DeviceDirectory* devices = nullptr;   // required by the tracker protocol routes
   push::Hub* live_hub = nullptr;                  // live updates (push/hub.hpp); null: no push
+  const map::RoutingService* routing = nullptr;   // routes and matrices; null: 503 unavailable
 };
 
 struct Reply {

@@ -4,7 +4,7 @@
 
 namespace lastmile::api {
 
-std::vector<RouteSpec> route_table() {
+std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
   using domain::Role;
   using http::verb;
   namespace h = handlers;
@@ -17,6 +17,8 @@ std::vector<RouteSpec> route_table() {
   const domain::RoleSet reporters{Role::kTenantAdmin, Role::kDispatcher, Role::kIntegration, Role::kCarrier,
                                   Role::kDriver};
   const domain::RoleSet office_driver{Role::kTenantAdmin, Role::kDispatcher, Role::kDriver};
+  // Routing: office staff, integrations and drivers' devices (a driver app asks for its next leg).
+  const domain::RoleSet routing{Role::kTenantAdmin, Role::kDispatcher, Role::kIntegration, Role::kDriver};
   const domain::RoleSet none{};
 
   return {
@@ -56,6 +58,12 @@ std::vector<RouteSpec> route_table() {
       {verb::get, "/v1/routes", false, office_driver, h::list_routes},
       {verb::get, "/v1/routes/{id}", false, office_driver, h::get_route},
       {verb::post, "/v1/routes/{id}/start", false, office_driver, h::start_route},
+
+      {verb::get, "/v1/route", false, routing, h::get_road_route},
+      {verb::post, "/v1/matrix", false, routing, h::post_road_matrix},
+      // OSRM's URLs (docs/routing.md): credentials unless the server was started with --osrm-public.
+      {verb::get, "/route/v1/driving/{coordinates}", options.osrm_public, routing, h::osrm_route},
+      {verb::get, "/table/v1/driving/{coordinates}", options.osrm_public, routing, h::osrm_table},
 
       {verb::get, "/v1/track/{token}", true, none, h::track},
       // Public here: the live stream handler authenticates (a tracking token, or a credential by

@@ -8,6 +8,12 @@
 
 namespace lastmile::api {
 
-std::vector<RouteSpec> route_table();
+struct RouteTableOptions {
+  // The OSRM-compatible routes (/route/v1, /table/v1) without credentials, as OSRM itself serves
+  // them (`serve --osrm-public`). Off by default: they then take the routing roles' keys.
+  bool osrm_public = false;
+};
+
+std::vector<RouteSpec> route_table(const RouteTableOptions& options = {});
 
 }  // namespace lastmile::api

@@ -4,10 +4,12 @@
 
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "app/serve_command.hpp"
 #include "map/import_map.hpp"
+#include "map/route_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"lastmile — self-hosted last-mile delivery tracking"};
@@ -23,7 +25,17 @@ int main(int argc, char** argv) {
       ->envname("LASTMILE_HTTP");
   s->add_option("--public-url", serve.public_url, "Base URL for tracking links (default http://HOST:PORT)")
       ->envname("LASTMILE_PUBLIC_URL");
-  s->add_option("--map", serve.map_file, "Road network file from `lastmile import-map`");
+  s->add_option("--map", serve.map_file,
+                 "Road network file from `lastmile import-map`; without it routing answers great-circle estimates")
+      ->envname("LASTMILE_MAP");
+  s->add_option("--detour-factor", serve.detour_factor,
+                 "Without --map: road distance = great-circle distance x this (default 1.3)")
+      ->check(CLI::Range(1.0, 10.0));
+  s->add_option("--fallback-speed-kmh", serve.fallback_speed_kmh,
+                 "Without --map: speed of great-circle estimates in km/h (default 30)")
+      ->check(CLI::Range(1.0, 300.0));
+  s->add_flag("--osrm-public", serve.osrm_public,
+              "Serve the OSRM-compatible /route/v1 and /table/v1 without credentials (as OSRM does)");
   s->add_option("--threads", serve.threads, "Worker threads (default: number of cores)")->check(CLI::Range(0, 256));
   s->add_option("--blocking-threads", serve.blocking_threads,
                  "Threads that run writing requests (they wait for durable commits; default 64)")
@@ -57,10 +69,17 @@ int main(int argc, char** argv) {
   im->add_option("input", map_in, "OSM file (.osm.pbf, .osm, .osm.bz2)")->required();
   im->add_option("-o,--output", map_out, "Graph file to write (e.g. monaco.lmgraph)")->required();
 
+  std::string route_graph, route_from, route_to;
+  auto* rc = app.add_subcommand("route", "Print the fastest car route's duration and distance between two points");
+  rc->add_option("graph", route_graph, "Graph file from `lastmile import-map`")->required();
+  rc->add_option("--from", route_from, "Start, lat,lon")->required();
+  rc->add_option("--to", route_to, "End, lat,lon")->required();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (s->parsed()) return lastmile::app::serve(serve);
     if (im->parsed()) return lastmile::map::import_map_command(map_in, map_out);
+    if (rc->parsed()) return lastmile::map::route_command(route_graph, route_from, route_to, std::cout, std::cerr);
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;

@@ -23,6 +23,9 @@
 #include "app/listen_address.hpp"
 #include "app/tracker_listeners.hpp"
 #include "core/crypto.hpp"
+#include "map/graph.hpp"
+#include "map/router.hpp"
+#include "map/routing_service.hpp"
 #include "events/event_bus.hpp"
 #include "pipeline/device_directory.hpp"
 #include "pipeline/ingest_pipeline.hpp"
@@ -54,12 +57,39 @@ void ensure_root_credential(storage::Store& store, const core::Clock& clock) {
   }
 }
 
+// The routing service: the road network of --map, or great-circle estimates without one. Null when
+// the file cannot be loaded (the reason is logged).
+std::unique_ptr<map::RoutingService> load_routing(const ServeOptions& o) {
+  const map::GreatCircleOptions fallback{o.detour_factor, o.fallback_speed_kmh};
+  if (o.map_file.empty()) {
+    spdlog::info("routing: no --map; great-circle estimates (detour factor {}, {} km/h)", o.detour_factor,
+                 o.fallback_speed_kmh);
+    return std::make_unique<map::RoutingService>(nullptr, fallback);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto graph = map::Graph::open(o.map_file);
+  if (!graph) {
+    spdlog::critical("cannot load map {}: error {}: {}", o.map_file, map::code_name(graph.error().code),
+                     graph.error().message);
+    return nullptr;
+  }
+  auto router = std::make_shared<const map::Router>(std::move(*graph));
+  spdlog::info("routing: road network {} ({} nodes, {} edges, {}contraction hierarchy) loaded in {:.0f} ms",
+               o.map_file, router->graph().node_count(), router->graph().edge_count(),
+               router->graph().has_contraction_hierarchy() ? "" : "no ",
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return std::make_unique<map::RoutingService>(std::move(router), fallback);
+}
+
 }  // namespace
 
 int serve(const ServeOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("lastmile"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  // First, so a bad map file stops the server before it opens anything.
+  const std::unique_ptr<map::RoutingService> routing = load_routing(o);
+  if (routing == nullptr) return 1;
 
   auto [host, port] = split_host_port(o.http);
   core::SystemClock clock;
@@ -133,7 +163,8 @@ int serve(const ServeOptions& o) {
   api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr,
                          &ingest, &devices};
   services.live_hub = &hub;
-  api::Router router(api::route_table(), services);
+  services.routing = routing.get();
+  api::Router router(api::route_table(api::RouteTableOptions{o.osrm_public}), services);
   api::LiveStreamOptions live_options;
   live_options.session.heartbeat = std::chrono::seconds(o.live_heartbeat_s);
   live_options.session.idle_timeout = std::max(std::chrono::milliseconds(30'000), 4 * live_options.session.heartbeat);

@@ -10,7 +10,10 @@ struct ServeOptions {
   std::string db = "sqlite:./lastmile.db";
   std::string http = "127.0.0.1:8080";
   std::string public_url;  // default: "http://" + http
-  std::string map_file;    // road network (not used yet: see the road-network issue)
+  std::string map_file;    // road network from `lastmile import-map`; empty: great-circle estimates
+  double detour_factor = 1.3;      // without a map: road distance = straight line × this
+  double fallback_speed_kmh = 30;  // without a map: duration = distance / this
+  bool osrm_public = false;        // /route/v1 and /table/v1 without credentials
   int threads = 0;         // 0 = number of cores
   int blocking_threads = 64;
   size_t max_body_bytes = 1 << 20;
@@ -23,7 +26,8 @@ struct ServeOptions {
   int live_heartbeat_s = 15;  // GET /v1/live, /v1/live/sse: seconds between heartbeats
 };
 
-// Returns the process exit code. Throws std::runtime_error on bad configuration.
+// Returns the process exit code: 0 after a clean shutdown, 1 when --map cannot be loaded (the
+// reason on stderr). Throws std::runtime_error on other bad configuration.
 int serve(const ServeOptions& options);
 
 }  // namespace lastmile::app

@@ -18,6 +18,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kIdempotencyConflict: return "idempotency_conflict";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kNotRoutable: return "not_routable";
+    case ErrorCode::kNoRoute: return "no_route";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

@@ -26,6 +26,8 @@ enum class ErrorCode {
   kIdempotencyConflict,  // Idempotency-Key reused with a different request
   kUnsupportedMediaType, // Content-Type is not what the route accepts
   kUnavailable,          // shutting down or a dependency is down
+  kNotRoutable,          // a coordinate has no road within the snapping radius (outside the map)
+  kNoRoute,              // both ends are on roads, but no drivable path joins them
   kInternal,             // a bug or an unexpected failure; details only in logs
 };
 

@@ -1,5 +1,6 @@
 #include "map/router.hpp"
 
+#include "map/ch_arc_costs.hpp"
 #include "map/contraction_hierarchy.hpp"
 
 #include <algorithm>
@@ -100,7 +101,10 @@ Router::Router(Graph graph, RouterOptions options) : graph_(std::move(graph)), o
     }
   }
   build_grid();
-  if (graph_.has_contraction_hierarchy()) ch_ = std::make_shared<const ContractionHierarchy>(graph_);
+  if (graph_.has_contraction_hierarchy()) {
+    ch_ = std::make_shared<const ContractionHierarchy>(graph_);
+    arc_costs_ = std::make_shared<const ChArcCosts>(graph_, *ch_);
+  }
 }
 
 Result<Route> Router::route(core::LatLon from, core::LatLon to, Search search_kind) const {

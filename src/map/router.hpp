@@ -18,7 +18,9 @@
 // Thread safety: a Router is immutable after construction; any thread may query it concurrently.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "core/geo.hpp"
@@ -28,6 +30,7 @@
 namespace lastmile::map {
 
 class ContractionHierarchy;
+class ChArcCosts;
 
 struct RouterOptions {
   double snap_radius_m = 500;  // farther from every drivable road: kOutsideMap
@@ -47,6 +50,22 @@ struct Route {
   double weight_s = 0;                   // what was minimised (duration, with destination-only penalties)
   std::vector<core::LatLon> geometry;    // snapped start, the nodes passed, snapped end
   std::vector<uint32_t> nodes;           // graph nodes passed, in order (empty on one segment)
+};
+
+// Durations, distances and weights from every source to every destination, row-major
+// (index source * destinations + destination); +infinity where no route joins the two.
+struct Matrix {
+  static constexpr double kUnreachable = std::numeric_limits<double>::infinity();
+  size_t sources = 0;
+  size_t destinations = 0;
+  std::vector<double> duration_s;
+  std::vector<double> distance_m;
+  std::vector<double> weight_s;
+
+  size_t index(size_t source, size_t destination) const { return source * destinations + destination; }
+  bool reachable(size_t source, size_t destination) const {
+    return duration_s[index(source, destination)] != kUnreachable;
+  }
 };
 
 class Router {
@@ -71,9 +90,20 @@ class Router {
   // restrictions). kAStar and kDijkstra return routes of equal weight; kDijkstra exists to check.
   Result<Route> route(core::LatLon from, core::LatLon to, Search search = Search::kAuto) const;
 
+  // Every source to every destination, each cell what route() would answer (same weight; same
+  // duration and distance up to rounding). With a hierarchy this is the bucket-based many-to-many
+  // search: one backward upward search per destination fills per-vertex buckets, one forward
+  // upward search per source scans them (matrix.cpp); a pair whose end lies in a small component
+  // and finds no route falls back to route(). Without a hierarchy it calls route() per pair.
+  // A pair with no route is Matrix::kUnreachable, not an error. Errors: kOutsideMap when a point
+  // does not snap (the message names it: "source 3" / "destination 0").
+  Result<Matrix> matrix(std::span<const core::LatLon> sources, std::span<const core::LatLon> destinations) const;
+
  private:
   Result<Route> search(const Snap& from, const Snap& to, Search search) const;
   Result<Route> search_ch(const Snap& from, const Snap& to) const;
+  Result<Matrix> matrix_pairwise(std::span<const core::LatLon> sources,
+                                 std::span<const core::LatLon> destinations) const;
   struct Cell {
     int64_t x;
     int64_t y;
@@ -95,6 +125,7 @@ class Router {
   double max_speed_m_per_s_ = 1;      // highest length / weight over all edges (for A*)
   double min_cos_lat_ = 1;            // cos of the latitude farthest from the equator (for A*)
   std::shared_ptr<const ContractionHierarchy> ch_;  // null when the graph has none
+  std::shared_ptr<const ChArcCosts> arc_costs_;     // null when the graph has no hierarchy
 };
 
 }  // namespace lastmile::map

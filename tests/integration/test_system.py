@@ -28,6 +28,10 @@ DOCUMENTED = {
     "/v1/routes/{id}": {"get"},
     "/v1/routes/{id}/start": {"post"},
     "/v1/track/{id}": {"get"},
+    "/v1/route": {"get"},
+    "/v1/matrix": {"post"},
+    "/route/v1/driving/{id}": {"get"},
+    "/table/v1/driving/{id}": {"get"},
 }
 
 SAMPLE_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? '

@@ -55,6 +55,13 @@ Result<Reply> start_route(const Services&, RequestContext&);
 
 Result<Reply> track(const Services&, RequestContext&);
 
+// Routing (docs/routing.md): the road network when the server has one, else great-circle estimates.
+Result<Reply> get_road_route(const Services&, RequestContext&);
+Result<Reply> post_road_matrix(const Services&, RequestContext&);
+// The OSRM-compatible subset: OSRM's URLs and JSON shapes, errors as OSRM's {"code", "message"}.
+Result<Reply> osrm_route(const Services&, RequestContext&);
+Result<Reply> osrm_table(const Services&, RequestContext&);
+
 // GET /v1/live and /v1/live/sse are served by the server's stream handler (api/live_stream.hpp);
 // these answer what reaches the router: a GET without a WebSocket upgrade, or a server without push.
 Result<Reply> live_without_upgrade(const Services&, RequestContext&);

@@ -30,6 +30,8 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kIdempotencyConflict, "idempotency_conflict"},
       {ErrorCode::kUnsupportedMediaType, "unsupported_media_type"},
       {ErrorCode::kUnavailable, "unavailable"},
+      {ErrorCode::kNotRoutable, "not_routable"},
+      {ErrorCode::kNoRoute, "no_route"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -55,7 +57,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 15u);
+  EXPECT_EQ(seen.size(), 17u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {
