@@ -292,9 +292,12 @@ Result<Matrix> Router::matrix(std::span<const core::LatLon> sources,
     }
   }
   if (!retry) return m;
-  auto [from_again, from_failed] = resnap(sources, from);
-  auto [to_again, to_failed] = resnap(destinations, to);
-  many_to_many(g, *ch_, *arc_costs_, from_again, to_again, [&](size_t i, size_t j, const Cost& c) {
+  // Not structured bindings: clang 14 cannot capture those in the lambda below.
+  auto from_resnapped = resnap(sources, from);
+  auto to_resnapped = resnap(destinations, to);
+  const auto& from_failed = from_resnapped.second;
+  const auto& to_failed = to_resnapped.second;
+  many_to_many(g, *ch_, *arc_costs_, from_resnapped.first, to_resnapped.first, [&](size_t i, size_t j, const Cost& c) {
     const bool small_end = small(*from[i]) || small(*to[j]);
     const bool snap_failed = (small(*from[i]) && from_failed[i]) || (small(*to[j]) && to_failed[j]);
     if (!m.reachable(i, j) && small_end && !snap_failed) store(&m, i, j, c);
