@@ -12,6 +12,7 @@
 
 #include "map/ch_arc_costs.hpp"
 #include "map/contraction_hierarchy.hpp"
+#include "map/phantom.hpp"
 #include "map/router.hpp"
 
 namespace lastmile::map {
@@ -34,24 +35,6 @@ struct Label {
   bool initial = false;  // the best label is the seed (the phantom's own edge), not reached by an arc
 };
 
-// One end of a query: the directed edges of the snapped segment and the fraction before the point.
-struct Ends {
-  uint32_t edge[2] = {kNoEdge, kNoEdge};
-  double fraction[2] = {0, 0};
-};
-
-Ends ends_of(const Graph& g, const Snap& s) {
-  Ends p;
-  p.edge[0] = s.edge;
-  p.fraction[0] = s.fraction;
-  const uint32_t twin = g.edge(s.edge).twin;
-  if (twin != kNoEdge) {
-    p.edge[1] = twin;
-    p.fraction[1] = 1 - s.fraction;
-  }
-  return p;
-}
-
 Cost share_of(const Graph& g, uint32_t e, double share) {
   const Edge& edge = g.edge(e);
   return {share * edge.weight_ms, share * edge.duration_ms, share * static_cast<double>(edge.length_m)};
@@ -66,7 +49,7 @@ class UpwardSearch {
 
   // Seeds the search at `ends` (forward: the rest of the start edge; backward: minus the part of
   // the end edge after the point, since every arc into a vertex charges its whole edge) and runs it.
-  void run(const Ends& ends) {
+  void run(const Phantom& ends) {
     for (uint32_t v : seen_) labels_[v] = Label{};
     seen_.clear();
     for (int i = 0; i < 2; ++i) {
@@ -152,10 +135,10 @@ template <typename Found>
 void many_to_many(const Graph& g, const ContractionHierarchy& ch, const ChArcCosts& costs,
                   const std::vector<std::optional<Snap>>& sources,
                   const std::vector<std::optional<Snap>>& destinations, Found&& found) {
-  std::vector<std::optional<Ends>> source_ends, destination_ends;
-  for (const auto& s : sources) source_ends.push_back(s ? std::optional(ends_of(g, *s)) : std::nullopt);
+  std::vector<std::optional<Phantom>> source_ends, destination_ends;
+  for (const auto& s : sources) source_ends.push_back(s ? std::optional(phantom_of(g, *s)) : std::nullopt);
   for (const auto& s : destinations)
-    destination_ends.push_back(s ? std::optional(ends_of(g, *s)) : std::nullopt);
+    destination_ends.push_back(s ? std::optional(phantom_of(g, *s)) : std::nullopt);
 
   // Buckets: per vertex, the destinations whose backward search reached it (CSR by vertex, in
   // destination order).
@@ -183,12 +166,12 @@ void many_to_many(const Graph& g, const ContractionHierarchy& ch, const ChArcCos
   std::vector<Cost> best(destinations.size());
   for (size_t i = 0; i < sources.size(); ++i) {
     if (!source_ends[i]) continue;
-    const Ends& s = *source_ends[i];
+    const Phantom& s = *source_ends[i];
     // The one-edge route (start before end on a shared edge), checked first as search_ch does.
     std::fill(best.begin(), best.end(), Cost{});
     for (size_t j = 0; j < destinations.size(); ++j) {
       if (!destination_ends[j]) continue;
-      const Ends& t = *destination_ends[j];
+      const Phantom& t = *destination_ends[j];
       for (int a = 0; a < 2; ++a) {
         if (s.edge[a] == kNoEdge) continue;
         for (int b = 0; b < 2; ++b) {

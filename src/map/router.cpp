@@ -2,6 +2,7 @@
 
 #include "map/ch_arc_costs.hpp"
 #include "map/contraction_hierarchy.hpp"
+#include "map/phantom.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -36,25 +37,6 @@ double point_segment_m(double lat, double lon, NodeCoord a, NodeCoord b, double*
   *t = f;
   const double px = ax + f * dx, py = ay + f * dy;
   return std::sqrt(px * px + py * py);
-}
-
-// One end of a query on the graph: the directed edges it lies on, and the fraction of each edge
-// between the edge's source and the point.
-struct Phantom {
-  uint32_t edge[2] = {kNoEdge, kNoEdge};
-  double fraction[2] = {0, 0};
-};
-
-Phantom phantom_of(const Graph& g, const Snap& s) {
-  Phantom p;
-  p.edge[0] = s.edge;
-  p.fraction[0] = s.fraction;
-  const uint32_t twin = g.edge(s.edge).twin;
-  if (twin != kNoEdge) {
-    p.edge[1] = twin;
-    p.fraction[1] = 1 - s.fraction;
-  }
-  return p;
 }
 
 // The route that drives `chain` (the first edge from the start point on, the others whole) and
