@@ -5,7 +5,9 @@
 #
 # Knobs (environment): BENCH_THREADS (wrk threads, server threads, nginx workers; default 2),
 # BENCH_CONNECTIONS (default 32), BENCH_DURATION (seconds per case, default 10), BENCH_WARMUP (default 2),
-# BENCH_STRICT=1 (exit 1 when a goal is not met), BENCH_LIVE=0 (skip the live-push part, bench/live.sh).
+# BENCH_STRICT=1 (exit 1 when a goal is not met), BENCH_LIVE=0 (skip the live-push part, bench/live.sh),
+# BENCH_MAP=0 (skip the road-network part, bench/map_bench), BENCH_ETA_REAL=0 (skip the ETA-on-real-histories
+# part, bench/eta_real_bench), BENCH_ETA_SIM=0 (skip the ETA-on-simulated-Monaco-drives part, bench/eta_sim_bench).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -296,3 +298,42 @@ fi
 # ---- live push (issue 3): bench/live.sh, its own server and database (bench/README.md, "Live push") ----
 kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""  # idle now
 [[ ${BENCH_LIVE:-1} = 0 ]] || LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/live.sh" || exit $?
+
+# ---- road network (src/map): bench/map_bench, in process on the bundled Monaco map ------------------------
+# Import + contraction hierarchy, 10,000 CH routes (A* on the same pairs), a 100×100 matrix (bench/README.md,
+# "Road network"). BENCH_MAP=0 skips it; LASTMILE_MAP_BENCH_BIN overrides where the program is.
+if [[ ${BENCH_MAP:-1} != 0 ]]; then
+  MAP_BENCH=${LASTMILE_MAP_BENCH_BIN:-$(dirname "$BIN")/map_bench}
+  if [[ ! -x $MAP_BENCH ]]; then
+    cmake --build "$(dirname "$BIN")" --target map_bench >/dev/null || die "cannot build $MAP_BENCH"
+  fi
+  MAP_ARGS=(--pbf "$ROOT_DIR/data/osm/monaco.osm.pbf")
+  [[ ${BENCH_STRICT:-0} = 1 ]] && MAP_ARGS+=(--strict)
+  echo
+  "$MAP_BENCH" "${MAP_ARGS[@]}" || exit $?
+fi
+
+# ---- ETA on real histories (src/eta, issue 4): bench/eta_real_bench, in process -------------------------------
+# Learned corrections vs none on LaDe scans and the Munich 1 Hz trip, great-circle estimates (bench/README.md,
+# "ETA on real histories"). BENCH_ETA_REAL=0 skips it; LASTMILE_ETA_BENCH_BIN overrides where the program is.
+if [[ ${BENCH_ETA_REAL:-1} != 0 ]]; then
+  ETA_BENCH=${LASTMILE_ETA_BENCH_BIN:-$(dirname "$BIN")/eta_real_bench}
+  if [[ ! -x $ETA_BENCH ]]; then
+    cmake --build "$(dirname "$BIN")" --target eta_real_bench >/dev/null || die "cannot build $ETA_BENCH"
+  fi
+  echo
+  "$ETA_BENCH" --traces "$ROOT_DIR/tests/data/traces" || exit $?
+fi
+
+# ---- ETA on simulated Monaco drives (src/eta + src/sim, issue 4): bench/eta_sim_bench, in process ------------
+# Mean and P90 error 30/15/5 min before arrival, with and without corrections learned from 40 simulated routes
+# (bench/README.md, "ETA on simulated Monaco drives"; about a second). BENCH_ETA_SIM=0 skips it;
+# LASTMILE_ETA_SIM_BENCH_BIN overrides where the program is.
+if [[ ${BENCH_ETA_SIM:-1} != 0 ]]; then
+  ETA_SIM_BENCH=${LASTMILE_ETA_SIM_BENCH_BIN:-$(dirname "$BIN")/eta_sim_bench}
+  if [[ ! -x $ETA_SIM_BENCH ]]; then
+    cmake --build "$(dirname "$BIN")" --target eta_sim_bench >/dev/null || die "cannot build $ETA_SIM_BENCH"
+  fi
+  echo
+  "$ETA_SIM_BENCH" --pbf "$ROOT_DIR/data/osm/monaco.osm.pbf" || exit $?
+fi

@@ -30,6 +30,7 @@ class Hub;
 
 namespace lastmile::map {
 class RoutingService;
+class TileService;
 }  // namespace lastmile::map
 
 namespace lastmile::api {
@@ -58,6 +59,8 @@ struct Services {
   pipeline::DeviceDirectory* devices = nullptr;   // required by the tracker protocol routes
   push::Hub* live_hub = nullptr;                  // live updates (push/hub.hpp); null: no push
   const map::RoutingService* routing = nullptr;   // routes and matrices; null: 503 unavailable
+  const map::TileService* tiles = nullptr;        // vector tiles of the --map road network; null: 404
+  std::string raster_tiles_url = {};  // serve --raster-tiles: an XYZ raster template offered as an alternative
 };
 
 struct Reply {

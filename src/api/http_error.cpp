@@ -12,7 +12,8 @@ int http_status(core::ErrorCode code) {
     case C::kInvalidJson:
     case C::kInvalidField:
     case C::kMissingField:
-    case C::kWrongType: return 400;
+    case C::kWrongType:
+    case C::kInvalidTile: return 400;
     case C::kUnauthenticated: return 401;
     case C::kForbidden: return 403;
     case C::kNotFound: return 404;

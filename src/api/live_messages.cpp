@@ -21,6 +21,7 @@ push::LiveMessage::Kind kind_of(pipeline::LiveUpdate::Kind k) {
     case pipeline::LiveUpdate::Kind::kPosition: return push::LiveMessage::Kind::kPosition;
     case pipeline::LiveUpdate::Kind::kStop: return push::LiveMessage::Kind::kStop;
     case pipeline::LiveUpdate::Kind::kException: return push::LiveMessage::Kind::kException;
+    case pipeline::LiveUpdate::Kind::kEta: return push::LiveMessage::Kind::kEta;
   }
   return push::LiveMessage::Kind::kException;
 }
@@ -46,8 +47,10 @@ push::LiveMessage live_update_message(const pipeline::LiveUpdate& u) {
   m.kind = kind_of(u.kind);
   if (m.kind == push::LiveMessage::Kind::kPosition) m.coalesce_key = u.driver.str();
   m.topics.reserve(2 + u.public_audience.size());
-  m.topics.push_back(push::Topic::tenant(u.tenant));
-  if (u.route) m.topics.push_back(push::Topic::route(*u.route));
+  if (!u.staff_json.empty()) {  // a message for customers only reaches no staff topic
+    m.topics.push_back(push::Topic::tenant(u.tenant));
+    if (u.route) m.topics.push_back(push::Topic::route(*u.route));
+  }
   for (const auto& id : u.public_audience) m.topics.push_back(push::Topic::shipment(id));
   m.staff_json = shared_text(u.staff_json);
   if (!u.public_audience.empty()) m.public_json = shared_text(u.public_json);

@@ -64,6 +64,10 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       // OSRM's URLs (docs/routing.md): credentials unless the server was started with --osrm-public.
       {verb::get, "/route/v1/driving/{coordinates}", options.osrm_public, routing, h::osrm_route},
       {verb::get, "/table/v1/driving/{coordinates}", options.osrm_public, routing, h::osrm_table},
+      // The offline basemap: public, the customer tracking page draws its map from it.
+      {verb::get, "/v1/tiles.json", true, none, h::get_tilejson},
+      {verb::get, "/v1/tiles/style.json", true, none, h::get_map_style},
+      {verb::get, "/v1/tiles/{z}/{x}/{y}", true, none, h::get_tile},  // {y} is "123.mvt" or "123.geojson"
 
       {verb::get, "/v1/track/{token}", true, none, h::track},
       // Public here: the live stream handler authenticates (a tracking token, or a credential by

@@ -1,6 +1,7 @@
 #include "api/routing_json.hpp"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <cmath>
@@ -140,6 +141,9 @@ core::Error routing_error(const map::Error& e) {
       return Error{core::ErrorCode::kNotRoutable, e.message, ""};
     case map::ErrorCode::kNoRoute:
       return Error{core::ErrorCode::kNoRoute, e.message, ""};
+    case map::ErrorCode::kIoError:  // the external router (--router osrm://) did not answer
+      spdlog::warn("routing: external router failed: {}", e.message);
+      return Error{core::ErrorCode::kUnavailable, "the router is unavailable", ""};
     default:
       return Error::internal();
   }

@@ -28,12 +28,22 @@ int main(int argc, char** argv) {
   s->add_option("--map", serve.map_file,
                  "Road network file from `lastmile import-map`; without it routing answers great-circle estimates")
       ->envname("LASTMILE_MAP");
+  s->add_option("--router", serve.router_url,
+                 "osrm://HOST:PORT: answer routes and matrices with that OSRM server (instead of --map)")
+      ->envname("LASTMILE_ROUTER");
+  s->add_option("--router-timeout-ms", serve.router_timeout_ms,
+                 "Timeout of one request to the --router server in ms (default 10000)")
+      ->check(CLI::Range(1, 600'000));
   s->add_option("--detour-factor", serve.detour_factor,
                  "Without --map: road distance = great-circle distance x this (default 1.3)")
       ->check(CLI::Range(1.0, 10.0));
   s->add_option("--fallback-speed-kmh", serve.fallback_speed_kmh,
                  "Without --map: speed of great-circle estimates in km/h (default 30)")
       ->check(CLI::Range(1.0, 300.0));
+  s->add_option("--raster-tiles", serve.raster_tiles,
+                 "Raster tile URL template of a tile provider (https://…/{z}/{x}/{y}.png), offered in "
+                 "/v1/tiles.json and /v1/tiles/style.json beside the vector tiles (default: none)")
+      ->envname("LASTMILE_RASTER_TILES");
   s->add_flag("--osrm-public", serve.osrm_public,
               "Serve the OSRM-compatible /route/v1 and /table/v1 without credentials (as OSRM does)");
   s->add_option("--threads", serve.threads, "Worker threads (default: number of cores)")->check(CLI::Range(0, 256));
@@ -53,6 +63,20 @@ int main(int argc, char** argv) {
   s->add_option("--live-heartbeat-s", serve.live_heartbeat_s,
                  "Seconds between heartbeats on live WebSocket/SSE sessions (default 15)")
       ->check(CLI::Range(1, 300));
+  s->add_option("--eta-push-change-s", serve.eta_push_change_s,
+                 "Push a stop's live ETA when it moved by at least this many seconds (default 60)")
+      ->check(CLI::Range(0.0, 3600.0));
+  s->add_option("--late-risk-after-s", serve.late_risk_after_s,
+                 "Raise late_risk when the predicted arrival is this many seconds past the promised window (default 60)")
+      ->check(CLI::Range(0.0, 86400.0));
+  s->add_option("--off-route-m", serve.off_route_m,
+                 "off_route: metres from the planned path (default 150)")
+      ->check(CLI::Range(20.0, 10000.0));
+  s->add_option("--off-route-s", serve.off_route_s, "off_route: seconds away from the planned path (default 90)")
+      ->check(CLI::Range(0.0, 3600.0));
+  s->add_option("--eta-history-days", serve.eta_history_days,
+                 "Days of visited stops the ETA model learns from, hourly; 0 disables learning (default 28)")
+      ->check(CLI::Range(0, 3650));
   s->add_option("--osmand", serve.osmand,
                  "OsmAnd / Traccar Client listener HOST:PORT, or 'off' (default: the --http host, port 5055)")
       ->envname("LASTMILE_OSMAND");

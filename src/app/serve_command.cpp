@@ -25,7 +25,11 @@
 #include "core/crypto.hpp"
 #include "map/graph.hpp"
 #include "map/router.hpp"
+#include "eta/routing_legs.hpp"
 #include "map/routing_service.hpp"
+#include "app/osrm_client.hpp"
+#include "pipeline/eta_learner.hpp"
+#include "map/tile_service.hpp"
 #include "events/event_bus.hpp"
 #include "pipeline/device_directory.hpp"
 #include "pipeline/ingest_pipeline.hpp"
@@ -57,10 +61,23 @@ void ensure_root_credential(storage::Store& store, const core::Clock& clock) {
   }
 }
 
-// The routing service: the road network of --map, or great-circle estimates without one. Null when
-// the file cannot be loaded (the reason is logged).
+// The routing service: the road network of --map, the OSRM server of --router, or great-circle
+// estimates without either. Null when the file cannot be loaded or --router is bad (logged).
 std::unique_ptr<map::RoutingService> load_routing(const ServeOptions& o) {
   const map::GreatCircleOptions fallback{o.detour_factor, o.fallback_speed_kmh};
+  if (!o.router_url.empty()) {
+    const auto endpoint = map::parse_osrm_url(o.router_url);
+    if (!endpoint || !o.map_file.empty()) {
+      spdlog::critical("bad --router {}: {}", o.router_url,
+                       endpoint ? "give either --map or --router, not both" : "expected osrm://HOST:PORT");
+      return nullptr;
+    }
+    spdlog::info("routing: external OSRM server {}:{} (timeout {} ms)", endpoint->host, endpoint->port,
+                 o.router_timeout_ms);
+    auto client = std::make_shared<const OsrmClient>(
+        OsrmClientOptions{*endpoint, std::chrono::milliseconds(o.router_timeout_ms)});
+    return std::make_unique<map::RoutingService>(map::RoutingService::with_external(std::move(client), fallback));
+  }
   if (o.map_file.empty()) {
     spdlog::info("routing: no --map; great-circle estimates (detour factor {}, {} km/h)", o.detour_factor,
                  o.fallback_speed_kmh);
@@ -81,6 +98,27 @@ std::unique_ptr<map::RoutingService> load_routing(const ServeOptions& o) {
   return std::make_unique<map::RoutingService>(std::move(router), fallback);
 }
 
+// The vector tiles of the road network (GET /v1/tiles/…); null without --map.
+std::unique_ptr<map::TileService> load_tiles(const ServeOptions& o, const map::RoutingService& routing) {
+  if (routing.router() == nullptr) return nullptr;
+  const auto t0 = std::chrono::steady_clock::now();
+  map::TileServiceOptions options;
+  if (auto checksum = map::read_graph_checksum(o.map_file)) options.graph_checksum = *checksum;
+  auto tiles = std::make_unique<map::TileService>(routing.router()->graph(), options);
+  spdlog::info("tiles: {} roads indexed in {:.0f} ms", tiles->index().chain_count(),
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return tiles;
+}
+
+// --raster-tiles: an http(s) URL template with {z}, {x} and {y}.
+void check_raster_tiles(const std::string& url) {
+  if (url.empty()) return;
+  const bool http = url.starts_with("http://") || url.starts_with("https://");
+  if (!http || url.find("{z}") == std::string::npos || url.find("{x}") == std::string::npos ||
+      url.find("{y}") == std::string::npos)
+    throw std::runtime_error("--raster-tiles must be an http(s) URL template with {z}, {x} and {y}");
+}
+
 }  // namespace
 
 int serve(const ServeOptions& o) {
@@ -90,6 +128,8 @@ int serve(const ServeOptions& o) {
   // First, so a bad map file stops the server before it opens anything.
   const std::unique_ptr<map::RoutingService> routing = load_routing(o);
   if (routing == nullptr) return 1;
+  check_raster_tiles(o.raster_tiles);
+  const std::unique_ptr<map::TileService> tiles = load_tiles(o, *routing);
 
   auto [host, port] = split_host_port(o.http);
   core::SystemClock clock;
@@ -126,8 +166,18 @@ int serve(const ServeOptions& o) {
 
   // Live updates from the pipeline go to the push hub.
   pipeline::LiveSink live_sink = [&hub](const pipeline::LiveUpdate& u) { hub.publish(api::live_update_message(u)); };
+  // Live ETA over the routing service (road network or great circle), with each tenant's learned
+  // model (pipeline/eta_learner.hpp), re-learned every hour from the stored visits.
+  eta::RoutingLegs eta_legs(*routing);
+  eta::ModelRegistry eta_models;
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.shards = so.threads;
+  pipeline_options.eta.legs = &eta_legs;
+  pipeline_options.eta.models = &eta_models;
+  pipeline_options.eta.push_change_s = o.eta_push_change_s;
+  pipeline_options.eta.late_risk.raise_after_s = o.late_risk_after_s;
+  pipeline_options.eta.off_route.distance_m = o.off_route_m;
+  pipeline_options.eta.off_route.min_duration_s = o.off_route_s;
   pipeline::IngestPipeline ingest(*store, clock, pipeline_options, live_sink);
   // Status changes (e.g. a delivery reported through the API) reach the pipeline's route views. The
   // bus thread outlives `ingest`, so it goes through a guard that shutdown clears first.
@@ -141,6 +191,18 @@ int serve(const ServeOptions& o) {
     std::lock_guard lock(feed->mu);
     if (feed->target) feed->target->on_event(e);
   });
+  if (tiles != nullptr) {
+    metrics.add_collector([t = tiles.get()](std::string& out) {
+      const auto c = t->cache_stats();
+      out += fmt::format("# HELP lastmile_tile_cache_hits_total Vector tiles answered from the in-memory cache\n"
+                         "# TYPE lastmile_tile_cache_hits_total counter\nlastmile_tile_cache_hits_total {}\n"
+                         "# HELP lastmile_tile_cache_misses_total Vector tiles encoded on request\n"
+                         "# TYPE lastmile_tile_cache_misses_total counter\nlastmile_tile_cache_misses_total {}\n"
+                         "# HELP lastmile_tile_cache_bytes Bytes of encoded tiles in the cache\n"
+                         "# TYPE lastmile_tile_cache_bytes gauge\nlastmile_tile_cache_bytes {}\n",
+                         c.hits, c.misses, c.bytes);
+    });
+  }
   metrics.add_collector([&ingest](std::string& out) {
     const auto s = ingest.stats();
     auto counter = [&out](const char* name, const char* help, uint64_t v) {
@@ -149,7 +211,8 @@ int serve(const ServeOptions& o) {
     counter("lastmile_pipeline_batches_total", "Batches submitted to the live-location pipeline", s.batches);
     counter("lastmile_pipeline_points_stored_total", "Track points written (accepted and late, new)", s.stored);
     counter("lastmile_pipeline_geofence_events_total", "Geofence arrivals and departures", s.geofence_events);
-    counter("lastmile_pipeline_exceptions_total", "Device offline and stationary exceptions raised", s.exceptions);
+    counter("lastmile_pipeline_exceptions_total",
+            "Exceptions raised (device offline, stationary, late risk, off route)", s.exceptions);
     counter("lastmile_pipeline_progress_write_failures_total", "Route progress writes that failed",
             s.progress_write_failures);
   });
@@ -159,11 +222,17 @@ int serve(const ServeOptions& o) {
     metrics.count("lastmile_track_points_purged_total", "Track points deleted by retention", static_cast<uint64_t>(n));
   };
   pipeline::Retention retention(*store, clock, retention_options);
+  pipeline::EtaLearnerOptions learner_options;
+  learner_options.history_days = o.eta_history_days;
+  learner_options.background = o.eta_history_days > 0;
+  pipeline::EtaLearner eta_learner(*store, clock, eta_legs, eta_models, learner_options);
   pipeline::DeviceDirectory devices(*store, clock);  // tracker ids → drivers (OsmAnd, OwnTracks)
   api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr,
                          &ingest, &devices};
   services.live_hub = &hub;
   services.routing = routing.get();
+  services.tiles = tiles.get();
+  services.raster_tiles_url = o.raster_tiles;
   api::Router router(api::route_table(api::RouteTableOptions{o.osrm_public}), services);
   api::LiveStreamOptions live_options;
   live_options.session.heartbeat = std::chrono::seconds(o.live_heartbeat_s);

@@ -11,9 +11,12 @@ struct ServeOptions {
   std::string http = "127.0.0.1:8080";
   std::string public_url;  // default: "http://" + http
   std::string map_file;    // road network from `lastmile import-map`; empty: great-circle estimates
+  std::string router_url;  // osrm://HOST:PORT: routes and matrices from that OSRM server (not with map_file)
+  int router_timeout_ms = 10'000;  // per request to router_url
   double detour_factor = 1.3;      // without a map: road distance = straight line × this
   double fallback_speed_kmh = 30;  // without a map: duration = distance / this
   bool osrm_public = false;        // /route/v1 and /table/v1 without credentials
+  std::string raster_tiles;       // an XYZ raster tile URL template offered beside the vector tiles; empty: none
   int threads = 0;         // 0 = number of cores
   int blocking_threads = 64;
   size_t max_body_bytes = 1 << 20;
@@ -23,11 +26,16 @@ struct ServeOptions {
   std::string osmand;  // OsmAnd listener HOST:PORT; empty: the --http host, port 5055; "off": none
   std::string mqtt;    // mqtt://[user:pass@]HOST:PORT of the OwnTracks broker; empty: no MQTT
   int track_retention_days = 90;  // 0 keeps track points forever
-  int live_heartbeat_s = 15;  // GET /v1/live, /v1/live/sse: seconds between heartbeats
+  int live_heartbeat_s = 15;
+  double eta_push_change_s = 60;  // a stop's live ETA is pushed when it moved by at least this
+  double late_risk_after_s = 60;  // late_risk when the predicted arrival is this far past the window
+  double off_route_m = 150;       // off_route: farther than this from the planned path …
+  double off_route_s = 90;        // … for at least this long
+  int eta_history_days = 28;      // the ETA model learns from this much history; 0: no learning  // GET /v1/live, /v1/live/sse: seconds between heartbeats
 };
 
-// Returns the process exit code: 0 after a clean shutdown, 1 when --map cannot be loaded (the
-// reason on stderr). Throws std::runtime_error on other bad configuration.
+// Returns the process exit code: 0 after a clean shutdown, 1 when --map cannot be loaded or
+// --router is malformed or given with --map (the reason on stderr). Throws std::runtime_error on other bad configuration.
 int serve(const ServeOptions& options);
 
 }  // namespace lastmile::app

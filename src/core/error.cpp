@@ -20,6 +20,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kNotRoutable: return "not_routable";
     case ErrorCode::kNoRoute: return "no_route";
+    case ErrorCode::kInvalidTile: return "invalid_tile";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

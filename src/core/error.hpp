@@ -28,6 +28,7 @@ enum class ErrorCode {
   kUnavailable,          // shutting down or a dependency is down
   kNotRoutable,          // a coordinate has no road within the snapping radius (outside the map)
   kNoRoute,              // both ends are on roads, but no drivable path joins them
+  kInvalidTile,          // a map tile address outside the tile pyramid (z > 22, x or y >= 2^z) or malformed
   kInternal,             // a bug or an unexpected failure; details only in logs
 };
 

@@ -181,7 +181,9 @@ struct Stop {
   int service_s = 0;
   std::optional<LatLon> location;  // from the first shipment's address when it has one
   StopStatus status = StopStatus::kPending;
-  std::optional<Timestamp> eta;
+  std::optional<Timestamp> eta;           // live ETA (P50), set by the pipeline (eta/estimator.hpp)
+  std::optional<Timestamp> eta_earliest;  // P10 of the live ETA
+  std::optional<Timestamp> eta_latest;    // P90 of the live ETA
   std::optional<double> radius_m;         // geofence radius; the tenant's default when absent
   std::optional<Timestamp> arrived_at;    // set by the geofence (first fix of the stay)
   std::optional<Timestamp> departed_at;   // set by the geofence

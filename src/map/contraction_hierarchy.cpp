@@ -193,16 +193,18 @@ const ChArc* ContractionHierarchy::find_down(uint32_t v, uint32_t other) const {
 }
 
 void ContractionHierarchy::unpack(uint32_t from, uint32_t to, const ChArc& arc, std::vector<uint32_t>* out) const {
+  std::vector<UnpackStep> stack;
+  unpack(from, to, arc, out, &stack);
+}
+
+void ContractionHierarchy::unpack(uint32_t from, uint32_t to, const ChArc& arc, std::vector<uint32_t>* out,
+                                  std::vector<UnpackStep>* stack) const {
   // Iterative, left to right: a stack of arcs still to expand, the leftmost on top.
-  struct Pending {
-    uint32_t from;
-    uint32_t to;
-    const ChArc* arc;
-  };
-  std::vector<Pending> stack{{from, to, &arc}};
-  while (!stack.empty()) {
-    const Pending p = stack.back();
-    stack.pop_back();
+  stack->clear();
+  stack->push_back({from, to, &arc});
+  while (!stack->empty()) {
+    const UnpackStep p = stack->back();
+    stack->pop_back();
     if (p.arc->middle == kNoEdge) {
       out->push_back(p.to);
       continue;
@@ -212,8 +214,8 @@ void ContractionHierarchy::unpack(uint32_t from, uint32_t to, const ChArc& arc, 
     const ChArc* first = find_down(m, p.from);
     const ChArc* second = find_up(m, p.to);
     if (first == nullptr || second == nullptr) continue;  // only in a corrupt hierarchy
-    stack.push_back({m, p.to, second});
-    stack.push_back({p.from, m, first});
+    stack->push_back({m, p.to, second});
+    stack->push_back({p.from, m, first});
   }
 }
 

@@ -47,6 +47,16 @@ class ContractionHierarchy {
   // Appends the vertices (graph edges) the arc from → to stands for: after `from`, up to and
   // including `to`. `arc` is the arc's entry in up(from) or down(to).
   void unpack(uint32_t from, uint32_t to, const ChArc& arc, std::vector<uint32_t>* out) const;
+  // Arcs still to expand while unpacking.
+  struct UnpackStep {
+    uint32_t from;
+    uint32_t to;
+    const ChArc* arc;
+  };
+  // As above, with `stack` as scratch space (cleared first, capacity kept), so that a caller
+  // unpacking many arcs allocates nothing per arc.
+  void unpack(uint32_t from, uint32_t to, const ChArc& arc, std::vector<uint32_t>* out,
+              std::vector<UnpackStep>* stack) const;
   // Appends the vertices of v's self loop after v, ending with v itself.
   void unpack_self_loop(uint32_t v, std::vector<uint32_t>* out) const;
 

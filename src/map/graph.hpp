@@ -19,6 +19,7 @@
 
 #include "core/geo.hpp"
 #include "map/map_error.hpp"
+#include "map/road_class.hpp"
 
 namespace lastmile::map {
 
@@ -38,13 +39,21 @@ struct Edge {
   float length_m = 0;
   uint32_t name = 0;         // index into the name table; 0 is the empty name
   uint32_t twin = kNoEdge;   // the same segment in the other direction, when it is drivable
-  uint32_t flags = 0;        // kEdgeInSmallComponent; other bits zero
+  uint32_t flags = 0;        // bit 0 kEdgeInSmallComponent; bits 8-15 the RoadClass; other bits zero
 };
 // The edge leaves or is outside a big strongly connected component (one of at least
 // min(1000, largest) nodes): typically a one-way stub cut by the extract's border or an isolated
 // car park. The router snaps there only when nothing else works.
 inline constexpr uint32_t kEdgeInSmallComponent = 1;
+// Bits 8-15 of Edge::flags: the RoadClass of the way the edge comes from (below kRoadClassCount).
+inline constexpr uint32_t kEdgeRoadClassShift = 8;
+inline constexpr uint32_t kEdgeRoadClassMask = 0xFFu << kEdgeRoadClassShift;
 static_assert(sizeof(Edge) == 32);
+
+inline RoadClass edge_road_class(const Edge& e) {
+  return static_cast<RoadClass>((e.flags & kEdgeRoadClassMask) >> kEdgeRoadClassShift);
+}
+inline uint32_t road_class_flags(RoadClass c) { return static_cast<uint32_t>(c) << kEdgeRoadClassShift; }
 
 enum class RestrictionKind : uint32_t { kNo = 0, kOnly = 1 };
 

@@ -166,6 +166,7 @@ GraphData GraphBuilder::build(BuildStats* stats) {
       e.weight_ms = e.duration_ms * (way.profile.destination_only ? kDestinationWeightFactor : 1);
       e.length_m = static_cast<float>(length);
       e.name = way.name;
+      e.flags = road_class_flags(way.profile.road_class);
       const bool forward = way.profile.direction != Direction::kBackward;
       const bool backward = way.profile.direction != Direction::kForward;
       const auto first = static_cast<uint32_t>(raw.size());

@@ -108,8 +108,10 @@ bool structure_valid(std::span<const NodeCoord> nodes, std::span<const int64_t> 
   const size_t names = name_offsets.empty() ? 0 : name_offsets.size() - 1;
   for (size_t i = 0; i < edges.size(); ++i) {
     const Edge& e = edges[i];
-    if (e.target >= nodes.size() || e.name >= std::max<size_t>(names, 1) || (e.flags & ~kEdgeInSmallComponent) != 0 ||
-        !std::isfinite(e.length_m) || e.length_m < 0) {
+    if (e.target >= nodes.size() || e.name >= std::max<size_t>(names, 1) ||
+        (e.flags & ~(kEdgeInSmallComponent | kEdgeRoadClassMask)) != 0 ||
+        static_cast<size_t>(edge_road_class(e)) >= kRoadClassCount || !std::isfinite(e.length_m) ||
+        e.length_m < 0) {
       return *what = "edge fields", false;
     }
     if (e.twin != kNoEdge && (e.twin >= edges.size() || edges[e.twin].twin != i ||

@@ -1,7 +1,7 @@
 #pragma once
 // The .lmgraph file: a Graph (graph.hpp) stored so that Graph::open can mmap it and use it in place.
 //
-// Format, version 1. All integers little-endian (the build refuses big-endian hosts).
+// Format, version 2 (version 1 had no road class in the edge flags). All integers little-endian (the build refuses big-endian hosts).
 //
 //   offset  size  field
 //        0     8  magic "LMGRAPH\0"
@@ -19,7 +19,8 @@
 //   2 OSM node ids: i64, one per node
 //   3 first_out: u32, nodes + 1 (CSR offsets into the edges)
 //   4 edges: Edge (32 bytes: u32 source, target, duration_ms, weight_ms; f32 length_m;
-//            u32 name, twin, flags), sorted by source
+//            u32 name, twin, flags), sorted by source; flags: bit 0 kEdgeInSmallComponent,
+//            bits 8-15 the RoadClass (0..7), every other bit zero
 //   5 turn restrictions: TurnRestriction (u32 from_edge, to_edge, kind 0 = no / 1 = only), sorted
 //            by from_edge
 //   6 name offsets: u32, names + 1, into section 7
@@ -33,7 +34,7 @@
 //  12 down arcs: ChArc
 //  13 self loop weight: u32 per edge, 0xFFFFFFFF when none
 //  14 self loop middle: u32 per edge, 0xFFFFFFFF when none
-// Every section listed here is required; an unknown kind is an error in version 1. A reader of a
+// Every section listed here is required; an unknown kind is an error in version 2. A reader of a
 // later version must bump kGraphFormatVersion when it adds or changes a section.
 //
 // Graph::open checks, in order: the file opens (kFileNotFound), is at least 8 bytes and starts
@@ -51,7 +52,7 @@
 
 namespace lastmile::map {
 
-inline constexpr uint32_t kGraphFormatVersion = 1;
+inline constexpr uint32_t kGraphFormatVersion = 2;
 
 // Writes `data` to `path` (through a temporary file renamed into place, so a reader never sees a
 // half-written graph). Returns the file size. Errors: kIoError.

@@ -93,6 +93,7 @@ std::optional<WayProfile> car_profile(const WayTags& tags) {
   if (tags.area == "yes") return std::nullopt;
   if (is_one_of(tags.oneway, {"reversible", "alternating"})) return std::nullopt;
   WayProfile profile;
+  profile.road_class = road_class_of(tags.highway);
   if (access_denied(tags, &profile.destination_only)) return std::nullopt;
 
   const auto limit = parse_maxspeed_kmh(tags.maxspeed);

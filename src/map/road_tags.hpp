@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "map/road_class.hpp"
+
 namespace lastmile::map {
 
 // The tags the car profile reads; an absent tag is an empty view.
@@ -26,6 +28,7 @@ struct WayProfile {
   double speed_kmh = 0;          // expected travel speed (not the legal limit)
   Direction direction = Direction::kBoth;
   bool destination_only = false;  // access=destination/delivery/customers: routable, but penalised
+  RoadClass road_class = RoadClass::kUnknown;  // road_class_of(highway)
 };
 
 // The profile of a drivable way, or nullopt when cars may not use it: not one of the drivable
@@ -36,6 +39,7 @@ struct WayProfile {
 //
 // Speed: maxspeed (parse_maxspeed_kmh) times 0.8, as OSRM's car profile does, capped by nothing;
 // otherwise the class default (default_speed_kmh).
+// Class: road_class_of(highway).
 // Direction: oneway=yes/true/1 → forward, -1/reverse → backward, no/false/0 → both; otherwise
 // junction=roundabout/circular and highway=motorway imply forward.
 std::optional<WayProfile> car_profile(const WayTags& tags);

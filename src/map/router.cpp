@@ -3,11 +3,12 @@
 #include "map/ch_arc_costs.hpp"
 #include "map/contraction_hierarchy.hpp"
 #include "map/phantom.hpp"
+#include "map/search_workspace.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
-#include <queue>
 #include <utility>
 
 namespace lastmile::map {
@@ -24,10 +25,11 @@ core::LatLon make_latlon(double lat, double lon) {
   return *core::LatLon::from_unsafe({std::clamp(lat, -90.0, 90.0), std::clamp(lon, -180.0, 180.0)});
 }
 
-// Distance from a point to a segment in a local equirectangular projection centred on the point
-// (exact enough at snapping distances); `t` receives the projection's position along a→b.
-double point_segment_m(double lat, double lon, NodeCoord a, NodeCoord b, double* t) {
-  const double kx = std::cos(lat * 3.14159265358979323846 / 180.0) * kMetresPerDegree;
+// Squared distance from a point to a segment in a local equirectangular projection centred on the
+// point (exact enough at snapping distances); `kx` is metres per degree of longitude at the point
+// (cos(lat) × kMetresPerDegree, computed once per query); `t` receives the projection's position
+// along a→b.
+double point_segment_m2(double lat, double lon, double kx, NodeCoord a, NodeCoord b, double* t) {
   const double ax = (lon_of(a) - lon) * kx, ay = (lat_of(a) - lat) * kMetresPerDegree;
   const double bx = (lon_of(b) - lon) * kx, by = (lat_of(b) - lat) * kMetresPerDegree;
   const double dx = bx - ax, dy = by - ay;
@@ -36,7 +38,7 @@ double point_segment_m(double lat, double lon, NodeCoord a, NodeCoord b, double*
   f = std::clamp(f, 0.0, 1.0);
   *t = f;
   const double px = ax + f * dx, py = ay + f * dy;
-  return std::sqrt(px * px + py * py);
+  return px * px + py * py;
 }
 
 // The route that drives `chain` (the first edge from the start point on, the others whole) and
@@ -51,23 +53,27 @@ Route assemble(const Graph& g, const Snap& from_snap, const Snap& to_snap, const
   Route route;
   route.weight_s = weight_ms / 1000.0;
   route.geometry.push_back(from_snap.point);
+  // Drives `share` of `edge`.
+  auto drive = [&route](const Edge& edge, double share) {
+    const double seconds = share * edge.duration_ms / 1000.0;
+    route.duration_s += seconds;
+    route.distance_m += share * edge.length_m;
+    route.class_duration_s[static_cast<size_t>(edge_road_class(edge))] += seconds;
+  };
   const Edge& last = g.edge(last_edge);
   const double last_end = fraction_on(target, last_edge);
   if (chain.empty()) {
-    const double share = last_end - fraction_on(source, last_edge);
-    route.duration_s = share * last.duration_ms / 1000.0;
-    route.distance_m = share * last.length_m;
+    drive(last, last_end - fraction_on(source, last_edge));
   } else {
+    route.nodes.reserve(chain.size());
+    route.geometry.reserve(chain.size() + 2);
     for (size_t i = 0; i < chain.size(); ++i) {
       const Edge& edge = g.edge(chain[i]);
-      const double share = i == 0 ? 1 - fraction_on(source, chain[i]) : 1.0;
-      route.duration_s += share * edge.duration_ms / 1000.0;
-      route.distance_m += share * edge.length_m;
+      drive(edge, i == 0 ? 1 - fraction_on(source, chain[i]) : 1.0);
       route.nodes.push_back(edge.target);
       route.geometry.push_back(g.coord(edge.target));
     }
-    route.duration_s += last_end * last.duration_ms / 1000.0;
-    route.distance_m += last_end * last.length_m;
+    drive(last, last_end);
   }
   route.geometry.push_back(to_snap.point);
   return route;
@@ -168,10 +174,13 @@ void Router::build_grid() {
 
 Result<Snap> Router::snap(core::LatLon where, bool big_components_only) const {
   const double lat = where.lat(), lon = where.lon();
-  const Error outside{ErrorCode::kOutsideMap, "no drivable road within " +
-                                                  std::to_string(static_cast<int>(options_.snap_radius_m)) +
-                                                  " m of " + std::to_string(lat) + "," + std::to_string(lon)};
-  if (cell_first_.empty()) return outside;
+  // Built only on failure: formatting the message costs more than a successful snap.
+  auto outside = [&] {
+    return Error{ErrorCode::kOutsideMap, "no drivable road within " +
+                                             std::to_string(static_cast<int>(options_.snap_radius_m)) +
+                                             " m of " + std::to_string(lat) + "," + std::to_string(lon)};
+  };
+  if (cell_first_.empty()) return outside();
   const Cell c = cell_of(lat, lon);
   const double cell_m = std::min(cell_lat_ * kMetresPerDegree,
                                  cell_lon_ * kMetresPerDegree * std::cos(lat * 3.14159265358979323846 / 180.0));
@@ -179,11 +188,12 @@ Result<Snap> Router::snap(core::LatLon where, bool big_components_only) const {
   // A query farther than the radius outside the grid finds nothing: skip the empty rings.
   const int64_t dx = std::max<int64_t>({0, -c.x, c.x - (nx_ - 1)});
   const int64_t dy = std::max<int64_t>({0, -c.y, c.y - (ny_ - 1)});
-  if (std::max(dx, dy) > max_ring) return outside;
+  if (std::max(dx, dy) > max_ring) return outside();
 
+  const double kx = std::cos(lat * 3.14159265358979323846 / 180.0) * kMetresPerDegree;
   uint32_t best_edge = kNoEdge;
   double best_t = 0;
-  double best_m = kInfinity;
+  double best_m2 = kInfinity;  // squared metres
   for (int64_t ring = std::max(dx, dy); ring <= max_ring; ++ring) {
     for (int64_t y = c.y - ring; y <= c.y + ring; ++y) {
       if (y < 0 || y >= ny_) continue;
@@ -196,19 +206,29 @@ Result<Snap> Router::snap(core::LatLon where, bool big_components_only) const {
           const Edge& edge = graph_.edge(e);
           if (big_components_only && (edge.flags & kEdgeInSmallComponent) != 0) continue;
           double t = 0;
-          const double d = point_segment_m(lat, lon, graph_.node(edge.source), graph_.node(edge.target), &t);
-          if (d < best_m || (d == best_m && e < best_edge)) {
-            best_m = d;
+          const double d2 =
+              point_segment_m2(lat, lon, kx, graph_.node(edge.source), graph_.node(edge.target), &t);
+          if (d2 < best_m2 || (d2 == best_m2 && e < best_edge)) {
+            best_m2 = d2;
             best_edge = e;
             best_t = t;
           }
         }
       }
     }
-    // Every segment not yet seen is at least `ring` whole cells away.
-    if (best_m <= static_cast<double>(ring) * cell_m) break;
+    // Every segment not yet seen lies wholly outside the square of cells searched so far, so it is
+    // at least as far as that square's border (in the same projection as point_segment_m2).
+    const double west = min_lon_ + static_cast<double>(c.x - ring) * cell_lon_;
+    const double east = min_lon_ + static_cast<double>(c.x + ring + 1) * cell_lon_;
+    const double south = min_lat_ + static_cast<double>(c.y - ring) * cell_lat_;
+    const double north = min_lat_ + static_cast<double>(c.y + ring + 1) * cell_lat_;
+    const double seen_m =
+        std::max(0.0, std::min({(lon - west) * kx, (east - lon) * kx, (lat - south) * kMetresPerDegree,
+                                (north - lat) * kMetresPerDegree}));
+    if (best_m2 <= seen_m * seen_m) break;
   }
-  if (best_edge == kNoEdge || best_m > options_.snap_radius_m) return outside;
+  const double best_m = std::sqrt(best_m2);
+  if (best_edge == kNoEdge || best_m > options_.snap_radius_m) return outside();
   const Edge& edge = graph_.edge(best_edge);
   const NodeCoord a = graph_.node(edge.source), b = graph_.node(edge.target);
   return Snap{best_edge, best_t,
@@ -234,11 +254,17 @@ Result<Route> Router::search(const Snap& from_snap, const Snap& to_snap, Search 
     return std::sqrt(dx * dx + dy * dy);
   };
 
-  // dist[e]: least weight (ms) to reach the target node of e having driven e.
-  std::vector<double> dist(g.edge_count(), kInfinity);
-  std::vector<uint32_t> parent(g.edge_count(), kNoEdge);
-  using Item = std::pair<double, uint32_t>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+  // labels.dist(e): least weight (ms) to reach the target node of e having driven e; prev: the
+  // edge driven before e.
+  SearchWorkspace& ws = search_workspace();
+  LabelArray& labels = ws.forward;
+  labels.begin(g.edge_count());
+  std::vector<SearchWorkspace::HeapItem>& heap = ws.heap;
+  heap.clear();
+  auto push = [&heap](double key, uint32_t e) {
+    heap.emplace_back(key, e);
+    std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  };
 
   double best = kInfinity;
   uint32_t best_last = kNoEdge;   // the edge the route ends on (partially driven)
@@ -247,8 +273,8 @@ Result<Route> Router::search(const Snap& from_snap, const Snap& to_snap, Search 
   for (int i = 0; i < 2; ++i) {
     const uint32_t e = source.edge[i];
     if (e == kNoEdge) continue;
-    dist[e] = (1 - source.fraction[i]) * g.edge(e).weight_ms;
-    heap.emplace(dist[e] + heuristic(e), e);
+    labels.set(e, (1 - source.fraction[i]) * g.edge(e).weight_ms, kNoEdge, kNoEdge, true);
+    push(labels.at(e).dist + heuristic(e), e);
     for (int j = 0; j < 2; ++j) {
       if (target.edge[j] == e && source.fraction[i] <= target.fraction[j]) {
         const double w = (target.fraction[j] - source.fraction[i]) * g.edge(e).weight_ms;
@@ -262,28 +288,29 @@ Result<Route> Router::search(const Snap& from_snap, const Snap& to_snap, Search 
   }
 
   while (!heap.empty()) {
-    const auto [key, e] = heap.top();
-    heap.pop();
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+    const auto [key, e] = heap.back();
+    heap.pop_back();
     if (key >= best) break;
-    if (key > dist[e] + heuristic(e)) continue;  // stale entry
+    const double dist_e = labels.at(e).dist;
+    if (key > dist_e + heuristic(e)) continue;  // stale entry
     const uint32_t v = g.edge(e).target;
     for (uint32_t f = g.first_out(v); f < g.end_out(v); ++f) {
       if (!g.turn_allowed(e, f)) continue;
       const Edge& edge = g.edge(f);
       for (int j = 0; j < 2; ++j) {
         if (target.edge[j] != f) continue;
-        const double w = dist[e] + target.fraction[j] * edge.weight_ms;
+        const double w = dist_e + target.fraction[j] * edge.weight_ms;
         if (w < best) {
           best = w;
           best_last = f;
           best_before = e;
         }
       }
-      const double d = dist[e] + edge.weight_ms;
-      if (d < dist[f]) {
-        dist[f] = d;
-        parent[f] = e;
-        heap.emplace(d + heuristic(f), f);
+      const double d = dist_e + edge.weight_ms;
+      if (d < labels.dist(f)) {
+        labels.set(f, d, e, kNoEdge, false);
+        push(d + heuristic(f), f);
       }
     }
   }
@@ -293,8 +320,9 @@ Result<Route> Router::search(const Snap& from_snap, const Snap& to_snap, Search 
   }
 
   // Rebuild: the driven edges, first to last; the first and last only partly.
-  std::vector<uint32_t> chain;
-  for (uint32_t e = best_before; e != kNoEdge; e = parent[e]) chain.push_back(e);
+  std::vector<uint32_t>& chain = ws.path;
+  chain.clear();
+  for (uint32_t e = best_before; e != kNoEdge; e = labels.at(e).prev) chain.push_back(e);
   std::reverse(chain.begin(), chain.end());
   return assemble(g, from_snap, to_snap, chain, best_last, best);
 }
@@ -310,29 +338,35 @@ Result<Route> Router::search_ch(const Snap& from_snap, const Snap& to_snap) cons
   if (g.edge_count() == 0) return Error{ErrorCode::kNoRoute, "empty graph"};
   const Phantom source = phantom_of(g, from_snap);
   const Phantom target = phantom_of(g, to_snap);
-  struct Label {
-    double dist = kInfinity;
-    uint32_t prev = kNoEdge;                         // the vertex before (forward) / after (backward)
-    const ChArc* arc = nullptr;  // the arc used from / to prev
-    bool initial = false;
-  };
-  std::vector<Label> fwd(g.edge_count()), bwd(g.edge_count());
-  std::vector<uint32_t> fwd_seen, bwd_seen;
-  using Item = std::pair<double, uint32_t>;
-  auto run = [&](std::vector<Label>& labels, std::vector<uint32_t>& seen, bool forward) {
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
-    for (uint32_t v : seen) heap.emplace(labels[v].dist, v);
+  SearchWorkspace& ws = search_workspace();
+  LabelArray& fwd = ws.forward;
+  LabelArray& bwd = ws.backward;
+  fwd.begin(g.edge_count());
+  bwd.begin(g.edge_count());
+  ws.forward_seen.clear();
+  ws.backward_seen.clear();
+  const ChArc* const up_base = g.ch_up().data();
+  const ChArc* const down_base = g.ch_down().data();
+  auto run = [&ch, &ws, up_base, down_base](LabelArray& labels, std::vector<uint32_t>& seen, bool forward) {
+    std::vector<SearchWorkspace::HeapItem>& heap = ws.heap;
+    heap.clear();
+    auto push = [&heap](double key, uint32_t v) {
+      heap.emplace_back(key, v);
+      std::push_heap(heap.begin(), heap.end(), std::greater<>());
+    };
+    for (uint32_t v : seen) push(labels.at(v).dist, v);
+    const ChArc* const base = forward ? up_base : down_base;
     while (!heap.empty()) {
-      const auto [d, v] = heap.top();
-      heap.pop();
-      if (d > labels[v].dist) continue;
+      std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+      const auto [d, v] = heap.back();
+      heap.pop_back();
+      if (d > labels.at(v).dist) continue;
       for (const ChArc& a : forward ? ch.up(v) : ch.down(v)) {
         const double nd = d + a.weight_ms;
-        Label& l = labels[a.other];
-        if (nd < l.dist) {
-          if (l.dist == kInfinity) seen.push_back(a.other);
-          l = {nd, v, &a, false};
-          heap.emplace(nd, a.other);
+        if (nd < labels.dist(a.other)) {
+          if (!labels.reached(a.other)) seen.push_back(a.other);
+          labels.set(a.other, nd, v, static_cast<uint32_t>(&a - base), false);
+          push(nd, a.other);
         }
       }
     }
@@ -345,8 +379,8 @@ Result<Route> Router::search_ch(const Snap& from_snap, const Snap& to_snap) cons
   for (int i = 0; i < 2; ++i) {
     const uint32_t s = source.edge[i];
     if (s == kNoEdge) continue;
-    fwd[s] = {(1 - source.fraction[i]) * g.edge(s).weight_ms, kNoEdge, nullptr, true};
-    fwd_seen.push_back(s);
+    fwd.set(s, (1 - source.fraction[i]) * g.edge(s).weight_ms, kNoEdge, kNoEdge, true);
+    ws.forward_seen.push_back(s);
     for (int j = 0; j < 2; ++j) {
       if (target.edge[j] == s && source.fraction[i] <= target.fraction[j]) {
         const double w = (target.fraction[j] - source.fraction[i]) * g.edge(s).weight_ms;
@@ -360,15 +394,17 @@ Result<Route> Router::search_ch(const Snap& from_snap, const Snap& to_snap) cons
   for (int j = 0; j < 2; ++j) {
     const uint32_t t = target.edge[j];
     if (t == kNoEdge) continue;
-    bwd[t] = {-(1 - target.fraction[j]) * g.edge(t).weight_ms, kNoEdge, nullptr, true};
-    bwd_seen.push_back(t);
+    bwd.set(t, -(1 - target.fraction[j]) * g.edge(t).weight_ms, kNoEdge, kNoEdge, true);
+    ws.backward_seen.push_back(t);
   }
-  run(fwd, fwd_seen, true);
-  run(bwd, bwd_seen, false);
-  for (uint32_t x : fwd_seen) {
-    if (bwd[x].dist == kInfinity) continue;
-    const double through = fwd[x].dist + bwd[x].dist;
-    if (!(fwd[x].initial && bwd[x].initial) && through < best) {
+  run(fwd, ws.forward_seen, true);
+  run(bwd, ws.backward_seen, false);
+  for (uint32_t x : ws.forward_seen) {
+    if (!bwd.reached(x)) continue;
+    const SearchLabel& f = fwd.at(x);
+    const SearchLabel& b = bwd.at(x);
+    const double through = f.dist + b.dist;
+    if (!(f.initial && b.initial) && through < best) {
       best = through;
       meet = x;
       meet_loop = false;
@@ -381,25 +417,28 @@ Result<Route> Router::search_ch(const Snap& from_snap, const Snap& to_snap) cons
       direct = kNoEdge;
     }
   }
-  if (direct != kNoEdge) return assemble(g, from_snap, to_snap, {}, direct, best);
+  std::vector<uint32_t>& path = ws.path;
+  path.clear();
+  if (direct != kNoEdge) return assemble(g, from_snap, to_snap, path, direct, best);
   if (meet == kNoEdge) {
     return Error{ErrorCode::kNoRoute, "no route between the two points (one-way streets, turn restrictions "
                                       "or unconnected roads)"};
   }
 
   // The driven edges: start ... meet (forward labels, unpacked), the cycle at meet, meet ... end.
-  std::vector<uint32_t> path;
-  std::vector<std::pair<uint32_t, const ChArc*>> up_steps;
-  for (uint32_t v = meet; fwd[v].prev != kNoEdge; v = fwd[v].prev) up_steps.emplace_back(v, fwd[v].arc);
+  std::vector<std::pair<uint32_t, uint32_t>>& up_steps = ws.up_steps;
+  up_steps.clear();
   uint32_t first = meet;
-  while (fwd[first].prev != kNoEdge) first = fwd[first].prev;
+  for (; fwd.at(first).prev != kNoEdge; first = fwd.at(first).prev) {
+    up_steps.emplace_back(first, fwd.at(first).arc);
+  }
   path.push_back(first);
   for (auto it = up_steps.rbegin(); it != up_steps.rend(); ++it) {
-    ch.unpack(fwd[it->first].prev, it->first, *it->second, &path);
+    ch.unpack(fwd.at(it->first).prev, it->first, up_base[it->second], &path, &ws.unpack_stack);
   }
   if (meet_loop) ch.unpack_self_loop(meet, &path);
-  for (uint32_t v = meet; bwd[v].prev != kNoEdge; v = bwd[v].prev) {
-    ch.unpack(v, bwd[v].prev, *bwd[v].arc, &path);
+  for (uint32_t v = meet; bwd.at(v).prev != kNoEdge; v = bwd.at(v).prev) {
+    ch.unpack(v, bwd.at(v).prev, down_base[bwd.at(v).arc], &path, &ws.unpack_stack);
   }
   const uint32_t last = path.back();
   path.pop_back();

@@ -12,8 +12,12 @@
 // same segment are allowed only at dead ends (no other edge leaves the node). The A* heuristic is
 // the straight-line distance to the destination at the graph's highest speed (equirectangular,
 // with the smallest cos(latitude) of the map and 1% slack, so it stays below the great-circle
-// distance at city and region scale), which never overestimates the remaining time. Each query allocates O(edges) scratch space (fine for a city;
-// a reusable workspace is future work).
+// distance at city and region scale), which never overestimates the remaining time.
+//
+// Scratch space: route() searches in the calling thread's SearchWorkspace (search_workspace.hpp):
+// labels stamped per query, so a query touches only the vertices it reaches, and nothing is
+// allocated per successful query but the Route itself. Each thread that routes keeps 48 bytes per
+// edge of the largest graph it has searched (1.3 MB for Monaco) until it exits.
 //
 // Thread safety: a Router is immutable after construction; any thread may query it concurrently.
 
@@ -26,6 +30,7 @@
 #include "core/geo.hpp"
 #include "map/graph.hpp"
 #include "map/map_error.hpp"
+#include "map/road_class.hpp"
 
 namespace lastmile::map {
 
@@ -48,6 +53,9 @@ struct Route {
   double duration_s = 0;
   double distance_m = 0;
   double weight_s = 0;                   // what was minimised (duration, with destination-only penalties)
+  // Seconds driven on each road class (edge_road_class), partial end edges pro rata; the entries
+  // sum to duration_s up to float rounding.
+  ClassDurations class_duration_s{};
   std::vector<core::LatLon> geometry;    // snapped start, the nodes passed, snapped end
   std::vector<uint32_t> nodes;           // graph nodes passed, in order (empty on one segment)
 };

@@ -1,6 +1,7 @@
 #include "map/routing_service.hpp"
 
 #include <cassert>
+#include <charconv>
 
 namespace lastmile::map {
 
@@ -10,6 +11,8 @@ std::string_view source_name(RouteSource source) {
       return "road_network";
     case RouteSource::kGreatCircle:
       return "great_circle";
+    case RouteSource::kExternalOsrm:
+      return "external_osrm";
   }
   return "great_circle";
 }
@@ -17,6 +20,35 @@ std::string_view source_name(RouteSource source) {
 RoutingService::RoutingService(std::shared_ptr<const Router> router, GreatCircleOptions options)
     : router_(std::move(router)), options_(options) {
   assert(options_.detour_factor >= 1 && options_.speed_kmh > 0);
+}
+
+std::optional<OsrmEndpoint> parse_osrm_url(std::string_view url) {
+  constexpr std::string_view kScheme = "osrm://";
+  if (!url.starts_with(kScheme)) return std::nullopt;
+  url.remove_prefix(kScheme.size());
+  if (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  const size_t colon = url.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  const std::string_view host = url.substr(0, colon), port = url.substr(colon + 1);
+  for (char c : host) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    if (!ok) return std::nullopt;
+  }
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  return OsrmEndpoint{std::string(host), static_cast<uint16_t>(value)};
+}
+
+RoutingService RoutingService::with_external(std::shared_ptr<const ExternalRouter> external,
+                                             GreatCircleOptions options) {
+  assert(external != nullptr);
+  RoutingService s(nullptr, options);
+  s.external_ = std::move(external);
+  return s;
 }
 
 RouteAnswer RoutingService::great_circle(core::LatLon from, core::LatLon to) const {
@@ -27,6 +59,7 @@ RouteAnswer RoutingService::great_circle(core::LatLon from, core::LatLon to) con
 }
 
 Result<RouteAnswer> RoutingService::route(core::LatLon from, core::LatLon to) const {
+  if (external_ != nullptr) return external_->route(from, to);
   if (router_ == nullptr) return great_circle(from, to);
   auto r = router_->route(from, to);
   if (!r) return r.error();
@@ -40,6 +73,11 @@ Result<RouteAnswer> RoutingService::route(core::LatLon from, core::LatLon to) co
 
 Result<MatrixAnswer> RoutingService::matrix(std::span<const core::LatLon> sources,
                                             std::span<const core::LatLon> destinations) const {
+  if (external_ != nullptr) {
+    auto m = external_->matrix(sources, destinations);
+    if (!m) return m.error();
+    return MatrixAnswer{RouteSource::kExternalOsrm, std::move(*m)};
+  }
   if (router_ != nullptr) {
     auto m = router_->matrix(sources, destinations);
     if (!m) return m.error();

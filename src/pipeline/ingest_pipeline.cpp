@@ -159,24 +159,37 @@ core::Result<IngestOutcome> IngestPipeline::submit(const Device& device, const s
       refresh(d, device, now, d.route_dirty);
       TrackerOutput out;
       for (const auto& p : live) tracker.on_ping(p, options_, now, out);
+      tracker.on_position(live.back(), options_, now, out);
       if (sink_) {
         sink_(position_update(device, live.back(), tracker.route_id(), tracker.position_audience()));
         for (const auto& u : out.live) sink_(u);
       }
       auto& c = (*counters_);
       c.geofence_events.fetch_add(out.geofence_events, std::memory_order_relaxed);
-      for (auto& w : out.writes) {
-        shard.effects.post([this, w = std::move(w)] {
-          auto st = store_.record_route_progress(w.tenant, w.visit, w.events);
-          if (!st) {
-            (*counters_).progress_write_failures.fetch_add(1, std::memory_order_relaxed);
-            spdlog::error("route progress not recorded: {}", st.error().message);
-          }
-        });
-      }
+      c.exceptions.fetch_add(out.exceptions, std::memory_order_relaxed);
+      perform(shard, out.writes);
     });
   }
   return f.outcome;
+}
+
+void IngestPipeline::perform(Shard& shard, std::vector<ProgressWrite>& writes) {
+  for (auto& w : writes) {
+    shard.effects.post([this, w = std::move(w)] {
+      if (w.visit || !w.events.empty()) {
+        if (auto st = store_.record_route_progress(w.tenant, w.visit, w.events); !st) {
+          (*counters_).progress_write_failures.fetch_add(1, std::memory_order_relaxed);
+          spdlog::error("route progress not recorded: {}", st.error().message);
+        }
+      }
+      if (w.eta_route && !w.etas.empty()) {
+        if (auto st = store_.update_stop_etas(w.tenant, *w.eta_route, w.etas); !st) {
+          (*counters_).progress_write_failures.fetch_add(1, std::memory_order_relaxed);
+          spdlog::error("stop ETAs not recorded: {}", st.error().message);
+        }
+      }
+    });
+  }
 }
 
 void IngestPipeline::route_changed(const Device& device) {
@@ -229,12 +242,7 @@ void IngestPipeline::tick() {
         c.exceptions.fetch_add(out.exceptions, std::memory_order_relaxed);
         if (sink_)
           for (const auto& u : out.live) sink_(u);
-        for (auto& w : out.writes) {
-          shard->effects.post([this, w = std::move(w)] {
-            if (auto st = store_.record_route_progress(w.tenant, w.visit, w.events); !st)
-              (*counters_).progress_write_failures.fetch_add(1, std::memory_order_relaxed);
-          });
-        }
+        perform(*shard, out.writes);
       }
     });
   }

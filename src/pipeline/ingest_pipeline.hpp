@@ -31,6 +31,11 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "eta/estimator.hpp"
+#include "eta/late_risk.hpp"
+#include "eta/legs.hpp"
+#include "eta/model_registry.hpp"
+#include "eta/off_route.hpp"
 #include "ingest/ping.hpp"
 #include "storage/store.hpp"
 #include "tracking/activity_monitor.hpp"
@@ -62,7 +67,7 @@ struct IngestOutcome {
 
 // A message for live subscribers (push/), produced after the commit.
 struct LiveUpdate {
-  enum class Kind { kPosition, kStop, kException };
+  enum class Kind { kPosition, kStop, kException, kEta };
   Kind kind = Kind::kPosition;
   core::TenantId tenant;
   core::DriverId driver;
@@ -75,6 +80,18 @@ struct LiveUpdate {
 };
 using LiveSink = std::function<void(const LiveUpdate&)>;
 
+// Live ETA, late-risk and off-route (pipeline/eta_monitor.hpp). Without `legs` none of them runs.
+struct EtaOptions {
+  const eta::LegSource* legs = nullptr;        // not owned; outlives the pipeline
+  const eta::ModelRegistry* models = nullptr;  // not owned; null: the identity model for every tenant
+  eta::EtaParams params;
+  eta::LateRiskParams late_risk;
+  eta::OffRouteParams off_route;
+  double push_change_s = 60;    // a stop's ETA is pushed live when it moved by at least this
+  double store_change_s = 30;   // … and stored (GET /v1/track) when it moved by at least this
+  int64_t min_interval_ms = 0;  // at most one estimate per driver per this much ping time
+};
+
 struct PipelineOptions {
   int shards = 0;  // 0 = number of cores
   tracking::FilterParams filter;
@@ -82,7 +99,10 @@ struct PipelineOptions {
   tracking::ActivityParams activity;
   int64_t route_refresh_ms = 30'000;    // re-read a driver's active route at most this often
   int64_t activity_check_ms = 15'000;   // how often offline / stationary are checked
+  EtaOptions eta;
 };
+
+struct ProgressWrite;  // route_tracker.hpp
 
 // Counters for /metrics (monotonic).
 struct PipelineStats {
@@ -137,6 +157,8 @@ class IngestPipeline {
   std::mutex index_mu_;
   std::unordered_map<core::ShipmentId, Device> shipment_index_;  // GUARDED_BY(index_mu_)
   void index_route(const Device& device, const std::vector<core::ShipmentId>& shipments);
+  // Performs the store writes of a tracker's output on the shard's effects worker, in order.
+  void perform(Shard& shard, std::vector<ProgressWrite>& writes);
   // On the driver's shard: re-reads its route when due (or `force`) and indexes its shipments.
   void refresh(DriverLive& d, const Device& device, core::Timestamp now, bool force);
   struct Counters;

@@ -84,4 +84,80 @@ LiveUpdate exception_update(const Device& d, const core::RouteId& route, const t
   return u;
 }
 
+LiveUpdate late_risk_update(const Device& d, const core::RouteId& route, const core::StopId& stop, bool raised,
+                            core::Timestamp predicted_arrival, core::Timestamp window_end) {
+  LiveUpdate u;
+  u.kind = LiveUpdate::Kind::kException;
+  u.tenant = d.tenant;
+  u.driver = d.driver;
+  u.route = route;
+  u.staff_json = core::to_json(json::object{{"type", "exception"},
+                                              {"kind", raised ? "late_risk" : "late_risk_cleared"},
+                                              {"driver_id", d.driver.str()},
+                                              {"route_id", route.str()},
+                                              {"stop_id", stop.str()},
+                                              {"predicted_arrival", core::format_iso8601(predicted_arrival)},
+                                              {"window_end", core::format_iso8601(window_end)},
+                                              {"late_by_s", (predicted_arrival.ms - window_end.ms) / 1000}});
+  return u;
+}
+
+LiveUpdate off_route_update(const Device& d, const core::RouteId& route, bool off, double distance_m,
+                            const ingest::Ping& at) {
+  LiveUpdate u;
+  u.kind = LiveUpdate::Kind::kException;
+  u.tenant = d.tenant;
+  u.driver = d.driver;
+  u.route = route;
+  u.staff_json = core::to_json(json::object{{"type", "exception"},
+                                              {"kind", off ? "off_route" : "back_on_route"},
+                                              {"driver_id", d.driver.str()},
+                                              {"route_id", route.str()},
+                                              {"distance_m", std::round(distance_m)},
+                                              {"at", core::format_iso8601(at.t)},
+                                              {"lat", at.position.lat()},
+                                              {"lon", at.position.lon()}});
+  return u;
+}
+
+LiveUpdate route_eta_update(const Device& d, const core::RouteId& route, const eta::RouteEstimate& estimate,
+                            const std::vector<core::StopId>& stop_ids) {
+  LiveUpdate u;
+  u.kind = LiveUpdate::Kind::kEta;
+  u.tenant = d.tenant;
+  u.driver = d.driver;
+  u.route = route;
+  json::array stops;
+  for (const auto& s : estimate.stops) {
+    stops.push_back(json::object{{"stop_id", stop_ids[s.stop].str()},
+                                 {"eta", core::format_iso8601(s.arrival)},
+                                 {"earliest", core::format_iso8601(s.earliest)},
+                                 {"latest", core::format_iso8601(s.latest)},
+                                 {"late_by_s", std::round(s.late_by_s)},
+                                 {"at_stop", s.at_stop}});
+  }
+  u.staff_json = core::to_json(json::object{{"type", "eta"},
+                                              {"driver_id", d.driver.str()},
+                                              {"route_id", route.str()},
+                                              {"at", core::format_iso8601(estimate.at)},
+                                              {"source", estimate.road_network ? "road_network" : "great_circle"},
+                                              {"stops", std::move(stops)}});
+  return u;
+}
+
+LiveUpdate stop_eta_update(const Device& d, const core::RouteId& route, const eta::StopEstimate& stop,
+                           std::vector<core::ShipmentId> audience) {
+  LiveUpdate u;
+  u.kind = LiveUpdate::Kind::kEta;
+  u.tenant = d.tenant;
+  u.driver = d.driver;
+  u.route = route;
+  u.public_json = core::to_json(json::object{{"type", "eta"},
+                                               {"eta", core::format_iso8601(stop.arrival)},
+                                               {"earliest", core::format_iso8601(stop.earliest)},
+                                               {"latest", core::format_iso8601(stop.latest)}});
+  u.public_audience = std::move(audience);
+  return u;
+}
+
 }  // namespace lastmile::pipeline

@@ -5,14 +5,14 @@
 //
 // Threading: owns one thread; the destructor stops it (waiting for at most one chunk).
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
+#include <memory>
 
 #include "core/time.hpp"
+#include "pipeline/periodic_job.hpp"
 #include "storage/store.hpp"
 
 namespace lastmile::pipeline {
@@ -31,20 +31,15 @@ class Retention {
   Retention(const Retention&) = delete;
   Retention& operator=(const Retention&) = delete;
 
-  // One pass now, on the caller's thread: deletes every point older than the cutoff. Returns how
-  // many, or the store's error.
-  core::Result<int64_t> purge_once();
+  // One pass now, on the caller's thread: deletes every point older than the cutoff (stopping
+  // between chunks when `stopping` is set). Returns how many, or the store's error.
+  core::Result<int64_t> purge_once(const std::atomic<bool>* stopping = nullptr);
 
  private:
-  void run();
-
   storage::Store& store_;
   const core::Clock& clock_;
   RetentionOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  std::unique_ptr<PeriodicJob> job_;  // last: stopped first
 };
 
 }  // namespace lastmile::pipeline

@@ -13,7 +13,8 @@ namespace {
 namespace json = boost::json;
 
 core::Status load_statuses(storage::Store& store, const core::TenantId& tenant, const core::RouteId& route,
-                           std::unordered_map<core::ShipmentId, domain::Milestone>& out) {
+                           std::unordered_map<core::ShipmentId, domain::Milestone>& out,
+                           std::unordered_map<core::ShipmentId, domain::TimeWindow>& promised) {
   storage::ShipmentFilter filter;
   filter.route_id = route;
   storage::PageRequest page;
@@ -21,7 +22,10 @@ core::Status load_statuses(storage::Store& store, const core::TenantId& tenant, 
   for (int pages = 0; pages < 100; ++pages) {
     auto res = store.list_shipments(tenant, filter, page);
     if (!res) return res.error();
-    for (const auto& s : res->items) out[s.id] = s.status;
+    for (const auto& s : res->items) {
+      out[s.id] = s.status;
+      if (s.promised) promised[s.id] = *s.promised;
+    }
     if (!res->next_before) break;
     page.before_seq = res->next_before;
   }
@@ -61,12 +65,14 @@ core::Status RouteTracker::refresh(storage::Store& store, core::Timestamp now, i
     site_stop_.clear();
     geofence_ = {};
     activity_ = {};
+    eta_.clear();
     return {};
   }
   auto tenant = store.get_tenant(device_.tenant);
   if (!tenant) return tenant.error();
   tracking::RouteView v;
-  if (auto st = load_statuses(store, device_.tenant, (*route)->id, v.status); !st) return st;
+  std::unordered_map<core::ShipmentId, domain::TimeWindow> promised;
+  if (auto st = load_statuses(store, device_.tenant, (*route)->id, v.status, promised); !st) return st;
   loaded_at_ = now;
   const bool same = view_ && view_->route.id == (*route)->id;
   v.route = std::move(**route);
@@ -83,6 +89,7 @@ core::Status RouteTracker::refresh(storage::Store& store, core::Timestamp now, i
   default_radius_m_ = tenant->geofence_radius_m;
   rebuild_sites();
   if (same && sites_.size() != old_sites) geofence_ = {};  // stops changed: start the fences afresh
+  eta_.load(*view_, promised);
   return {};
 }
 
@@ -141,13 +148,19 @@ void RouteTracker::on_ping(const ingest::Ping& ping, const PipelineOptions& opti
   }
 }
 
+void RouteTracker::on_position(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now,
+                               TrackerOutput& out) {
+  if (!view_) return;
+  eta_.on_position(*view_, ping, device_, options.eta, now, tracking::near_any_site(geofence_), out);
+}
+
 void RouteTracker::on_tick(core::Timestamp now, const PipelineOptions& options, TrackerOutput& out) {
   if (!view_) return;
   const bool near = tracking::near_any_site(geofence_);
   for (const auto& ex : tracking::check_activity(activity_, now, near, options.activity)) {
     ++out.exceptions;
     out.live.push_back(exception_update(device_, view_->route.id, ex));
-    ProgressWrite w{device_.tenant, std::nullopt, {}};
+    ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}};
     for (const auto& stop : view_->route.stops) {
       for (const auto& id : stop.shipment_ids) {
         auto it = view_->status.find(id);
@@ -164,7 +177,7 @@ void RouteTracker::on_tick(core::Timestamp now, const PipelineOptions& options, 
 
 void RouteTracker::apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now,
                          TrackerOutput& out) {
-  ProgressWrite w{device_.tenant, std::nullopt, {}};
+  ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}};
   const auto& route = view_->route;
   if (progress.stop) {
     const auto& stop = route.stops[progress.stop->stop_index];

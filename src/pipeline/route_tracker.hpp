@@ -12,6 +12,7 @@
 
 #include "core/time.hpp"
 #include "ingest/ping.hpp"
+#include "pipeline/eta_monitor.hpp"
 #include "pipeline/ingest_pipeline.hpp"
 #include "storage/store.hpp"
 #include "tracking/activity_monitor.hpp"
@@ -25,6 +26,8 @@ struct ProgressWrite {
   core::TenantId tenant;
   std::optional<storage::StopVisit> visit;
   std::vector<std::pair<domain::Event, domain::Milestone>> events;
+  std::optional<core::RouteId> eta_route;  // with `etas`: storage::Store::update_stop_etas
+  std::vector<storage::StopEta> etas;
 };
 
 struct TrackerOutput {
@@ -45,6 +48,8 @@ class RouteTracker {
 
   // A live (not late) ping, after it is durable.
   void on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now, TrackerOutput& out);
+  // The last accepted position of a batch, after on_ping: live ETA, late risk, off route.
+  void on_position(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now, TrackerOutput& out);
   // Periodic activity check.
   void on_tick(core::Timestamp now, const PipelineOptions& options, TrackerOutput& out);
 
@@ -70,6 +75,7 @@ class RouteTracker {
   std::vector<size_t> site_stop_;              // site index → index into view_->route.stops
   tracking::GeofenceState geofence_;
   tracking::ActivityState activity_;
+  EtaMonitor eta_;
   std::optional<core::Timestamp> loaded_at_;
   double default_radius_m_ = 75;
   uint64_t loads_ = 0;

@@ -87,6 +87,26 @@ struct StopVisit {
   std::optional<domain::StopStatus> status;
 };
 
+// A stop's live ETA (eta/estimator.hpp): P50 with its P10–P90 window.
+struct StopEta {
+  core::StopId stop_id;
+  core::Timestamp eta;
+  core::Timestamp earliest;
+  core::Timestamp latest;
+};
+
+// A stop the driver arrived at and left (the geofence's times): history for learning ETAs.
+struct StopVisitRecord {
+  core::RouteId route_id;
+  core::DriverId driver_id;
+  core::StopId stop_id;
+  int sequence = 0;
+  std::optional<core::LatLon> location;
+  int service_s = 0;  // planned
+  core::Timestamp arrived_at;
+  core::Timestamp departed_at;
+};
+
 struct StoreOptions {
   // Called after each commit that wrote events, with those events (global_seq set), in commit order.
   // It runs while the store still holds its writer lock: it must be quick, must not throw and must
@@ -217,6 +237,14 @@ class Store {
   virtual Result<std::vector<domain::Event>> record_route_progress(
       const core::TenantId& tenant, const std::optional<StopVisit>& visit,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
+  // Sets the live ETA of stops of a route (a stop not on it is skipped). No event: the ETA is a
+  // prediction, not a change of state.
+  virtual Status update_stop_etas(const core::TenantId& tenant, const core::RouteId& route,
+                                  const std::vector<StopEta>& etas) = 0;
+  // Stops of `tenant` arrived at on or after `since` and departed, grouped by route (newest route
+  // first) in visit order, at most `limit`.
+  virtual Result<std::vector<StopVisitRecord>> list_stop_visits(const core::TenantId& tenant, core::Timestamp since,
+                                                                int limit) = 0;
   // Retention: deletes track points (every tenant) whose fix time is before `cutoff`, at most
   // `limit` per call so a large purge does not hold the writer for long (driver by driver, oldest
   // first). Returns how many.

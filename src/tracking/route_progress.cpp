@@ -48,6 +48,16 @@ void announce_next(RouteView& v, Progress& p) {
 
 }  // namespace
 
+std::vector<size_t> open_stops(const RouteView& view) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < view.route.stops.size(); ++i)
+    if (stop_open(view, view.route.stops[i])) out.push_back(i);
+  std::stable_sort(out.begin(), out.end(), [&](size_t a, size_t b) {
+    return view.route.stops[a].sequence < view.route.stops[b].sequence;
+  });
+  return out;
+}
+
 std::optional<size_t> next_stop(const RouteView& view) {
   std::optional<size_t> best;
   for (size_t i = 0; i < view.route.stops.size(); ++i) {

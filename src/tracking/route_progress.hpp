@@ -70,6 +70,9 @@ Progress on_stop_departure(RouteView& view, size_t stop_index, core::Timestamp a
 
 // Index of the next stop (see rules), nullopt when every stop is done.
 std::optional<size_t> next_stop(const RouteView& view);
+// Indices of every open stop (not departed, some shipment not finished), in sequence order: what
+// is still to visit. The first is next_stop().
+std::vector<size_t> open_stops(const RouteView& view);
 // The shipments that may see the driver's position now (location privacy rule above).
 std::vector<core::ShipmentId> position_audience(const RouteView& view);
 // Whether `shipment` may see the driver's position now.

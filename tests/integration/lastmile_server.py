@@ -13,6 +13,7 @@ Each test module is one ctest test: `python3 -m unittest -v test_x` from this fo
 folders (database, server logs) for a post-mortem.
 """
 
+import atexit
 import collections
 import contextlib
 import copy
@@ -330,6 +331,26 @@ class LastmileServer:
 
 
 # ---- fixtures ---------------------------------------------------------------------------------------------
+
+MONACO_PBF = os.path.normpath(os.path.join(_HERE, "..", "..", "data", "osm", "monaco.osm.pbf"))
+_monaco_graph_dir = None
+
+
+def monaco_graph(binary=None):
+    """The bundled Monaco extract imported with `lastmile import-map`, once per test process (a temp
+    folder removed at exit). Returns the .lmgraph path."""
+    global _monaco_graph_dir
+    if _monaco_graph_dir is None:
+        folder = tempfile.mkdtemp(prefix="lastmile-map-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        out = os.path.join(folder, "monaco.lmgraph")
+        binary = binary or os.environ.get("LASTMILE_BIN", DEFAULT_BIN)
+        done = subprocess.run([binary, "import-map", MONACO_PBF, "-o", out], capture_output=True, timeout=120)
+        if done.returncode != 0:
+            raise AssertionError(f"import-map failed: {done.stderr.decode(errors='replace')}")
+        _monaco_graph_dir = folder
+    return os.path.join(_monaco_graph_dir, "monaco.lmgraph")
+
 
 def unique(prefix):
     return f"{prefix} {uuid.uuid4().hex[:10]}"

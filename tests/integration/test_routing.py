@@ -6,15 +6,14 @@ map file stops the server at start with exit code 1 (docs/routing.md, docs/api.m
 
 import math
 import os
-import shutil
 import subprocess
 import tempfile
 import unittest
 
-from lastmile_server import DEFAULT_BIN, LastmileServer, ServerTestCase, make_api_key, make_driver, make_tenant
+from lastmile_server import (DEFAULT_BIN, LastmileServer, ServerTestCase, make_api_key, make_driver, make_tenant,
+                             monaco_graph)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MONACO_PBF = os.path.normpath(os.path.join(HERE, "..", "..", "data", "osm", "monaco.osm.pbf"))
 BIN = os.environ.get("LASTMILE_BIN", DEFAULT_BIN)
 
 # Avenue de la Costa → Boulevard des Moulins (Monte-Carlo): a few hundred metres by road.
@@ -39,24 +38,7 @@ def haversine_m(a, b):
     return 2 * r * math.asin(math.sqrt(h))
 
 
-_graph_dir = None
 
-
-def monaco_graph():
-    """Imports the Monaco extract once per test run (module-level temp folder)."""
-    global _graph_dir
-    if _graph_dir is None:
-        _graph_dir = tempfile.mkdtemp(prefix="lastmile-map-")
-        out = os.path.join(_graph_dir, "monaco.lmgraph")
-        done = subprocess.run([BIN, "import-map", MONACO_PBF, "-o", out], capture_output=True, timeout=120)
-        if done.returncode != 0:
-            raise AssertionError(f"import-map failed: {done.stderr.decode(errors='replace')}")
-    return os.path.join(_graph_dir, "monaco.lmgraph")
-
-
-def tearDownModule():
-    if _graph_dir:
-        shutil.rmtree(_graph_dir, ignore_errors=True)
 
 
 class RoadNetworkTest(ServerTestCase):

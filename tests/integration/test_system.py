@@ -32,6 +32,9 @@ DOCUMENTED = {
     "/v1/matrix": {"post"},
     "/route/v1/driving/{id}": {"get"},
     "/table/v1/driving/{id}": {"get"},
+    "/v1/tiles.json": {"get"},
+    "/v1/tiles/style.json": {"get"},
+    "/v1/tiles/{id}/{id}/{id}": {"get"},
 }
 
 SAMPLE_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? '

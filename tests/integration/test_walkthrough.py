@@ -177,7 +177,7 @@ class WalkthroughTest(ServerTestCase):
         self.assertEqual(times, sorted(times), "timeline is in order")
         self.assertEqual((view.get("driver") or {}).get("first_name"), "Luca")
         self.assertIsNone(view["driver"].get("position"), "no position before any ping")
-        self.assertNotIn("eta", view, "eta is absent until known")
+        self.assertIsNone(view["eta"], "no ETA without a position, none after delivery")
         tags = [e["tag"] for e in view["timeline"]]
         self.assertEqual(tags[0], "InfoReceived")
         self.assertEqual(tags[-1], "Delivered")

@@ -62,6 +62,12 @@ Result<Reply> post_road_matrix(const Services&, RequestContext&);
 Result<Reply> osrm_route(const Services&, RequestContext&);
 Result<Reply> osrm_table(const Services&, RequestContext&);
 
+// The offline basemap (docs/routing.md "Tiles"): the road network as vector tiles (.mvt) or GeoJSON,
+// its TileJSON and a MapLibre style. Public; 404 not_found without --map, 400 invalid_tile.
+Result<Reply> get_tile(const Services&, RequestContext&);
+Result<Reply> get_tilejson(const Services&, RequestContext&);
+Result<Reply> get_map_style(const Services&, RequestContext&);
+
 // GET /v1/live and /v1/live/sse are served by the server's stream handler (api/live_stream.hpp);
 // these answer what reaches the router: a GET without a WebSocket upgrade, or a server without push.
 Result<Reply> live_without_upgrade(const Services&, RequestContext&);

@@ -147,6 +147,8 @@ json::object route_json(const domain::Route& r) {
                                  {"service_s", s.service_s},
                                  {"status", domain::stop_status_name(s.status)},
                                  {"eta", time_or_null(s.eta)},
+                                 {"eta_earliest", time_or_null(s.eta_earliest)},
+                                 {"eta_latest", time_or_null(s.eta_latest)},
                                  {"radius_m", s.radius_m ? json::value(*s.radius_m) : json::value(nullptr)},
                                  {"arrived_at", time_or_null(s.arrived_at)},
                                  {"departed_at", time_or_null(s.departed_at)},

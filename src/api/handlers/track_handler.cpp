@@ -19,11 +19,21 @@ namespace {
 // Driver block: shown once the route has started, first name only. The position only as the
 // location-privacy rules allow (tracking/route_progress.hpp: out for delivery or arriving, the stop
 // among the next N, never after delivery) — the same rule the live push applies.
+// ETA: the live estimate of the shipment's stop (pipeline/eta_monitor.hpp) while the route is in
+// progress and the shipment not yet delivered or failed; P50 with its P10–P90 window.
 void add_route_view(const storage::TrackingSnapshot& snap, json::object& out) {
   out["stops_before"] = nullptr;
   out["driver"] = nullptr;
+  out["eta"] = nullptr;
   const auto& sh = snap.shipment;
   if (!snap.route || !sh.stop_id || snap.route->status != domain::RouteStatus::kInProgress) return;
+  const bool open = !domain::is_terminal(sh.status) && sh.status != domain::Milestone::kAttemptFailed;
+  for (const auto& stop : snap.route->stops) {
+    if (stop.id != *sh.stop_id || !open || !stop.eta || stop.departed_at) continue;
+    out["eta"] = json::object{{"at", format_iso8601(*stop.eta)},
+                              {"earliest", format_iso8601(stop.eta_earliest.value_or(*stop.eta))},
+                              {"latest", format_iso8601(stop.eta_latest.value_or(*stop.eta))}};
+  }
   tracking::RouteView view;
   view.route = *snap.route;
   for (const auto& [id, status] : snap.route_statuses) view.status[id] = status;

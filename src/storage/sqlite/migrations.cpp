@@ -300,11 +300,20 @@ INSERT INTO track_chunks (tenant_id, driver_id, t_min, t_max, points, data)
 DROP TABLE track_points;
 )sql";
 
+// Live ETA (issue 4): the P10–P90 window next to the stop's ETA, and the visited stops by time
+// (the history the ETA model learns from).
+constexpr std::string_view kLiveEta = R"sql(
+ALTER TABLE stops ADD COLUMN eta_earliest BIGINT;
+ALTER TABLE stops ADD COLUMN eta_latest BIGINT;
+CREATE INDEX stops_visited_by_time ON stops (tenant_id, arrived_at) WHERE departed_at IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
     Migration{3, "live location", kLiveLocation},
     Migration{4, "track chunks", kTrackChunks},
+    Migration{5, "live eta", kLiveEta},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -213,7 +213,26 @@ Result<domain::Stop> stop_from_row(const Statement& s) {
   st.radius_m = s.optional_real(7);
   st.arrived_at = optional_timestamp(s, 8);
   st.departed_at = optional_timestamp(s, 9);
+  st.eta_earliest = optional_timestamp(s, 10);
+  st.eta_latest = optional_timestamp(s, 11);
   return st;
+}
+
+Result<StopVisitRecord> stop_visit_from_row(const Statement& s) {
+  StopVisitRecord v;
+  v.route_id = core::RouteId(s.text(0));
+  v.driver_id = core::DriverId(s.text(1));
+  v.stop_id = core::StopId(s.text(2));
+  v.sequence = static_cast<int>(s.int64(3));
+  bool ok = true;
+  v.location = optional_location(s, 4, 5, ok);
+  v.service_s = static_cast<int>(s.int64(6));
+  auto arrived = optional_timestamp(s, 7);
+  auto departed = optional_timestamp(s, 8);
+  if (!ok || !arrived || !departed) return corrupt_row("stops");
+  v.arrived_at = *arrived;
+  v.departed_at = *departed;
+  return v;
 }
 
 Result<IdempotencyRecord> idempotency_from_row(const Statement& s) {

@@ -37,10 +37,15 @@ inline constexpr std::string_view kEventColumns =
 inline constexpr std::string_view kRouteColumns =
     "seq, id, tenant_id, driver_id, vehicle_id, route_date, depot_lat, depot_lon, status, started_at, created_at";
 inline constexpr std::string_view kStopColumns =
-    "id, visit_order, service_s, lat, lon, status, eta, radius_m, arrived_at, departed_at";
+    "id, visit_order, service_s, lat, lon, status, eta, radius_m, arrived_at, departed_at, eta_earliest, eta_latest";
 inline constexpr std::string_view kIdempotencyColumns = "idempotency_key, scope, request_hash, status_code, body";
 
+// Columns of list_stop_visits: stops s joined with routes r.
+inline constexpr std::string_view kStopVisitColumns =
+    "s.route_id, r.driver_id, s.id, s.visit_order, s.lat, s.lon, s.service_s, s.arrived_at, s.departed_at";
+
 Result<domain::Tenant> tenant_from_row(const Statement& s);
+Result<StopVisitRecord> stop_visit_from_row(const Statement& s);
 Result<domain::Credential> credential_from_row(const Statement& s);
 Result<domain::Carrier> carrier_from_row(const Statement& s);
 Result<domain::Vehicle> vehicle_from_row(const Statement& s);

@@ -98,6 +98,10 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::Event>> record_route_progress(
       const core::TenantId& tenant, const std::optional<StopVisit>& visit,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) override;
+  Status update_stop_etas(const core::TenantId& tenant, const core::RouteId& route,
+                          const std::vector<StopEta>& etas) override;
+  Result<std::vector<StopVisitRecord>> list_stop_visits(const core::TenantId& tenant, core::Timestamp since,
+                                                        int limit) override;
   Result<int> delete_track_points_before(core::Timestamp cutoff, int limit) override;
 
   Status create_route(const domain::Route& route, const IdempotencyRecord* idem) override;

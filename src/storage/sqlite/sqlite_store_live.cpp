@@ -139,6 +139,46 @@ Result<int> delete_driver_fixes_before(Connection& db, const std::string& driver
 
 }  // namespace
 
+Status SqliteStore::update_stop_etas(const core::TenantId& tenant, const core::RouteId& route,
+                                     const std::vector<StopEta>& etas) {
+  if (etas.empty()) return {};
+  return write("update_stop_etas", [&](Connection& db, Events&) -> Status {
+    for (const auto& e : etas) {
+      auto stmt = db.prepare(
+          "UPDATE stops SET eta = ?, eta_earliest = ?, eta_latest = ? WHERE tenant_id = ? AND route_id = ? AND id = ?");
+      if (!stmt) return stmt.error();
+      if (auto st = stmt->bind_all(e.eta.ms, e.earliest.ms, e.latest.ms, tenant.str(), route.str(), e.stop_id.str())
+                        .run();
+          !st)
+        return st;
+    }
+    return {};
+  });
+}
+
+Result<std::vector<StopVisitRecord>> SqliteStore::list_stop_visits(const core::TenantId& tenant,
+                                                                   core::Timestamp since, int limit) {
+  using Out = std::vector<StopVisitRecord>;
+  return read<Out>("list_stop_visits", [&](Connection& db) -> Result<Out> {
+    auto stmt = db.prepare(sql({"SELECT ", kStopVisitColumns,
+                                " FROM stops s JOIN routes r ON r.tenant_id = s.tenant_id AND r.id = s.route_id"
+                                " WHERE s.tenant_id = ? AND s.arrived_at >= ? AND s.departed_at IS NOT NULL"
+                                " ORDER BY r.seq DESC, s.visit_order LIMIT ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(tenant.str(), since.ms, limit);
+    Out out;
+    for (;;) {
+      auto row = stmt->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      auto v = stop_visit_from_row(*stmt);
+      if (!v) return v.error();
+      out.push_back(std::move(*v));
+    }
+    return out;
+  });
+}
+
 Result<int> SqliteStore::delete_track_points_before(core::Timestamp cutoff, int limit) {
   int deleted = 0;
   Status st = write("delete_track_points_before", [&](Connection& db, Events&) -> Status {

@@ -18,6 +18,7 @@ TEST(HttpError, EveryCodeMapsToItsDocumentedStatus) {
       {ErrorCode::kConflict, 409},          {ErrorCode::kIdempotencyConflict, 409},
       {ErrorCode::kUnsupportedMediaType, 415}, {ErrorCode::kUnavailable, 503},
       {ErrorCode::kNotRoutable, 422},       {ErrorCode::kNoRoute, 422},
+      {ErrorCode::kInvalidTile, 400},
       {ErrorCode::kInternal, 500},
   };
   for (auto [code, status] : table) EXPECT_EQ(http_status(code), status) << core::code_name(code);

@@ -23,19 +23,14 @@ using core::ErrorCode;
 class RoutingHandlerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new map::test::TempDir();
-    map::Progress quiet("test", map::Progress::Mode::kQuiet);
-    auto r = map::import_map(map::test::monaco_pbf(), dir_->file("monaco.lmgraph"), quiet);
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    auto g = map::Graph::open(dir_->file("monaco.lmgraph"));
-    ASSERT_TRUE(g.ok());
+    auto g = map::test::monaco_graph();
+    ASSERT_TRUE(g.ok()) << g.error().message;
     road_ = new map::RoutingService(std::make_shared<const map::Router>(*g), {});
     great_circle_ = new map::RoutingService(nullptr, {1.5, 36});
   }
   static void TearDownTestSuite() {
     delete road_;
     delete great_circle_;
-    delete dir_;
   }
 
   RoutingHandlerTest()
@@ -62,7 +57,6 @@ class RoutingHandlerTest : public ::testing::Test {
     return json::parse(r->body).as_object();
   }
 
-  static map::test::TempDir* dir_;
   static map::RoutingService* road_;
   static map::RoutingService* great_circle_;
   std::unique_ptr<storage::Store> store_;
@@ -70,7 +64,6 @@ class RoutingHandlerTest : public ::testing::Test {
   Metrics metrics_;
   Services services_;
 };
-map::test::TempDir* RoutingHandlerTest::dir_ = nullptr;
 map::RoutingService* RoutingHandlerTest::road_ = nullptr;
 map::RoutingService* RoutingHandlerTest::great_circle_ = nullptr;
 

@@ -32,6 +32,7 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kUnavailable, "unavailable"},
       {ErrorCode::kNotRoutable, "not_routable"},
       {ErrorCode::kNoRoute, "no_route"},
+      {ErrorCode::kInvalidTile, "invalid_tile"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -57,7 +58,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 17u);
+  EXPECT_EQ(seen.size(), 18u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {

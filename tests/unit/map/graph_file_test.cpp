@@ -77,9 +77,25 @@ TEST_F(GraphFileTest, GarbageAndOtherFilesAreNotAGraph) {
 
 TEST_F(GraphFileTest, WrongVersion) {
   std::string b = bytes_;
-  b[8] = 2;
+  b[8] = static_cast<char>(kGraphFormatVersion + 1);
   EXPECT_EQ(open_error(b), ErrorCode::kUnsupportedVersion);
   EXPECT_EQ(code_name(ErrorCode::kUnsupportedVersion), "unsupported_version");
+}
+
+// Version 1 files have no road class in the edge flags: refused with the version error, which
+// tells the operator to re-import.
+TEST_F(GraphFileTest, VersionOneFileFromBeforeRoadClassesIsRefused) {
+  ASSERT_EQ(kGraphFormatVersion, 2u);
+  std::string b = bytes_;
+  b[8] = 1;
+  const std::string p = dir_.file("v1.lmgraph");
+  test::write_bytes(p, b);
+  auto g = Graph::open(p);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().code, ErrorCode::kUnsupportedVersion);
+  EXPECT_NE(g.error().message.find("graph format version 1, this build reads version 2 (re-run import-map)"),
+            std::string::npos)
+      << g.error().message;
 }
 
 TEST_F(GraphFileTest, EveryFlippedPayloadByteIsCaught) {
@@ -116,6 +132,28 @@ uint64_t section_offset(const std::string& b, int index) {
   uint64_t offset = 0;
   std::memcpy(&offset, b.data() + 64 + index * 24 + 8, 8);
   return offset;
+}
+
+TEST_F(GraphFileTest, RoadClassOutOfRangeOrUnknownFlagBitIsCorrupt) {
+  // Edge flags are the last u32 of the first edge (section 4).
+  const uint64_t flags_at = section_offset(bytes_, 3) + 28;
+  for (uint32_t flags : {road_class_flags(static_cast<RoadClass>(kRoadClassCount)), uint32_t{0xFFu << 8},
+                         uint32_t{2}, uint32_t{1u << 16}}) {
+    std::string b = bytes_;
+    std::memcpy(b.data() + flags_at, &flags, 4);
+    EXPECT_EQ(open_error(with_checksum(b)), ErrorCode::kCorrupt) << flags;
+  }
+  // Every class with the small-component bit is valid.
+  for (size_t c = 0; c < kRoadClassCount; ++c) {
+    std::string b = bytes_;
+    const uint32_t flags = road_class_flags(static_cast<RoadClass>(c)) | kEdgeInSmallComponent;
+    std::memcpy(b.data() + flags_at, &flags, 4);
+    const std::string p = dir_.file("class.lmgraph");
+    test::write_bytes(p, with_checksum(b));
+    auto g = Graph::open(p);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    EXPECT_EQ(edge_road_class(g->edge(0)), static_cast<RoadClass>(c));
+  }
 }
 
 TEST_F(GraphFileTest, HierarchyArcPointingDownIsCorrupt) {

@@ -76,6 +76,21 @@ inline Graph import_fixture(const TempDir& dir, const std::string& name) {
   return *graph;
 }
 
+// The bundled Monaco extract imported once per test process (into a temp folder removed at exit)
+// and opened: the import's error, or the graph. Callers ASSERT_TRUE(g.ok()).
+inline Result<Graph> monaco_graph() {
+  static const TempDir dir;
+  static const Result<std::string> path = []() -> Result<std::string> {
+    Progress quiet("test", Progress::Mode::kQuiet);
+    const std::string out = dir.file("monaco.lmgraph");
+    auto report = import_map(monaco_pbf(), out, quiet);
+    if (!report.ok()) return report.error();
+    return out;
+  }();
+  if (!path.ok()) return path.error();
+  return Graph::open(*path);
+}
+
 // The point at `share` of the way from OSM node a to OSM node b of the graph.
 inline core::LatLon between(const Graph& g, int64_t a, int64_t b, double share = 0.5) {
   auto find = [&](int64_t id) {

@@ -17,17 +17,12 @@ namespace {
 class MatrixTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    Progress quiet("test", Progress::Mode::kQuiet);
-    auto r = import_map(test::monaco_pbf(), dir_->file("monaco.lmgraph"), quiet);
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    auto g = Graph::open(dir_->file("monaco.lmgraph"));
-    ASSERT_TRUE(g.ok());
+    auto g = test::monaco_graph();
+    ASSERT_TRUE(g.ok()) << g.error().message;
     router_ = new Router(*g);
   }
   static void TearDownTestSuite() {
     delete router_;
-    delete dir_;
   }
 
   // Points within about 10 m of random graph nodes (any node, so some lie in small components; or
@@ -54,10 +49,8 @@ class MatrixTest : public ::testing::Test {
     return points;
   }
 
-  static test::TempDir* dir_;
   static Router* router_;
 };
-test::TempDir* MatrixTest::dir_ = nullptr;
 Router* MatrixTest::router_ = nullptr;
 
 TEST_F(MatrixTest, EveryCellEqualsThePointToPointRoute) {

@@ -106,6 +106,46 @@ TEST_F(LiveStoreTest, AStopOfAnotherTenantOrRouteIsNotFoundAndNothingIsWritten) 
   EXPECT_EQ(store_->record_route_progress(add_tenant(), right, {}).error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(LiveStoreTest, StopEtasAreStoredOnTheRouteAndOtherTenantsStopsAreUntouched) {
+  const StopEta eta{route_.stops[0].id, at(600), at(540), at(720)};
+  ASSERT_TRUE(store_->update_stop_etas(tenant_, route_.id, {eta}).ok());
+  auto r = store_->get_route(tenant_, route_.id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->stops[0].eta, at(600));
+  EXPECT_EQ(r->stops[0].eta_earliest, at(540));
+  EXPECT_EQ(r->stops[0].eta_latest, at(720));
+  // Another tenant naming this route's stop changes nothing.
+  ASSERT_TRUE(store_->update_stop_etas(add_tenant(), route_.id, {StopEta{route_.stops[0].id, at(9), at(9), at(9)}}).ok());
+  EXPECT_EQ(store_->get_route(tenant_, route_.id)->stops[0].eta, at(600));
+  // And the tracking snapshot carries it.
+  auto snap = store_->load_tracking(shipment_.tracking_token);
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE(snap->route.has_value());
+  EXPECT_EQ(snap->route->stops[0].eta_latest, at(720));
+}
+
+TEST_F(LiveStoreTest, VisitedStopsAreListedForLearningNewestRouteFirst) {
+  EXPECT_TRUE(store_->list_stop_visits(tenant_, at(0), 100)->empty());  // not yet visited
+  ASSERT_TRUE(store_->record_route_progress(tenant_, StopVisit{route_.id, route_.stops[0].id, at(100), std::nullopt,
+                                                               domain::StopStatus::kArrived}, {}).ok());
+  EXPECT_TRUE(store_->list_stop_visits(tenant_, at(0), 100)->empty());  // arrived, not departed
+  ASSERT_TRUE(store_->record_route_progress(tenant_, StopVisit{route_.id, route_.stops[0].id, std::nullopt, at(300),
+                                                               std::nullopt}, {}).ok());
+  auto visits = store_->list_stop_visits(tenant_, at(0), 100);
+  ASSERT_TRUE(visits.ok());
+  ASSERT_EQ(visits->size(), 1u);
+  const auto& v = visits->front();
+  EXPECT_EQ(v.route_id, route_.id);
+  EXPECT_EQ(v.driver_id, driver_.id);
+  EXPECT_EQ(v.stop_id, route_.stops[0].id);
+  EXPECT_EQ(v.arrived_at, at(100));
+  EXPECT_EQ(v.departed_at, at(300));
+  EXPECT_EQ(v.service_s, route_.stops[0].service_s);
+  EXPECT_TRUE(store_->list_stop_visits(tenant_, at(101), 100)->empty());  // arrived before `since`
+  EXPECT_TRUE(store_->list_stop_visits(add_tenant(), at(0), 100)->empty());  // another tenant's
+  EXPECT_TRUE(store_->list_stop_visits(tenant_, at(0), 0)->empty());         // limit
+}
+
 TEST_F(LiveStoreTest, RetentionDeletesOldPointsInBoundedChunks) {
   std::vector<ingest::Ping> pings;
   for (int i = 0; i < 10; ++i) {
