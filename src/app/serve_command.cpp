@@ -231,6 +231,7 @@ int serve(const ServeOptions& o) {
                          &ingest, &devices};
   services.live_hub = &hub;
   services.routing = routing.get();
+  services.eta_models = &eta_models;
   services.tiles = tiles.get();
   services.raster_tiles_url = o.raster_tiles;
   api::Router router(api::route_table(api::RouteTableOptions{o.osrm_public}), services);

@@ -150,6 +150,20 @@ class EtaWithMapTest(ServerTestCase):
         staff.close()
 
 
+    def test_office_staff_read_the_tenants_learned_model(self):
+        s = self.server
+        model = expect(s.request("GET", "/v1/eta/model", token=self.dispatcher), 200, "model")
+        # A new tenant has no history: the identity model.
+        self.assertEqual(model["legs"], 0)
+        self.assertEqual(model["classes"]["residential"]["factor"], 1)
+        self.assertEqual(model["service"]["fleet_ratio"], 1)
+        self.assertIn("log_p90", model["window"])
+        r = s.request("GET", "/v1/eta/model", token=self.driver["device_token"])
+        self.assertEqual((r.status, r.error.get("code")), (403, "forbidden"))
+        r = s.request("GET", "/v1/eta/model")
+        self.assertEqual(r.status, 401)
+
+
 class EtaWithoutMapTest(ServerTestCase):
     server_options = {"extra_args": ["--eta-push-change-s", "0"]}
 

@@ -29,6 +29,7 @@ DOCUMENTED = {
     "/v1/routes/{id}/start": {"post"},
     "/v1/track/{id}": {"get"},
     "/v1/route": {"get"},
+    "/v1/eta/model": {"get"},
     "/v1/matrix": {"post"},
     "/route/v1/driving/{id}": {"get"},
     "/table/v1/driving/{id}": {"get"},
