@@ -7,7 +7,7 @@ CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap configure build binary run test test-unit test-sanitize fuzz bench clean
+.PHONY: all bootstrap configure build binary run serve test test-unit test-sanitize fuzz bench clean
 
 all: build
 
@@ -25,8 +25,13 @@ build: configure
 binary: configure
 	cmake --build build -j $(JOBS) --target lastmile
 
-# Starts the server on the embedded SQLite database and prints the URL to open.
+# The demo: a server on a fresh SQLite file in build/demo with the bundled Monaco map, a clock 10x
+# faster than the wall clock and a simulated fleet; prints the URLs to open (Ctrl-C stops).
+# `make serve` starts a plain server on ./lastmile.db instead.
 run: binary
+	./build/lastmile demo --data-dir build/demo --http 127.0.0.1:8080
+
+serve: binary
 	@echo "lastmile: starting on http://127.0.0.1:8080 (database ./lastmile.db; Ctrl-C stops)"
 	./build/lastmile serve --db sqlite:./lastmile.db --http 127.0.0.1:8080
 

@@ -7,7 +7,10 @@
 #include <iostream>
 #include <string>
 
+#include "app/demo_command.hpp"
+#include "app/load_generator.hpp"
 #include "app/serve_command.hpp"
+#include "app/simulate_command.hpp"
 #include "map/import_map.hpp"
 #include "map/route_command.hpp"
 
@@ -83,6 +86,9 @@ int main(int argc, char** argv) {
   s->add_option("--mqtt", serve.mqtt,
                  "OwnTracks MQTT broker mqtt://[user:pass@]HOST:PORT to subscribe to owntracks/+/+ (default: none)")
       ->envname("LASTMILE_MQTT");
+  s->add_option("--clock-speedup", serve.clock_speedup,
+                 "Demo/testing only: the server's clock runs K times faster than the wall clock (default 1)")
+      ->check(CLI::Range(1.0, 1000.0));
   s->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error (default info)")
       ->envname("LASTMILE_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -99,9 +105,56 @@ int main(int argc, char** argv) {
   rc->add_option("--from", route_from, "Start, lat,lon")->required();
   rc->add_option("--to", route_to, "End, lat,lon")->required();
 
+  lastmile::app::SimulateOptions sim;
+  auto* sc = app.add_subcommand("simulate",
+                                "Drive a simulated fleet against a running server through its public API (docs/simulator.md)");
+  sc->add_option("--server", sim.server, "Server base URL http://HOST:PORT (default http://127.0.0.1:8080)");
+  sc->add_option("--api-key", sim.api_key, "A tenant_admin API key of the tenant to create the fleet in")
+      ->required()->envname("LASTMILE_API_KEY");
+  sc->add_option("--map", sim.map_file, "Road network file from `lastmile import-map` (the server's map; not with --rate)");
+  sc->add_option("--stops", sim.stops, "Stops per driver (default 10)")->check(CLI::Range(size_t{1}, size_t{100}));
+  sc->add_option("--seed", sim.seed, "Seed: the same seed gives the same fleet and drives (default 1)");
+  sc->add_option("--speedup", sim.speedup,
+                 "Simulated time runs K times faster than wall time; must equal the server's --clock-speedup (default 1)")
+      ->check(CLI::Range(1.0, 1000.0));
+  sc->add_option("--duration", sim.duration_s, "Stop after this many wall seconds (default: when every drive ends)")
+      ->check(CLI::Range(0.0, 1e7));
+  sc->add_option("--threads", sim.threads, "Upload threads, one connection each (default 4)")->check(CLI::Range(1, 256));
+  lastmile::app::LoadOptions load;
+  auto* rate = sc->add_option("--rate", load.rate,
+                              "Load generator: send this many fixes per second from --drivers devices for --duration "
+                              "seconds (default 30), no routes; reports the achieved rate")
+                   ->check(CLI::Range(0.1, 1e7));
+  sc->add_option("--batch", load.batch, "Load generator: fixes per request (default 5)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
+  sc->add_option("--drivers", sim.drivers, "Drivers (default 3; with --rate: devices, up to 100000)")
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
+
+  lastmile::app::DemoOptions demo;
+  auto* dc = app.add_subcommand("demo",
+                                "Start a server on a fresh database with the bundled Monaco map and a simulated fleet; "
+                                "print the URLs to open (Ctrl-C stops)");
+  dc->add_option("--data-dir", demo.data_dir,
+                 "Folder of the demo's database (recreated each run), map cache and server log (default ./lastmile-demo)");
+  dc->add_option("--http", demo.http, "Listen address HOST:PORT (default 127.0.0.1:8080)");
+  dc->add_option("--pbf", demo.pbf, "OSM extract to import (default: the bundled data/osm/monaco.osm.pbf)");
+  dc->add_option("--speedup", demo.speedup, "The demo's clock runs K times faster than wall time (default 10)")
+      ->check(CLI::Range(1.0, 1000.0));
+  dc->add_option("--drivers", demo.drivers, "Drivers (default 10)")->check(CLI::Range(size_t{1}, size_t{200}));
+  dc->add_option("--stops", demo.stops, "Stops per driver (default 10)")->check(CLI::Range(size_t{1}, size_t{50}));
+  dc->add_option("--seed", demo.seed, "Seed of the fleet (default 1)");
+  dc->add_option("--duration", demo.duration_s, "Stop after this many wall seconds (default: at Ctrl-C)")
+      ->check(CLI::Range(0.0, 1e7));
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (s->parsed()) return lastmile::app::serve(serve);
+    if (dc->parsed()) return lastmile::app::demo_command(demo);
+    if (sc->parsed() && rate->count() > 0) {
+      if (sim.duration_s > 0) load.duration_s = sim.duration_s;
+      return lastmile::app::load_command(sim, load);
+    }
+    if (sc->parsed()) return lastmile::app::simulate_command(sim);
     if (im->parsed()) return lastmile::map::import_map_command(map_in, map_out);
     if (rc->parsed()) return lastmile::map::route_command(route_graph, route_from, route_to, std::cout, std::cerr);
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/signal_set.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -132,7 +133,12 @@ int serve(const ServeOptions& o) {
   const std::unique_ptr<map::TileService> tiles = load_tiles(o, *routing);
 
   auto [host, port] = split_host_port(o.http);
-  core::SystemClock clock;
+  core::SystemClock wall_clock;
+  if (!(o.clock_speedup >= 1 && o.clock_speedup <= 1000))
+    throw std::runtime_error("--clock-speedup must be in [1, 1000]");
+  const core::ScaledClock clock(wall_clock, o.clock_speedup);  // the one clock of everything below
+  if (o.clock_speedup != 1)
+    spdlog::warn("clock runs {}x faster than the wall clock (--clock-speedup; demo/testing only)", o.clock_speedup);
   api::Metrics metrics;
   api::TrackViewCache track_cache(100'000, o.track_cache_ttl_ms);
   // Live push: declared before its publishers (event bus, pipeline) so it outlives their threads.
@@ -172,6 +178,9 @@ int serve(const ServeOptions& o) {
   eta::ModelRegistry eta_models;
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.shards = so.threads;
+  // The activity checks' period is wall time (a timer); keep it at 15 s of the (scaled) server clock.
+  pipeline_options.activity_check_ms =
+      std::max<int64_t>(100, std::llround(static_cast<double>(pipeline_options.activity_check_ms) / o.clock_speedup));
   pipeline_options.eta.legs = &eta_legs;
   pipeline_options.eta.models = &eta_models;
   pipeline_options.eta.push_change_s = o.eta_push_change_s;

@@ -31,7 +31,12 @@ struct ServeOptions {
   double late_risk_after_s = 60;  // late_risk when the predicted arrival is this far past the window
   double off_route_m = 150;       // off_route: farther than this from the planned path …
   double off_route_s = 90;        // … for at least this long
-  int eta_history_days = 28;      // the ETA model learns from this much history; 0: no learning  // GET /v1/live, /v1/live/sse: seconds between heartbeats
+  int eta_history_days = 28;      // the ETA model learns from this much history; 0: no learning
+  // Demo/testing only: the server's clock runs this many times faster than the wall clock, from the
+  // wall time at start (core::ScaledClock), for every time the server reads. The activity checks
+  // (device offline, stationary) then run every 15 s / speedup of wall time (at least 100 ms), so they
+  // keep their 15 s of server time. 1 = the wall clock. REQUIRES: 1 <= clock_speedup <= 1000.
+  double clock_speedup = 1;
 };
 
 // Returns the process exit code: 0 after a clean shutdown, 1 when --map cannot be loaded or

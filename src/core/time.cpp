@@ -1,6 +1,7 @@
 #include "core/time.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace lastmile::core {
@@ -90,6 +91,17 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
 Timestamp SystemClock::now() const {
   using namespace std::chrono;
   return Timestamp{duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()};
+}
+
+Timestamp ScaledClock::now() const {
+  const double elapsed = static_cast<double>(base_.now().ms - base_origin_.ms);
+  return Timestamp{start_.ms + static_cast<int64_t>(std::llround(elapsed * speedup_))};
+}
+
+int64_t ScaledClock::base_ms_until(Timestamp t) const {
+  const int64_t ahead = t.ms - now().ms;
+  if (ahead <= 0) return 0;
+  return static_cast<int64_t>(std::ceil(static_cast<double>(ahead) / speedup_));
 }
 
 }  // namespace lastmile::core

@@ -44,4 +44,30 @@ class ManualClock final : public Clock {
   std::atomic<int64_t> ms_;  // tests move time while pipeline threads read it
 };
 
+// Time running `speedup` times faster than a base clock, for demos and tests (`serve
+// --clock-speedup`, `lastmile simulate --speedup`): now() = start + speedup × (base.now() − base at
+// construction), rounded to the millisecond. With speedup 1 and the default start it is the base
+// clock exactly. Not for production: every time the server reads (ping filter, fences, ETA, event
+// times) runs ahead of the wall clock.
+// REQUIRES: speedup > 0 and finite; `base` outlives this clock. Thread-safe (immutable; base's now()
+// must be thread-safe, as SystemClock and ManualClock are).
+class ScaledClock final : public Clock {
+ public:
+  // Starts at the base clock's present time.
+  ScaledClock(const Clock& base, double speedup) : ScaledClock(base, speedup, base.now()) {}
+  // Starts at `start` (e.g. a server's time read from an answer, to run in step with it).
+  ScaledClock(const Clock& base, double speedup, Timestamp start)
+      : base_(base), speedup_(speedup), base_origin_(base.now()), start_(start) {}
+  Timestamp now() const override;
+  double speedup() const { return speedup_; }
+  // The base-clock milliseconds until now() reaches `t` (0 when it already has), rounded up.
+  int64_t base_ms_until(Timestamp t) const;
+
+ private:
+  const Clock& base_;
+  const double speedup_;
+  const Timestamp base_origin_;
+  const Timestamp start_;
+};
+
 }  // namespace lastmile::core
