@@ -86,6 +86,16 @@ TEST_F(ImportMapTest, TruncatedPbf) {
   }
 }
 
+// Found by osm_import_fuzz: a PBF blob header whose type field is absent. libosmium 2.19 then
+// compares the expected type with a null pointer (length 0); the import must end in invalid_osm.
+// Under the sanitizer builds this also checks that osm_reader.cpp is built without UBSan's
+// nonnull-attribute check (src/CMakeLists.txt), which would abort inside libosmium.
+TEST_F(ImportMapTest, RegressionBlobHeaderWithoutTypeIsInvalidOsm) {
+  auto r = import(test::fixture("regressions/blob_header_without_type.osm.pbf"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidOsm);
+}
+
 TEST_F(ImportMapTest, EmptyFileAndMapWithoutRoads) {
   const std::string in = dir_.file("empty.osm.pbf");
   test::write_bytes(in, "");
