@@ -4,6 +4,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,6 +93,11 @@ struct RequestContext {
 };
 
 using Handler = core::Result<Reply> (*)(const Services&, RequestContext&);
+// An asynchronous handler: reads what it needs from the context before it returns (the context is
+// gone afterwards) and calls `done` exactly once, now or later from any thread — e.g. once a write
+// is durable, without holding a thread while it waits. `done` must not be called after a throw.
+using AsyncDone = std::function<void(core::Result<Reply>)>;
+using AsyncHandler = void (*)(const Services&, RequestContext&, AsyncDone done);
 
 // One line of the route table: method, path pattern ("/v1/shipments/{id}"), who may call.
 // A pattern ending in "/*" matches any remaining path segments ("/*" matches every path).
@@ -100,8 +106,9 @@ struct RouteSpec {
   std::string_view pattern;
   bool is_public;       // no credentials needed (roles ignored)
   domain::RoleSet roles;
-  Handler handler;
+  Handler handler;               // null when async_handler serves the route
   bool any_media_type = false;  // the body may be of any Content-Type (the handler checks it)
+  AsyncHandler async_handler = nullptr;
 };
 
 // JSON reply helpers.

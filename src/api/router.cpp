@@ -4,6 +4,9 @@
 
 #include <boost/url/parse.hpp>
 #include <chrono>
+#include <future>
+#include <memory>
+#include <span>
 
 #include "api/auth.hpp"
 #include "api/http_error.hpp"
@@ -71,15 +74,19 @@ std::string_view RequestContext::header(std::string_view name) const {
 }
 
 Router::Router(std::vector<RouteSpec> routes, const Services& services)
-    : routes_(std::move(routes)), services_(services) {}
+    : routes_(std::move(routes)), services_(services) {
+  patterns_.reserve(routes_.size());
+  for (const auto& r : routes_) patterns_.push_back(split_path(r.pattern));  // views of static strings
+}
 
 MatchResult Router::match(http::verb method, std::string_view path) const {
   MatchResult result;
   auto segments = split_path(path);
-  for (const auto& route : routes_) {
-    auto pattern = split_path(route.pattern);
+  for (size_t r = 0; r < routes_.size(); ++r) {
+    const auto& route = routes_[r];
+    std::span<const std::string_view> pattern = patterns_[r];
     const bool rest_wildcard = !pattern.empty() && pattern.back() == "*";  // ".../*": any remaining path
-    if (rest_wildcard) pattern.pop_back();
+    if (rest_wildcard) pattern = pattern.first(pattern.size() - 1);
     if (rest_wildcard ? segments.size() < pattern.size() : pattern.size() != segments.size()) continue;
     std::vector<std::string> params;
     bool ok = true;
@@ -105,7 +112,8 @@ MatchResult Router::match(http::verb method, std::string_view path) const {
   return result;
 }
 
-core::Result<Reply> Router::dispatch(const Request& req, const RouteSpec*& matched) const {
+std::optional<core::Result<Reply>> Router::dispatch(const Request& req, const RouteSpec*& matched,
+                                                    AsyncDone* later) const {
   // Parsed from a NUL-terminated copy: Boost.URL 1.81 can read past the end of a string_view that is
   // not followed by a NUL (boostorg/url#946), and Beast's target is a view into its read buffer.
   const std::string target(req.target());
@@ -135,37 +143,37 @@ core::Result<Reply> Router::dispatch(const Request& req, const RouteSpec*& match
     if (!ct.empty() && !is_json_content_type(ct))
       return core::Error{core::ErrorCode::kUnsupportedMediaType, "Content-Type must be application/json", ""};
   }
-  return m.route->handler(services_, ctx);
+  if (!m.route->async_handler) return m.route->handler(services_, ctx);
+  if (later) {
+    m.route->async_handler(services_, ctx, std::move(*later));
+    return std::nullopt;
+  }
+  std::promise<core::Result<Reply>> promise;
+  auto result = promise.get_future();
+  m.route->async_handler(services_, ctx, [&promise](core::Result<Reply> r) { promise.set_value(std::move(r)); });
+  return result.get();
 }
 
-Response Router::handle(const Request& req) const {
-  const auto started = std::chrono::steady_clock::now();
-  const RouteSpec* matched = nullptr;
+Response Router::respond(const Request& req, const RouteSpec* matched, core::Result<Reply> r,
+                         std::chrono::steady_clock::time_point started) const {
   Reply reply;
-  try {
-    auto r = dispatch(req, matched);
-    if (r) {
-      reply = std::move(r.value());
-    } else if (r.error().code == core::ErrorCode::kInternal) {
-      // Internal details go to the log only; the client gets the generic body.
-      spdlog::error("internal error on {} {}: {}", std::string(req.method_string()), loggable_path(req.target()),
-                    r.error().message);
-      reply = json_reply(500, error_body(core::Error::internal()));
-    } else {
-      reply = json_reply(http_status(r.error().code), error_body(r.error()));
-      if (r.error().code == core::ErrorCode::kMethodNotAllowed) {
-        const std::string target(req.target());  // NUL-terminated: see dispatch()
-        auto url = boost::urls::parse_origin_form(target);
-        std::string allow;
-        for (auto v : match(req.method(), url ? url->path() : "").allowed)
-          allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
-        reply.headers.emplace_back("Allow", allow);
-      }
-    }
-  } catch (const std::exception& e) {
-    spdlog::error("handler exception on {} {}: {}", std::string(req.method_string()),
-                  loggable_path(req.target()), e.what());
+  if (r) {
+    reply = std::move(r.value());
+  } else if (r.error().code == core::ErrorCode::kInternal) {
+    // Internal details go to the log only; the client gets the generic body.
+    spdlog::error("internal error on {} {}: {}", std::string(req.method_string()), loggable_path(req.target()),
+                  r.error().message);
     reply = json_reply(500, error_body(core::Error::internal()));
+  } else {
+    reply = json_reply(http_status(r.error().code), error_body(r.error()));
+    if (r.error().code == core::ErrorCode::kMethodNotAllowed) {
+      const std::string target(req.target());  // NUL-terminated: see dispatch()
+      auto url = boost::urls::parse_origin_form(target);
+      std::string allow;
+      for (auto v : match(req.method(), url ? url->path() : "").allowed)
+        allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
+      reply.headers.emplace_back("Allow", allow);
+    }
   }
 
   Response res{static_cast<http::status>(reply.status), req.version()};
@@ -184,6 +192,54 @@ Response Router::handle(const Request& req) const {
                  reply.status, seconds * 1000, res.body().size());
   }
   return res;
+}
+
+namespace {
+
+core::Result<Reply> handler_exception(const Request& req, const std::exception& e) {
+  spdlog::error("handler exception on {} {}: {}", std::string(req.method_string()), loggable_path(req.target()),
+                e.what());
+  return core::Error::internal();
+}
+
+}  // namespace
+
+Response Router::handle(const Request& req) const {
+  const auto started = std::chrono::steady_clock::now();
+  const RouteSpec* matched = nullptr;
+  core::Result<Reply> result = core::Error::internal();
+  try {
+    result = std::move(*dispatch(req, matched, nullptr));
+  } catch (const std::exception& e) {
+    result = handler_exception(req, e);
+  }
+  return respond(req, matched, std::move(result), started);
+}
+
+void Router::handle_async(const Request& req, ResponseDone done) const {
+  const auto started = std::chrono::steady_clock::now();
+  // Shared by the immediate path and a later completion. dispatch() sets the route before it starts
+  // an asynchronous handler, so the completion (any thread, afterwards) reads it set.
+  auto shared_done = std::make_shared<ResponseDone>(std::move(done));
+  auto route = std::make_shared<const RouteSpec*>(nullptr);
+  AsyncDone later = [this, &req, started, shared_done, route](core::Result<Reply> r) {
+    (*shared_done)(respond(req, *route, std::move(r), started));
+  };
+  std::optional<core::Result<Reply>> now;
+  try {
+    now = dispatch(req, *route, &later);
+  } catch (const std::exception& e) {
+    now = handler_exception(req, e);
+  }
+  if (now) (*shared_done)(respond(req, *route, std::move(*now), started));
+}
+
+bool Router::is_async(const Request& req) const {
+  const std::string target(req.target());  // NUL-terminated: see dispatch()
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return false;
+  auto m = match(req.method(), url->path());
+  return m.route && m.route->async_handler;
 }
 
 }  // namespace lastmile::api

@@ -2,7 +2,14 @@
 // Matches a request against the route table, authenticates and authorises it, runs the handler,
 // and turns any error into the JSON error body. Records metrics and the request log line.
 // Thread-safe: handle() may run on many threads at once.
+//
+// Asynchronous routes (RouteSpec::async_handler, e.g. POST /v1/pings: the reply waits for a group
+// commit) answer through handle_async's callback, on whatever thread completes them; handle() also
+// serves them, by waiting.
 
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "api/context.hpp"
@@ -21,13 +28,27 @@ class Router {
 
   // Never throws: an exception from a handler becomes 500 internal (logged).
   Response handle(const Request& req) const;
+  // The same, the response handed to `done`: before returning for a synchronous route, later (any
+  // thread) for an asynchronous one. `req` must stay valid until `done` was called.
+  using ResponseDone = std::function<void(Response)>;
+  void handle_async(const Request& req, ResponseDone done) const;
+  // True when `req` goes to an asynchronous route (so the caller need not lend it a thread).
+  bool is_async(const Request& req) const;
   MatchResult match(http::verb method, std::string_view path) const;
   const std::vector<RouteSpec>& routes() const { return routes_; }
 
  private:
-  core::Result<Reply> dispatch(const Request& req, const RouteSpec*& matched) const;
+  // Authenticates and runs the matched route's handler. An asynchronous route with `later` set
+  // returns nullopt and answers through *later; without `later` it is waited for.
+  std::optional<core::Result<Reply>> dispatch(const Request& req, const RouteSpec*& matched,
+                                              AsyncDone* later) const;
+  // The HTTP response for a handler's result, with metrics and the request log line.
+  Response respond(const Request& req, const RouteSpec* matched, core::Result<Reply> result,
+                   std::chrono::steady_clock::time_point started) const;
 
   std::vector<RouteSpec> routes_;
+  // Each route's pattern split into segments ("*" last for a rest wildcard), parsed once.
+  std::vector<std::vector<std::string_view>> patterns_;
   const Services& services_;
 };
 

@@ -41,8 +41,8 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/drivers", false, office_carrier, h::list_drivers},
       {verb::get, "/v1/drivers/{id}", false, office_carrier, h::get_driver},
       {verb::get, "/v1/drivers/{id}/track", false, office_carrier, h::get_driver_track},
-      {verb::post, "/v1/pings", false, domain::RoleSet{Role::kDriver}, h::post_pings},
-      {verb::post, "/v1/owntracks", true, none, h::post_owntracks},  // device secret checked inside
+      {verb::post, "/v1/pings", false, domain::RoleSet{Role::kDriver}, nullptr, false, h::post_pings},
+      {verb::post, "/v1/owntracks", true, none, nullptr, false, h::post_owntracks},  // device secret checked inside
 
       {verb::post, "/v1/vehicles", false, office_carrier, h::create_vehicle},
       {verb::get, "/v1/vehicles", false, office_carrier, h::list_vehicles},

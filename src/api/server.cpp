@@ -79,6 +79,21 @@ static bool writes(http::verb v) {
   return v == http::verb::post || v == http::verb::put || v == http::verb::patch || v == http::verb::delete_;
 }
 
+// Runs an asynchronous route; the awaiting coroutine resumes on its own executor with the response.
+static asio::awaitable<Response> answer_async(const Router& router, const Request& req) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+      [&router, &req](auto handler) {
+        // Shared: Router's callback is a std::function (copyable), the awaitable's handler is move-only.
+        using Handler = decltype(handler);
+        auto h = std::make_shared<Handler>(std::move(handler));
+        router.handle_async(req, [h](Response res) {
+          auto ex = asio::get_associated_executor(*h);
+          asio::post(ex, [h, res = std::move(res)]() mutable { std::move (*h)(std::move(res)); });
+        });
+      },
+      asio::use_awaitable);
+}
+
 // The request/response loop of one connection. A request a StreamHandler wants is handed over with
 // the socket: the Stream is started with `stream_done` and this coroutine returns, so its frame
 // (buffer, parser) and the HTTP side of the connection are freed for as long as the stream lasts.
@@ -126,7 +141,12 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
       if (s->shutting_down) s->stream->stop();
       co_return;
     }
-    if (opt.every_request_blocks || writes(parser.get().method())) {
+    const bool may_block = opt.every_request_blocks || writes(parser.get().method());
+    if (may_block && router.is_async(parser.get())) {
+      // An asynchronous route (e.g. a durable ingest write): no thread waits for it; the session
+      // resumes on its strand when the route completes.
+      res = co_await answer_async(router, parser.get());
+    } else if (may_block) {
       // On the blocking pool; the session resumes on its strand when the handler is done. (A bare
       // asio::post(pool) would resume on the strand at once: the handler would run there.)
       const Request& req = parser.get();

@@ -5,7 +5,9 @@
 // Threading: run() blocks and runs the io_context on `threads` threads; requests with a method that
 // writes (POST, PUT, PATCH, DELETE) are handled on a separate pool of `blocking_threads` threads, so
 // that writers blocked on a durable commit neither stall reads nor limit how many writes one group
-// commit can carry (storage/sqlite/commit_queue.hpp); stop() may be called from
+// commit can carry (storage/sqlite/commit_queue.hpp) — except asynchronous routes
+// (RouteSpec::async_handler: the ingest routes), which start on the I/O thread and answer from the
+// store's completion, with no thread waiting (Router::handle_async); stop() may be called from
 // any thread (or a signal handler via asio::signal_set) and returns at once.
 // Shutdown: stop() closes the listener, closes idle connections, lets requests in flight finish and
 // answer with "Connection: close", asks handed-over connections to end (Stream::stop), and run()

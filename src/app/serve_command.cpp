@@ -225,6 +225,17 @@ int serve(const ServeOptions& o) {
     counter("lastmile_pipeline_progress_write_failures_total", "Route progress writes that failed",
             s.progress_write_failures);
   });
+  metrics.add_collector([&store = *store](std::string& out) {
+    const auto w = store.write_stats();  // group commit: writes per commit = bodies / commits
+    out += fmt::format(
+        "# HELP lastmile_store_writes_total Writes run by the store's group commit\n"
+        "# TYPE lastmile_store_writes_total counter\nlastmile_store_writes_total {}\n"
+        "# HELP lastmile_store_commits_total Transactions (one fsync each) that committed those writes\n"
+        "# TYPE lastmile_store_commits_total counter\nlastmile_store_commits_total {}\n"
+        "# HELP lastmile_store_write_queue Writes waiting for the writer\n"
+        "# TYPE lastmile_store_write_queue gauge\nlastmile_store_write_queue {}\n",
+        w.bodies, w.commits, w.queued);
+  });
   pipeline::RetentionOptions retention_options;
   retention_options.keep_days = o.track_retention_days;
   retention_options.on_purged = [&metrics](int64_t n) {

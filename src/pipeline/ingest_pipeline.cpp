@@ -15,13 +15,6 @@
 namespace lastmile::pipeline {
 namespace {
 
-// What the filter decided about one batch, handed from the shard back to the submitter.
-struct Filtered {
-  IngestOutcome outcome;
-  std::vector<ingest::Ping> keep;  // accepted and late, in batch order
-  std::vector<uint32_t> live;      // positions in `keep` of the accepted ones: they move the live position
-};
-
 void forget(tracking::DriverTrackState& s, const std::vector<ingest::Ping>& pings) {
   for (const auto& p : pings) {
     const tracking::DriverTrackState::Key k{p.t.ms, std::llround(p.position.lat() * 1e7),
@@ -32,6 +25,13 @@ void forget(tracking::DriverTrackState& s, const std::vector<ingest::Ping>& ping
 }
 
 }  // namespace
+
+// What the filter decided about one batch, handed from the shard to the write and its completion.
+struct IngestPipeline::Filtered {
+  IngestOutcome outcome;
+  std::vector<ingest::Ping> keep;  // accepted and late, in batch order
+  std::vector<uint32_t> live;      // positions in `keep` of the accepted ones: they move the live position
+};
 
 // Everything the pipeline keeps about one driver; touched only on the driver's shard.
 struct IngestPipeline::DriverLive {
@@ -88,6 +88,10 @@ IngestPipeline::IngestPipeline(storage::Store& store, const core::Clock& clock, 
 
 IngestPipeline::~IngestPipeline() {
   {
+    std::unique_lock lock(inflight_mu_);  // their completions post to the shards
+    inflight_cv_.wait(lock, [this] { return inflight_ == 0; });
+  }
+  {
     std::lock_guard lock(timer_->mu);
     timer_->stopping = true;
   }
@@ -102,34 +106,72 @@ IngestPipeline::Shard& IngestPipeline::shard_for(const core::DriverId& driver) {
 
 core::Result<IngestOutcome> IngestPipeline::submit(const Device& device, const std::vector<ingest::UnsafePing>& pings,
                                                    core::Timestamp received_at) {
-  Shard& shard = shard_for(device.driver);
-  std::promise<Filtered> promise;
-  auto filtered_future = promise.get_future();
-  shard.state.post([&] {
-    try {
-      Filtered f;
-      f.outcome.received = pings.size();
-      auto& state = shard.drivers[device.driver].filter;
-      for (size_t i = 0; i < pings.size(); ++i) {
-        auto r = tracking::filter_ping(state, pings[i], device.driver, received_at, options_.filter);
-        switch (r.verdict) {
-          case tracking::Verdict::kAccepted:
-            ++f.outcome.accepted;
-            f.live.push_back(static_cast<uint32_t>(f.keep.size()));
-            f.keep.push_back(std::move(*r.ping));
-            break;
-          case tracking::Verdict::kLate: ++f.outcome.late; f.keep.push_back(std::move(*r.ping)); break;
-          case tracking::Verdict::kDuplicate: ++f.outcome.duplicates; break;
-          case tracking::Verdict::kRejected: f.outcome.rejected.push_back({i, *r.reason}); break;
-        }
-      }
-      promise.set_value(std::move(f));
-    } catch (...) {
-      promise.set_exception(std::current_exception());
-    }
-  });
-  Filtered f = filtered_future.get();
+  std::promise<core::Result<IngestOutcome>> promise;
+  auto result = promise.get_future();
+  submit_async(device, pings, received_at, [&promise](core::Result<IngestOutcome> r) { promise.set_value(std::move(r)); });
+  return result.get();
+}
 
+void IngestPipeline::submit_async(const Device& device, std::vector<ingest::UnsafePing> pings,
+                                  core::Timestamp received_at, SubmitDone done) {
+  {
+    std::lock_guard lock(inflight_mu_);
+    ++inflight_;
+  }
+  Shard& shard = shard_for(device.driver);
+  shard.state.post([this, &shard, device, pings = std::move(pings), received_at, done = std::move(done)]() mutable {
+    auto finish = [this, done = std::move(done)](core::Result<IngestOutcome> r) {
+      try {
+        done(std::move(r));
+      } catch (...) {  // `done` must not throw; the write is accounted for either way
+      }
+      std::lock_guard lock(inflight_mu_);
+      if (--inflight_ == 0) inflight_cv_.notify_all();
+    };
+    Filtered f;
+    try {
+      f = filter(shard, device, pings, received_at);
+    } catch (const std::exception& e) {
+      return finish(core::Error{core::ErrorCode::kInternal, std::string("ingest filter failed: ") + e.what(), ""});
+    }
+    if (f.keep.empty()) return finish(std::move(f.outcome));
+    // Enqueued from the shard's thread: a driver's writes commit in the order they were filtered.
+    auto keep = std::make_shared<Filtered>(std::move(f));
+    store_.append_track_points_async(
+        device.tenant, device.driver, keep->keep,
+        [this, &shard, device, keep, finish = std::move(finish)](core::Result<int> written) mutable {
+          if (!written) {
+            // Not durable: the shard forgets these points so that the sender's retry is not mistaken
+            // for duplicates. (The live position may have moved to one of them; it is memory only.)
+            shard.state.post([&shard, device, keep] { forget(shard.drivers[device.driver].filter, keep->keep); });
+            return finish(written.error());
+          }
+          keep->outcome.stored = *written;
+          (*counters_).stored.fetch_add(*written, std::memory_order_relaxed);
+          if (!keep->live.empty()) after_commit(shard, device, *keep);
+          finish(std::move(keep->outcome));
+        });
+  });
+}
+
+IngestPipeline::Filtered IngestPipeline::filter(Shard& shard, const Device& device, const std::vector<ingest::UnsafePing>& pings,
+                                core::Timestamp received_at) {
+  Filtered f;
+  f.outcome.received = pings.size();
+  auto& state = shard.drivers[device.driver].filter;
+  for (size_t i = 0; i < pings.size(); ++i) {
+    auto r = tracking::filter_ping(state, pings[i], device.driver, received_at, options_.filter);
+    switch (r.verdict) {
+      case tracking::Verdict::kAccepted:
+        ++f.outcome.accepted;
+        f.live.push_back(static_cast<uint32_t>(f.keep.size()));
+        f.keep.push_back(std::move(*r.ping));
+        break;
+      case tracking::Verdict::kLate: ++f.outcome.late; f.keep.push_back(std::move(*r.ping)); break;
+      case tracking::Verdict::kDuplicate: ++f.outcome.duplicates; break;
+      case tracking::Verdict::kRejected: f.outcome.rejected.push_back({i, *r.reason}); break;
+    }
+  }
   auto& c = (*counters_);
   c.batches.fetch_add(1, std::memory_order_relaxed);
   c.points.fetch_add(pings.size(), std::memory_order_relaxed);
@@ -137,40 +179,30 @@ core::Result<IngestOutcome> IngestPipeline::submit(const Device& device, const s
   c.late.fetch_add(f.outcome.late, std::memory_order_relaxed);
   c.duplicates.fetch_add(f.outcome.duplicates, std::memory_order_relaxed);
   c.rejected.fetch_add(f.outcome.rejected.size(), std::memory_order_relaxed);
-  if (f.keep.empty()) return f.outcome;
+  return f;
+}
 
-  auto written = store_.append_track_points(device.tenant, device.driver, f.keep);
-  if (!written) {
-    // Not durable: the shard forgets these points so that the sender's retry is not mistaken for
-    // duplicates. (The live position may have moved to one of them; it is memory only.)
-    shard.state.post([&shard, device, keep = std::move(f.keep)] { forget(shard.drivers[device.driver].filter, keep); });
-    return written.error();
-  }
-  f.outcome.stored = *written;
-  c.stored.fetch_add(*written, std::memory_order_relaxed);
-  if (!f.live.empty()) {
-    std::vector<ingest::Ping> live;  // `keep` is not needed any more: move the accepted ones out
-    live.reserve(f.live.size());
-    for (uint32_t i : f.live) live.push_back(std::move(f.keep[i]));
-    shard.state.post([this, &shard, device, live = std::move(live)] {
-      auto& d = shard.drivers[device.driver];
-      auto& tracker = d.tracker_for(device);
-      const core::Timestamp now = clock_.now();
-      refresh(d, device, now, d.route_dirty);
-      TrackerOutput out;
-      for (const auto& p : live) tracker.on_ping(p, options_, now, out);
-      tracker.on_position(live.back(), options_, now, out);
-      if (sink_) {
-        sink_(position_update(device, live.back(), tracker.route_id(), tracker.position_audience()));
-        for (const auto& u : out.live) sink_(u);
-      }
-      auto& c = (*counters_);
-      c.geofence_events.fetch_add(out.geofence_events, std::memory_order_relaxed);
-      c.exceptions.fetch_add(out.exceptions, std::memory_order_relaxed);
-      perform(shard, out.writes);
-    });
-  }
-  return f.outcome;
+void IngestPipeline::after_commit(Shard& shard, const Device& device, const Filtered& f) {
+  std::vector<ingest::Ping> live;
+  live.reserve(f.live.size());
+  for (uint32_t i : f.live) live.push_back(f.keep[i]);
+  shard.state.post([this, &shard, device, live = std::move(live)] {
+    auto& d = shard.drivers[device.driver];
+    auto& tracker = d.tracker_for(device);
+    const core::Timestamp now = clock_.now();
+    refresh(d, device, now, d.route_dirty);
+    TrackerOutput out;
+    for (const auto& p : live) tracker.on_ping(p, options_, now, out);
+    tracker.on_position(live.back(), options_, now, out);
+    if (sink_) {
+      sink_(position_update(device, live.back(), tracker.route_id(), tracker.position_audience()));
+      for (const auto& u : out.live) sink_(u);
+    }
+    auto& c = (*counters_);
+    c.geofence_events.fetch_add(out.geofence_events, std::memory_order_relaxed);
+    c.exceptions.fetch_add(out.exceptions, std::memory_order_relaxed);
+    perform(shard, out.writes);
+  });
 }
 
 void IngestPipeline::perform(Shard& shard, std::vector<ProgressWrite>& writes) {
@@ -249,6 +281,10 @@ void IngestPipeline::tick() {
 }
 
 void IngestPipeline::drain() {
+  {
+    std::unique_lock lock(inflight_mu_);  // their completions post to the shards: wait for them first
+    inflight_cv_.wait(lock, [this] { return inflight_ == 0; });
+  }
   for (auto& s : shards_) {
     s->state.drain();
     s->effects.drain();

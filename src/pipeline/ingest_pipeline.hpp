@@ -19,6 +19,7 @@
 //
 // Threading: every public method is thread-safe. The destructor drains queued work and joins.
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -124,6 +125,13 @@ class IngestPipeline {
   // Errors: the store's (kUnavailable, kInternal; kNotFound when the driver is not the tenant's).
   core::Result<IngestOutcome> submit(const Device& device, const std::vector<ingest::UnsafePing>& pings,
                                      core::Timestamp received_at);
+  // The same without blocking: returns at once; `done` gets the result once the points are durable
+  // (or the write failed), on a thread of the pipeline's or the store's. `done` must be quick and
+  // must not throw (post the reply on, e.g. to the connection's executor). A driver's batches are
+  // filtered and committed in the order submit_async was called for them.
+  using SubmitDone = std::function<void(core::Result<IngestOutcome>)>;
+  void submit_async(const Device& device, std::vector<ingest::UnsafePing> pings, core::Timestamp received_at,
+                    SubmitDone done);
 
   // Tells the pipeline that `device`'s routes changed (a route started): its route view is re-read
   // before the next ping is processed. Asynchronous.
@@ -142,9 +150,16 @@ class IngestPipeline {
 
   struct Shard;       // defined in ingest_pipeline.cpp
   struct DriverLive;  // one driver's state on its shard
+  struct Filtered;    // what the filter kept of one batch
 
  private:
   Shard& shard_for(const core::DriverId& driver);
+  // On the driver's shard: the filter's verdict on each ping of a batch.
+  Filtered filter(Shard& shard, const Device& device, const std::vector<ingest::UnsafePing>& pings,
+                  core::Timestamp received_at);
+  // After the commit of a batch with accepted points: geofence, route progress and live updates, on
+  // the driver's shard.
+  void after_commit(Shard& shard, const Device& device, const Filtered& f);
   void tick();  // periodic activity checks, from the timer thread
 
   storage::Store& store_;
@@ -165,6 +180,11 @@ class IngestPipeline {
   std::unique_ptr<Counters> counters_;
   struct Timer;
   std::unique_ptr<Timer> timer_;
+  // Batches submitted and not yet completed: drain() and the destructor wait for them, since their
+  // completions post to the shards.
+  std::mutex inflight_mu_;
+  std::condition_variable inflight_cv_;
+  size_t inflight_ = 0;  // GUARDED_BY(inflight_mu_)
 };
 
 }  // namespace lastmile::pipeline

@@ -58,21 +58,35 @@ void TrackerIngest::count_invalid() const {
            1);
 }
 
+bool TrackerIngest::admit(const core::Result<Device>& device) const {
+  if (device) return true;
+  if (count_ && device.error().code == core::ErrorCode::kNotFound)
+    count_(series("lastmile_ingest_unknown_devices_total", protocol_),
+           "Tracker messages from device ids that no driver has (not stored).", 1);
+  if (count_ && device.error().code == core::ErrorCode::kUnauthenticated)
+    count_(series("lastmile_ingest_unauthenticated_total", protocol_),
+           "Tracker messages refused for a missing or wrong device secret (not stored).", 1);
+  return false;
+}
+
 core::Result<IngestOutcome> TrackerIngest::submit_resolved(const core::Result<Device>& device,
                                                            const ingest::UnsafePing& ping,
                                                            core::Timestamp received_at) {
-  if (!device) {
-    if (count_ && device.error().code == core::ErrorCode::kNotFound)
-      count_(series("lastmile_ingest_unknown_devices_total", protocol_),
-             "Tracker messages from device ids that no driver has (not stored).", 1);
-    if (count_ && device.error().code == core::ErrorCode::kUnauthenticated)
-      count_(series("lastmile_ingest_unauthenticated_total", protocol_),
-             "Tracker messages refused for a missing or wrong device secret (not stored).", 1);
-    return device.error();
-  }
+  if (!admit(device)) return device.error();
   auto outcome = pipeline_.submit(*device, std::vector<ingest::UnsafePing>{ping}, received_at);
   if (outcome) count_outcome(count_, protocol_, *outcome);
   return outcome;
+}
+
+void TrackerIngest::submit_async(const ingest::UnsafePing& ping, std::string_view secret,
+                                 core::Timestamp received_at, IngestPipeline::SubmitDone done) {
+  const auto device = devices_.resolve(ping.device_id, secret);
+  if (!admit(device)) return done(device.error());
+  pipeline_.submit_async(*device, std::vector<ingest::UnsafePing>{ping}, received_at,
+                         [count = count_, protocol = protocol_, done = std::move(done)](core::Result<IngestOutcome> r) {
+                           if (r) count_outcome(count, protocol, *r);
+                           done(std::move(r));
+                         });
 }
 
 }  // namespace lastmile::pipeline

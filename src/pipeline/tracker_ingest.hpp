@@ -10,8 +10,9 @@
 //   lastmile_ingest_invalid_total{protocol}          messages the decoder refused (count_invalid)
 //
 // Threading: TrackerIngest is a small value made per request or per connection; its methods may be
-// called from any thread (the pipeline and directory are thread-safe), and they block until the
-// accepted points are durable (IngestPipeline::submit).
+// called from any thread (the pipeline and directory are thread-safe). submit() blocks until the
+// accepted points are durable (IngestPipeline::submit); submit_async() returns at once and calls
+// back then (IngestPipeline::submit_async), for handlers that must not hold a thread meanwhile.
 
 #include <cstdint>
 #include <functional>
@@ -44,6 +45,10 @@ class TrackerIngest {
   // pipeline's errors (kUnavailable, kInternal): nothing acknowledged, the sender should retry.
   core::Result<IngestOutcome> submit(const ingest::UnsafePing& ping, std::string_view secret,
                                      core::Timestamp received_at);
+  // The same without blocking: `done` gets the result (at once for an unknown or unauthenticated
+  // device, else once the points are durable). `done` must be quick and must not throw.
+  void submit_async(const ingest::UnsafePing& ping, std::string_view secret, core::Timestamp received_at,
+                    IngestPipeline::SubmitDone done);
   // The same for a device its transport authenticated (MQTT); never kUnauthenticated.
   core::Result<IngestOutcome> submit_trusted(const ingest::UnsafePing& ping, core::Timestamp received_at);
 
@@ -53,6 +58,8 @@ class TrackerIngest {
  private:
   core::Result<IngestOutcome> submit_resolved(const core::Result<Device>& device,
                                               const ingest::UnsafePing& ping, core::Timestamp received_at);
+  // Counts an unknown or unauthenticated device; returns false for those (nothing to submit).
+  bool admit(const core::Result<Device>& device) const;
 
   IngestPipeline& pipeline_;
   DeviceDirectory& devices_;

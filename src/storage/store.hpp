@@ -107,6 +107,14 @@ struct StopVisitRecord {
   core::Timestamp departed_at;
 };
 
+// Group-commit counters of a store's write path (for /metrics): bodies / commits is the mean number
+// of writes that shared one transaction (and one fsync).
+struct WriteStats {
+  int64_t bodies = 0;   // writes run (monotonic)
+  int64_t commits = 0;  // transactions committed (monotonic)
+  size_t queued = 0;    // writes waiting for the writer right now
+};
+
 struct StoreOptions {
   // Called after each commit that wrote events, with those events (global_seq set), in commit order.
   // It runs while the store still holds its writer lock: it must be quick, must not throw and must
@@ -125,6 +133,8 @@ class Store {
   virtual Status ping() = 0;
   // Checkpoints and flushes; called on graceful shutdown. Safe to call more than once.
   virtual Status flush() = 0;
+  // The write path's counters; zeros for a store that does not group its writes.
+  virtual WriteStats write_stats() const { return {}; }
 
   // ---- tenants and credentials -------------------------------------------------------------
   // Creates the tenant and its first credential (role tenant_admin) atomically.
@@ -213,6 +223,15 @@ class Store {
   // kNotFound when the driver is not this tenant's.
   virtual Result<int> append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
                                           const std::vector<ingest::Ping>& pings) = 0;
+  // The same, without blocking the caller: `done` gets the result once the write is durable (or
+  // failed), on a thread of the store's; it must be quick and must not call the store. Writes
+  // submitted one after another from one thread commit in that order. The default runs the
+  // synchronous version on the caller's thread.
+  using AppendDone = std::function<void(Result<int>)>;
+  virtual void append_track_points_async(const core::TenantId& tenant, const core::DriverId& driver,
+                                         std::vector<ingest::Ping> pings, AppendDone done) {
+    done(append_track_points(tenant, driver, pings));
+  }
   // The driver's newest point by fix time; nullopt when none.
   virtual Result<std::optional<ingest::Ping>> latest_track_point(const core::TenantId& tenant,
                                                                  const core::DriverId& driver) = 0;

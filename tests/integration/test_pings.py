@@ -7,6 +7,9 @@ exports GeoJSON or GPX. A point is acknowledged only once durable; a re-sent bat
 
 import datetime
 import http.client
+import re
+import threading
+import time
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -132,6 +135,70 @@ class PingsDurability(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(len(r.body["features"][0]["geometry"]["coordinates"]), acked)
         self.assertEqual(acked, 100)
+
+    def test_points_acknowledged_to_concurrent_senders_survive_kill_9_mid_stream(self):
+        # Many requests wait on the same group commit at once (the reply is sent only once it is on
+        # disk); the kill lands while some are in flight. Every point answered 200 must be there.
+        server = LastmileServer().start()
+        self.addCleanup(server.close)
+        key = make_tenant(server)["api_key"]
+        drivers = [make_driver(server, key, name=f"Driver {n}") for n in range(8)]
+        acked = {d["id"]: [] for d in drivers}
+        stop = threading.Event()
+
+        def send(driver, lane):
+            for i in range(2000):
+                if stop.is_set():
+                    return
+                lat, lon = 43.7300 + lane * 0.001 + i * 0.00001, 7.4200 + i * 0.00001
+                point = batch([(lat, lon)], start_seconds_ago=1500 - i * 0.5)
+                try:
+                    r = server.request("POST", "/v1/pings", point, token=driver["device_token"], timeout=10)
+                except (OSError, http.client.HTTPException):
+                    return  # the server died under this request: not acknowledged
+                if r.status == 200 and r.body["stored"] == 1:
+                    acked[driver["id"]].append(point[0]["t"])
+
+        threads = [threading.Thread(target=send, args=(d, n)) for n, d in enumerate(drivers)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+        server.kill()
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        self.assertGreater(sum(len(v) for v in acked.values()), 50, "too few points were acknowledged")
+        server.start()
+        for driver in drivers:
+            r = server.request("GET", f"/v1/drivers/{driver['id']}/track", token=key, params={"format": "geojson"})
+            self.assertEqual(r.status, 200, r)
+            stored = set(r.body["features"][0]["properties"]["times"])
+            missing = [t for t in acked[driver["id"]] if t not in stored]
+            self.assertEqual(missing, [], f"acknowledged but lost for {driver['name']}")
+
+
+class GroupCommitMetrics(ServerTestCase):
+    def test_metrics_show_how_many_writes_shared_each_commit(self):
+        key = make_tenant(self.server)["api_key"]
+        drivers = [make_driver(self.server, key, name=f"Driver {n}") for n in range(6)]
+
+        def send(driver, lane):
+            for i in range(20):
+                point = batch([(43.7300 + lane * 0.001 + i * 0.00001, 7.4200)], start_seconds_ago=300 - i)
+                self.assertEqual(self.server.request("POST", "/v1/pings", point, token=driver["device_token"]).status, 200)
+
+        threads = [threading.Thread(target=send, args=(d, n)) for n, d in enumerate(drivers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        text = self.server.request("GET", "/metrics").text
+        writes = int(re.search(r"^lastmile_store_writes_total (\d+)$", text, re.M).group(1))
+        commits = int(re.search(r"^lastmile_store_commits_total (\d+)$", text, re.M).group(1))
+        self.assertRegex(text, r"(?m)^lastmile_store_write_queue \d+$")
+        self.assertGreaterEqual(writes, 6 * 20)  # every ping request is one write, plus the set-up
+        self.assertGreaterEqual(commits, 1)
+        self.assertLessEqual(commits, writes)
 
 
 if __name__ == "__main__":

@@ -29,14 +29,14 @@ Result<Reply> create_driver(const Services&, RequestContext&);
 Result<Reply> list_drivers(const Services&, RequestContext&);
 Result<Reply> get_driver(const Services&, RequestContext&);
 Result<Reply> get_driver_track(const Services&, RequestContext&);
-Result<Reply> post_pings(const Services&, RequestContext&);
+void post_pings(const Services&, RequestContext&, AsyncDone done);  // answers once durable
 // The reply body of every ingest route that answers in JSON: received, accepted, late, duplicates,
 // stored, rejected[{index, reason}].
 boost::json::object ingest_outcome_json(const pipeline::IngestOutcome& o);
 // Tracker protocols: OwnTracks in HTTP mode (main port), OsmAnd / Traccar Client (its own port,
 // api/osmand_routes.hpp).
-Result<Reply> post_owntracks(const Services&, RequestContext&);
-Result<Reply> osmand(const Services&, RequestContext&);
+void post_owntracks(const Services&, RequestContext&, AsyncDone done);  // answers once durable
+void osmand(const Services&, RequestContext&, AsyncDone done);  // answers once durable
 
 Result<Reply> create_vehicle(const Services&, RequestContext&);
 Result<Reply> list_vehicles(const Services&, RequestContext&);

@@ -29,28 +29,30 @@ Reply error_reply(int status, const core::Error& e) {
 
 }  // namespace
 
-Result<Reply> osmand(const Services& s, RequestContext& ctx) {
+void osmand(const Services& s, RequestContext& ctx, AsyncDone done) {
   auto ingest = tracker_ingest(s, kProtocol);
-  if (!ingest) return ingest.error();
+  if (!ingest) return done(ingest.error());
 
   auto ping = ingest::osmand::decode(ctx.url.encoded_query(), ctx.header(http::field::content_type),
                                      ctx.req.body(), ctx.now);
   if (!ping) {
     ingest->count_invalid();
-    return ping.error();
+    return done(ping.error());
   }
   std::string_view secret = bearer_token(ctx.header(http::field::authorization));
   if (secret.empty()) secret = ping->device_secret;
 
-  auto outcome = ingest->submit(*ping, secret, ctx.now);
-  if (!outcome) {
-    // Traccar answers an unknown device with 400 (not 404: the path does not matter here).
-    if (outcome.error().code == core::ErrorCode::kNotFound) return error_reply(400, outcome.error());
-    return outcome.error();
-  }
-  Reply ok;
-  ok.content_type = "text/plain; charset=utf-8";
-  return ok;
+  // Answered once the position is durable; no thread waits for the commit.
+  ingest->submit_async(*ping, secret, ctx.now, [done = std::move(done)](Result<pipeline::IngestOutcome> outcome) {
+    if (!outcome) {
+      // Traccar answers an unknown device with 400 (not 404: the path does not matter here).
+      if (outcome.error().code == core::ErrorCode::kNotFound) return done(error_reply(400, outcome.error()));
+      return done(outcome.error());
+    }
+    Reply ok;
+    ok.content_type = "text/plain; charset=utf-8";
+    done(std::move(ok));
+  });
 }
 
 }  // namespace lastmile::api::handlers

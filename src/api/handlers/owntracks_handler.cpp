@@ -22,33 +22,35 @@ Reply empty_list() { return json_reply(200, "[]"); }
 
 }  // namespace
 
-Result<Reply> post_owntracks(const Services& s, RequestContext& ctx) {
+void post_owntracks(const Services& s, RequestContext& ctx, AsyncDone done) {
   auto ingest = tracker_ingest(s, kProtocol);
-  if (!ingest) return ingest.error();
+  if (!ingest) return done(ingest.error());
 
   const auto basic = basic_credentials(ctx.header(http::field::authorization));
   std::string user = ctx.query("u").value_or(std::string(ctx.header("X-Limit-U")));
   if (user.empty() && basic) user = basic->user;
   const std::string device = ctx.query("d").value_or(std::string(ctx.header("X-Limit-D")));
   if (user.empty())
-    return core::Error{core::ErrorCode::kMissingField, "the OwnTracks user is required (?u= or X-Limit-U)",
-                       "u"};
+    return done(core::Error{core::ErrorCode::kMissingField, "the OwnTracks user is required (?u= or X-Limit-U)",
+                            "u"});
   if (device.empty())
-    return core::Error{core::ErrorCode::kMissingField, "the OwnTracks device is required (?d= or X-Limit-D)",
-                       "d"};
+    return done(core::Error{core::ErrorCode::kMissingField,
+                            "the OwnTracks device is required (?d= or X-Limit-D)", "d"});
 
   auto message = ingest::owntracks::decode(ctx.req.body(), user, device);
   if (!message) {
     ingest->count_invalid();
-    return message.error();
+    return done(message.error());
   }
-  if (!*message) return empty_list();  // not a position: ignored
+  if (!*message) return done(empty_list());  // not a position: ignored
 
   const std::string_view secret =
       basic ? std::string_view(basic->password) : bearer_token(ctx.header(http::field::authorization));
-  auto outcome = ingest->submit(**message, secret, ctx.now);
-  if (!outcome) return outcome.error();
-  return empty_list();
+  // Answered once the position is durable; no thread waits for the commit.
+  ingest->submit_async(**message, secret, ctx.now, [done = std::move(done)](Result<pipeline::IngestOutcome> outcome) {
+    if (!outcome) return done(outcome.error());
+    done(empty_list());
+  });
 }
 
 }  // namespace lastmile::api::handlers

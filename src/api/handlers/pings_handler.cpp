@@ -25,14 +25,17 @@ json::object ingest_outcome_json(const pipeline::IngestOutcome& o) {
                       {"duplicates", o.duplicates}, {"stored", o.stored}, {"rejected", std::move(rejected)}};
 }
 
-Result<Reply> post_pings(const Services& s, RequestContext& ctx) {
+void post_pings(const Services& s, RequestContext& ctx, AsyncDone done) {
   auto batch = ingest::json_batch::decode(ctx.req.body(), kMaxPointsPerBatch);
-  if (!batch) return batch.error();
+  if (!batch) return done(batch.error());
   const pipeline::Device device{ctx.tenant(), *ctx.principal->driver_id};
-  auto outcome = s.pipeline->submit(device, *batch, ctx.now);
-  if (!outcome) return outcome.error();
-  pipeline::count_outcome(metrics_counter(s.metrics), "json_batch", *outcome);
-  return json_reply(200, to_json(ingest_outcome_json(*outcome)));
+  // The reply waits for the commit, not a thread: the pipeline calls back once the points are durable.
+  s.pipeline->submit_async(device, std::move(*batch), ctx.now,
+                           [&s, done = std::move(done)](Result<pipeline::IngestOutcome> outcome) {
+                             if (!outcome) return done(outcome.error());
+                             pipeline::count_outcome(metrics_counter(s.metrics), "json_batch", *outcome);
+                             done(json_reply(200, to_json(ingest_outcome_json(*outcome))));
+                           });
 }
 
 }  // namespace lastmile::api::handlers

@@ -41,6 +41,20 @@ Error lost_error(const Error& cause) {
 
 }  // namespace
 
+CommitQueue::CommitQueue(ConnectionPool& pool, OnCommit on_commit, size_t max_group)
+    : pool_(pool), on_commit_(std::move(on_commit)), max_group_(max_group == 0 ? 1 : max_group) {
+  committer_ = std::thread([this] { committer_loop(); });
+}
+
+CommitQueue::~CommitQueue() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  committer_.join();  // it leaves once no asynchronous body is queued
+}
+
 Status CommitQueue::submit(const Body& body) {
   Entry self{&body, {}, {}, false};
   std::unique_lock lock(mu_);
@@ -50,17 +64,61 @@ Status CommitQueue::submit(const Body& body) {
     if (self.done) return std::move(self.status);
     // Leadership is free and our body is still queued: run the oldest group (ours may be a later one;
     // then we loop and lead again).
-    const size_t n = std::min(queue_.size(), max_group_);
-    std::vector<Entry*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    leader_active_ = true;
-    lock.unlock();
-    run_group(group);
-    lock.lock();
-    for (Entry* e : group) e->done = true;
-    leader_active_ = false;
-    changed_.notify_all();
+    lead(lock);
   }
+}
+
+void CommitQueue::submit_async(Body body, Done done) {
+  auto* e = new Entry{nullptr, {}, {}, false, std::move(body), std::move(done)};
+  e->body = &e->owned;
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(e);
+    ++async_queued_;
+    wake = !leader_active_;  // else the leader's end wakes the committer
+  }
+  if (wake) changed_.notify_all();
+}
+
+void CommitQueue::committer_loop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] { return (async_queued_ > 0 && !leader_active_) || (stopping_ && async_queued_ == 0); });
+    if (async_queued_ == 0) return;  // stopping, and nothing of ours is left
+    lead(lock);
+  }
+}
+
+void CommitQueue::lead(std::unique_lock<std::mutex>& lock) {
+  const size_t n = std::min(queue_.size(), max_group_);
+  std::vector<Entry*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  leader_active_ = true;
+  lock.unlock();
+  run_group(group);
+  lock.lock();
+  std::vector<Entry*> finished;  // asynchronous ones: completed here, not by a waiting submitter
+  for (Entry* e : group) {
+    if (e->on_done) {
+      finished.push_back(e);
+      --async_queued_;
+    } else {
+      e->done = true;
+    }
+  }
+  leader_active_ = false;
+  changed_.notify_all();
+  if (finished.empty()) return;
+  lock.unlock();  // the next group may start on another thread meanwhile
+  for (Entry* e : finished) {
+    try {
+      e->on_done(std::move(e->status));
+    } catch (...) {  // on_done must not throw; if one does, the others are still told
+    }
+    delete e;
+  }
+  lock.lock();
 }
 
 CommitQueue::Stats CommitQueue::stats() const {

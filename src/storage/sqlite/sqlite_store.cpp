@@ -32,6 +32,15 @@ Status SqliteStore::flush() {
   return stmt->run();
 }
 
+void SqliteStore::write_async(std::string_view op, CommitQueue::Body body, CommitQueue::Done done) {
+  commits_.submit_async(std::move(body), [this, op, started = std::chrono::steady_clock::now(),
+                                          done = std::move(done)](Status st) {
+    if (options_.on_timing)  // from enqueue to completion, as write() reports it
+      options_.on_timing(op, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    done(std::move(st));
+  });
+}
+
 // ---- tenants ------------------------------------------------------------------------------------
 
 Status SqliteStore::create_tenant(const domain::Tenant& tenant, const domain::Credential& admin_key) {

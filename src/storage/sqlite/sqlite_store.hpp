@@ -41,7 +41,10 @@ class SqliteStore final : public Store {
   ~SqliteStore() override = default;
 
   // Write counters (bodies run, transactions committed, writes queued now), for tests and metrics.
-  CommitQueue::Stats write_stats() const { return commits_.stats(); }
+  WriteStats write_stats() const override {
+    const auto s = commits_.stats();
+    return WriteStats{s.bodies, s.commits, s.queued};
+  }
 
   Status ping() override;
   Status flush() override;
@@ -79,6 +82,8 @@ class SqliteStore final : public Store {
   Result<TrackingSnapshot> load_tracking(std::string_view tracking_token) override;
   Result<int> append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
                                   const std::vector<ingest::Ping>& pings) override;
+  void append_track_points_async(const core::TenantId& tenant, const core::DriverId& driver,
+                                 std::vector<ingest::Ping> pings, AppendDone done) override;
   Result<std::optional<ingest::Ping>> latest_track_point(const core::TenantId& tenant,
                                                          const core::DriverId& driver) override;
   Result<std::vector<ingest::Ping>> list_track_points(const core::TenantId& tenant, const core::DriverId& driver,
@@ -127,6 +132,9 @@ class SqliteStore final : public Store {
   // under the writer mutex. Reports the duration (queueing included) as `op`.
   template <typename F>
   Status write(std::string_view op, F&& body);
+  // The same without blocking (CommitQueue::submit_async): `body` is kept until it ran, `done`
+  // gets its Status after the COMMIT. The duration is reported when `done` is called.
+  void write_async(std::string_view op, CommitQueue::Body body, CommitQueue::Done done);
   // Runs `body(Connection&)` → Result<T> in a read transaction on a reader connection.
   template <typename T, typename F>
   Result<T> read(std::string_view op, F&& body);

@@ -66,43 +66,72 @@ Result<std::optional<ingest::Ping>> read_latest_fix(Connection& db, const core::
   return R(std::move(points->back()));
 }
 
+namespace {
+
+// The write of append_track_points: stores the new fixes of `pings`, counts them in `inserted`.
+Status append_fixes(Connection& db, const core::TenantId& tenant, const core::DriverId& driver,
+                    const std::vector<ingest::Ping>& pings, int& inserted) {
+  inserted = 0;
+  if (auto ok = driver_exists(db, tenant, driver); !ok) return ok;
+  auto chunks = plan_track_chunks(pings);
+  if (chunks.empty()) return {};
+  // Fixes already stored in the batch's time range (a re-sent batch, even across restarts): for a
+  // writer in time order the range holds nothing, and this is one index seek.
+  auto stored = read_track(db, tenant, driver, chunks.front().front()->t.ms,
+                           saturating_add(chunks.back().back()->t.ms, 1));
+  if (!stored) return stored.error();
+  std::vector<TrackKey> known;
+  known.reserve(stored->size());
+  for (const auto& p : *stored) known.push_back(track_key(p));
+  std::sort(known.begin(), known.end());
+  const auto is_known = [&](const ingest::Ping* p) { return std::binary_search(known.begin(), known.end(), track_key(*p)); };
+
+  static const std::string insert =
+      "INSERT INTO track_chunks (tenant_id, driver_id, t_min, t_max, points, data) VALUES (?, ?, ?, ?, ?, ?)";
+  for (auto& chunk : chunks) {
+    if (!known.empty()) std::erase_if(chunk, is_known);
+    if (chunk.empty()) continue;
+    const std::string data = encode_track_chunk(chunk);
+    auto stmt = db.prepare(insert);
+    if (!stmt) return stmt.error();
+    stmt->bind_all(tenant.str(), driver.str(), chunk.front()->t.ms, chunk.back()->t.ms,
+                   static_cast<int64_t>(chunk.size()));
+    stmt->bind_blob(6, data);
+    if (auto r = stmt->run(); !r) return r;
+    inserted += static_cast<int>(chunk.size());
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<int> SqliteStore::append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
                                              const std::vector<ingest::Ping>& pings) {
   int inserted = 0;
   Status st = write("append_track_points", [&](Connection& db, Events&) -> Status {
-    inserted = 0;
-    if (auto ok = driver_exists(db, tenant, driver); !ok) return ok;
-    auto chunks = plan_track_chunks(pings);
-    if (chunks.empty()) return {};
-    // Fixes already stored in the batch's time range (a re-sent batch, even across restarts): for a
-    // writer in time order the range holds nothing, and this is one index seek.
-    auto stored = read_track(db, tenant, driver, chunks.front().front()->t.ms,
-                             saturating_add(chunks.back().back()->t.ms, 1));
-    if (!stored) return stored.error();
-    std::vector<TrackKey> known;
-    known.reserve(stored->size());
-    for (const auto& p : *stored) known.push_back(track_key(p));
-    std::sort(known.begin(), known.end());
-    const auto is_known = [&](const ingest::Ping* p) { return std::binary_search(known.begin(), known.end(), track_key(*p)); };
-
-    static const std::string insert =
-        "INSERT INTO track_chunks (tenant_id, driver_id, t_min, t_max, points, data) VALUES (?, ?, ?, ?, ?, ?)";
-    for (auto& chunk : chunks) {
-      if (!known.empty()) std::erase_if(chunk, is_known);
-      if (chunk.empty()) continue;
-      const std::string data = encode_track_chunk(chunk);
-      auto stmt = db.prepare(insert);
-      if (!stmt) return stmt.error();
-      stmt->bind_all(tenant.str(), driver.str(), chunk.front()->t.ms, chunk.back()->t.ms,
-                     static_cast<int64_t>(chunk.size()));
-      stmt->bind_blob(6, data);
-      if (auto r = stmt->run(); !r) return r;
-      inserted += static_cast<int>(chunk.size());
-    }
-    return {};
+    return append_fixes(db, tenant, driver, pings, inserted);
   });
   if (!st) return st.error();
   return inserted;
+}
+
+void SqliteStore::append_track_points_async(const core::TenantId& tenant, const core::DriverId& driver,
+                                            std::vector<ingest::Ping> pings, AppendDone done) {
+  // The body and the completion share the count; both live until `done` was called.
+  struct Write {
+    core::TenantId tenant;
+    core::DriverId driver;
+    std::vector<ingest::Ping> pings;
+    int inserted = 0;
+  };
+  auto w = std::make_shared<Write>(Write{tenant, driver, std::move(pings)});
+  write_async(
+      "append_track_points",
+      [w](Connection& db, Events&) -> Status { return append_fixes(db, w->tenant, w->driver, w->pings, w->inserted); },
+      [w, done = std::move(done)](Status st) {
+        if (!st) return done(st.error());
+        done(w->inserted);
+      });
 }
 
 Result<std::optional<ingest::Ping>> SqliteStore::latest_track_point(const core::TenantId& tenant,

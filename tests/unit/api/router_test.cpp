@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <thread>
+#include <optional>
+#include <mutex>
 
 #include "api/auth.hpp"
 #include "api/routes_table.hpp"
@@ -118,6 +121,116 @@ TEST_F(RouterTest, TenantAdminCreatesAndRevokesKeys) {
   std::string id(key.at("id").as_string());
   EXPECT_EQ(call(http::verb::delete_, "/v1/api-keys/" + id, admin).result_int(), 204);
   EXPECT_EQ(call(http::verb::get, "/v1/shipments", dispatcher).result_int(), 401);
+}
+
+// An asynchronous route answers later, from another thread: here a worker thread standing in for
+// the group commit. Refusals (auth, roles) still answer at once, before the handler runs.
+struct LaterWorker {
+  std::mutex mu;
+  std::vector<AsyncDone> waiting;  // handlers' completions, answered by release()
+  int started = 0;
+};
+LaterWorker* g_worker = nullptr;
+
+void answer_later(const Services&, RequestContext& ctx, AsyncDone done) {
+  std::lock_guard lock(g_worker->mu);
+  ++g_worker->started;
+  // What the handler needs from the request is read now: the context is gone once it returns.
+  const std::string body = "{\"echo\":" + std::to_string(ctx.req.body().size()) + "}";
+  g_worker->waiting.push_back([body, done = std::move(done)](core::Result<Reply>) { done(json_reply(202, body)); });
+}
+
+class AsyncRouteTest : public RouterTest {
+ protected:
+  AsyncRouteTest()
+      : async_router_({{http::verb::post, "/v1/later", false, domain::RoleSet{domain::Role::kRoot}, nullptr, false,
+                        answer_later},
+                       {http::verb::get, "/v1/now", true, domain::RoleSet{}, handlers_healthz()}},
+                      services_) {
+    g_worker = &worker_;
+  }
+  ~AsyncRouteTest() override { g_worker = nullptr; }
+  static Handler handlers_healthz() {
+    return [](const Services&, RequestContext&) -> core::Result<Reply> { return json_reply(200, "{}"); };
+  }
+  // Completes every waiting handler from a thread of its own.
+  void release() {
+    std::vector<AsyncDone> waiting;
+    {
+      std::lock_guard lock(worker_.mu);
+      waiting.swap(worker_.waiting);
+    }
+    std::thread([&] {
+      for (auto& d : waiting) d(core::Error::internal());
+    }).join();
+  }
+  static Request request(http::verb method, std::string target, std::string token, std::string body = "") {
+    Request req{method, target, 11};
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return req;
+  }
+
+  LaterWorker worker_;
+  Router async_router_;
+};
+
+TEST_F(AsyncRouteTest, TheResponseComesWhenTheHandlerCompletesNotWhenItReturns) {
+  const Request req = request(http::verb::post, "/v1/later", kRootToken, "{\"a\":1}");
+  EXPECT_TRUE(async_router_.is_async(req));
+  std::optional<Response> answered;
+  async_router_.handle_async(req, [&](Response res) { answered = std::move(res); });
+  EXPECT_FALSE(answered.has_value());
+  EXPECT_EQ(worker_.started, 1);
+  release();
+  ASSERT_TRUE(answered.has_value());
+  EXPECT_EQ(answered->result_int(), 202);
+  EXPECT_EQ(answered->body(), "{\"echo\":7}");
+  EXPECT_EQ((*answered)[http::field::content_type], "application/json");
+}
+
+TEST_F(AsyncRouteTest, ARefusedRequestIsAnsweredAtOnceAndNeverReachesTheHandler) {
+  const Request req = request(http::verb::post, "/v1/later", "lm_abcdefghijkl_notarealsecret");
+  std::optional<Response> answered;
+  async_router_.handle_async(req, [&](Response res) { answered = std::move(res); });
+  ASSERT_TRUE(answered.has_value());
+  EXPECT_EQ(answered->result_int(), 401);
+  EXPECT_EQ(worker_.started, 0);
+}
+
+TEST_F(AsyncRouteTest, SynchronousRoutesAnswerThroughTheCallbackBeforeReturning) {
+  const Request req = request(http::verb::get, "/v1/now", "");
+  EXPECT_FALSE(async_router_.is_async(req));
+  std::optional<Response> answered;
+  async_router_.handle_async(req, [&](Response res) { answered = std::move(res); });
+  ASSERT_TRUE(answered.has_value());
+  EXPECT_EQ(answered->result_int(), 200);
+}
+
+TEST_F(AsyncRouteTest, HandleWaitsForAnAsynchronousRoute) {
+  const Request req = request(http::verb::post, "/v1/later", kRootToken, "{}");
+  std::thread completer([&] {
+    while (true) {
+      {
+        std::lock_guard lock(worker_.mu);
+        if (!worker_.waiting.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    release();
+  });
+  auto res = async_router_.handle(req);
+  completer.join();
+  EXPECT_EQ(res.result_int(), 202);
+  EXPECT_EQ(res.body(), "{\"echo\":2}");
+}
+
+TEST_F(RouterTest, PostPingsIsAnAsynchronousRoute) {
+  Request req{http::verb::post, "/v1/pings", 11};
+  EXPECT_TRUE(router_.is_async(req));
+  Request shipments{http::verb::post, "/v1/shipments", 11};
+  EXPECT_FALSE(router_.is_async(shipments));
 }
 
 }  // namespace

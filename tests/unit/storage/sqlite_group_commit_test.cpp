@@ -2,13 +2,17 @@
 // transaction and its one COMMIT, and a failing write in a group is rolled back alone.
 // SQLite-specific: it reads SqliteStore::write_stats() and holds the database's write lock from a
 // second connection, so that the queue fills up deterministically.
+// Asynchronous writes (append_track_points_async, CommitQueue::submit_async) keep the same promises
+// and answer through a callback once committed: nobody blocks while they wait.
 #include <barrier>
+#include <condition_variable>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <mutex>
 #include <thread>
 
+#include "core/new_id.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "unit/storage/store_test_support.hpp"
@@ -162,6 +166,143 @@ TEST_F(SqliteGroupCommitTest, ConcurrentWritersNeedNoMoreCommitsThanWrites) {
   std::printf("[ group commit ] %lld writes in %lld commits (%.1f writes per commit)\n",
               static_cast<long long>(writes), static_cast<long long>(commits),
               commits > 0 ? static_cast<double>(writes) / static_cast<double>(commits) : 0.0);
+}
+
+// Collects the results of asynchronous appends; wait() returns once `n` arrived (or after 10 s).
+class Answers {
+ public:
+  Store::AppendDone callback(size_t slot) {
+    return [this, slot](Result<int> r) {
+      std::lock_guard lock(mu_);
+      results_.emplace_back(slot, std::move(r));
+      changed_.notify_all();
+    };
+  }
+  bool wait(size_t n) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return results_.size() >= n; });
+  }
+  size_t count() {
+    std::lock_guard lock(mu_);
+    return results_.size();
+  }
+  // The result of the append given `slot`.
+  Result<int> of(size_t slot) {
+    std::lock_guard lock(mu_);
+    for (auto& [s, r] : results_)
+      if (s == slot) return r;
+    return core::Error::internal();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::pair<size_t, Result<int>>> results_;  // in completion order
+};
+
+std::vector<ingest::Ping> fixes(const core::DriverId& driver, int64_t first_second, int n) {
+  std::vector<ingest::Ping> out;
+  for (int i = 0; i < n; ++i) {
+    ingest::Ping p;
+    p.driver_id = driver;
+    p.t = testing::at(first_second + i);
+    p.position = testing::latlon(43.7384 + 1e-4 * i, 7.4246);
+    p.received_at = p.t;
+    out.push_back(p);
+  }
+  return out;
+}
+
+class SqliteAsyncAppendTest : public SqliteGroupCommitTest {
+ protected:
+  void SetUp() override {
+    SqliteGroupCommitTest::SetUp();
+    driver_ = testing::make_driver(tenant_.id);
+    ASSERT_OK(store_->create_driver(driver_, testing::device_token_for(driver_), nullptr));
+  }
+  // Submits `first` and waits until the committer thread took it (it then waits in BEGIN IMMEDIATE
+  // while a second connection holds the write lock), so that later appends queue behind it.
+  void lead_with(std::vector<ingest::Ping> first, Store::AppendDone done) {
+    store_->append_track_points_async(tenant_.id, driver_.id, std::move(first), std::move(done));
+    ASSERT_TRUE(eventually([&] { return store_->write_stats().queued == 0; }));
+  }
+  domain::Driver driver_;
+};
+
+TEST_F(SqliteAsyncAppendTest, AppendsQueuedBehindALockedDatabaseAnswerOnlyAfterTheirSharedCommit) {
+  constexpr size_t kAppends = 6;
+  const auto before = store_->write_stats();
+  auto blocker = Connection::open(path(), {.create = false});
+  ASSERT_OK(blocker);
+  ASSERT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
+  Answers answers;
+  // From one thread, without blocking it: the committer thread leads the first (stuck in BEGIN),
+  // the other five queue behind it.
+  lead_with(fixes(driver_.id, 0, 3), answers.callback(0));
+  for (size_t i = 1; i < kAppends; ++i)
+    store_->append_track_points_async(tenant_.id, driver_.id, fixes(driver_.id, 10 * static_cast<int64_t>(i), 3),
+                                      answers.callback(i));
+  ASSERT_TRUE(eventually([&] { return store_->write_stats().queued == kAppends - 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(answers.count(), 0u) << "an append answered before it was committed";
+  ASSERT_OK((*blocker)->exec("COMMIT"));
+
+  ASSERT_TRUE(answers.wait(kAppends));
+  for (size_t i = 0; i < kAppends; ++i) {
+    auto r = answers.of(i);
+    ASSERT_OK(r);
+    EXPECT_EQ(*r, 3) << "append " << i;
+  }
+  const auto after = store_->write_stats();
+  EXPECT_EQ(after.bodies - before.bodies, static_cast<int64_t>(kAppends));
+  EXPECT_EQ(after.commits - before.commits, 2);  // the leader's lone append, then the five queued behind it
+  auto stored = store_->list_track_points(tenant_.id, driver_.id, testing::at(0), testing::at(1000), 1000);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->size(), kAppends * 3);
+}
+
+TEST_F(SqliteAsyncAppendTest, AFailingAppendGetsItsErrorAndTheRestOfItsGroupCommits) {
+  auto blocker = Connection::open(path(), {.create = false});
+  ASSERT_OK(blocker);
+  ASSERT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
+  Answers answers;
+  const auto stranger = core::new_id<core::DriverId>();  // no such driver in the tenant
+  lead_with(fixes(driver_.id, 0, 2), answers.callback(0));
+  store_->append_track_points_async(tenant_.id, stranger, fixes(stranger, 0, 2), answers.callback(1));
+  store_->append_track_points_async(tenant_.id, driver_.id, fixes(driver_.id, 100, 2), answers.callback(2));
+  ASSERT_TRUE(eventually([&] { return store_->write_stats().queued == 2; }));
+  ASSERT_OK((*blocker)->exec("COMMIT"));
+  ASSERT_TRUE(answers.wait(3));
+  EXPECT_TRUE(fails_with(answers.of(1), ErrorCode::kNotFound));
+  ASSERT_OK(answers.of(0));
+  ASSERT_OK(answers.of(2));
+  auto stored = store_->list_track_points(tenant_.id, driver_.id, testing::at(0), testing::at(1000), 1000);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->size(), 4u);
+}
+
+TEST_F(SqliteAsyncAppendTest, ClosingTheStoreCompletesEveryQueuedAppendDurably) {
+  constexpr size_t kAppends = 20;
+  Answers answers;
+  {
+    auto blocker = Connection::open(path(), {.create = false});
+    ASSERT_OK(blocker);
+    ASSERT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
+    lead_with(fixes(driver_.id, 0, 2), answers.callback(0));
+    for (size_t i = 1; i < kAppends; ++i)
+      store_->append_track_points_async(tenant_.id, driver_.id, fixes(driver_.id, 10 * static_cast<int64_t>(i), 2),
+                                        answers.callback(i));
+    ASSERT_TRUE(eventually([&] { return store_->write_stats().queued == kAppends - 1; }));
+    ASSERT_OK((*blocker)->exec("COMMIT"));
+    store_.reset();  // runs what is still queued, then returns
+  }
+  EXPECT_EQ(answers.count(), kAppends);
+  auto reopened = SqliteStore::open(path(), {});
+  ASSERT_OK(reopened);
+  auto stored = (*reopened)->list_track_points(tenant_.id, driver_.id, testing::at(0), testing::at(1000), 1000);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->size(), kAppends * 2);
+  for (size_t i = 0; i < kAppends; ++i) EXPECT_TRUE(answers.of(i).ok()) << "append " << i;
 }
 
 }  // namespace
