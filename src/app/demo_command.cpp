@@ -134,12 +134,14 @@ std::string tracker_lines(const PreparedFleet& fleet) {
   return out.empty() ? out : out + "\n";
 }
 
-// The demo's phones: the driver app, but the last driver's is a Traccar Client (OsmAnd) and, with a
-// broker, the one before it OwnTracks over MQTT.
+// The demo's phones: the driver app (the last driver's is the one print_urls shows), but the driver
+// before the last has a Traccar Client (OsmAnd) and, with a broker, the one before that OwnTracks over
+// MQTT.
 std::vector<sim::DeviceProtocol> demo_protocols(const DemoOptions& o) {
-  std::vector<sim::DeviceProtocol> p(o.drivers, sim::DeviceProtocol::kJson);
-  p.back() = sim::DeviceProtocol::kOsmand;
-  if (!o.mqtt.empty() && o.drivers >= 2) p[o.drivers - 2] = sim::DeviceProtocol::kOwntracksMqtt;
+  const size_t n = o.drivers;
+  std::vector<sim::DeviceProtocol> p(n, sim::DeviceProtocol::kJson);
+  p[n >= 2 ? n - 2 : 0] = sim::DeviceProtocol::kOsmand;
+  if (!o.mqtt.empty() && n >= 3) p[n - 3] = sim::DeviceProtocol::kOwntracksMqtt;
   return p;
 }
 

@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   dc->add_option("--stops", demo.stops, "Stops per driver (default 10)")->check(CLI::Range(size_t{1}, size_t{50}));
   dc->add_option("--seed", demo.seed, "Seed of the fleet (default 1)");
   dc->add_option("--osmand", demo.osmand,
-                 "The server's OsmAnd listener HOST:PORT; the last driver's phone is a Traccar Client "
+                 "The server's OsmAnd listener HOST:PORT; one driver's phone is a Traccar Client "
                  "(default: the --http host, port 5055)");
   dc->add_option("--mqtt", demo.mqtt,
                  "An MQTT broker HOST:PORT or mqtt://[user:pass@]HOST:PORT: the server subscribes and one driver's "

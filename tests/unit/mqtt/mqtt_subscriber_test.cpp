@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -166,21 +167,27 @@ class MqttSubscriberTest : public ::testing::Test {
     return o;
   }
 
+  // A started subscriber that records and acknowledges every message, once subscribed.
+  std::unique_ptr<MqttSubscriber> recording_subscriber() {
+    auto sub = std::make_unique<MqttSubscriber>(
+        options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
+        [&](ConnectionState s) { recorder_.on_state(s); });
+    sub->start();
+    EXPECT_TRUE(recorder_.wait_for_subscriptions(1));
+    return sub;
+  }
+
   Broker broker_;
   Recorder recorder_;
 };
 
 TEST_F(MqttSubscriberTest, DeliversMessagesOnTheTopicFilter) {
-  MqttSubscriber sub(
-      options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
-      [&](ConnectionState s) { recorder_.on_state(s); });
-  sub.start();
-  ASSERT_TRUE(recorder_.wait_for_subscriptions(1));
+  auto sub = recording_subscriber();
   ASSERT_TRUE(broker_.publish("owntracks/alice/phone", R"({"_type":"location"})"));
   ASSERT_TRUE(broker_.publish("other/topic", "ignored by the filter"));
   ASSERT_TRUE(broker_.publish("owntracks/bob/car", "second"));
   ASSERT_TRUE(recorder_.wait_for_messages(2));
-  sub.stop();
+  sub->stop();
   EXPECT_EQ(recorder_.messages(), (std::vector<std::string>{R"(owntracks/alice/phone {"_type":"location"})",
                                                             "owntracks/bob/car second"}));
 }
@@ -205,11 +212,7 @@ TEST_F(MqttSubscriberTest, AMessageNotMadeDurableIsSentAgain) {
 }
 
 TEST_F(MqttSubscriberTest, ReconnectsAfterTheBrokerRestarts) {
-  MqttSubscriber sub(
-      options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
-      [&](ConnectionState s) { recorder_.on_state(s); });
-  sub.start();
-  ASSERT_TRUE(recorder_.wait_for_subscriptions(1));
+  auto sub = recording_subscriber();
   broker_.stop();
   std::this_thread::sleep_for(300ms);
   ASSERT_TRUE(broker_.start());
@@ -239,11 +242,7 @@ MqttUrl publisher_url(int port) {
 }
 
 TEST_F(MqttSubscriberTest, APublishedMessageIsAcknowledgedAndDelivered) {
-  MqttSubscriber sub(
-      options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
-      [&](ConnectionState s) { recorder_.on_state(s); });
-  sub.start();
-  ASSERT_TRUE(recorder_.wait_for_subscriptions(1));
+  auto sub = recording_subscriber();
   MqttPublisher pub(publisher_url(broker_.port()), 5s);
   for (const char* payload : {"fix-1", "fix-2"}) {
     const core::Status s = pub.publish("owntracks/alice/phone", payload);
