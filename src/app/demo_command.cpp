@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -147,7 +148,7 @@ std::vector<sim::DeviceProtocol> demo_protocols(const DemoOptions& o) {
 
 // HOST:PORT → the address a client on this machine connects to (0.0.0.0 / [::] → loopback).
 std::string local_address(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
+  const size_t colon = std::min(listen.rfind(':'), listen.size());
   const std::string host = listen.substr(0, colon);
   const bool any = host == "0.0.0.0" || host == "[::]" || host.empty();
   return (any ? std::string("127.0.0.1") : host) + listen.substr(colon);
@@ -276,9 +277,13 @@ int demo_command(const DemoOptions& o) {
   so.carrier_ids = carriers;
   so.keep_alive = true;
   so.quiet = true;
-  so.osmand = "http://" + local_address(osmand);
   so.mqtt = mqtt;
   so.protocols = demo_protocols(o);
+  if (osmand == "off") {  // no listener: that phone is the driver app too
+    std::replace(so.protocols.begin(), so.protocols.end(), sim::DeviceProtocol::kOsmand, sim::DeviceProtocol::kJson);
+  } else {
+    so.osmand = "http://" + local_address(osmand);
+  }
   auto graph = map::Graph::open(map_file);
   if (!graph) {
     std::cerr << "demo: cannot load " << map_file << ": " << graph.error().message << "\n";

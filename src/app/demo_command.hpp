@@ -26,7 +26,7 @@ struct DemoOptions {
   uint64_t seed = 1;
   double duration_s = 0;  // wall seconds, then stop as on Ctrl-C; 0: until Ctrl-C
   // The server's OsmAnd listener HOST:PORT (the phone of the driver before the last is a Traccar
-  // Client); empty: the --http host, port 5055.
+  // Client); empty: the --http host, port 5055; "off": no listener, every phone is the driver app.
   std::string osmand;
   // A broker HOST:PORT or mqtt://[user:pass@]HOST:PORT: the server subscribes to it and one driver's
   // phone is OwnTracks over MQTT; empty: no MQTT (the demo starts no broker).

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <exception>
 
 #include "mqtt/mqtt_publisher.hpp"
 #include "sim/device_messages.hpp"
@@ -35,7 +36,11 @@ DeviceUplink::DeviceUplink(const UplinkTargets& t, const std::string& client_id)
   if (t.mqtt) {
     mqtt::MqttUrl broker = *t.mqtt;
     broker.client_id = client_id;
-    mqtt_ = std::make_unique<mqtt::MqttPublisher>(std::move(broker), kTimeout);
+    try {
+      mqtt_ = std::make_unique<mqtt::MqttPublisher>(std::move(broker), kTimeout);
+    } catch (const std::exception& e) {  // libmosquitto could not create a client: every publish fails
+      mqtt_error_ = e.what();
+    }
   }
 }
 
@@ -79,6 +84,7 @@ std::optional<std::string> DeviceUplink::send_one(const SimDevice& device, const
                                                   int battery_pct) {
   switch (device.protocol) {
     case sim::DeviceProtocol::kOsmand: {
+      if (!osmand_) return std::string("osmand: no OsmAnd listener given");
       // Traccar Client: a POST with the fix in the query string and no body; 200 = taken.
       auto reply = osmand_->request("POST", sim::osmand_target(device.device_id, device.token, fix, battery_pct), "");
       if (!reply || reply->status != 200) return http_failure("osmand", reply);
@@ -95,6 +101,7 @@ std::optional<std::string> DeviceUplink::send_one(const SimDevice& device, const
       return std::nullopt;
     }
     case sim::DeviceProtocol::kOwntracksMqtt: {
+      if (!mqtt_) return "mqtt: " + (mqtt_error_.empty() ? std::string("no broker given") : mqtt_error_);
       const core::Status s = mqtt_->publish(sim::owntracks_topic(device.device_id),
                                             sim::owntracks_location(fix, device.tid, battery_pct));
       if (!s) return "mqtt: " + s.error().message;

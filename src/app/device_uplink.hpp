@@ -54,7 +54,7 @@ class DeviceUplink {
   DeviceUplink& operator=(const DeviceUplink&) = delete;
 
   // Sends `fixes` as `device` does: one batch (JSON), or one request or message per fix, oldest
-  // first, stopping at the first failure. REQUIRES: the target of the device's protocol was given.
+  // first, stopping at the first failure (a device whose protocol has no target fails at once).
   UplinkReply send(const SimDevice& device, const std::vector<sim::SimPing>& fixes, int battery_pct);
 
   // The API connection (delivery reports go there whatever the protocol).
@@ -67,6 +67,7 @@ class DeviceUplink {
   HttpClient api_;
   std::unique_ptr<HttpClient> osmand_;
   std::unique_ptr<mqtt::MqttPublisher> mqtt_;
+  std::string mqtt_error_;  // why mqtt_ is null although a broker was given
 };
 
 }  // namespace lastmile::app
