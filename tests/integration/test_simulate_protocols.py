@@ -6,7 +6,8 @@ through the public API only, that the points the phones sent were stored and the
 - json: the driver app's batches (POST /v1/pings);
 - osmand: Traccar Client's one-fix requests to the OsmAnd port (device id + device token);
 - owntracks-http: POST /v1/owntracks with Basic credentials (user, device token) and X-Limit-U/-D;
-- owntracks-mqtt: QoS 1 publishes on owntracks/<user>/<device> to the broker the server subscribes to.
+- owntracks-mqtt: QoS 1 publishes on owntracks/<user>/<device> to the broker the server subscribes to;
+- mixed: four phones, one of each.
 
 And the offline phone (driver 3, 12 simulated minutes without a connection) with json and osmand: the
 server raised device_offline during the silence, and after the reconnect the phone uploaded what it held,
@@ -79,7 +80,8 @@ class SimulatedProtocolsTest(ServerTestCase):
         run.key = key
         self.assertEqual(run.code, 0, f"simulate failed\n{run.out}\n{run.err}")
         self.assertIsNotNone(run.summary, run.out)
-        self.assertEqual({d["protocol"] for d in run.drivers.values()}, {protocol}, run.out)
+        expected = {"json", "osmand", "owntracks-http", "owntracks-mqtt"} if protocol == "mixed" else {protocol}
+        self.assertEqual({d["protocol"] for d in run.drivers.values()}, expected, run.out)
         self.assertEqual((run.summary["rejected"], run.summary["errors"]), (0, 0), run.out)
         self.assertEqual(run.summary["acked"], run.summary["sent"], run.out)
         return run
@@ -146,6 +148,11 @@ class SimulatedProtocolsTest(ServerTestCase):
 
     def test_owntracks_over_mqtt(self):
         run = self.simulate("owntracks-mqtt", drivers=1, stops=2, duration_s=12)
+        self.assert_every_point_stored(run)
+        self.assert_progressed(run)
+
+    def test_mixed_gives_the_phones_every_protocol_round_robin(self):
+        run = self.simulate("mixed", drivers=4, stops=2, duration_s=12)
         self.assert_every_point_stored(run)
         self.assert_progressed(run)
 
