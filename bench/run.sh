@@ -7,7 +7,8 @@
 # BENCH_CONNECTIONS (default 32), BENCH_DURATION (seconds per case, default 10), BENCH_WARMUP (default 2),
 # BENCH_STRICT=1 (exit 1 when a goal is not met), BENCH_LIVE=0 (skip the live-push part, bench/live.sh),
 # BENCH_MAP=0 (skip the road-network part, bench/map_bench), BENCH_ETA_REAL=0 (skip the ETA-on-real-histories
-# part, bench/eta_real_bench), BENCH_ETA_SIM=0 (skip the ETA-on-simulated-Monaco-drives part, bench/eta_sim_bench).
+# part, bench/eta_real_bench), BENCH_ETA_SIM=0 (skip the ETA-on-simulated-Monaco-drives part, bench/eta_sim_bench),
+# BENCH_SIM=0 (skip the simulated-devices part, `lastmile simulate --rate`; its knobs BENCH_SIM_* are listed there).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -295,8 +296,70 @@ if [[ ${BENCH_STRICT:-0} = 1 && ( $MET != met || $BATCH_MET != met || $SINGLE_ME
   exit 1
 fi
 
-# ---- live push (issue 3): bench/live.sh, its own server and database (bench/README.md, "Live push") ----
+# The parts below start servers of their own: this one is idle now.
 kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""  # idle now
+
+# ---- simulated devices (issue 5): `lastmile simulate --rate`, the load generator, on a fresh server --------
+# BENCH_SIM_DRIVERS devices (default 2000) per run, batches of BENCH_SIM_BATCH fixes (default 5: a phone's batch)
+# on BENCH_SIM_CONNECTIONS connections (default 32), BENCH_SIM_DURATION s (default 20) at each target rate of
+# BENCH_SIM_RATES (default "5000 20000 80000" fixes/s). The achieved fixes/s is related to this run's batch100
+# figure; the server's /metrics must count every fix sent as acknowledged and stored (bench/README.md,
+# "Simulated devices"). BENCH_SIM=0 skips it.
+if [[ ${BENCH_SIM:-1} != 0 ]]; then
+  SIM_PORT=$(free_port)
+  SIM_API="http://127.0.0.1:$SIM_PORT"
+  LASTMILE_ADMIN_TOKEN=$ROOT_TOKEN "$BIN" serve --db "sqlite:$TMP/sim.db" --http "127.0.0.1:$SIM_PORT" \
+    --threads "$THREADS" --osmand off --log-level warn >"$TMP/lastmile-sim.log" 2>&1 &
+  SERVER_PID=$!
+  wait_http "$SIM_API/healthz" "$SERVER_PID" "lastmile (simulated devices)" "$TMP/lastmile-sim.log"
+  SIM_KEY=$(curl -sf "$SIM_API/v1/tenants" -H "Authorization: Bearer $ROOT_TOKEN" -H "$J" -d '{"name":"Bench Fleet"}' \
+    | json_field api_key) || die "cannot create the simulated fleet's tenant"
+  SIM_DRIVERS=${BENCH_SIM_DRIVERS:-2000} SIM_BATCH=${BENCH_SIM_BATCH:-5} SIM_CONNECTIONS=${BENCH_SIM_CONNECTIONS:-32}
+  SIM_DURATION=${BENCH_SIM_DURATION:-20}
+  # counter NAME...: the sum of those series in a saved /metrics page ($TMP/metrics.txt)
+  counter() { awk 'BEGIN { for (i = 1; i < ARGC; i++) want[ARGV[i]] = 1; ARGC = 1 } ($1 in want) { s += $2 }
+                   END { printf "%.0f", s }' "$@" <"$TMP/metrics.txt"; }
+  server_counts() {  # → "acknowledged stored" (JSON batches: accepted + late + duplicates)
+    curl -sf "$SIM_API/metrics" >"$TMP/metrics.txt" || die "cannot read /metrics"
+    local p='lastmile_pings_total{protocol="json_batch",result='
+    echo "$(counter "${p}\"accepted\"}" "${p}\"late\"}" "${p}\"duplicate\"}") $(counter lastmile_pipeline_points_stored_total)"
+  }
+  echo
+  echo "simulated devices (lastmile simulate --rate): $SIM_DRIVERS devices, batches of $SIM_BATCH fixes," \
+       "$SIM_CONNECTIONS connections, ${SIM_DURATION}s per target rate; fresh server --threads $THREADS"
+  SIM_ROW='%-13s %15s %8s %11s %10s %7s %9s %9s %13s %10s\n'
+  printf "$SIM_ROW" "target fix/s" "achieved fix/s" "req/s" "x batch100" "x single" "errors" "p50 (ms)" "p99 (ms)" \
+    "server acked" "stored"
+  for RATE in ${BENCH_SIM_RATES:-5000 20000 80000}; do
+    read -r ACK0 STORED0 < <(server_counts)
+    "$BIN" simulate --server "$SIM_API" --api-key "$SIM_KEY" --drivers "$SIM_DRIVERS" --rate "$RATE" \
+      --batch "$SIM_BATCH" --duration "$SIM_DURATION" --threads "$SIM_CONNECTIONS" >"$TMP/sim-$RATE.txt" 2>&1 &
+    WRK_PID=$!  # waited for like wrk, so that Ctrl-C reaches the trap at once
+    SIM_CODE=0; wait "$WRK_PID" || SIM_CODE=$?; WRK_PID=""
+    read -r ACK1 STORED1 < <(server_counts)
+    # load: fixes sent N in W s = A fixes/s (target R); acknowledged K / rejected J; HTTP errors E; request latency p50 X ms, p99 Y ms
+    read -r SENT ACHIEVED ACKED BAD P50 P99 < <(awk '/^load: fixes sent/ {
+        for (i = 1; i <= NF; i++) { if ($i == "sent") s = $(i+1); if ($i == "fixes/s") a = $(i-1);
+          if ($i == "acknowledged") k = $(i+1); if ($i == "rejected") r = $(i+1); if ($i == "errors") e = $(i+1);
+          if ($i == "p50") p = $(i+1); if ($i == "p99") q = $(i+1) }
+        gsub(/;/, "", r); gsub(/;/, "", e); print s, a, k, r + e, p, q }' "$TMP/sim-$RATE.txt")
+    [[ -n ${SENT:-} ]] || { cat "$TMP/sim-$RATE.txt" >&2; die "no result line from lastmile simulate --rate $RATE"; }
+    SIM_RPS=$(( ACHIEVED / SIM_BATCH ))
+    printf "$SIM_ROW" "$RATE" "$ACHIEVED" "$SIM_RPS" \
+      "$(awk -v a="$ACHIEVED" -v b="$BATCH_PPS" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')" \
+      "$(awk -v a="$SIM_RPS" -v b="$(rps "$S")" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')" "$BAD" "$P50" "$P99" \
+      "$(( ACK1 - ACK0 ))" "$(( STORED1 - STORED0 ))"
+    if (( SIM_CODE != 0 || ACKED != SENT || ACK1 - ACK0 != SENT || STORED1 - STORED0 < SENT )); then
+      die "simulated devices at $RATE fixes/s: sent $SENT, the replies acknowledged $ACKED, /metrics counted" \
+          "$(( ACK1 - ACK0 )) acknowledged and $(( STORED1 - STORED0 )) stored (simulate exit $SIM_CODE)"
+    fi
+  done
+  echo "x batch100: achieved fixes/s / the $BATCH_PPS points/s of wrk's 100-point batches above;" \
+       "x single: the generator's requests/s / wrk's 1-point requests/s above ($(rps "$S"))"
+  kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+fi
+
+# ---- live push (issue 3): bench/live.sh, its own server and database (bench/README.md, "Live push") ----
 [[ ${BENCH_LIVE:-1} = 0 ]] || LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/live.sh" || exit $?
 
 # ---- road network (src/map): bench/map_bench, in process on the bundled Monaco map ------------------------

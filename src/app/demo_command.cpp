@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "core/crypto.hpp"
 #include "map/graph.hpp"
 #include "map/import_map.hpp"
+#include "sim/device_messages.hpp"
 
 namespace lastmile::app {
 namespace {
@@ -116,6 +118,42 @@ int stop_server(pid_t server) {
   return 1;
 }
 
+// The phones that are trackers rather than the driver app (docs/simulator.md, "Protocols").
+std::string tracker_lines(const PreparedFleet& fleet) {
+  std::string out;
+  for (size_t d = 0; d < fleet.drivers.size(); ++d) {
+    const SimDevice& dev = fleet.drivers[d].device;
+    if (dev.protocol == sim::DeviceProtocol::kJson) continue;
+    if (out.empty()) out = "Trackers (the same pipeline, other protocols):\n";
+    const std::string where =
+        dev.protocol == sim::DeviceProtocol::kOsmand
+            ? fmt::format("http://{}:{}", fleet.targets.osmand->host, fleet.targets.osmand->port)
+            : fmt::format("topic {}", sim::owntracks_topic(dev.device_id));
+    out += fmt::format("  driver {} ({}): {} device id {} -> {}\n", d + 1, fleet.drivers[d].name,
+                       sim::device_protocol_name(dev.protocol), dev.device_id, where);
+  }
+  return out.empty() ? out : out + "\n";
+}
+
+// The demo's phones: the driver app (the last driver's is the one print_urls shows), but the driver
+// before the last has a Traccar Client (OsmAnd) and, with a broker, the one before that OwnTracks over
+// MQTT.
+std::vector<sim::DeviceProtocol> demo_protocols(const DemoOptions& o) {
+  const size_t n = o.drivers;
+  std::vector<sim::DeviceProtocol> p(n, sim::DeviceProtocol::kJson);
+  p[n >= 2 ? n - 2 : 0] = sim::DeviceProtocol::kOsmand;
+  if (!o.mqtt.empty() && n >= 3) p[n - 3] = sim::DeviceProtocol::kOwntracksMqtt;
+  return p;
+}
+
+// HOST:PORT → the address a client on this machine connects to (0.0.0.0 / [::] → loopback).
+std::string local_address(const std::string& listen) {
+  const size_t colon = std::min(listen.rfind(':'), listen.size());
+  const std::string host = listen.substr(0, colon);
+  const bool any = host == "0.0.0.0" || host == "[::]" || host.empty();
+  return (any ? std::string("127.0.0.1") : host) + listen.substr(colon);
+}
+
 void print_urls(const std::string& base, const std::string& admin_key, const std::string& dispatcher_key,
                 const PreparedFleet& fleet, const DemoOptions& o, double ready_s) {
   const size_t shipments = fleet.drivers.size() * o.stops;
@@ -145,6 +183,7 @@ void print_urls(const std::string& base, const std::string& admin_key, const std
             << fmt::format("  POST {}/v1/pings  Authorization: Bearer {}   ({}, route {})\n", base,
                            d.device_token, d.name, d.route_id)
             << "  body: [{\"t\":\"<ISO 8601>\",\"lat\":43.73,\"lon\":7.42,\"speed\":8,\"accuracy\":5}]\n\n"
+            << tracker_lines(fleet)
             << "Ctrl-C stops the fleet and the server.\n"
             << std::flush;
 }
@@ -178,7 +217,8 @@ int demo_command(const DemoOptions& o) {
 
   const std::string root = "lm_root_" + core::random_token(24);
   ::setenv("LASTMILE_ADMIN_TOKEN", root.c_str(), 1);
-  const std::vector<std::string> args{"lastmile",
+  const std::string osmand = o.osmand.empty() ? o.http.substr(0, o.http.rfind(':')) + ":5055" : o.osmand;
+  std::vector<std::string> args{"lastmile",
                                       "serve",
                                       "--db",
                                       "sqlite:" + db.string(),
@@ -189,9 +229,11 @@ int demo_command(const DemoOptions& o) {
                                       "--clock-speedup",
                                       fmt::format("{}", o.speedup),
                                       "--osmand",
-                                      "off",
+                                      osmand,
                                       "--track-cache-ttl-ms",
                                       "500"};
+  const std::string mqtt = o.mqtt.empty() || o.mqtt.starts_with("mqtt://") ? o.mqtt : "mqtt://" + o.mqtt;
+  if (!mqtt.empty()) args.insert(args.end(), {"--mqtt", mqtt + (mqtt.find('?') == std::string::npos ? "?client_id=lastmile-demo" : "")});
   const std::string log = (dir / "server.log").string();
   const pid_t server = spawn_server(args, log);
   if (server < 0) {
@@ -201,7 +243,8 @@ int demo_command(const DemoOptions& o) {
   const std::string base = "http://" + o.http;
   HttpClient http(*parse_http_url(base), std::chrono::seconds(10));
   if (!wait_healthy(http, server, 30)) {
-    std::cerr << "demo: the server did not start (is " << o.http << " taken?); its log: " << log << "\n";
+    std::cerr << "demo: the server did not start (is " << o.http << " or the OsmAnd port " << osmand
+              << " taken? --osmand HOST:PORT moves it); its log: " << log << "\n";
     stop_server(server);
     return 1;
   }
@@ -234,6 +277,13 @@ int demo_command(const DemoOptions& o) {
   so.carrier_ids = carriers;
   so.keep_alive = true;
   so.quiet = true;
+  so.mqtt = mqtt;
+  so.protocols = demo_protocols(o);
+  if (osmand == "off") {  // no listener: that phone is the driver app too
+    std::replace(so.protocols.begin(), so.protocols.end(), sim::DeviceProtocol::kOsmand, sim::DeviceProtocol::kJson);
+  } else {
+    so.osmand = "http://" + local_address(osmand);
+  }
   auto graph = map::Graph::open(map_file);
   if (!graph) {
     std::cerr << "demo: cannot load " << map_file << ": " << graph.error().message << "\n";

@@ -25,6 +25,12 @@ struct DemoOptions {
   size_t stops = 10;
   uint64_t seed = 1;
   double duration_s = 0;  // wall seconds, then stop as on Ctrl-C; 0: until Ctrl-C
+  // The server's OsmAnd listener HOST:PORT (the phone of the driver before the last is a Traccar
+  // Client); empty: the --http host, port 5055; "off": no listener, every phone is the driver app.
+  std::string osmand;
+  // A broker HOST:PORT or mqtt://[user:pass@]HOST:PORT: the server subscribes to it and one driver's
+  // phone is OwnTracks over MQTT; empty: no MQTT (the demo starts no broker).
+  std::string mqtt;
 };
 
 // Returns the exit code: 0 after a clean stop, 1 when the map, the server or the setup failed (the

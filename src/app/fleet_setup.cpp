@@ -11,6 +11,7 @@
 #include "app/http_client.hpp"
 #include "app/simulate_command.hpp"
 #include "core/crypto.hpp"
+#include "mqtt/mqtt_url.hpp"
 
 namespace lastmile::app {
 namespace {
@@ -77,6 +78,55 @@ json::object shipment_body(const sim::FleetPlan& plan, size_t d, size_t i, const
   return b;
 }
 
+core::Error bad_option(const std::string& message, const char* field) {
+  return {core::ErrorCode::kInvalidField, message, field};
+}
+
+// Where the phones send: the API, the OsmAnd listener (default: the API's host, port 5055), the broker.
+core::Result<UplinkTargets> uplink_targets(const SimulateOptions& o, const HttpEndpoint& api) {
+  UplinkTargets t{api, HttpEndpoint{api.host, "5055"}, std::nullopt};
+  if (!o.osmand.empty()) {
+    t.osmand = parse_http_url(o.osmand);
+    if (!t.osmand) return bad_option("--osmand must be http://HOST:PORT", "osmand");
+  }
+  if (!o.mqtt.empty()) {
+    auto url = mqtt::parse_mqtt_url(o.mqtt.starts_with("mqtt://") ? o.mqtt : "mqtt://" + o.mqtt);
+    if (!url) return bad_option("--mqtt must be HOST:PORT or mqtt://[user:pass@]HOST:PORT", "mqtt");
+    t.mqtt = *url;
+  }
+  return t;
+}
+
+// The protocol of each driver's phone (--protocol; mixed: the available ones round robin).
+core::Result<std::vector<sim::DeviceProtocol>> device_protocols(const SimulateOptions& o, bool have_mqtt) {
+  using sim::DeviceProtocol;
+  if (!o.protocols.empty()) return o.protocols;
+  std::vector<DeviceProtocol> pool;
+  if (o.protocol == "mixed") {
+    pool = {DeviceProtocol::kJson, DeviceProtocol::kOsmand, DeviceProtocol::kOwntracksHttp};
+    if (have_mqtt) pool.push_back(DeviceProtocol::kOwntracksMqtt);
+  } else if (auto p = sim::parse_device_protocol(o.protocol)) {
+    pool = {*p};
+  } else {
+    return bad_option("--protocol must be json, osmand, owntracks-http, owntracks-mqtt or mixed", "protocol");
+  }
+  if (pool == std::vector{DeviceProtocol::kOwntracksMqtt} && !have_mqtt)
+    return bad_option("--protocol owntracks-mqtt needs --mqtt HOST:PORT (the server's broker)", "mqtt");
+  return sim::assign_protocols(pool, o.drivers, o.seed);
+}
+
+// The phone of driver `d`: trackers get a device id the server binds to the driver (OwnTracks:
+// "<user>/<device>", the MQTT topic's levels); the driver app needs none (the token says who).
+SimDevice sim_device(sim::DeviceProtocol protocol, const std::string& run, size_t d, const std::string& name) {
+  SimDevice device{protocol, "", "", ""};
+  if (protocol == sim::DeviceProtocol::kOsmand) device.device_id = fmt::format("sim-{}-{}", run, d + 1);
+  if (protocol == sim::DeviceProtocol::kOwntracksHttp || protocol == sim::DeviceProtocol::kOwntracksMqtt)
+    device.device_id = fmt::format("driver{}-{}/phone", d + 1, run);
+  const size_t space = name.find(' ');
+  device.tid = name.substr(0, 1) + (space == std::string::npos ? "" : name.substr(space + 1, 1));
+  return device;
+}
+
 }  // namespace
 
 core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::Router& router) {
@@ -85,9 +135,16 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
     return core::Error{core::ErrorCode::kInvalidField, "--server must be http://HOST:PORT", "server"};
   if (!(o.speedup >= 1 && o.speedup <= 1000))
     return core::Error{core::ErrorCode::kInvalidField, "--speedup must be in [1, 1000]", "speedup"};
+  auto targets = uplink_targets(o, *endpoint);
+  if (!targets) return targets.error();
+  auto protocols = device_protocols(o, targets->mqtt.has_value());
+  if (!protocols) return protocols.error();
   HttpClient http(*endpoint, std::chrono::seconds(30));
   const std::string& key = o.api_key;
   PreparedFleet fleet;
+  fleet.targets = std::move(*targets);
+  fleet.run = core::random_alnum(6);  // device ids and external order ids unique across runs
+  const std::string& run = fleet.run;
 
   // Drivers first: the first one's created_at is the server's time, which starts our clock.
   static const core::SystemClock wall;
@@ -96,6 +153,8 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
     json::object body{
         {"name", fmt::format("{} {}", pick(kFirstNames, d * 5 + 3), pick(kLastNames, d * 7 + 1))}};
     if (!o.carrier_ids.empty()) body["carrier_id"] = o.carrier_ids[d % o.carrier_ids.size()];
+    SimDevice device = sim_device((*protocols)[d], run, d, str(body, "name"));
+    if (!device.device_id.empty()) body["device_id"] = device.device_id;
     auto created = call(http, "POST", "/v1/drivers", key, body, 201, "create driver");
     if (!created) return created.error();
     if (!clock) {
@@ -103,8 +162,8 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
       if (!server_now) return core::Error{core::ErrorCode::kInternal, "driver without created_at", ""};
       clock = std::make_shared<core::ScaledClock>(wall, o.speedup, *server_now);
     }
-    fleet.drivers.push_back(
-        SimDriver{str(*created, "id"), str(body, "name"), str(*created, "device_token"), "", {}, {}});
+    device.token = str(*created, "device_token");
+    fleet.drivers.push_back(SimDriver{str(*created, "id"), str(body, "name"), device.token, "", {}, {}, device});
   }
 
   // The drives start once setup is done: about 15 ms of wall time per request, plus 2 s.
@@ -119,7 +178,6 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
   if (!plan) return core::Error{core::ErrorCode::kInternal, "fleet plan: " + plan.error().message, ""};
   fleet.plan = std::move(*plan);
 
-  const std::string run = core::random_token(6);  // external order ids unique across runs
   std::string last_recorded;
   for (size_t d = 0; d < o.drivers; ++d) {
     SimDriver& driver = fleet.drivers[d];

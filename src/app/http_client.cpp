@@ -42,17 +42,19 @@ HttpClient::~HttpClient() {
 }
 
 core::Result<HttpReply> HttpClient::request(const std::string& method, const std::string& target,
-                                            const std::string& token, const std::string& body) {
+                                            const std::string& token, const std::string& body,
+                                            const HttpHeaders& headers) {
   const bool reused = stream_ != nullptr;
-  auto reply = attempt(method, target, token, body);
+  auto reply = attempt(method, target, token, body, headers);
   // A kept-alive connection the server had closed fails at once (write error, or EOF / reset before
   // any answer byte): the request was not taken, so it is sent again once. Timeouts are not retried.
-  if (!reply && reused && closed_by_server_) return attempt(method, target, token, body);
+  if (!reply && reused && closed_by_server_) return attempt(method, target, token, body, headers);
   return reply;
 }
 
 core::Result<HttpReply> HttpClient::attempt(const std::string& method, const std::string& target,
-                                            const std::string& token, const std::string& body) {
+                                            const std::string& token, const std::string& body,
+                                            const HttpHeaders& headers) {
   const std::string where = endpoint_.host + ":" + endpoint_.port;
   beast::error_code ec;
   closed_by_server_ = false;
@@ -72,6 +74,7 @@ core::Result<HttpReply> HttpClient::attempt(const std::string& method, const std
   req.set(http::field::user_agent, "lastmile-simulate");
   req.keep_alive(true);
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  for (const auto& [name, value] : headers) req.set(name, value);
   if (!body.empty()) {
     req.set(http::field::content_type, "application/json");
     req.body() = body;

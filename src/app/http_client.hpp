@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -24,6 +26,8 @@ struct HttpEndpoint {
 
 // "http://HOST:PORT[/]" → endpoint; nullopt for anything else (https, a path, no port).
 std::optional<HttpEndpoint> parse_http_url(const std::string& url);
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpReply {
   int status = 0;
@@ -42,12 +46,14 @@ class HttpClient {
   // connection the server had closed (the write fails, or EOF / reset before any answer byte) is
   // sent again once on a new connection; nothing else is retried (a timed-out POST may have been
   // taken). Errors: kUnavailable (cannot connect, timeout, malformed answer; the message says which).
+  // `headers` are added as given (e.g. Basic credentials with an empty `token`).
   core::Result<HttpReply> request(const std::string& method, const std::string& target,
-                                  const std::string& token, const std::string& body = "");
+                                  const std::string& token, const std::string& body = "",
+                                  const HttpHeaders& headers = {});
 
  private:
   core::Result<HttpReply> attempt(const std::string& method, const std::string& target,
-                                  const std::string& token, const std::string& body);
+                                  const std::string& token, const std::string& body, const HttpHeaders& headers);
 
   HttpEndpoint endpoint_;
   std::chrono::milliseconds timeout_;

@@ -120,6 +120,15 @@ int main(int argc, char** argv) {
   sc->add_option("--duration", sim.duration_s, "Stop after this many wall seconds (default: when every drive ends)")
       ->check(CLI::Range(0.0, 1e7));
   sc->add_option("--threads", sim.threads, "Upload threads, one connection each (default 4)")->check(CLI::Range(1, 256));
+  sc->add_option("--protocol", sim.protocol,
+                 "What the phones speak: json (the driver app, default), osmand (Traccar Client), owntracks-http, "
+                 "owntracks-mqtt, or mixed (the available ones round robin from the seed)")
+      ->check(CLI::IsMember({"json", "osmand", "owntracks-http", "owntracks-mqtt", "mixed"}));
+  sc->add_option("--osmand", sim.osmand,
+                 "The server's OsmAnd listener http://HOST:PORT (default: the --server host, port 5055)");
+  sc->add_option("--mqtt", sim.mqtt,
+                 "The MQTT broker the server subscribes to, HOST:PORT or mqtt://[user:pass@]HOST:PORT "
+                 "(owntracks-mqtt phones; default: none)");
   lastmile::app::LoadOptions load;
   auto* rate = sc->add_option("--rate", load.rate,
                               "Load generator: send this many fixes per second from --drivers devices for --duration "
@@ -143,6 +152,12 @@ int main(int argc, char** argv) {
   dc->add_option("--drivers", demo.drivers, "Drivers (default 10)")->check(CLI::Range(size_t{1}, size_t{200}));
   dc->add_option("--stops", demo.stops, "Stops per driver (default 10)")->check(CLI::Range(size_t{1}, size_t{50}));
   dc->add_option("--seed", demo.seed, "Seed of the fleet (default 1)");
+  dc->add_option("--osmand", demo.osmand,
+                 "The server's OsmAnd listener HOST:PORT; one driver's phone is a Traccar Client "
+                 "(default: the --http host, port 5055)");
+  dc->add_option("--mqtt", demo.mqtt,
+                 "An MQTT broker HOST:PORT or mqtt://[user:pass@]HOST:PORT: the server subscribes and one driver's "
+                 "phone is OwnTracks over MQTT (default: none)");
   dc->add_option("--duration", demo.duration_s, "Stop after this many wall seconds (default: at Ctrl-C)")
       ->check(CLI::Range(0.0, 1e7));
 

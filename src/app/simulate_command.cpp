@@ -14,8 +14,10 @@
 #include <mutex>
 #include <thread>
 
+#include "app/device_uplink.hpp"
 #include "app/http_client.hpp"
 #include "map/graph.hpp"
+#include "sim/device_messages.hpp"
 
 namespace lastmile::app {
 namespace {
@@ -47,41 +49,17 @@ struct DriverRun {
   int64_t last_ping_ms = std::numeric_limits<int64_t>::min();  // simulated time of the newest ping sent
 };
 
-std::string ping_json(const std::vector<sim::SimPing>& pings) {
-  std::string out = "[";
-  for (const sim::SimPing& p : pings) {
-    if (out.size() > 1) out += ',';
-    out += fmt::format(
-        R"({{"t":{},"lat":{:.7f},"lon":{:.7f},"speed":{:.2f},"heading":{:.1f},"accuracy":{:.0f}}})", p.t.ms,
-        p.position.lat(), p.position.lon(), p.speed_mps, p.heading_deg, p.accuracy_m);
-  }
-  return out + "]";
-}
-
-void send_pings(HttpClient& http, const DriverRun& run, const std::vector<sim::SimPing>& pings, Counters& c) {
+void send_pings(DeviceUplink& uplink, const DriverRun& run, const std::vector<sim::SimPing>& pings, Counters& c) {
   c.sent.fetch_add(pings.size());
-  auto reply = http.request("POST", "/v1/pings", run.driver->device_token, ping_json(pings));
-  if (!reply) return c.error(reply.error().message);
-  if (reply->status != 200)
-    return c.error(fmt::format("pings: HTTP {} {}", reply->status, reply->body.substr(0, 300)));
-  boost::system::error_code ec;
-  const json::value v = json::parse(reply->body, ec);
-  if (ec || !v.is_object()) return c.error("pings: answer is not a JSON object");
-  const json::object& o = v.as_object();
-  auto count = [&o](const char* k) -> uint64_t {
-    const json::value* x = o.if_contains(k);
-    return x != nullptr && x->is_int64() ? static_cast<uint64_t>(x->as_int64()) : 0;
-  };
-  c.acknowledged.fetch_add(count("accepted") + count("late") + count("duplicates"));
-  if (const json::value* r = o.if_contains("rejected");
-      r != nullptr && r->is_array() && !r->as_array().empty()) {
-    c.rejected.fetch_add(r->as_array().size());
+  const int battery = sim::phone_battery_pct(run.scenario->plan.start, pings.back().t);
+  const UplinkReply reply = uplink.send(run.driver->device, pings, battery);
+  c.acknowledged.fetch_add(reply.acknowledged);
+  if (!reply.rejected.empty()) {
+    c.rejected.fetch_add(reply.rejected.size());
     std::lock_guard lock(c.log_mu);
-    for (const json::value& x : r->as_array()) {
-      const json::value* reason = x.is_object() ? x.as_object().if_contains("reason") : nullptr;
-      if (reason != nullptr && reason->is_string()) ++c.rejected_by_reason[reason->as_string().c_str()];
-    }
+    for (const std::string& reason : reply.rejected) ++c.rejected_by_reason[reason];
   }
+  if (reply.error) c.error(*reply.error);
 }
 
 void send_report(HttpClient& http, const DriverRun& run, const sim::DriveAction& a, Counters& c) {
@@ -148,9 +126,9 @@ NextItem next_item(std::vector<DriverRun>& runs, core::Timestamp now) {
 }
 
 // One upload thread: its drivers' items in time order, each sent when the simulated clock reaches it.
-void upload_loop(const PreparedFleet& fleet, const SimulateOptions& o, std::vector<DriverRun> runs,
+void upload_loop(const PreparedFleet& fleet, const SimulateOptions& o, size_t thread, std::vector<DriverRun> runs,
                  const std::atomic<bool>& stop, std::atomic<size_t>& driving, Counters& c) {
-  HttpClient http(*parse_http_url(o.server), std::chrono::seconds(30));
+  DeviceUplink uplink(fleet.targets, fmt::format("lastmile-sim-{}-{}", fleet.run, thread));
   const core::ScaledClock& clock = *fleet.clock;
   size_t mine_driving = runs.size();
   while (!stop.load()) {
@@ -165,16 +143,16 @@ void upload_loop(const PreparedFleet& fleet, const SimulateOptions& o, std::vect
     DriverRun& r = *item.run;
     if (item.parked) {
       const core::Timestamp t = std::max(item.due, now);
-      send_pings(http, r, {parked_ping(r, t)}, c);
+      send_pings(uplink, r, {parked_ping(r, t)}, c);
       r.last_ping_ms = t.ms;
       continue;
     }
     const sim::DriveAction& a = r.actions[r.next++];
     if (a.kind == sim::DriveAction::Kind::kPings) {
-      send_pings(http, r, a.pings, c);
+      send_pings(uplink, r, a.pings, c);
       for (const sim::SimPing& p : a.pings) r.last_ping_ms = std::max(r.last_ping_ms, p.t.ms);
     } else {
-      send_report(http, r, a, c);
+      send_report(uplink.api(), r, a, c);
     }
     if (r.next == r.actions.size()) {
       --mine_driving;
@@ -196,14 +174,15 @@ SimulationSummary run_fleet(const PreparedFleet& fleet, const SimulateOptions& o
     DriverRun r;
     r.scenario = &fleet.plan.drivers[d];
     r.driver = &fleet.drivers[d];
-    r.actions = sim::drive_actions(*r.scenario, 10.0);
+    r.actions = sim::drive_actions(
+        *r.scenario, sim::UploadStyle{10.0, sim::sends_one_fix_per_request(r.driver->device.protocol)});
     per_thread[d % threads].push_back(std::move(r));
   }
   std::atomic<size_t> driving{fleet.drivers.size()};
   std::atomic<bool> halt{false};
   std::vector<std::thread> workers;
-  for (auto& runs : per_thread) {
-    workers.emplace_back(upload_loop, std::cref(fleet), std::cref(o), std::move(runs), std::cref(halt),
+  for (size_t t = 0; t < threads; ++t) {
+    workers.emplace_back(upload_loop, std::cref(fleet), std::cref(o), t, std::move(per_thread[t]), std::cref(halt),
                          std::ref(driving), std::ref(c));
   }
   // The stop conditions: the caller's flag, the duration, or (without keep_alive) every drive done.
@@ -263,8 +242,9 @@ int simulate_command(const SimulateOptions& o) {
         offline = fmt::format(", offline {} to {}", core::format_iso8601(s.disturbances.offline->first),
                               core::format_iso8601(s.disturbances.offline->second));
       }
-      std::cout << fmt::format("  driver {} {} ({}): route {}, {} pings, back at {}{}\n", d + 1,
+      std::cout << fmt::format("  driver {} {} ({}, {}): route {}, {} pings, back at {}{}\n", d + 1,
                                fleet->drivers[d].id, sim::driver_role_name(s.role),
+                               sim::device_protocol_name(fleet->drivers[d].device.protocol),
                                fleet->drivers[d].route_id, s.drive.pings.size(),
                                core::format_iso8601(s.drive.end), offline);
     }

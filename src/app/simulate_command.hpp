@@ -2,8 +2,9 @@
 // `lastmile simulate`: a simulated fleet (sim/fleet_plan.hpp) driven against a running server through
 // its public HTTP API only — it creates drivers, shipments (with promised windows) and routes with a
 // tenant admin key, starts the routes, then uploads each driver's pings (POST /v1/pings with the
-// driver's device token) and delivery reports (POST /v1/shipments/{id}/events) as its phone would, at
-// `speedup` times the wall clock. Also the fleet of `lastmile demo`. docs/simulator.md, "simulate".
+// driver's device token, or one of the tracker protocols: device_uplink.hpp) and delivery reports (POST
+// /v1/shipments/{id}/events) as its phone would, at `speedup` times the wall clock. Also the fleet of
+// `lastmile demo`. docs/simulator.md, "simulate".
 //
 // Time: the simulation runs on a core::ScaledClock started at the server's own time (read from the
 // `created_at` of the first driver created), so pings are stamped with the server's (scaled) time
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "app/device_uplink.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "map/router.hpp"
@@ -37,6 +39,13 @@ struct SimulateOptions {
   std::vector<std::string> carrier_ids;  // when not empty: driver i belongs to carrier_ids[i % size]
   bool keep_alive = false;               // after the drives: parked pings until stopped (the demo)
   bool quiet = false;                    // no progress lines on stdout
+  // What the phones speak: json, osmand, owntracks-http, owntracks-mqtt, or mixed (the available
+  // ones round robin from the seed; owntracks-mqtt only with `mqtt`).
+  std::string protocol = "json";
+  std::string osmand;  // the server's OsmAnd listener http://HOST:PORT; empty: the --server host, port 5055
+  std::string mqtt;    // the broker: HOST:PORT or mqtt://[user:pass@]HOST:PORT; empty: none
+  // When not empty: driver i speaks protocols[i] (overrides `protocol`; the demo's choice).
+  std::vector<sim::DeviceProtocol> protocols;
 };
 
 // What setup created, per driver (in plan order).
@@ -47,12 +56,15 @@ struct SimDriver {
   std::string route_id;
   std::vector<std::string> shipment_ids;     // one per stop, in visiting order
   std::vector<std::string> tracking_tokens;  // the same order
+  SimDevice device;                          // its phone's protocol and identity
 };
 
 struct PreparedFleet {
   sim::FleetPlan plan;
   std::vector<SimDriver> drivers;
   std::shared_ptr<const core::ScaledClock> clock;  // the simulated clock, in step with the server's
+  UplinkTargets targets;                           // where the phones send
+  std::string run;                                 // this run's random tag (device ids, MQTT client ids)
 };
 
 struct SimulationSummary {

@@ -118,7 +118,11 @@ map::Result<FleetPlan> plan_fleet(const map::Router& router, const FleetOptions&
       const core::Timestamp from = plus_s(failed->stops[middle].departed, 30);
       s.disturbances.offline = std::make_pair(from, plus_s(from, o.offline_s));
     }
-    auto drive = simulate_drive(router, s.plan, world, s.driver, s.disturbances, s.phone);
+    // The phone keeps recording while offline (drive_actions holds those fixes until it
+    // reconnects), so the drive is simulated without the window; its draws are the same either way.
+    Disturbances recorded = s.disturbances;
+    recorded.offline.reset();
+    auto drive = simulate_drive(router, s.plan, world, s.driver, recorded, s.phone);
     if (!drive) return drive.error();
     s.drive = std::move(*drive);
     if (s.role == DriverRole::kSlow) {
@@ -136,24 +140,52 @@ map::Result<FleetPlan> plan_fleet(const map::Router& router, const FleetOptions&
   return fleet;
 }
 
-std::vector<DriveAction> drive_actions(const DriverScenario& s, double batch_s) {
+std::vector<DriveAction> drive_actions(const DriverScenario& s, const UploadStyle& style) {
+  const auto& off = s.disturbances.offline;
+  auto offline_at = [&off](core::Timestamp t) { return off && t >= off->first && t < off->second; };
+  // A batch is due when its newest fix was taken; one due while offline waits for the reconnect.
+  auto due = [&](core::Timestamp t) { return offline_at(t) ? off->second : t; };
+  std::vector<std::vector<SimPing>> uploads;
+  if (style.one_fix_per_request) {
+    for (const SimPing& p : s.drive.pings) uploads.push_back({p});
+  } else {
+    uploads = batch_pings(s.drive.pings, style.batch_s, s.disturbances.out_of_order_batch,
+                          derive_seed(s.phone.seed, kStreamFleetBatches, 0));
+  }
+  // The phone's buffer: of the fixes held while offline, only the newest max_held survive.
+  size_t held = 0;
+  for (const auto& u : uploads) {
+    if (!u.empty() && offline_at(std::max_element(u.begin(), u.end(), [](const SimPing& a, const SimPing& b) {
+                                   return a.t < b.t;
+                                 })->t))
+      held += u.size();
+  }
+  size_t drop = held > style.max_held ? held - style.max_held : 0;
   std::vector<DriveAction> out;
   core::Timestamp last{INT64_MIN};
-  for (auto& batch : batch_pings(s.drive.pings, batch_s, s.disturbances.out_of_order_batch,
-                                 derive_seed(s.phone.seed, kStreamFleetBatches, 0))) {
+  for (auto& batch : uploads) {
+    core::Timestamp newest{INT64_MIN};
+    for (const SimPing& p : batch) newest = std::max(newest, p.t);
+    if (offline_at(newest) && drop > 0) {
+      const size_t n = std::min(drop, batch.size());
+      batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(n));
+      drop -= n;
+      if (batch.empty()) continue;
+    }
     DriveAction a;
-    for (const SimPing& p : batch) a.send_at = std::max(a.send_at, p.t);
-    a.send_at = last = std::max(last, a.send_at);
+    a.send_at = last = std::max(last, due(newest));
     a.pings = std::move(batch);
     out.push_back(std::move(a));
   }
   for (size_t i = 0; i < s.drive.stops.size(); ++i) {
     DriveAction a;
     a.kind = s.drive.stops[i].failed ? DriveAction::Kind::kAttemptFailed : DriveAction::Kind::kDelivered;
-    a.send_at = a.at = s.drive.stops[i].departed;
+    a.at = s.drive.stops[i].departed;
+    a.send_at = due(a.at);
     a.stop = i;
     out.push_back(std::move(a));
   }
+  // Stable: at a reconnect the held fixes go before the held reports (pushed first).
   std::stable_sort(out.begin(), out.end(),
                    [](const DriveAction& a, const DriveAction& b) { return a.send_at < b.send_at; });
   return out;

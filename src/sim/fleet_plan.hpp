@@ -11,7 +11,8 @@
 //      (plan_fleet checks that its true arrival is past the window end + late_check_s at some stop).
 //   1  a blocked leg (the leg to stop M/2; the driver detours).
 //   2  a failed attempt at stop M/2, then offline for offline_s of simulated time starting 30 s after
-//      it leaves that stop; one out-of-order pair of upload batches.
+//      it leaves that stop (the phone keeps recording: its drive has every fix, and drive_actions
+//      uploads the held ones at the reconnect); one out-of-order pair of upload batches.
 // Every other driver's windows are [pace-1 arrival − window_before_s, pace-1 arrival + window_after_s]:
 // the drive of a normal driver IS its pace-1 simulation (same seed), so it is never late.
 
@@ -62,7 +63,7 @@ struct DriverScenario {
   Disturbances disturbances;
   PhoneOptions phone;
   std::vector<PromisedWindow> windows;  // one per stop
-  Drive drive;                          // the simulated truth (with the disturbances)
+  Drive drive;  // the simulated truth (with the disturbances); every fix recorded, also while offline
 };
 
 struct FleetPlan {
@@ -85,10 +86,23 @@ struct DriveAction {
   core::Timestamp at;          // kDelivered / kAttemptFailed: the event's time (the departure)
 };
 
-// The upload batches of `drive` (batch_pings with `batch_s` seconds and the scenario's out-of-order
-// flag), each sent when its newest ping was taken and never before the batch before it, and one
-// delivery report per stop (kAttemptFailed for a failed stop) sent at the departure from it. Sorted
-// by send_at; batches keep their upload order. REQUIRES: batch_s > 0.
-std::vector<DriveAction> drive_actions(const DriverScenario& scenario, double batch_s);
+// How a phone uploads its fixes.
+struct UploadStyle {
+  double batch_s = 10;               // the driver app: batch_pings of batch_s seconds. REQUIRES: > 0
+  bool one_fix_per_request = false;  // a tracker app (Traccar Client, OwnTracks): one fix per request
+  size_t max_held = 5000;            // fixes the phone keeps while offline; beyond, the oldest are dropped
+};
+
+// The uploads of `drive` (batch_pings with the scenario's out-of-order flag, or one fix each), each
+// sent when its newest fix was taken and never before the upload before it, and one delivery report
+// per stop (kAttemptFailed for a failed stop) sent at the departure from it. The phone is offline in
+// the scenario's disturbances.offline window [from, to): the drive holds every fix it recorded there,
+// and what falls due in the window (uploads, reports) is sent at `to`, in order, fixes first: the
+// server's history has no gap. At most style.max_held held fixes are kept (the oldest are dropped).
+// Sorted by send_at.
+std::vector<DriveAction> drive_actions(const DriverScenario& scenario, const UploadStyle& style);
+inline std::vector<DriveAction> drive_actions(const DriverScenario& scenario, double batch_s) {
+  return drive_actions(scenario, UploadStyle{batch_s});
+}
 
 }  // namespace lastmile::sim

@@ -35,7 +35,7 @@ BIN = os.environ.get("LASTMILE_BIN", DEFAULT_BIN)
 SPEEDUP = 60
 DURATION_S = 40
 
-DRIVER_LINE = re.compile(r"driver (\d+) (drv_\w+) \((\w+)\): route (rte_\w+), (\d+) pings, back at (\S+?)"
+DRIVER_LINE = re.compile(r"driver (\d+) (drv_\w+) \((\w+), json\): route (rte_\w+), (\d+) pings, back at (\S+?)"
                          r"(?:, offline (\S+) to (\S+))?$")
 SUMMARY = re.compile(r"pings sent (\d+) / acknowledged (\d+) / rejected (\d+); HTTP errors (\d+); "
                      r"deliveries posted (\d+)")
@@ -158,9 +158,10 @@ class DemoCommandTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
         port = free_port()
         started = time.monotonic()
+        osmand_port = free_port()
         proc = subprocess.Popen([BIN, "demo", "--data-dir", folder, "--http", f"127.0.0.1:{port}", "--drivers", "4",
-                                 "--stops", "3", "--speedup", "30"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
+                                 "--stops", "3", "--speedup", "30", "--osmand", f"127.0.0.1:{osmand_port}"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         lines = []
         while time.monotonic() - started < 60:
@@ -182,7 +183,18 @@ class DemoCommandTest(unittest.TestCase):
                                      headers={"Authorization": f"Bearer {key}"})
         with urllib.request.urlopen(req, timeout=10) as r:
             self.assertEqual(len(json.loads(r.read())["items"]), 12)
+        # The phone of the driver before the last is a Traccar Client on the OsmAnd port.
+        tracker = re.search(r"driver 3 \(.*\): osmand device id (\S+) -> http://127\.0\.0\.1:(\d+)", text)
+        self.assertIsNotNone(tracker, text)
+        self.assertEqual(int(tracker.group(2)), osmand_port)
         time.sleep(3)  # the fleet drives a little
+
+        def get(path):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {key}"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return json.loads(r.read())
+        osmand_driver = next(d for d in get("/v1/drivers?limit=500")["items"] if d["device_id"] == tracker.group(1))
+        self.assertIsNotNone(get(f"/v1/drivers/{osmand_driver['id']}")["position"], "no fix from the OsmAnd phone")
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=30)
         self.assertEqual(proc.returncode, 0, text + rest)

@@ -1,8 +1,11 @@
 // The MQTT subscriber against a real Mosquitto broker on a free loopback port: messages arrive, a
 // message the handler did not make durable (kRedeliver) is sent again by the broker — which also
 // shows that no PUBACK left before the handler returned — and a restarted broker is reconnected to.
+// Also the publisher of `lastmile simulate` (mqtt_publisher.hpp): acknowledged QoS 1 messages arrive.
 // Skipped when the mosquitto broker or mosquitto_pub is not installed (scripts/bootstrap installs them).
 #include "mqtt/mqtt_subscriber.hpp"
+
+#include "mqtt/mqtt_publisher.hpp"
 
 #include <gtest/gtest.h>
 #include <cstdlib>
@@ -18,6 +21,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -163,21 +167,27 @@ class MqttSubscriberTest : public ::testing::Test {
     return o;
   }
 
+  // A started subscriber that records and acknowledges every message, once subscribed.
+  std::unique_ptr<MqttSubscriber> recording_subscriber() {
+    auto sub = std::make_unique<MqttSubscriber>(
+        options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
+        [&](ConnectionState s) { recorder_.on_state(s); });
+    sub->start();
+    EXPECT_TRUE(recorder_.wait_for_subscriptions(1));
+    return sub;
+  }
+
   Broker broker_;
   Recorder recorder_;
 };
 
 TEST_F(MqttSubscriberTest, DeliversMessagesOnTheTopicFilter) {
-  MqttSubscriber sub(
-      options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
-      [&](ConnectionState s) { recorder_.on_state(s); });
-  sub.start();
-  ASSERT_TRUE(recorder_.wait_for_subscriptions(1));
+  auto sub = recording_subscriber();
   ASSERT_TRUE(broker_.publish("owntracks/alice/phone", R"({"_type":"location"})"));
   ASSERT_TRUE(broker_.publish("other/topic", "ignored by the filter"));
   ASSERT_TRUE(broker_.publish("owntracks/bob/car", "second"));
   ASSERT_TRUE(recorder_.wait_for_messages(2));
-  sub.stop();
+  sub->stop();
   EXPECT_EQ(recorder_.messages(), (std::vector<std::string>{R"(owntracks/alice/phone {"_type":"location"})",
                                                             "owntracks/bob/car second"}));
 }
@@ -202,11 +212,7 @@ TEST_F(MqttSubscriberTest, AMessageNotMadeDurableIsSentAgain) {
 }
 
 TEST_F(MqttSubscriberTest, ReconnectsAfterTheBrokerRestarts) {
-  MqttSubscriber sub(
-      options(), [&](auto t, auto p) { return recorder_.on_message(t, p, Disposition::kAcknowledge); },
-      [&](ConnectionState s) { recorder_.on_state(s); });
-  sub.start();
-  ASSERT_TRUE(recorder_.wait_for_subscriptions(1));
+  auto sub = recording_subscriber();
   broker_.stop();
   std::this_thread::sleep_for(300ms);
   ASSERT_TRUE(broker_.start());
@@ -225,6 +231,37 @@ TEST_F(MqttSubscriberTest, StopsPromptlyWhileTheBrokerIsAway) {
   sub.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   sub.stop();  // idempotent
+}
+
+MqttUrl publisher_url(int port) {
+  MqttUrl u;
+  u.host = "127.0.0.1";
+  u.port = port;
+  u.client_id = "lastmile-sim-test-" + std::to_string(port);
+  return u;
+}
+
+TEST_F(MqttSubscriberTest, APublishedMessageIsAcknowledgedAndDelivered) {
+  auto sub = recording_subscriber();
+  MqttPublisher pub(publisher_url(broker_.port()), 5s);
+  for (const char* payload : {"fix-1", "fix-2"}) {
+    const core::Status s = pub.publish("owntracks/alice/phone", payload);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+  }
+  ASSERT_TRUE(recorder_.wait_for_messages(2));
+  EXPECT_EQ(recorder_.messages(),
+            (std::vector<std::string>{"owntracks/alice/phone fix-1", "owntracks/alice/phone fix-2"}));
+}
+
+TEST_F(MqttSubscriberTest, APublisherWithoutABrokerFailsAndReconnectsWhenItIsBack) {
+  broker_.stop();
+  MqttPublisher pub(publisher_url(broker_.port()), 2s);
+  const core::Status down = pub.publish("owntracks/alice/phone", "lost");
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, core::ErrorCode::kUnavailable);
+  ASSERT_TRUE(broker_.start());
+  const core::Status up = pub.publish("owntracks/alice/phone", "sent");
+  EXPECT_TRUE(up.ok()) << up.error().message;
 }
 
 }  // namespace

@@ -84,7 +84,10 @@ TEST_F(FleetPlanTest, TheDisturbancesGoToTheFirstThreeDrivers) {
   const auto [from, to] = *p.drivers[2].disturbances.offline;
   EXPECT_EQ(to.ms - from.ms, 720'000);
   EXPECT_EQ(from.ms, p.drivers[2].drive.stops[2].departed.ms + 30'000);  // mid-route, after the failed stop
-  for (const SimPing& ping : p.drivers[2].drive.pings) EXPECT_TRUE(ping.t < from || ping.t >= to);
+  // The phone keeps recording while offline (the fixes are held, see drive_actions).
+  size_t recorded_offline = 0;
+  for (const SimPing& ping : p.drivers[2].drive.pings) recorded_offline += ping.t >= from && ping.t < to;
+  EXPECT_GT(recorded_offline, 720u / 5);
   EXPECT_EQ(p.drivers[3].role, DriverRole::kNormal);
   EXPECT_EQ(std::string(driver_role_name(p.drivers[2].role)), "failed_attempt_offline");
 }
@@ -124,7 +127,9 @@ TEST_F(FleetPlanTest, ActionsSendEveryPingOnceAndOneReportPerStopAtItsDeparture)
         ++reports;
         failed += a.kind == DriveAction::Kind::kAttemptFailed;
         EXPECT_EQ(a.at, d.drive.stops[a.stop].departed);
-        EXPECT_EQ(a.send_at, a.at);
+        const auto& off = d.disturbances.offline;
+        const bool held = off && a.at >= off->first && a.at < off->second;
+        EXPECT_EQ(a.send_at, held ? off->second : a.at);
       }
     }
     EXPECT_EQ(pings, d.drive.pings.size());
@@ -132,6 +137,68 @@ TEST_F(FleetPlanTest, ActionsSendEveryPingOnceAndOneReportPerStopAtItsDeparture)
     EXPECT_EQ(reports, 5u);
     EXPECT_EQ(failed, d.role == DriverRole::kFailedAndOffline ? 1u : 0u);
   }
+}
+
+// The phone of driver 3 holds what it records while offline and uploads it at the reconnect.
+std::vector<const DriveAction*> held_uploads(const DriverScenario& d, const std::vector<DriveAction>& actions) {
+  std::vector<const DriveAction*> out;
+  for (const DriveAction& a : actions) {
+    if (a.kind == DriveAction::Kind::kPings && a.send_at == d.disturbances.offline->second) out.push_back(&a);
+  }
+  return out;
+}
+
+TEST_F(FleetPlanTest, AnOfflinePhoneUploadsItsHeldBatchesInOrderAtTheReconnect) {
+  const FleetPlan p = plan(options(3, 5));
+  const DriverScenario& d = p.drivers[2];
+  const auto [from, to] = *d.disturbances.offline;
+  const std::vector<DriveAction> actions = drive_actions(d, 10.0);
+  const auto held = held_uploads(d, actions);
+  ASSERT_GT(held.size(), 50u);  // 12 minutes of 10 s batches
+  size_t recorded = 0, sent = 0;
+  for (const SimPing& ping : d.drive.pings) recorded += ping.t >= from && ping.t < to;
+  for (const DriveAction& a : actions) {
+    if (a.kind != DriveAction::Kind::kPings) continue;
+    for (const SimPing& ping : a.pings) {
+      if (ping.t >= from && ping.t < to) {
+        EXPECT_GE(a.send_at, to);  // nothing leaves while offline
+        ++sent;
+      }
+    }
+  }
+  EXPECT_EQ(sent, recorded);  // and nothing recorded offline is lost
+}
+
+TEST_F(FleetPlanTest, ATrackerAppSendsOneFixPerRequestOldestFirstAfterTheReconnect) {
+  const FleetPlan p = plan(options(3, 5));
+  const DriverScenario& d = p.drivers[2];
+  const std::vector<DriveAction> actions = drive_actions(d, UploadStyle{10, true});
+  size_t fixes = 0;
+  core::Timestamp previous{INT64_MIN};
+  for (const DriveAction& a : actions) {
+    if (a.kind != DriveAction::Kind::kPings) continue;
+    ASSERT_EQ(a.pings.size(), 1u);
+    EXPECT_GT(a.pings[0].t, previous);  // no out-of-order pair: a tracker app sends as it records
+    previous = a.pings[0].t;
+    ++fixes;
+  }
+  EXPECT_EQ(fixes, d.drive.pings.size());
+  EXPECT_GT(held_uploads(d, actions).size(), 720u / 5);
+}
+
+TEST_F(FleetPlanTest, ThePhoneKeepsOnlyTheNewestFixesWhenItsBufferIsFull) {
+  const FleetPlan p = plan(options(3, 5));
+  const DriverScenario& d = p.drivers[2];
+  const auto [from, to] = *d.disturbances.offline;
+  const std::vector<DriveAction> actions = drive_actions(d, UploadStyle{10, true, 20});
+  const auto held = held_uploads(d, actions);
+  ASSERT_EQ(held.size(), 20u);
+  core::Timestamp newest_recorded{INT64_MIN};
+  for (const SimPing& ping : d.drive.pings) {
+    if (ping.t < to) newest_recorded = ping.t;
+  }
+  EXPECT_EQ(held.back()->pings[0].t, newest_recorded);
+  EXPECT_GT(held.front()->pings[0].t, from);  // the oldest were dropped
 }
 
 TEST_F(FleetPlanTest, StopsThatDoNotFitTheMapAreEmptyMap) {
