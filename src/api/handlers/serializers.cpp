@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/json_io.hpp"
+#include "domain/instructions.hpp"
 
 namespace lastmile::api {
 
@@ -163,6 +164,13 @@ json::object route_json(const domain::Route& r) {
           {"started_at", time_or_null(r.started_at)},
           {"stops", std::move(stops)},
           {"created_at", format_iso8601(r.created_at)}};
+}
+
+boost::json::object public_instructions_json(const domain::Shipment& s) {
+  return {{"editable", domain::recipient_may_edit_instructions(s.status)},
+          {"gate_code_set", !s.instructions.gate_code.empty()},
+          {"safe_place", s.instructions.safe_place},
+          {"note", s.instructions.note}};
 }
 
 }  // namespace lastmile::api
