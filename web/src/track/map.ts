@@ -33,6 +33,15 @@ function shortestTurn(from: number, to: number): number {
   return ((((to - from) % 360) + 540) % 360) - 180;
 }
 
+function markerElement(className: string, testid: string, label: string): HTMLElement {
+  const el = document.createElement('div');
+  el.className = className;
+  el.dataset.testid = testid;
+  el.setAttribute('role', 'img');
+  el.setAttribute('aria-label', label);
+  return el;
+}
+
 export class TrackingMap {
   private readonly map: maplibregl.Map;
   private truck: maplibregl.Marker | null = null;
@@ -57,11 +66,7 @@ export class TrackingMap {
 
   setDestination(p: LatLon): void {
     if (!this.destination) {
-      const el = document.createElement('div');
-      el.className = 'destination-marker';
-      el.dataset.testid = 'destination';
-      el.setAttribute('role', 'img');
-      el.setAttribute('aria-label', t('map.destination'));
+      const el = markerElement('destination-marker', 'destination', t('map.destination'));
       this.destination = new maplibregl.Marker({ element: el, anchor: 'bottom' });
       this.destination.setLngLat([p.lon, p.lat]).addTo(this.map);
     } else {
@@ -73,11 +78,7 @@ export class TrackingMap {
   // Shows the vehicle at `p`, gliding there from where it is drawn now.
   setTruck(p: LatLon, heading: number | null): void {
     if (!this.truck) {
-      const el = document.createElement('div');
-      el.className = 'truck-marker';
-      el.dataset.testid = 'truck';
-      el.setAttribute('role', 'img');
-      el.setAttribute('aria-label', t('map.truck'));
+      const el = markerElement('truck-marker', 'truck', t('map.truck'));
       const img = document.createElement('img');
       img.src = truckIcon;
       img.alt = '';

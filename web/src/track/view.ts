@@ -68,26 +68,19 @@ export function renderTimeline(container: HTMLElement, v: TrackingView): void {
   );
 }
 
-// An unknown or expired link: says nothing about whether any shipment exists.
-export function renderNotFound(main: HTMLElement): void {
-  document.title = t('notfound.title');
+function renderNotice(main: HTMLElement, testid: string, title: MessageKey, body: MessageKey): void {
+  document.title = t(title);
   main.replaceChildren(
     el(
       'section',
-      { class: 'card notice', 'data-testid': 'not-found', 'aria-labelledby': 'notice-title' },
-      el('h1', { id: 'notice-title', text: t('notfound.title') }),
-      el('p', { text: t('notfound.body') }),
+      { class: 'card notice', 'data-testid': testid, 'aria-labelledby': 'notice-title' },
+      el('h1', { id: 'notice-title', text: t(title) }),
+      el('p', { text: t(body) }),
     ),
   );
 }
 
-export function renderUnavailable(main: HTMLElement): void {
-  main.replaceChildren(
-    el(
-      'section',
-      { class: 'card notice', 'data-testid': 'unavailable', 'aria-labelledby': 'notice-title' },
-      el('h1', { id: 'notice-title', text: t('error.title') }),
-      el('p', { text: t('error.body') }),
-    ),
-  );
-}
+// An unknown or expired link: says nothing about whether any shipment exists.
+export const renderNotFound = (main: HTMLElement): void => renderNotice(main, 'not-found', 'notfound.title', 'notfound.body');
+
+export const renderUnavailable = (main: HTMLElement): void => renderNotice(main, 'unavailable', 'error.title', 'error.body');
