@@ -156,8 +156,11 @@ async function main() {
       return text !== eta1 ? text : null;
     });
     ok(`the ETA window changes with the drive (${eta1} → ${eta2})`);
+    await page.waitForTimeout(1200); // the glide ends
     const rotation = await truck.evaluate((e) => e.style.transform);
-    check(/rotateZ?\(/.test(rotation), 'the vehicle is turned to its heading', rotation);
+    const turned = /rotateZ?\((-?[\d.]+)deg\)/.exec(rotation);
+    const degrees = turned ? ((Number(turned[1]) % 360) + 360) % 360 : NaN;
+    check(Math.abs(degrees - next[2]) < 1, `the vehicle is turned to its heading (${next[2]}°)`, rotation);
 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(1500); // the glide ends, the tiles are drawn
@@ -165,7 +168,8 @@ async function main() {
     mkdirSync(dirname(shot), { recursive: true });
     await page.screenshot({ path: shot });
     await page.screenshot({ path: shot.replace(/\.png$/, '-full.png'), fullPage: true });
-    ok(`screenshot ${shot}`);
+    await truck.screenshot({ path: shot.replace(/\.png$/, '-vehicle.png') });
+    ok(`screenshot ${shot} (vehicle: ${await truck.evaluate((e) => e.style.transform)})`);
 
     // The dashboard placeholder and a traversal attempt on the assets.
     const dispatch = await page.goto(`${base}/dispatch`);

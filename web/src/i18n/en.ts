@@ -46,6 +46,7 @@ export const en = {
   'instructions.intro': 'Tell the driver how to reach you. You can change this until your parcel is out for delivery.',
   'instructions.gate_code': 'Gate or door code',
   'instructions.gate_code.saved': 'A code is saved. Type a new one to replace it.',
+  'instructions.gate_code.kept': 'A code is saved.',
   'instructions.safe_place': 'Safe place (if you are not in)',
   'instructions.note': 'Note to the driver',
   'instructions.save': 'Save instructions',

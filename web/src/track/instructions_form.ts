@@ -54,7 +54,7 @@ export class InstructionsForm {
       this.safePlace.value = i.safe_place;
       this.note.value = i.note;
     }
-    this.gateHint.textContent = i.gate_code_set ? t('instructions.gate_code.saved') : '';
+    this.gateHint.textContent = !i.gate_code_set ? '' : t(i.editable ? 'instructions.gate_code.saved' : 'instructions.gate_code.kept');
     this.lock(!i.editable);
   }
 
