@@ -12,6 +12,7 @@ No browser is downloaded: a missing /usr/bin/chromium (or web/node_modules, or w
 test — `make build` and scripts/bootstrap provide them.
 """
 
+import base64
 import json
 import math
 import os
@@ -33,6 +34,9 @@ CHROMIUM = os.environ.get("LASTMILE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.environ.get("LASTMILE_ARTIFACTS", os.path.join(_ROOT, "build", "test-artifacts"))
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
 ADDRESS = {"lat": 43.7384, "lon": 7.4246}
+LOGO = "data:image/svg+xml;base64," + base64.b64encode(
+    b"<svg xmlns='http://www.w3.org/2000/svg' width='64' height='32'><rect width='64' height='32' rx='6' "
+    b"fill='#ffffff'/><circle cx='16' cy='16' r='9' fill='#0a7d5a'/></svg>").decode()
 
 
 def metres(a, b):
@@ -79,7 +83,7 @@ class TrackingPageInTheBrowser(unittest.TestCase):
     def test_a_customer_follows_the_delivery_on_a_phone(self):
         s = self.server
         shipper = "Riviera Boutique " + str(int(time.time() * 1000) % 100000)
-        key = make_tenant(s, name=shipper, brand_color="#0a7d5a")["api_key"]
+        key = make_tenant(s, name=shipper, brand_color="#0a7d5a", brand_logo_url=LOGO)["api_key"]
         carrier = make_carrier(s, key, name="Monaco Express")
         driver = make_driver(s, key, name="Luca Rossi", carrier_id=carrier["id"])
         now = time.time()

@@ -100,6 +100,8 @@ async function main() {
     check((await page.locator('#brand-name').innerText()) === cfg.shipper_name, "the shipper's name is in the header");
     const brandColor = await page.locator('#brand').evaluate((e) => getComputedStyle(e).backgroundColor);
     check(brandColor === 'rgb(10, 125, 90)', "the header has the shipper's brand colour", brandColor);
+    const logoWidth = await page.getByTestId('brand-logo').evaluate((img) => img.complete && img.naturalWidth);
+    check(logoWidth > 0, "the shipper's logo (an inline image) is in the header", String(logoWidth));
     check(await page.getByTestId('eta').isHidden(), 'no ETA before the drive');
     await waitFor('the live WebSocket', async () => (await page.locator('body').getAttribute('data-live')) === 'websocket');
     ok('the page is connected to the live WebSocket');

@@ -29,6 +29,7 @@ json::object tenant_json(const domain::Tenant& t) {
   return {{"id", t.id.str()},
           {"name", t.name},
           {"brand_color", t.brand_color},
+          {"brand_logo_url", t.brand_logo_url},
           {"show_driver_within_stops", t.show_driver_within_stops},
           {"require_device_secret", t.require_device_secret},
           {"geofence_radius_m", t.geofence_radius_m},

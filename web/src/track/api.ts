@@ -31,7 +31,7 @@ export interface PublicInstructions {
 export interface TrackingView {
   tracking_number: string;
   status: string;
-  shipper: { name: string; brand_color: string };
+  shipper: { name: string; brand_color: string; brand_logo_url?: string };
   carrier: { name: string } | null;
   recipient: { first_name: string };
   address: { street: string; city: string; postal_code: string; country: string };

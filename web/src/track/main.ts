@@ -117,6 +117,10 @@ function brand(v: TrackingView): void {
   header.style.backgroundColor = color;
   header.style.color = textColorOn(color);
   (document.getElementById('brand-name') as HTMLElement).textContent = v.shipper.name;
+  // Only a logo of this origin or an inline image: the page loads nothing from elsewhere.
+  const logo = v.shipper.brand_logo_url ?? '';
+  if ((logo.startsWith('/') && !logo.startsWith('//')) || logo.startsWith('data:image/'))
+    header.prepend(el('img', { class: 'brand-logo', src: logo, alt: '', 'data-testid': 'brand-logo' }));
   const footer = document.getElementById('footer') as HTMLElement;
   footer.replaceChildren(
     ...(v.carrier ? [el('p', { text: t('summary.carrier', { carrier: v.carrier.name }) })] : []),
