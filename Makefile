@@ -17,11 +17,17 @@ bootstrap:
 configure: bootstrap
 	@[ -f build/CMakeCache.txt ] || cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
 
-# The web pages' bundle (docs/web.md): web/dist, served by `lastmile serve`. `npm ci` runs only when
-# web/node_modules is missing or older than the lock file; the build itself is Vite's (a few seconds).
-web: bootstrap
-	@if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \
-	  cd web && npm ci --no-audit --no-fund; fi
+# The web pages' bundle (docs/web.md): web/dist, served by `lastmile serve`. `npm ci` runs when
+# web/node_modules is missing or older than the lock file; Vite rebuilds when a source is newer than
+# the bundle.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) $(wildcard web/*.html web/*.json web/*.ts)
+
+web: web/dist/track.html
+
+web/node_modules/.package-lock.json: web/package-lock.json | bootstrap
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/track.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && npm run --silent build
 
 # Release build of the binary, the tests and the web pages: build/lastmile, web/dist
