@@ -5,7 +5,8 @@ a shipment on a route. Debian's Chromium at 360×740 (a phone), driven by playwr
 tracking_page.mjs, sees: an unknown link's friendly page; the branded page with its timeline and
 promised window; the delivery instructions saved (and seen by staff); then the driver's phone leaves
 the depot — out for delivery without a reload, the vehicle on the map, the live ETA window, the
-instructions locked — and the vehicle moving on screen as positions arrive, the ETA window following.
+instructions locked — and the vehicle moving on screen as positions arrive, the ETA window following;
+with the WebSocket refused, the page polls /v1/track and shows the delivery, without the vehicle.
 A phone-size screenshot is left in build/test-artifacts/tracking-phone.png.
 
 No browser is downloaded: a missing /usr/bin/chromium (or web/node_modules, or web/dist) fails the

@@ -173,6 +173,22 @@ async function main() {
     await truck.screenshot({ path: shot.replace(/\.png$/, '-vehicle.png') });
     ok(`screenshot ${shot} (vehicle: ${await truck.evaluate((e) => e.style.transform)})`);
 
+    // Without the WebSocket (a proxy that refuses upgrades), the page polls /v1/track every 15 s: the
+    // delivery shows, and the vehicle leaves the map (location privacy ends with the delivery).
+    const offline = await context.newPage();
+    offline.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await offline.routeWebSocket(/\/v1\/live/, (ws) => ws.close());
+    await offline.goto(`${base}/t/${cfg.token}`);
+    await offline.getByTestId('truck').waitFor();
+    await waitFor('the polling fallback', async () => (await offline.locator('body').getAttribute('data-live')) === 'polling');
+    ok('without the WebSocket the page falls back to polling');
+    const delivered = await api('POST', `/v1/shipments/${cfg.shipment_id}/events`, { token: cfg.api_key, body: { type: 'delivered' } });
+    if (delivered.status !== 201) throw new Error(`post delivered: ${delivered.text}`);
+    await waitFor('the delivery by polling', async () => (await offline.getByTestId('status').getAttribute('data-status')) === 'delivered', 20_000);
+    check(await offline.getByTestId('truck').count() === 0 && await offline.getByTestId('eta').isHidden(),
+          'the polled page shows the delivery, without the vehicle or an ETA');
+    await offline.close();
+
     // The dashboard placeholder and a traversal attempt on the assets.
     const dispatch = await page.goto(`${base}/dispatch`);
     check(dispatch.status() === 200 && /coming/i.test(await page.locator('main').innerText()), 'the dispatch placeholder says the dashboard is coming');
