@@ -7,7 +7,7 @@ CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap configure build binary run serve test test-unit test-sanitize fuzz bench clean
+.PHONY: all bootstrap configure web build binary run serve test test-unit test-sanitize fuzz bench clean
 
 all: build
 
@@ -17,12 +17,25 @@ bootstrap:
 configure: bootstrap
 	@[ -f build/CMakeCache.txt ] || cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
 
-# Release build of the binary and the tests: build/lastmile
-build: configure
+# The web pages' bundle (docs/web.md): web/dist, served by `lastmile serve`. `npm ci` runs when
+# web/node_modules is missing or older than the lock file; Vite rebuilds when a source is newer than
+# the bundle.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) $(wildcard web/*.html web/*.json web/*.ts)
+
+web: web/dist/track.html
+
+web/node_modules/.package-lock.json: web/package-lock.json | bootstrap
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/track.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+# Release build of the binary, the tests and the web pages: build/lastmile, web/dist
+build: configure web
 	cmake --build build -j $(JOBS)
 
-# The binary alone (what `make run` needs).
-binary: configure
+# The binary and the web pages (what `make run` needs).
+binary: configure web
 	cmake --build build -j $(JOBS) --target lastmile
 
 # The demo: a server on a fresh SQLite file in build/demo with the bundled Monaco map, a clock 10x
@@ -67,4 +80,4 @@ bench: build
 	LASTMILE_BIN=build/lastmile bash bench/run.sh
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz web/dist

@@ -64,8 +64,11 @@ struct Services {
   push::Hub* live_hub = nullptr;                  // live updates (push/hub.hpp); null: no push
   const map::RoutingService* routing = nullptr;   // routes and matrices; null: 503 unavailable
   const map::TileService* tiles = nullptr;        // vector tiles of the --map road network; null: 404
-  std::string raster_tiles_url = {};
-  const eta::ModelRegistry* eta_models = nullptr;  // each tenant's learned ETA model; null: 503  // serve --raster-tiles: an XYZ raster template offered as an alternative
+  std::string raster_tiles_url = {};  // serve --raster-tiles: an XYZ raster template offered as an alternative
+  const eta::ModelRegistry* eta_models = nullptr;  // each tenant's learned ETA model; null: 503
+  // The built web bundle (web/dist: track.html, dispatch.html, assets/); empty or missing files: the
+  // pages answer 503 (api/handlers/web_handler.cpp).
+  std::string web_dir = {};
 };
 
 struct Reply {

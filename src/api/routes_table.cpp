@@ -71,10 +71,17 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/tiles/{z}/{x}/{y}", true, none, h::get_tile},  // {y} is "123.mvt" or "123.geojson"
 
       {verb::get, "/v1/track/{token}", true, none, h::track},
+      // Token-authenticated inside: the tracking token is the customer's credential.
+      {verb::put, "/v1/track/{token}/instructions", true, none, h::put_track_instructions},
       // Public here: the live stream handler authenticates (a tracking token, or a credential by
       // header or ?access_token=) before it upgrades; see api/live_subscription.hpp.
       {verb::get, "/v1/live", true, none, h::live_without_upgrade},
       {verb::get, "/v1/live/sse", true, none, h::live_sse_unavailable},
+
+      // The web pages (docs/web.md), public: the page shows nothing until /v1/track answers.
+      {verb::get, "/t/{token}", true, none, h::web_tracking_page},
+      {verb::get, "/dispatch", true, none, h::web_dispatch_page},
+      {verb::get, "/assets/*", true, none, h::web_asset},
   };
 }
 

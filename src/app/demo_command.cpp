@@ -168,14 +168,15 @@ void print_urls(const std::string& base, const std::string& admin_key, const std
                            dispatcher_key, base)
             << fmt::format("  live:      curl -N '{}/v1/live/sse?access_token={}'\n", base, dispatcher_key)
             << fmt::format("             (WebSocket: ws{}/v1/live?access_token=…)\n", base.substr(4))
-            << fmt::format("  tenant admin key: {}\n\n", admin_key)
-            << "Customer tracking (public, no credentials):\n";
+            << fmt::format("  tenant admin key: {}\n", admin_key)
+            << fmt::format("  dashboard: {}/dispatch   (coming: the page is a placeholder)\n\n", base)
+            << "Customer tracking pages (public, no credentials; the JSON view is /v1/track/{token}):\n";
   // Three shipments the customer sees moving soon: early stops of different drivers.
   const size_t n = fleet.drivers.size();
   const size_t picks[3][2] = {{0, 1}, {std::min<size_t>(1, n - 1), 0}, {std::min<size_t>(3, n - 1), 2}};
   for (const auto& p : picks) {
     const size_t stop = std::min(p[1], o.stops - 1);
-    std::cout << fmt::format("  {}/v1/track/{}   (driver {}, stop {})\n", base,
+    std::cout << fmt::format("  {}/t/{}   (driver {}, stop {})\n", base,
                              fleet.drivers[p[0]].tracking_tokens[stop], p[0] + 1, stop + 1);
   }
   const SimDriver& d = fleet.drivers.back();

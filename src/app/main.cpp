@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   s->add_option("--fallback-speed-kmh", serve.fallback_speed_kmh,
                  "Without --map: speed of great-circle estimates in km/h (default 30)")
       ->check(CLI::Range(1.0, 300.0));
+  s->add_option("--web-dir", serve.web_dir,
+                 "Folder of the built web pages (default: web/dist of the source tree this binary was built from)");
   s->add_option("--raster-tiles", serve.raster_tiles,
                  "Raster tile URL template of a tile provider (https://…/{z}/{x}/{y}.png), offered in "
                  "/v1/tiles.json and /v1/tiles/style.json beside the vector tiles (default: none)")

@@ -6,6 +6,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <cmath>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -39,6 +40,12 @@
 #include "storage/store.hpp"
 
 namespace lastmile::app {
+
+#ifndef LASTMILE_WEB_DIST
+#error "LASTMILE_WEB_DIST (the source tree's web/dist) is set by src/CMakeLists.txt"
+#endif
+const char* const kDefaultWebDir = LASTMILE_WEB_DIST;
+
 namespace {
 
 // On first start, create the root credential: from LASTMILE_ADMIN_TOKEN, or a random one printed once.
@@ -254,6 +261,10 @@ int serve(const ServeOptions& o) {
   services.eta_models = &eta_models;
   services.tiles = tiles.get();
   services.raster_tiles_url = o.raster_tiles;
+  services.web_dir = o.web_dir.empty() ? std::string(kDefaultWebDir) : o.web_dir;
+  if (!std::filesystem::is_regular_file(std::filesystem::path(services.web_dir) / "track.html"))
+    spdlog::warn("web pages: no built bundle in {} (run `make build`, or give --web-dir); /t/… and /dispatch "
+                 "answer 503", services.web_dir);
   api::Router router(api::route_table(api::RouteTableOptions{o.osrm_public}), services);
   api::LiveStreamOptions live_options;
   live_options.session.heartbeat = std::chrono::seconds(o.live_heartbeat_s);

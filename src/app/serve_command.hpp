@@ -16,6 +16,7 @@ struct ServeOptions {
   double detour_factor = 1.3;      // without a map: road distance = straight line × this
   double fallback_speed_kmh = 30;  // without a map: duration = distance / this
   bool osrm_public = false;        // /route/v1 and /table/v1 without credentials
+  std::string web_dir;  // the built web bundle (web/dist); empty: the source tree's web/dist (kDefaultWebDir)
   std::string raster_tiles;       // an XYZ raster tile URL template offered beside the vector tiles; empty: none
   int threads = 0;         // 0 = number of cores
   int blocking_threads = 64;
@@ -38,6 +39,9 @@ struct ServeOptions {
   // keep their 15 s of server time. 1 = the wall clock. REQUIRES: 1 <= clock_speedup <= 1000.
   double clock_speedup = 1;
 };
+
+// The web/dist folder of the source tree this binary was built from (a compile definition).
+extern const char* const kDefaultWebDir;
 
 // Returns the process exit code: 0 after a clean shutdown, 1 when --map cannot be loaded or
 // --router is malformed or given with --map (the reason on stderr). Throws std::runtime_error on other bad configuration.

@@ -31,6 +31,7 @@ struct Tenant {
   core::TenantId id;
   std::string name;
   std::string brand_color;  // "#RRGGBB" or empty
+  std::string brand_logo_url;  // domain/branding.hpp; empty: none
   // Privacy rule (DESIGN §6): the driver's live position is shown on a tracking page only while at
   // most this many stops remain before the customer's stop.
   int show_driver_within_stops = 1;

@@ -173,9 +173,12 @@ class DemoCommandTest(unittest.TestCase):
                 break
         text = "".join(lines)
         self.assertIn("lastmile demo is running", text, text)
-        tracks = re.findall(r"(http://127\.0\.0\.1:\d+/v1/track/\S+)", text)
-        self.assertEqual(len(tracks), 3, text)
-        with urllib.request.urlopen(tracks[0], timeout=10) as r:
+        pages = re.findall(r"(http://127\.0\.0\.1:\d+)/t/(\S+)", text)
+        self.assertEqual(len(pages), 3, text)
+        base, token = pages[0]
+        with urllib.request.urlopen(f"{base}/t/{token}", timeout=10) as r:
+            self.assertIn("text/html", r.headers["Content-Type"])  # the tracking page (web/dist)
+        with urllib.request.urlopen(f"{base}/v1/track/{token}", timeout=10) as r:
             view = json.loads(r.read())
         self.assertIn(view["status"], ("shipped", "out_for_delivery", "arriving"))
         key = re.search(r"API key:\s+(\S+)", text).group(1)

@@ -54,6 +54,13 @@ Result<Reply> get_route(const Services&, RequestContext&);
 Result<Reply> start_route(const Services&, RequestContext&);
 
 Result<Reply> track(const Services&, RequestContext&);
+// PUT /v1/track/{token}/instructions: the customer's delivery instructions, until out for delivery.
+Result<Reply> put_track_instructions(const Services&, RequestContext&);
+
+// The web pages (api/static_files.hpp): the tracking page, the dashboard placeholder, the bundle's files.
+Result<Reply> web_tracking_page(const Services&, RequestContext&);
+Result<Reply> web_dispatch_page(const Services&, RequestContext&);
+Result<Reply> web_asset(const Services&, RequestContext&);
 
 // Routing (docs/routing.md): the road network when the server has one, else great-circle estimates.
 Result<Reply> get_road_route(const Services&, RequestContext&);

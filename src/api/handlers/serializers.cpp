@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/json_io.hpp"
+#include "domain/instructions.hpp"
 
 namespace lastmile::api {
 
@@ -28,6 +29,7 @@ json::object tenant_json(const domain::Tenant& t) {
   return {{"id", t.id.str()},
           {"name", t.name},
           {"brand_color", t.brand_color},
+          {"brand_logo_url", t.brand_logo_url},
           {"show_driver_within_stops", t.show_driver_within_stops},
           {"require_device_secret", t.require_device_secret},
           {"geofence_radius_m", t.geofence_radius_m},
@@ -163,6 +165,13 @@ json::object route_json(const domain::Route& r) {
           {"started_at", time_or_null(r.started_at)},
           {"stops", std::move(stops)},
           {"created_at", format_iso8601(r.created_at)}};
+}
+
+boost::json::object public_instructions_json(const domain::Shipment& s) {
+  return {{"editable", domain::recipient_may_edit_instructions(s.status)},
+          {"gate_code_set", !s.instructions.gate_code.empty()},
+          {"safe_place", s.instructions.safe_place},
+          {"note", s.instructions.note}};
 }
 
 }  // namespace lastmile::api

@@ -18,6 +18,9 @@ boost::json::object vehicle_json(const domain::Vehicle& v);
 boost::json::object shipment_json(const domain::Shipment& s, std::string_view public_url);
 boost::json::object event_json(const domain::Event& e);
 boost::json::object route_json(const domain::Route& r);
+// The recipient's own view of the delivery instructions (tracking page): the gate code is never
+// shown back, only whether one is set; `editable` per domain/instructions.hpp.
+boost::json::object public_instructions_json(const domain::Shipment& s);
 boost::json::value lat_lon_json(const std::optional<core::LatLon>& p);
 
 }  // namespace lastmile::api

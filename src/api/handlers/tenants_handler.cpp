@@ -7,6 +7,7 @@
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
 #include "core/new_id.hpp"
+#include "domain/branding.hpp"
 
 namespace lastmile::api::handlers {
 
@@ -32,6 +33,7 @@ Result<Reply> create_tenant(const Services& s, RequestContext& ctx) {
   domain::Tenant t;
   t.name = r.string("name", {.required = true, .max_len = 200});
   t.brand_color = r.string("brand_color", {.max_len = 7});
+  t.brand_logo_url = r.string("brand_logo_url", {.max_len = domain::kLogoUrlMaxLen});
   auto within = r.integer("show_driver_within_stops", 0, 100);
   auto require_secret = r.boolean("require_device_secret");
   auto radius = r.number("geofence_radius_m", 10, 2000);
@@ -47,6 +49,10 @@ Result<Reply> create_tenant(const Services& s, RequestContext& ctx) {
   }
   if (!t.brand_color.empty() && !is_hex_color(t.brand_color))
     return Error::invalid_field("brand_color", "brand_color must look like #0a7d5a");
+  if (!domain::is_acceptable_logo_url(t.brand_logo_url))
+    return Error::invalid_field("brand_logo_url",
+                                "brand_logo_url must be a path on this server (/…), an https URL or a "
+                                "data:image/(png|jpeg|webp|svg+xml);base64 image");
   if (within) t.show_driver_within_stops = static_cast<int>(*within);
   t.id = core::new_id<core::TenantId>();
   t.created_at = ctx.now;

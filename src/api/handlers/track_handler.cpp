@@ -1,7 +1,10 @@
 // The public tracking view: one shipment by its unguessable token, personal data masked.
 #include <boost/json.hpp>
 
+#include <cmath>
+
 #include "api/handlers/handlers.hpp"
+#include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
 #include "core/error.hpp"
 #include "domain/masking.hpp"
@@ -83,19 +86,30 @@ Result<Reply> track(const Services& s, RequestContext& ctx) {
   if (sh->promised)
     promised = json::object{{"start", format_iso8601(sh->promised->start)}, {"end", format_iso8601(sh->promised->end)}};
 
+  // The destination for the page's map, rounded to 0.001° (about 100 m): like the street shown
+  // without its house number, it does not pinpoint the door.
+  json::value destination = nullptr;
+  if (sh->address.location)
+    destination = json::object{{"lat", std::round(sh->address.location->lat() * 1000) / 1000},
+                               {"lon", std::round(sh->address.location->lon() * 1000) / 1000}};
+
   json::object out{
       {"tracking_number", sh->tracking_number},
       {"status", domain::milestone_name(sh->status)},
       {"tag", domain::aftership_tag(sh->status)},
-      {"shipper", json::object{{"name", tenant.name}, {"brand_color", tenant.brand_color}}},
+      {"shipper", json::object{{"name", tenant.name},
+                               {"brand_color", tenant.brand_color},
+                               {"brand_logo_url", tenant.brand_logo_url}}},
       {"carrier", std::move(carrier)},
       {"recipient", json::object{{"first_name", domain::first_name(sh->recipient.name)}}},
       {"address", json::object{{"street", domain::street_only(sh->address.line1)},
                                {"city", sh->address.city},
                                {"postal_code", sh->address.postal_code},
                                {"country", sh->address.country}}},
+      {"destination", std::move(destination)},
       {"promised", std::move(promised)},
       {"timeline", std::move(timeline)},
+      {"instructions", public_instructions_json(*sh)},
       {"updated_at", format_iso8601(sh->updated_at)},
   };
   add_route_view(*snap, out);

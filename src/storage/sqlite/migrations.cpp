@@ -308,12 +308,18 @@ ALTER TABLE stops ADD COLUMN eta_latest BIGINT;
 CREATE INDEX stops_visited_by_time ON stops (tenant_id, arrived_at) WHERE departed_at IS NOT NULL;
 )sql";
 
+// Tenant branding (issue 6): the shipper's logo on the tracking page.
+constexpr std::string_view kTenantBranding = R"sql(
+ALTER TABLE tenants ADD COLUMN brand_logo_url TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
     Migration{3, "live location", kLiveLocation},
     Migration{4, "track chunks", kTrackChunks},
     Migration{5, "live eta", kLiveEta},
+    Migration{6, "tenant branding", kTenantBranding},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -62,6 +62,7 @@ Result<domain::Tenant> tenant_from_row(const Statement& s) {
   auto trigger = domain::parse_out_for_delivery_trigger(s.text(8));
   if (!trigger) return corrupt_row("tenants");
   t.out_for_delivery_on = *trigger;
+  t.brand_logo_url = s.text(9);
   return t;
 }
 

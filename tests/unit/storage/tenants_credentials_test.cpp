@@ -10,6 +10,7 @@ class TenantsTest : public StoreTest {};
 
 TEST_F(TenantsTest, CreateThenGetReturnsEveryField) {
   auto t = make_tenant("Acme Retail");
+  t.brand_logo_url = "/brand/acme.svg";
   ASSERT_OK(store_->create_tenant(t, make_credential(t.id, Role::kTenantAdmin)));
   auto got = store_->get_tenant(t.id);
   ASSERT_OK(got);
@@ -17,6 +18,7 @@ TEST_F(TenantsTest, CreateThenGetReturnsEveryField) {
   EXPECT_EQ(got->id, t.id);
   EXPECT_EQ(got->name, "Acme Retail");
   EXPECT_EQ(got->brand_color, "#0a7d5a");
+  EXPECT_EQ(got->brand_logo_url, "/brand/acme.svg");
   EXPECT_EQ(got->show_driver_within_stops, 2);
   EXPECT_EQ(got->created_at, kT0);
 }
