@@ -132,7 +132,8 @@ TEST(ApplyAction, IllegalChangesAreIllegalTransitionOnTheStatusField) {
                              "an exception that is acknowledged cannot be acknowledged"},
                         Case{S::kResolved, ExceptionAction::kAcknowledge,
                              "an exception that is resolved cannot be acknowledged"},
-                        Case{S::kResolved, ExceptionAction::kResolve, "an exception that is resolved cannot be resolved"}}) {
+                        Case{S::kResolved, ExceptionAction::kResolve,
+                             "an exception that is resolved cannot be resolved"}}) {
     auto r = apply_action(c.from, c.action);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kIllegalTransition);

@@ -195,7 +195,8 @@ TEST_F(ExceptionsTest, AcknowledgeThenResolveRecordsWhoWhenAndTheNotes) {
   EXPECT_EQ(acked->acknowledged->role, "dispatcher");
   EXPECT_EQ(acked->revision, 2);
 
-  auto noted = store_->update_exception(tenant, id, update(ExceptionUpdate::Kind::kNote, at(120), "called the customer"));
+  auto noted =
+      store_->update_exception(tenant, id, update(ExceptionUpdate::Kind::kNote, at(120), "called the customer"));
   ASSERT_OK(noted);
   EXPECT_EQ(noted->status, ExceptionStatus::kAcknowledged);
   EXPECT_EQ(noted->revision, 3);
