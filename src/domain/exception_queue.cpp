@@ -105,6 +105,8 @@ std::vector<ExceptionSignal> exception_signals(const Event& e) {
   if (e.type == "back_on_route") return {clear(K::kOffRoute)};
   if (e.type == "device_offline") return {raise(K::kDeviceOffline)};
   if (e.type == "stationary") return {raise(K::kStationary)};
+  if (e.type == "device_offline_cleared") return {clear(K::kDeviceOffline)};
+  if (e.type == "stationary_cleared") return {clear(K::kStationary)};
   return {};
 }
 

@@ -103,11 +103,10 @@ struct ExceptionSignal {
 
 // The signals of one event (usually none):
 //   late_risk → raise late_risk; late_risk_cleared → clear it;
-//   off_route, device_offline, stationary → raise (driver cases); back_on_route → clear off_route;
+//   off_route, device_offline, stationary → raise (driver cases); back_on_route,
+//   device_offline_cleared, stationary_cleared → clear them;
 //   milestone attempt_failed / exception → raise attempt_failed / exception;
 //   a terminal milestone (delivered, returned, cancelled) → clear the shipment's cases.
-// The pipeline reports no end of an offline or stationary episode: those cases are resolved by a
-// dispatcher (a new episode while one is open counts on it).
 std::vector<ExceptionSignal> exception_signals(const Event& e);
 
 // How a raise at `at` meets the case that is open for its kind and subject (if any).

@@ -264,6 +264,49 @@ class PipelineRaisesExceptionsTest(ServerTestCase):
         self.assertEqual([c["id"] for c in by_driver], [case["id"]])
 
 
+class DeviceOfflineTest(ServerTestCase):
+    """device_offline from the activity monitor, on a clock 600x faster (ten minutes of silence in one
+    second): the case opens, and the device's next position resolves it automatically."""
+
+    server_options = {"extra_args": ["--clock-speedup", "600"]}
+
+    def wait_for(self, key, case_id=None, **params):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            items = expect(self.server.request("GET", "/v1/exceptions", token=key, params=params), 200, "list")["items"]
+            found = [c for c in items if case_id is None or c["id"] == case_id]
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        self.fail(f"no exception {params} {case_id or ''}")
+
+    def test_a_silent_device_opens_a_case_that_its_next_position_resolves(self):
+        s = self.server
+        key = make_tenant(s)["api_key"]
+        driver = make_driver(s, key)
+        shipment = make_shipment(s, key)
+        route = make_route(s, key, driver["id"], [shipment["id"]], depot={"lat": DEPOT[0], "lon": DEPOT[1]})
+        expect(s.request("POST", f"/v1/routes/{route['id']}/start", token=key), 200, "start")
+        t0 = time.time()
+        ping = {"t": iso(t0), "lat": DEPOT[0], "lon": DEPOT[1], "accuracy": 8}
+        expect(s.request("POST", "/v1/pings", [ping], token=driver["device_token"]), 200, "ping")
+        case = self.wait_for(key, kind="device_offline", status="open")
+        self.assertEqual(case["driver_id"], driver["id"])
+        self.assertEqual(case["route_id"], route["id"])
+        back = {"t": iso(t0 + 60), "lat": DEPOT[0] + 0.001, "lon": DEPOT[1], "accuracy": 8}
+        expect(s.request("POST", "/v1/pings", [back], token=driver["device_token"]), 200, "ping")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            now = self.wait_for(key, case["id"], kind="device_offline")
+            if now["status"] == "resolved":
+                break
+            time.sleep(0.05)
+        self.assertEqual(now["status"], "resolved")
+        self.assertEqual(now["resolution"], "auto")
+        history = expect(s.request("GET", f"/v1/exceptions/{case['id']}", token=key), 200, "detail")["history"]
+        self.assertEqual([h["type"] for h in history], ["raised", "resolved"])
+
+
 class ExceptionDurabilityTest(unittest.TestCase):
     def test_a_case_survives_kill_9_right_after_the_event_that_raised_it(self):
         server = LastmileServer().start()

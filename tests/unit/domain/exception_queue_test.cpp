@@ -35,6 +35,8 @@ TEST(ExceptionSignals, DetectorEventsRaiseAndTheirClearingEventsClear) {
   EXPECT_TRUE(signals_one(event("back_on_route"), Action::kClear, ExceptionKind::kOffRoute));
   EXPECT_TRUE(signals_one(event("device_offline"), Action::kRaise, ExceptionKind::kDeviceOffline));
   EXPECT_TRUE(signals_one(event("stationary"), Action::kRaise, ExceptionKind::kStationary));
+  EXPECT_TRUE(signals_one(event("device_offline_cleared"), Action::kClear, ExceptionKind::kDeviceOffline));
+  EXPECT_TRUE(signals_one(event("stationary_cleared"), Action::kClear, ExceptionKind::kStationary));
 }
 
 TEST(ExceptionSignals, FailedAttemptsAndExceptionMilestonesRaise) {

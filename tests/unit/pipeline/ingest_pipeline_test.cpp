@@ -202,5 +202,21 @@ TEST_F(IngestPipelineTest, ADeviceSilentWhileTheRouteIsActiveRaisesOneOfflineExc
   EXPECT_EQ(event_types().back(), "device_offline");
 }
 
+TEST_F(IngestPipelineTest, TheDeviceComingBackEndsTheOfflineEpisodeWithAnEvent) {
+  PipelineOptions o;
+  o.activity_check_ms = 20;
+  o.activity.offline_after_ms = 60'000;
+  make_pipeline(o);
+  start_route();
+  submit({fix(at(1), 43.7350, 7.4210)});
+  clock_.set(at(5 * 60));
+  for (int i = 0; i < 200 && (event_types().empty() || event_types().back() != "device_offline"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(event_types().back(), "device_offline");
+  submit({fix(at(5 * 60), 43.7351, 7.4211)});  // back in coverage
+  pipeline_->drain();
+  EXPECT_EQ(event_types().back(), "device_offline_cleared");
+}
+
 }  // namespace
 }  // namespace lastmile::pipeline

@@ -153,6 +153,9 @@ TEST_F(ExceptionsTest, DriverCasesAreOnePerDriverAndRouteWhateverShipmentsCarryT
   auto offline = list(tenant, drivers_open);
   ASSERT_EQ(offline.size(), 1u);
   EXPECT_EQ(offline[0].kind, ExceptionKind::kDeviceOffline);
+
+  append(signal_event(a, "device_offline_cleared", at(120)));  // the device is back
+  EXPECT_TRUE(list(tenant, drivers_open).empty());
 }
 
 TEST_F(ExceptionsTest, AFailedAttemptRaisesAndTheDeliveryResolvesTheShipmentsCases) {
