@@ -1,5 +1,6 @@
 """The dispatcher's exception queue (docs/api.md, "Exception queue"; DESIGN R8, R16) through the real
-server: a failed attempt and a late risk raised by the live pipeline become cases in GET /v1/exceptions;
+server: a failed attempt, a late risk and a silent device (raised by the live pipeline) become cases in
+GET /v1/exceptions, and the device's next position resolves its case;
 a dispatcher acknowledges, notes and resolves them; illegal changes are 409, bad input 400, another
 tenant's case 404, other roles 403; the queue pages newest first; a delivery resolves a shipment's cases
 automatically; every change reaches the dispatcher's live stream and never a customer's; and a case is
