@@ -59,6 +59,13 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/routes/{id}", false, office_driver, h::get_route},
       {verb::post, "/v1/routes/{id}/start", false, office_driver, h::start_route},
 
+      // The exception queue (issue 6): office staff work through it; a carrier reads its own cases.
+      {verb::get, "/v1/exceptions", false, office_carrier, h::list_exceptions},
+      {verb::get, "/v1/exceptions/{id}", false, office_carrier, h::get_exception},
+      {verb::post, "/v1/exceptions/{id}/acknowledge", false, office, h::acknowledge_exception},
+      {verb::post, "/v1/exceptions/{id}/resolve", false, office, h::resolve_exception},
+      {verb::post, "/v1/exceptions/{id}/notes", false, office, h::add_exception_note},
+
       {verb::get, "/v1/route", false, routing, h::get_road_route},
       {verb::get, "/v1/eta/model", false, office, h::get_eta_model},
       {verb::post, "/v1/matrix", false, routing, h::post_road_matrix},

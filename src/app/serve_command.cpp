@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/auth.hpp"
+#include "api/exception_messages.hpp"
 #include "api/live_messages.hpp"
 #include "api/live_stream.hpp"
 #include "api/live_subscription.hpp"
@@ -168,6 +169,20 @@ int serve(const ServeOptions& o) {
   ensure_root_credential(*store, clock);
   if (auto newest = api::newest_event_seq(*store)) hub.note_event_seq(*newest);  // the first clients' cursor
   bus.subscribe([&hub](const domain::Event& e) { hub.publish(api::live_event_message(e)); });
+  // Changes events made to the exception queue (opened, counted, auto-resolved) go to staff. The
+  // bus thread outlives `store`, so it goes through a guard that shutdown clears first.
+  struct StoreFeed {
+    std::mutex mu;
+    storage::Store* store = nullptr;  // GUARDED_BY(mu)
+  };
+  auto exception_feed = std::make_shared<StoreFeed>();
+  exception_feed->store = store.get();
+  bus.subscribe([exception_feed, &hub](const domain::Event& e) {
+    std::lock_guard lock(exception_feed->mu);
+    if (!exception_feed->store) return;
+    if (auto st = api::publish_exception_changes(*exception_feed->store, hub, e); !st)
+      spdlog::warn("exception queue push failed: {}", st.error().message);
+  });
 
   api::ServerOptions so;
   so.host = host;
@@ -305,6 +320,10 @@ int serve(const ServeOptions& o) {
     feed->target = nullptr;
   }
   bus.drain();
+  {
+    std::lock_guard lock(exception_feed->mu);
+    exception_feed->store = nullptr;
+  }
   if (auto st = store->flush(); !st) spdlog::error("flush failed: {}", st.error().message);
   spdlog::info("stopped cleanly");
   return 0;

@@ -32,6 +32,7 @@ struct ShipmentTag { static constexpr std::string_view kPrefix = "shp"; };
 struct RouteTag { static constexpr std::string_view kPrefix = "rte"; };
 struct StopTag { static constexpr std::string_view kPrefix = "stp"; };
 struct EventTag { static constexpr std::string_view kPrefix = "evt"; };
+struct ExceptionTag { static constexpr std::string_view kPrefix = "exc"; };
 
 using TenantId = Id<TenantTag>;
 using ApiKeyId = Id<ApiKeyTag>;
@@ -42,6 +43,7 @@ using ShipmentId = Id<ShipmentTag>;
 using RouteId = Id<RouteTag>;
 using StopId = Id<StopTag>;
 using EventId = Id<EventTag>;
+using ExceptionId = Id<ExceptionTag>;
 
 }  // namespace lastmile::core
 

@@ -132,7 +132,8 @@ std::vector<core::ShipmentId> RouteTracker::position_audience() const {
 void RouteTracker::on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now,
                            TrackerOutput& out) {
   if (!view_) return;
-  tracking::observe_ping(activity_, ping, options.activity);
+  for (auto ended : tracking::observe_ping(activity_, ping, options.activity))
+    record_activity(tracking::activity_cleared_name(ended), ping.t, now, ping.position, out);
   for (const auto& ev : tracking::update_geofence(geofence_, sites_, ping, options.geofence)) {
     ++out.geofence_events;
     const bool arrival = ev.kind == tracking::GeofenceEventKind::kArrival;
@@ -160,19 +161,22 @@ void RouteTracker::on_tick(core::Timestamp now, const PipelineOptions& options, 
   for (const auto& ex : tracking::check_activity(activity_, now, near, options.activity)) {
     ++out.exceptions;
     out.live.push_back(exception_update(device_, view_->route.id, ex));
-    ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}};
-    for (const auto& stop : view_->route.stops) {
-      for (const auto& id : stop.shipment_ids) {
-        auto it = view_->status.find(id);
-        if (it == view_->status.end() || domain::is_terminal(it->second)) continue;
-        tracking::ShipmentChange c{id, std::string(tracking::activity_exception_name(ex.kind)), std::nullopt,
-                                   domain::Milestone::kCreated, std::nullopt};
-        w.events.emplace_back(make_event(device_, c, view_->route.id, ex.detected_at, now, ex.location),
-                              domain::Milestone::kCreated);
-      }
-    }
-    if (!w.events.empty()) out.writes.push_back(std::move(w));
+    record_activity(tracking::activity_exception_name(ex.kind), ex.detected_at, now, ex.location, out);
   }
+}
+
+void RouteTracker::record_activity(std::string_view type, core::Timestamp at, core::Timestamp now,
+                                   std::optional<core::LatLon> where, TrackerOutput& out) {
+  ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}};
+  for (const auto& stop : view_->route.stops) {
+    for (const auto& id : stop.shipment_ids) {
+      auto it = view_->status.find(id);
+      if (it == view_->status.end() || domain::is_terminal(it->second)) continue;
+      tracking::ShipmentChange c{id, std::string(type), std::nullopt, domain::Milestone::kCreated, std::nullopt};
+      w.events.emplace_back(make_event(device_, c, view_->route.id, at, now, where), domain::Milestone::kCreated);
+    }
+  }
+  if (!w.events.empty()) out.writes.push_back(std::move(w));
 }
 
 void RouteTracker::apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now,

@@ -8,6 +8,7 @@
 // refresh() reads the store (a short read on the shard thread, at most every refresh interval).
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/time.hpp"
@@ -68,6 +69,10 @@ class RouteTracker {
  private:
   void apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now, TrackerOutput& out);
   void rebuild_sites();
+  // An activity episode's start or end (`type`: its event type) as an event on every open shipment
+  // of the route, in one write.
+  void record_activity(std::string_view type, core::Timestamp at, core::Timestamp now,
+                       std::optional<core::LatLon> where, TrackerOutput& out);
 
   Device device_;
   std::optional<tracking::RouteView> view_;

@@ -21,6 +21,7 @@
 
 #include "core/error.hpp"
 #include "domain/entities.hpp"
+#include "domain/exception_queue.hpp"
 #include "ingest/ping.hpp"
 
 namespace lastmile::storage {
@@ -113,6 +114,33 @@ struct WriteStats {
   int64_t bodies = 0;   // writes run (monotonic)
   int64_t commits = 0;  // transactions committed (monotonic)
   size_t queued = 0;    // writes waiting for the writer right now
+};
+
+// The exception queue (domain/exception_queue.hpp). Every set field must match.
+struct ExceptionFilter {
+  std::optional<domain::ExceptionStatus> status;
+  std::optional<domain::ExceptionKind> kind;
+  std::optional<core::DriverId> driver_id;
+  std::optional<core::ShipmentId> shipment_id;
+  std::optional<core::RouteId> route_id;
+  // A carrier's view: shipment cases of its shipments, driver cases of its drivers.
+  std::optional<core::CarrierId> carrier_id;
+};
+
+// A person's change to a case: acknowledge, resolve, or a note alone.
+struct ExceptionUpdate {
+  enum class Kind { kAcknowledge, kResolve, kNote };
+  Kind kind = Kind::kNote;
+  core::Timestamp at;
+  std::string actor;  // credential id
+  std::string role;   // the credential's role name
+  std::string note;   // optional for acknowledge/resolve (then no note is recorded), required for kNote
+  domain::Resolution resolution = domain::Resolution::kHandled;  // kResolve only
+};
+
+struct ExceptionDetail {
+  domain::ExceptionCase exception;
+  std::vector<domain::ExceptionEntry> history;  // oldest first: raises, state changes, notes
 };
 
 struct StoreOptions {
@@ -288,6 +316,28 @@ class Store {
   virtual Result<std::vector<domain::Event>> start_route(
       const core::TenantId& tenant, const core::RouteId& id, core::Timestamp at,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
+
+  // ---- exception queue ------------------------------------------------------------------------
+  // Cases are opened, counted and auto-resolved by the events that raise and clear them
+  // (domain::exception_signals), in the transaction that stores the event: an acknowledged event's
+  // case is durable with it. Newest first (by seq: the order cases were opened).
+  virtual Result<Page<domain::ExceptionCase>> list_exceptions(const core::TenantId& tenant,
+                                                              const ExceptionFilter& filter,
+                                                              const PageRequest& page) = 0;
+  // The case with its history. kNotFound when not this tenant's.
+  virtual Result<ExceptionDetail> get_exception(const core::TenantId& tenant, const core::ExceptionId& id) = 0;
+  // Applies `update` (domain::apply_action decides; a note changes no state) and records it in the
+  // history, in one transaction; returns the case after it (revision increased).
+  // kNotFound when not this tenant's; kIllegalTransition (field "status") when the state forbids it,
+  // and then nothing is written.
+  virtual Result<domain::ExceptionCase> update_exception(const core::TenantId& tenant, const core::ExceptionId& id,
+                                                         const ExceptionUpdate& update) = 0;
+  // The cases that the event `event` opened, counted or resolved (their current state); empty when
+  // none. For the live push of changes made by events.
+  virtual Result<std::vector<domain::ExceptionCase>> exceptions_of_event(const core::TenantId& tenant,
+                                                                         const core::EventId& event) = 0;
+  // Cases not resolved, of every tenant, per kind (kinds with none are absent). For /metrics.
+  virtual Result<std::vector<std::pair<domain::ExceptionKind, int64_t>>> count_unresolved_exceptions() = 0;
 
   // ---- idempotency ---------------------------------------------------------------------------
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant,

@@ -23,22 +23,37 @@ std::string_view activity_exception_name(ActivityExceptionKind k) {
   return "device_offline";
 }
 
+std::string_view activity_cleared_name(ActivityExceptionKind k) {
+  switch (k) {
+    case ActivityExceptionKind::kDeviceOffline:
+      return "device_offline_cleared";
+    case ActivityExceptionKind::kStationary:
+      return "stationary_cleared";
+  }
+  return "device_offline_cleared";
+}
+
 void start_activity(ActivityState& state, core::Timestamp route_started) {
   state.route_started = route_started;
 }
 
-void observe_ping(ActivityState& state, const ingest::Ping& ping, const ActivityParams& params) {
-  if (state.last_ping && ping.t <= *state.last_ping) return;  // late or duplicate
+std::vector<ActivityExceptionKind> observe_ping(ActivityState& state, const ingest::Ping& ping,
+                                                const ActivityParams& params) {
+  std::vector<ActivityExceptionKind> ended;
+  if (state.last_ping && ping.t <= *state.last_ping) return ended;  // late or duplicate
   state.last_ping = ping.t;
   state.last_position = ping.position;
+  if (state.offline_open) ended.push_back(ActivityExceptionKind::kDeviceOffline);
   state.offline_open = false;
-  if (ping.accuracy_m && *ping.accuracy_m > params.stationary_radius_m) return;
+  if (ping.accuracy_m && *ping.accuracy_m > params.stationary_radius_m) return ended;
   if (!state.still_anchor ||
       core::haversine_m(*state.still_anchor, ping.position) > params.stationary_radius_m) {
     state.still_anchor = ping.position;
     state.still_since = ping.t;
+    if (state.stationary_open) ended.push_back(ActivityExceptionKind::kStationary);
     state.stationary_open = false;
   }
+  return ended;
 }
 
 std::vector<ActivityException> check_activity(ActivityState& state, core::Timestamp now, bool near_site,

@@ -3,7 +3,7 @@
 // any stop. Pure: state in, exceptions out; time comes from the pings and from the `now` the caller
 // passes, never from the wall clock.
 //
-// Two kinds of episode, each reported once, when it starts:
+// Two kinds of episode, each reported once as it starts (check_activity) and ends (observe_ping):
 //  - device offline: no ping for `offline_after_ms` while the route is active. The silence is
 //    counted from the newest ping, or from the route's start when that is later (a device that was
 //    on before the route is not offline before the route began). A new ping ends the episode; the
@@ -40,6 +40,8 @@ struct ActivityParams {
 enum class ActivityExceptionKind { kDeviceOffline, kStationary };
 // Stable names for events and logs: "device_offline", "stationary".
 std::string_view activity_exception_name(ActivityExceptionKind k);
+// The end of an episode: "device_offline_cleared", "stationary_cleared".
+std::string_view activity_cleared_name(ActivityExceptionKind k);
 
 struct ActivityException {
   ActivityExceptionKind kind = ActivityExceptionKind::kDeviceOffline;
@@ -65,8 +67,11 @@ struct ActivityState {
 void start_activity(ActivityState& state, core::Timestamp route_started);
 
 // Feeds one live ping. REQUIRES: pings in time order (accepted by the ping filter); a ping not newer
-// than the last one observed is ignored.
-void observe_ping(ActivityState& state, const ingest::Ping& ping, const ActivityParams& params);
+// than the last one observed is ignored. Returns the episodes it ends (each reported once, offline
+// first): an open offline episode ends at any newer ping; an open stationary one at a fix beyond the
+// radius (not at a fix less precise than the radius).
+std::vector<ActivityExceptionKind> observe_ping(ActivityState& state, const ingest::Ping& ping,
+                                                const ActivityParams& params);
 
 // Returns the episodes that start at `now` (at most one of each kind, offline first). `near_site`:
 // the driver's current position is within a stop's or the depot's geofence (the caller knows the

@@ -62,6 +62,13 @@ Result<Reply> web_tracking_page(const Services&, RequestContext&);
 Result<Reply> web_dispatch_page(const Services&, RequestContext&);
 Result<Reply> web_asset(const Services&, RequestContext&);
 
+// The exception queue (docs/api.md, "Exception queue"): office staff; carriers read their own cases.
+Result<Reply> list_exceptions(const Services&, RequestContext&);
+Result<Reply> get_exception(const Services&, RequestContext&);
+Result<Reply> acknowledge_exception(const Services&, RequestContext&);
+Result<Reply> resolve_exception(const Services&, RequestContext&);
+Result<Reply> add_exception_note(const Services&, RequestContext&);
+
 // Routing (docs/routing.md): the road network when the server has one, else great-circle estimates.
 Result<Reply> get_road_route(const Services&, RequestContext&);
 Result<Reply> get_eta_model(const Services&, RequestContext&);

@@ -17,6 +17,18 @@ Result<Reply> readyz(const Services& s, RequestContext&) {
 Result<Reply> metrics(const Services& s, RequestContext&) {
   Reply r;
   r.body = s.metrics.render();
+  // The exception queue: a read of the unresolved cases' index, at scrape time.
+  if (auto open = s.store.count_unresolved_exceptions()) {
+    r.body += "# HELP lastmile_exceptions_unresolved Exception cases open or acknowledged, by kind.\n"
+              "# TYPE lastmile_exceptions_unresolved gauge\n";
+    for (auto kind : domain::all_exception_kinds()) {
+      int64_t n = 0;
+      for (const auto& [k, count] : *open)
+        if (k == kind) n = count;
+      r.body += "lastmile_exceptions_unresolved{kind=\"" + std::string(domain::exception_kind_name(kind)) + "\"} " +
+                std::to_string(n) + "\n";
+    }
+  }
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return r;
 }

@@ -313,6 +313,63 @@ constexpr std::string_view kTenantBranding = R"sql(
 ALTER TABLE tenants ADD COLUMN brand_logo_url TEXT NOT NULL DEFAULT '';
 )sql";
 
+// The dispatcher's exception queue (domain/exception_queue.hpp). `subject` is "shipment:<id>" or
+// "driver:<id>/route:<id>"; at most one case per (tenant, kind, subject) is not resolved, enforced
+// by a partial unique index. exception_entries is each case's history (raises, state changes, notes).
+constexpr std::string_view kExceptionQueue = R"sql(
+CREATE TABLE exceptions (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  shipment_id TEXT,
+  driver_id TEXT,
+  route_id TEXT,
+  first_seen_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  raise_count INTEGER NOT NULL,
+  details TEXT NOT NULL,
+  acknowledged_at BIGINT,
+  acknowledged_by TEXT,
+  acknowledged_role TEXT,
+  resolved_at BIGINT,
+  resolved_by TEXT,
+  resolved_role TEXT,
+  resolution TEXT,
+  revision INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id),
+  FOREIGN KEY (tenant_id, driver_id) REFERENCES drivers (tenant_id, id),
+  FOREIGN KEY (tenant_id, route_id) REFERENCES routes (tenant_id, id)
+);
+CREATE UNIQUE INDEX exceptions_one_unresolved ON exceptions (tenant_id, kind, subject) WHERE status <> 'resolved';
+CREATE INDEX exceptions_by_tenant ON exceptions (tenant_id, seq);
+CREATE INDEX exceptions_by_status ON exceptions (tenant_id, status, seq);
+CREATE INDEX exceptions_by_subject ON exceptions (tenant_id, subject, status);
+CREATE INDEX exceptions_by_shipment ON exceptions (tenant_id, shipment_id, seq);
+CREATE INDEX exceptions_by_driver ON exceptions (tenant_id, driver_id, seq);
+
+CREATE TABLE exception_entries (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  exception_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  note TEXT NOT NULL,
+  event_id TEXT,
+  resolution TEXT,
+  FOREIGN KEY (tenant_id, exception_id) REFERENCES exceptions (tenant_id, id)
+);
+CREATE INDEX exception_entries_by_exception ON exception_entries (tenant_id, exception_id, seq);
+CREATE INDEX exception_entries_by_event ON exception_entries (event_id) WHERE event_id IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -320,6 +377,7 @@ constexpr std::array kMigrations = {
     Migration{4, "track chunks", kTrackChunks},
     Migration{5, "live eta", kLiveEta},
     Migration{6, "tenant branding", kTenantBranding},
+    Migration{7, "exception queue", kExceptionQueue},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

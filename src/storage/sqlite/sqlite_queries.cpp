@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/sqlite/sqlite_exceptions.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 
 namespace lastmile::storage::sqlite {
@@ -88,6 +89,11 @@ Result<domain::Event> insert_event_row(Connection& db, domain::Event event) {
   if (!*row) return Error::internal();
   event.global_seq = stmt->int64(0);
   if (auto st = stmt->run(); !st) return st.error();
+  // The exception queue follows its events in the same transaction (sqlite_exceptions.hpp).
+  // A conflict there would be a bug (the case is read first in this transaction); it must not look
+  // like the compare-and-set conflict that callers skip or retry.
+  if (auto st = apply_exception_signals(db, event); !st)
+    return st.error().code == core::ErrorCode::kConflict ? Error::internal() : st.error();
   return event;
 }
 

@@ -86,8 +86,9 @@ Status insert_credential(Connection& db, const domain::Credential& c);
 Status insert_idempotency(Connection& db, const core::TenantId& tenant, const IdempotencyRecord* idem,
                           core::Timestamp at);
 
-// Inserts `event` as it is (no status check or change). kNotFound when its shipment is not in its
-// tenant. Returns the stored event (global_seq set; payload "{}" when it was empty).
+// Inserts `event` as it is (no status check or change), and applies what it means for the
+// exception queue (apply_exception_signals, same transaction). kNotFound when its shipment is not
+// in its tenant. Returns the stored event (global_seq set; payload "{}" when it was empty).
 Result<domain::Event> insert_event_row(Connection& db, domain::Event event);
 
 // Appends `event` to its shipment of `tenant` (the stored tenant_id is `tenant`). When

@@ -14,7 +14,9 @@
 //
 // The methods are split across files by area: sqlite_store.cpp (lifecycle, tenants,
 // credentials, idempotency), sqlite_store_fleet.cpp (carriers, drivers, vehicles),
-// sqlite_store_shipments.cpp (shipments, events), sqlite_store_routes.cpp (routes).
+// sqlite_store_shipments.cpp (shipments, events), sqlite_store_routes.cpp (routes),
+// sqlite_store_exceptions.cpp (the exception queue; cases are derived from events in
+// sqlite_exceptions.cpp).
 
 #include <chrono>
 #include <functional>
@@ -116,6 +118,15 @@ class SqliteStore final : public Store {
   Result<std::vector<domain::Event>> start_route(
       const core::TenantId& tenant, const core::RouteId& id, core::Timestamp at,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) override;
+
+  Result<Page<domain::ExceptionCase>> list_exceptions(const core::TenantId& tenant, const ExceptionFilter& filter,
+                                                      const PageRequest& page) override;
+  Result<ExceptionDetail> get_exception(const core::TenantId& tenant, const core::ExceptionId& id) override;
+  Result<domain::ExceptionCase> update_exception(const core::TenantId& tenant, const core::ExceptionId& id,
+                                                 const ExceptionUpdate& update) override;
+  Result<std::vector<domain::ExceptionCase>> exceptions_of_event(const core::TenantId& tenant,
+                                                                 const core::EventId& event) override;
+  Result<std::vector<std::pair<domain::ExceptionKind, int64_t>>> count_unresolved_exceptions() override;
 
   Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant, std::string_view scope,
                                                             std::string_view key) override;

@@ -58,6 +58,18 @@ class IngestPipelineTest : public storage::testing::StoreTest {
     pipeline_->route_changed(device_);
   }
 
+  // A pipeline checking activity every 20 ms with a one-minute offline threshold, a started route,
+  // one fix at the depot, then five minutes of silence on the clock.
+  void fall_silent() {
+    PipelineOptions o;
+    o.activity_check_ms = 20;
+    o.activity.offline_after_ms = 60'000;
+    make_pipeline(o);
+    start_route();
+    submit({fix(at(1), 43.7350, 7.4210)});
+    clock_.set(at(5 * 60));
+  }
+
   IngestOutcome submit(std::vector<ingest::UnsafePing> pings) {
     auto r = pipeline_->submit(device_, pings, clock_.now());
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
@@ -183,13 +195,7 @@ TEST_F(IngestPipelineTest, TheCustomerOfTheNextStopMaySeeThePositionOthersNot) {
 }
 
 TEST_F(IngestPipelineTest, ADeviceSilentWhileTheRouteIsActiveRaisesOneOfflineException) {
-  PipelineOptions o;
-  o.activity_check_ms = 20;
-  o.activity.offline_after_ms = 60'000;
-  make_pipeline(o);
-  start_route();
-  submit({fix(at(1), 43.7350, 7.4210)});
-  clock_.set(at(5 * 60));  // five minutes of silence
+  fall_silent();
   auto offline_updates = [&] {
     int n = 0;
     for (const auto& u : live()) n += u.kind == LiveUpdate::Kind::kException;
@@ -200,6 +206,16 @@ TEST_F(IngestPipelineTest, ADeviceSilentWhileTheRouteIsActiveRaisesOneOfflineExc
   pipeline_->drain();
   EXPECT_EQ(offline_updates(), 1);
   EXPECT_EQ(event_types().back(), "device_offline");
+}
+
+TEST_F(IngestPipelineTest, TheDeviceComingBackEndsTheOfflineEpisodeWithAnEvent) {
+  fall_silent();
+  for (int i = 0; i < 200 && (event_types().empty() || event_types().back() != "device_offline"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(event_types().back(), "device_offline");
+  submit({fix(at(5 * 60), 43.7351, 7.4211)});  // back in coverage
+  pipeline_->drain();
+  EXPECT_EQ(event_types().back(), "device_offline_cleared");
 }
 
 }  // namespace

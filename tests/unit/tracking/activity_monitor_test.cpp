@@ -53,7 +53,7 @@ class ActivityMonitorTest : public ::testing::Test {
   // Hands the monitor every recorded ping up to `seconds`.
   void deliver(int64_t seconds = INT64_MAX / 2000) {
     while (next_ < recorded_.size() && recorded_[next_].t <= t(seconds))
-      observe_ping(state_, recorded_[next_++], params_);
+      for (auto kind : observe_ping(state_, recorded_[next_++], params_)) ended_.push_back(kind);
   }
   std::vector<ActivityException> check(int64_t seconds, bool near_site = false) {
     deliver(seconds);
@@ -72,6 +72,7 @@ class ActivityMonitorTest : public ::testing::Test {
   Jitter jitter_;
   std::vector<ingest::Ping> recorded_;
   size_t next_ = 0;
+  std::vector<ActivityExceptionKind> ended_;  // what the delivered pings ended, in order
 };
 
 TEST_F(ActivityMonitorTest, NothingBeforeTheFirstPingOrTheRouteStart) {
@@ -207,9 +208,45 @@ TEST_F(ActivityMonitorTest, AnImpreciseFixDoesNotEndTheStillPeriod) {
   EXPECT_EQ(found[0].since, t(0));
 }
 
+TEST_F(ActivityMonitorTest, ThePingThatEndsAnOfflineEpisodeReportsItsEndOnce) {
+  track(0, 5 * kMinute, 5, 0, 0, 0, 2400);
+  ASSERT_EQ(checks(5 * kMinute, 20 * kMinute).size(), 1u);
+  EXPECT_TRUE(ended_.empty());
+  track(20 * kMinute + 10, 21 * kMinute, 5, 0, 2400, 0, 2800);  // back in coverage, driving on
+  deliver();
+  EXPECT_EQ(ended_, std::vector<ActivityExceptionKind>{ActivityExceptionKind::kDeviceOffline});
+}
+
+TEST_F(ActivityMonitorTest, ALatePingEndsNothing) {
+  track(0, 5 * kMinute, 5, 0, 0, 0, 2400);
+  ASSERT_EQ(checks(5 * kMinute, 20 * kMinute).size(), 1u);
+  ping(4 * kMinute, 0, 1920);
+  deliver();
+  EXPECT_TRUE(ended_.empty());
+}
+
+TEST_F(ActivityMonitorTest, DrivingAwayEndsAStationaryEpisodeOnce) {
+  track(0, 16 * kMinute, 10, 0, 0, 0, 0, 10);
+  ASSERT_EQ(checks(0, 16 * kMinute).size(), 1u);
+  ping(16 * kMinute + 5, 0, 30, /*accuracy_m=*/120);  // imprecise: not a move
+  deliver();
+  EXPECT_TRUE(ended_.empty());
+  track(16 * kMinute + 10, 17 * kMinute, 10, 0, 0, 0, 400);  // drives on, 80 m per fix
+  deliver();
+  EXPECT_EQ(ended_, std::vector<ActivityExceptionKind>{ActivityExceptionKind::kStationary});
+}
+
+TEST_F(ActivityMonitorTest, MovingWithoutAnEpisodeEndsNothing) {
+  track(0, 30 * kMinute, 5, 0, 0, 0, 9000);
+  EXPECT_TRUE(checks(0, 30 * kMinute).empty());
+  EXPECT_TRUE(ended_.empty());
+}
+
 TEST_F(ActivityMonitorTest, ExceptionKindsHaveStableNames) {
   EXPECT_EQ(activity_exception_name(ActivityExceptionKind::kDeviceOffline), "device_offline");
   EXPECT_EQ(activity_exception_name(ActivityExceptionKind::kStationary), "stationary");
+  EXPECT_EQ(activity_cleared_name(ActivityExceptionKind::kDeviceOffline), "device_offline_cleared");
+  EXPECT_EQ(activity_cleared_name(ActivityExceptionKind::kStationary), "stationary_cleared");
 }
 
 }  // namespace
