@@ -21,8 +21,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/credential_cache.hpp"
@@ -150,8 +152,28 @@ class SqliteStore final : public Store {
   template <typename T, typename F>
   Result<T> read(std::string_view op, F&& body);
 
+  // Drivers an append committed for: their existence check is skipped from then on (drivers are
+  // never deleted nor moved between tenants). Added only after a COMMIT, so never a rolled-back row.
+  class DriverSet {
+   public:
+    bool contains(const core::TenantId& tenant, const core::DriverId& driver) const {
+      std::lock_guard lock(mu_);
+      return keys_.contains(key(tenant, driver));
+    }
+    void add(const core::TenantId& tenant, const core::DriverId& driver) {
+      std::lock_guard lock(mu_);
+      keys_.insert(key(tenant, driver));
+    }
+
+   private:
+    static std::string key(const core::TenantId& t, const core::DriverId& d) { return t.str() + '/' + d.str(); }
+    mutable std::mutex mu_;
+    std::unordered_set<std::string> keys_;  // GUARDED_BY(mu_)
+  };
+
   StoreOptions options_;
   std::unique_ptr<ConnectionPool> pool_;
+  DriverSet tracked_drivers_;  // before commits_: the queue's last completions (at destruction) add to it
   CommitQueue commits_;  // declared after pool_: refers to it
   CredentialCache credentials_;  // find_credential's rows; emptied by revoke_credential
 };

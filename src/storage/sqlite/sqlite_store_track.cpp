@@ -69,10 +69,12 @@ Result<std::optional<ingest::Ping>> read_latest_fix(Connection& db, const core::
 namespace {
 
 // The write of append_track_points: stores the new fixes of `pings`, counts them in `inserted`.
+// `driver_known`: an earlier append for this driver committed (drivers are never deleted).
 Status append_fixes(Connection& db, const core::TenantId& tenant, const core::DriverId& driver,
-                    const std::vector<ingest::Ping>& pings, int& inserted) {
+                    const std::vector<ingest::Ping>& pings, bool driver_known, int& inserted) {
   inserted = 0;
-  if (auto ok = driver_exists(db, tenant, driver); !ok) return ok;
+  if (!driver_known)
+    if (auto ok = driver_exists(db, tenant, driver); !ok) return ok;
   auto chunks = plan_track_chunks(pings);
   if (chunks.empty()) return {};
   // Fixes already stored in the batch's time range (a re-sent batch, even across restarts): for a
@@ -108,10 +110,12 @@ Status append_fixes(Connection& db, const core::TenantId& tenant, const core::Dr
 Result<int> SqliteStore::append_track_points(const core::TenantId& tenant, const core::DriverId& driver,
                                              const std::vector<ingest::Ping>& pings) {
   int inserted = 0;
+  const bool known = tracked_drivers_.contains(tenant, driver);
   Status st = write("append_track_points", [&](Connection& db, Events&) -> Status {
-    return append_fixes(db, tenant, driver, pings, inserted);
+    return append_fixes(db, tenant, driver, pings, known, inserted);
   });
   if (!st) return st.error();
+  tracked_drivers_.add(tenant, driver);
   return inserted;
 }
 
@@ -125,11 +129,15 @@ void SqliteStore::append_track_points_async(const core::TenantId& tenant, const 
     int inserted = 0;
   };
   auto w = std::make_shared<Write>(Write{tenant, driver, std::move(pings)});
+  const bool known = tracked_drivers_.contains(tenant, driver);
   write_async(
       "append_track_points",
-      [w](Connection& db, Events&) -> Status { return append_fixes(db, w->tenant, w->driver, w->pings, w->inserted); },
-      [w, done = std::move(done)](Status st) {
+      [w, known](Connection& db, Events&) -> Status {
+        return append_fixes(db, w->tenant, w->driver, w->pings, known, w->inserted);
+      },
+      [this, w, done = std::move(done)](Status st) {
         if (!st) return done(st.error());
+        tracked_drivers_.add(w->tenant, w->driver);  // committed: the driver's row exists for good
         done(w->inserted);
       });
 }
