@@ -305,5 +305,21 @@ TEST_F(SqliteAsyncAppendTest, ClosingTheStoreCompletesEveryQueuedAppendDurably) 
   for (size_t i = 0; i < kAppends; ++i) EXPECT_TRUE(answers.of(i).ok()) << "append " << i;
 }
 
+TEST_F(SqliteAsyncAppendTest, AKnownDriverIsStillNotFoundUnderAnotherTenant) {
+  // The first append proves the driver exists (and later ones skip that query): only for its tenant.
+  ASSERT_OK(store_->append_track_points(tenant_.id, driver_.id, fixes(driver_.id, 0, 2)));
+  auto other = testing::make_tenant("Other");
+  ASSERT_OK(store_->create_tenant(other, testing::make_credential(other.id, domain::Role::kTenantAdmin)));
+  EXPECT_TRUE(fails_with(store_->append_track_points(other.id, driver_.id, fixes(driver_.id, 10, 2)),
+                         ErrorCode::kNotFound));
+  Answers answers;
+  store_->append_track_points_async(other.id, driver_.id, fixes(driver_.id, 20, 2), answers.callback(0));
+  ASSERT_TRUE(answers.wait(1));
+  EXPECT_TRUE(fails_with(answers.of(0), ErrorCode::kNotFound));
+  auto stored = store_->list_track_points(tenant_.id, driver_.id, testing::at(0), testing::at(1000), 1000);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->size(), 2u);
+}
+
 }  // namespace
 }  // namespace lastmile::storage::sqlite
