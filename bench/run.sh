@@ -4,7 +4,9 @@
 #   LASTMILE_BIN=build/lastmile bash bench/run.sh      (what `make bench` runs after a Release build)
 #
 # Knobs (environment): BENCH_THREADS (wrk threads, server threads, nginx workers; default 2),
-# BENCH_CONNECTIONS (default 32), BENCH_DURATION (seconds per case, default 10), BENCH_WARMUP (default 2),
+# BENCH_CONNECTIONS (default 32), BENCH_INGEST_CONNECTIONS (the POST /v1/pings cases, nginx's and lastmile's
+# alike, default 128: devices each hold a connection, and a durable reply keeps its request in flight
+# for one fsync), BENCH_DURATION (seconds per case, default 10), BENCH_WARMUP (default 2),
 # BENCH_STRICT=1 (exit 1 when a goal is not met), BENCH_LIVE=0 (skip the live-push part, bench/live.sh),
 # BENCH_MAP=0 (skip the road-network part, bench/map_bench), BENCH_ETA_REAL=0 (skip the ETA-on-real-histories
 # part, bench/eta_real_bench), BENCH_ETA_SIM=0 (skip the ETA-on-simulated-Monaco-drives part, bench/eta_sim_bench),
@@ -22,7 +24,8 @@ WARMUP=${BENCH_WARMUP:-2}
 GOAL=0.5
 INGEST_BATCH_GOAL=500000  # points/s in batches of 100 (issue 3)
 INGEST_SINGLE_GOAL=0.5    # single-point requests/s, lastmile / nginx
-INGEST_DRIVERS=$(( CONNECTIONS > 64 ? CONNECTIONS : 64 ))
+INGEST_CONNECTIONS=${BENCH_INGEST_CONNECTIONS:-128}
+INGEST_DRIVERS=$(( INGEST_CONNECTIONS > 64 ? INGEST_CONNECTIONS : 64 ))  # one driver per connection
 
 die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $BIN ]] || die "no lastmile binary at $BIN (run \`make build\` or set LASTMILE_BIN)"
@@ -156,10 +159,10 @@ run_wrk() {  # OUTFILE wrk-args...
 }
 run_case() {
   local out=$1; shift
-  run_wrk "$out" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency "$@" \
+  run_wrk "$out" -t"$THREADS" -c"${WRK_CONNECTIONS:-$CONNECTIONS}" -d"${DURATION}s" --timeout 5s --latency "$@" \
     || { cat "$out" >&2; die "wrk failed"; }
 }
-warm() { run_wrk "${WARM_OUT:-/dev/null}" -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$@" || true; }
+warm() { run_wrk "${WARM_OUT:-/dev/null}" -t"$THREADS" -c"${WRK_CONNECTIONS:-$CONNECTIONS}" -d"${WARMUP}s" "$@" || true; }
 # A second server on the same database with the tracking view cache off: the cold path (every
 # request reads SQLite and renders JSON), reported next to the cached one.
 COLD_PORT=$(free_port)
@@ -179,7 +182,7 @@ bad() {  # non-2xx/3xx responses plus socket errors
   awk '/Non-2xx or 3xx responses:/ {n+=$NF} /Socket errors:/ {gsub(",", ""); n+=$4+$6+$8+$10} END {print n+0}' "$1"
 }
 
-echo "lastmile bench: $THREADS wrk threads, $CONNECTIONS connections, ${DURATION}s per case;" \
+echo "lastmile bench: $THREADS wrk threads, $CONNECTIONS connections ($INGEST_CONNECTIONS for the ingest cases), ${DURATION}s per case;" \
      "server --threads $THREADS, nginx worker_processes $THREADS; tracking body $BODY_BYTES bytes"
 
 warm "http://127.0.0.1:$NG_PORT$TRACK_PATH"
@@ -240,8 +243,10 @@ pings_case() {  # NAME SCRIPT: warm-up + run against nginx, then lastmile; leave
     die "$name: only ${share}% of the points sent to lastmile were stored, or a reply was not 200"
   fi
 }
+export WRK_CONNECTIONS=$INGEST_CONNECTIONS
 pings_case batch100 pings_batch.lua
 pings_case single pings_single.lua
+unset WRK_CONNECTIONS
 curl -sf -o /dev/null "$API/readyz" || die "lastmile is not ready after the ingest load"
 TRACK_ROWS=$(python3 -c 'import sqlite3, sys
 print(sqlite3.connect(sys.argv[1], timeout=30).execute("SELECT coalesce(sum(points), 0) FROM track_chunks").fetchone()[0])' \
