@@ -128,7 +128,7 @@ bool LiveEventFilter::covers(const domain::Event& e) const {
 
 core::Result<ReplayPage> read_replay_page(storage::Store& store, const LiveEventFilter& filter, int64_t after,
                                           int page_size) {
-  auto events = store.events_after(after, page_size);
+  auto events = store.tenant_events_after(filter.tenant(), after, page_size);
   if (!events) return events.error();
   ReplayPage page;
   page.last_read = after;

@@ -49,6 +49,7 @@ class LiveEventFilter {
  public:
   explicit LiveEventFilter(const LiveSubscription& sub);
   bool covers(const domain::Event& e) const;
+  const core::TenantId& tenant() const { return tenant_; }
 
  private:
   core::TenantId tenant_;

@@ -244,6 +244,9 @@ class Store {
   // Events of all tenants with global_seq > after, oldest first, at most `limit` (for consumers
   // that resume after a restart).
   virtual Result<std::vector<domain::Event>> events_after(int64_t after, int limit) = 0;
+  // The same for one tenant's events only (a live stream's replay: never reads other tenants' rows).
+  virtual Result<std::vector<domain::Event>> tenant_events_after(const core::TenantId& tenant, int64_t after,
+                                                                 int limit) = 0;
 
   // ---- track points ------------------------------------------------------------------------
   // Stores the pings (all of `tenant`'s driver `driver`) in one durable write; a point already

@@ -370,6 +370,11 @@ CREATE INDEX exception_entries_by_exception ON exception_entries (tenant_id, exc
 CREATE INDEX exception_entries_by_event ON exception_entries (event_id) WHERE event_id IS NOT NULL;
 )sql";
 
+// A live stream's replay reads one tenant's events in global order (Store::tenant_events_after).
+constexpr std::string_view kEventsByTenant = R"sql(
+CREATE INDEX events_by_tenant ON events (tenant_id, global_seq);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -378,6 +383,7 @@ constexpr std::array kMigrations = {
     Migration{5, "live eta", kLiveEta},
     Migration{6, "tenant branding", kTenantBranding},
     Migration{7, "exception queue", kExceptionQueue},
+    Migration{8, "events by tenant", kEventsByTenant},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -100,6 +100,8 @@ class SqliteStore final : public Store {
   Result<domain::Event> append_event(const domain::Event& event, domain::Milestone expected_status) override;
   Result<std::vector<domain::Event>> list_events(const core::TenantId& tenant, const core::ShipmentId& id) override;
   Result<std::vector<domain::Event>> events_after(int64_t after, int limit) override;
+  Result<std::vector<domain::Event>> tenant_events_after(const core::TenantId& tenant, int64_t after,
+                                                         int limit) override;
 
   Result<domain::Driver> find_driver_by_device(std::string_view device_id) override;
   Result<std::optional<domain::Route>> active_route(const core::TenantId& tenant,

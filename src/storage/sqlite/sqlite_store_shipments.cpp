@@ -235,4 +235,17 @@ Result<std::vector<domain::Event>> SqliteStore::events_after(int64_t after, int 
   });
 }
 
+Result<std::vector<domain::Event>> SqliteStore::tenant_events_after(const core::TenantId& tenant, int64_t after,
+                                                                   int limit) {
+  using Events = std::vector<domain::Event>;
+  return read<Events>("tenant_events_after", [&](Connection& db) -> Result<Events> {
+    if (limit <= 0) return Events{};
+    auto stmt = db.prepare(sql({"SELECT ", kEventColumns,
+                                " FROM events WHERE tenant_id = ? AND global_seq > ? ORDER BY global_seq LIMIT ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(tenant.str(), after, limit);
+    return fetch_all<domain::Event>(*stmt, event_from_row);
+  });
+}
+
 }  // namespace lastmile::storage::sqlite

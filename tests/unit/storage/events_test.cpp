@@ -1,4 +1,5 @@
 // Events: append with compare-and-set, listing, resuming, and publication on commit.
+#include "core/new_id.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::storage::testing {
@@ -174,6 +175,36 @@ TEST_F(EventsTest, EventsAfterCoversAllTenantsInCommitOrderAndResumes) {
   auto zero = store_->events_after(0, 0);
   ASSERT_OK(zero);
   EXPECT_TRUE(zero->empty());
+}
+
+TEST_F(EventsTest, TenantEventsAfterReadsOnlyThatTenantsEventsInCommitOrder) {
+  const auto ta = add_tenant();
+  const auto tb = add_tenant();
+  auto a = add_shipment(ta);
+  auto b = add_shipment(tb);
+  ASSERT_OK(store_->append_event(make_event(a, Milestone::kProcessed), Milestone::kCreated));
+  ASSERT_OK(store_->append_event(make_event(b, Milestone::kProcessed), Milestone::kCreated));
+  ASSERT_OK(store_->append_event(make_event(a, Milestone::kShipped), Milestone::kProcessed));
+  ASSERT_EQ(committed_.size(), 5u);  // a created, b created, a processed, b processed, a shipped
+
+  auto mine = store_->tenant_events_after(ta, 0, 100);
+  ASSERT_OK(mine);
+  ASSERT_EQ(mine->size(), 3u);
+  for (const auto& e : *mine) EXPECT_EQ(e.tenant_id, ta);
+  EXPECT_LT((*mine)[0].global_seq, (*mine)[1].global_seq);
+  EXPECT_LT((*mine)[1].global_seq, (*mine)[2].global_seq);
+
+  auto after_first = store_->tenant_events_after(ta, (*mine)[0].global_seq, 1);  // resumes, one page
+  ASSERT_OK(after_first);
+  ASSERT_EQ(after_first->size(), 1u);
+  EXPECT_EQ((*after_first)[0].id, (*mine)[1].id);
+
+  auto theirs = store_->tenant_events_after(tb, 0, 100);
+  ASSERT_OK(theirs);
+  EXPECT_EQ(theirs->size(), 2u);
+  auto nobody = store_->tenant_events_after(core::new_id<core::TenantId>(), 0, 100);
+  ASSERT_OK(nobody);
+  EXPECT_TRUE(nobody->empty());
 }
 
 TEST_F(EventsTest, OnCommitGetsEachCommitsEventsWithGlobalSeqInOrder) {
