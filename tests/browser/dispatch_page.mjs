@@ -177,20 +177,27 @@ async function main() {
     await waitFor('the reloaded queue', async () => (await damagedItem.count()) === 0);
     ok('after the reconnect the queue is reloaded over REST: the case resolved meanwhile is gone');
 
-    // A ping puts the driver on the map.
+    // Positions put the driver on the map; an open case on one of its shipments turns it red.
     check(await page.getByTestId('driver-marker').count() === 0, 'no driver marker before a position');
+    const t0 = Date.now() - 60_000;
     const ping = await must('POST', '/v1/pings', 200, { token: cfg.device_token, body: [
-      { t: new Date(Date.now() - 2000).toISOString(), lat: cfg.depot.lat, lon: cfg.depot.lon, accuracy: 5, speed: 0 }] });
-    if (ping.accepted !== 1) throw new Error(`ping not accepted: ${JSON.stringify(ping)}`);
+      { t: new Date(t0).toISOString(), lat: cfg.depot.lat, lon: cfg.depot.lon, accuracy: 5, speed: 0 },
+      { t: new Date(t0 + 30_000).toISOString(), lat: cfg.depot.lat + 0.0012, lon: cfg.depot.lon + 0.0006, accuracy: 5, speed: 5, heading: 20 }] });
+    if (ping.accepted !== 2) throw new Error(`pings not accepted: ${JSON.stringify(ping)}`);
     const marker = page.getByTestId('driver-marker');
     await marker.waitFor({ timeout: 10_000 });
     const label = await marker.getAttribute('aria-label');
     check(/^Luca Rossi: /.test(label) && (await marker.isVisible()), 'the driver marker appears on the map, labelled with its state', label);
+    await must('POST', `/v1/shipments/${S.shipped.id}/events`, 201, { body: { type: 'out_for_delivery' } });
+    await must('POST', `/v1/shipments/${S.shipped.id}/events`, 201, { body: { type: 'attempt_failed', reason: 'no access' } });
+    await page.locator(`[data-testid=case][data-case-id="${(await caseOf(S.shipped.id)).id}"]`).waitFor();
+    await waitFor('the exception colour', async () => (await marker.getAttribute('data-state')) === 'exception');
+    check(/open exception/.test(await marker.getAttribute('aria-label')), 'a driver with an open case is marked (colour and label)');
 
     // The shipment's driver track on the map, then the desktop screenshot.
     await page.getByRole('button', { name: S.failing.tracking_number }).first().click();
-    await waitFor('the track note', async () => /track/.test(await page.getByTestId('detail').innerText()));
-    ok("the detail of a shipment on the route reports its driver's track");
+    await waitFor('the track note', async () => /track is drawn/.test(await page.getByTestId('detail').innerText()));
+    ok("the detail of a shipment on the route draws its driver's track");
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(1500); // tiles drawn
     const shot = cfg.screenshot;
