@@ -213,6 +213,21 @@ async function main() {
     await page.screenshot({ path: shot.replace('desktop', 'narrow'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    // Paging: a search that matches more than a page (50) shows "Load more", which adds the rest.
+    for (let i = 0; i < 51; i++) {
+      await must('POST', '/v1/shipments', 201, { body: {
+        external_order_id: `BULK-${i}`, recipient: { name: `Bulk Recipient ${i}` },
+        address: { line1: `${i + 1} Rue Bellevue`, city: 'Monaco', country: 'MC' }, parcels: [{ barcode: `B-${i}` }] } });
+    }
+    await page.getByLabel('Search').fill('bulk recipient');
+    await page.getByLabel('Search').press('Enter');
+    await waitFor('the first page', async () => (await rows.count()) === 50);
+    const more = page.getByRole('button', { name: 'Load more' });
+    check(await more.isVisible(), 'a search over more than a page shows 50 rows and "Load more"');
+    await more.click();
+    await waitFor('the second page', async () => (await rows.count()) === 51);
+    check(await more.isHidden(), '"Load more" adds the last row and disappears');
+
     // Sign out: back to the form, the key forgotten.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('sign-in').waitFor();
