@@ -169,7 +169,7 @@ void print_urls(const std::string& base, const std::string& admin_key, const std
             << fmt::format("  live:      curl -N '{}/v1/live/sse?access_token={}'\n", base, dispatcher_key)
             << fmt::format("             (WebSocket: ws{}/v1/live?access_token=…)\n", base.substr(4))
             << fmt::format("  tenant admin key: {}\n", admin_key)
-            << fmt::format("  dashboard: {}/dispatch   (coming: the page is a placeholder)\n\n", base)
+            << fmt::format("  dashboard: {}/dispatch   (sign in with the dispatcher API key above)\n\n", base)
             << "Customer tracking pages (public, no credentials; the JSON view is /v1/track/{token}):\n";
   // Three shipments the customer sees moving soon: early stops of different drivers.
   const size_t n = fleet.drivers.size();

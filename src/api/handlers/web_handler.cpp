@@ -1,5 +1,5 @@
 // The web pages (docs/web.md): GET /t/{token} (the customer tracking page), GET /dispatch (the
-// dispatcher dashboard's placeholder) and GET /assets/* (the bundle's scripts, styles and images),
+// dispatcher dashboard) and GET /assets/* (the bundle's scripts, styles and images),
 // read from the folder of `serve --web-dir` (default: the source tree's web/dist). Public: the page
 // itself is the same for every token and shows nothing until /v1/track answers.
 #include "api/handlers/handlers.hpp"

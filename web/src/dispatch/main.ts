@@ -1,5 +1,272 @@
-// The dispatcher dashboard's placeholder (the dashboard itself is issue 6's second part).
+// The dispatcher dashboard, /dispatch (docs/web.md): sign in with a dispatcher or tenant admin API
+// key (kept in sessionStorage, never in the URL), then the live map of drivers, the shipments table
+// with its filters, a shipment's detail and timeline, and the exception queue. REST loads the state;
+// the staff WebSocket moves drivers and updates the queue, and every (re)connection reloads the queue.
 import '../shared/base.css';
-import { translateDocument } from '../i18n';
+import './dispatch.css';
 
-translateDocument();
+import { t } from '../i18n';
+import { el } from '../shared/dom';
+import { loadStyle } from '../shared/map_style';
+import { call, get, getAll, session, whenUnauthenticated, type Carrier, type Driver, type ExceptionCase, type Route, type Shipment, type TrackCollection } from './api';
+import { DetailPanel } from './detail';
+import { StaffLive, type StaffPosition } from './live';
+import { DispatchMap, type DriverState } from './map';
+import { ExceptionQueue } from './queue';
+import { ShipmentsPanel } from './shipments';
+
+const main = document.getElementById('main') as HTMLElement;
+const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
+const liveState = document.getElementById('live-state') as HTMLElement;
+const OFFLINE_AFTER_MS = 10 * 60_000;
+const MOVING_SPEED = 1; // m/s
+const OPEN_ROUTE = new Set(['planned', 'in_progress']);
+
+document.title = t('dispatch.page_title');
+document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((e) => (e.textContent = t(e.dataset.i18n as Parameters<typeof t>[0])));
+
+// ---- sign-in ----
+
+function showSignIn(message = ''): void {
+  document.body.dataset.view = 'sign-in';
+  signOutButton.hidden = true;
+  liveState.textContent = '';
+  const input = el('input', { id: 'api-key', type: 'password', name: 'api_key', autocomplete: 'off', required: true, spellcheck: 'false', 'aria-describedby': 'sign-in-error' }) as HTMLInputElement;
+  const error = el('p', { id: 'sign-in-error', class: 'error', role: 'alert', 'data-testid': 'sign-in-error', text: message });
+  const submit = el('button', { type: 'submit', text: t('dispatch.sign_in.submit') }) as HTMLButtonElement;
+  const form = el(
+    'form',
+    { class: 'card sign-in', 'aria-labelledby': 'sign-in-heading', 'data-testid': 'sign-in' },
+    el('h2', { id: 'sign-in-heading', text: t('dispatch.sign_in.heading') }),
+    el('p', { class: 'muted', text: t('dispatch.sign_in.intro') }),
+    el('label', { for: 'api-key', text: t('dispatch.sign_in.key') }),
+    input,
+    submit,
+    error,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const key = input.value.trim();
+    if (!key) return;
+    submit.disabled = true;
+    error.textContent = t('dispatch.sign_in.checking');
+    const refusal = await checkKey(key);
+    submit.disabled = false;
+    if (refusal) {
+      error.textContent = refusal;
+      input.focus();
+      return;
+    }
+    session.set(key);
+    startDashboard(key);
+  });
+  main.replaceChildren(form);
+  input.focus();
+}
+
+// Null when `key` may work the dashboard (it lists routes and exception cases: tenant_admin and
+// dispatcher only), else the message to show.
+async function checkKey(key: string): Promise<string | null> {
+  for (const path of ['/v1/exceptions?limit=1', '/v1/routes?limit=1']) {
+    const r = await call('GET', path, undefined, key);
+    if (r.ok) continue;
+    if (r.status === 401) return t('dispatch.sign_in.unauthenticated');
+    if (r.status === 403) return t('dispatch.sign_in.forbidden');
+    return t('dispatch.sign_in.failed');
+  }
+  return null;
+}
+
+// ---- the dashboard ----
+
+class Dashboard {
+  private carriers: Carrier[] = [];
+  private drivers = new Map<string, Driver>();
+  private routes = new Map<string, Route>();
+  private positions = new Map<string, StaffPosition>();
+  private readonly mapBox = el('section', { class: 'map card', 'aria-labelledby': 'map-heading', 'data-testid': 'map' });
+  private readonly mapNote = el('p', { class: 'muted small', 'aria-live': 'polite' });
+  private map: DispatchMap | null = null;
+  private live: StaffLive;
+  private timer: number | undefined;
+  private readonly shipments: ShipmentsPanel;
+  private readonly queue: ExceptionQueue;
+  private readonly detail: DetailPanel;
+
+  constructor(key: string) {
+    this.shipments = new ShipmentsPanel({
+      carriers: () => this.carriers,
+      drivers: () => [...this.drivers.values()],
+      driverOf: (s) => this.driverOf(s),
+      routeIdsOf: (driverId) => new Set([...this.routes.values()].filter((r) => r.driver_id === driverId).map((r) => r.id)),
+      lateRisk: () => new Set(this.queue.unresolved().filter((c) => c.kind === 'late_risk' && c.shipment_id).map((c) => c.shipment_id!)),
+      select: (s) => void this.select(s.id),
+    });
+    this.queue = new ExceptionQueue({
+      subject: (c) => this.subject(c),
+      changed: () => {
+        this.shipments.render();
+        this.drawDrivers();
+      },
+      open: (c) => {
+        if (c.shipment_id) void this.select(c.shipment_id);
+      },
+    });
+    this.detail = new DetailPanel(() => this.map?.setTrack([]));
+    this.live = new StaffLive(key, {
+      onReady: () => void this.queue.reload(),
+      onPosition: (p) => {
+        this.positions.set(p.driver_id, p);
+        this.drawDrivers();
+      },
+      onExceptionCase: (c) => this.queue.upsert(c),
+      onShipmentEvent: (id) => {
+        void this.shipments.refresh(id);
+        if (this.detail.shown() === id) void this.showDetail(id, false);
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    document.body.dataset.view = 'dashboard';
+    signOutButton.hidden = false;
+    this.mapBox.append(el('h2', { id: 'map-heading', class: 'map-heading', text: t('dispatch.map.heading') }), this.legend(), this.mapNote);
+    const mapArea = el('div', { class: 'map-area' });
+    this.mapBox.append(mapArea);
+    main.replaceChildren(
+      el('div', { class: 'left' }, this.mapBox, this.shipments.element),
+      el('div', { class: 'right' }, this.queue.element, this.detail.element),
+    );
+    const style = await loadStyle();
+    if (style) this.map = new DispatchMap(mapArea, style);
+    else mapArea.replaceChildren(el('p', { class: 'muted', text: t('map.unavailable') }));
+    await this.loadReference();
+    this.live.start();
+    void this.shipments.load();
+    this.timer = window.setInterval(() => this.drawDrivers(), 30_000); // offline after a silence
+  }
+
+  stop(): void {
+    this.live.stop();
+    window.clearInterval(this.timer);
+    this.map?.destroy();
+  }
+
+  // Carriers, drivers (with their newest position), routes: what the filters, the map and the
+  // table's driver column need.
+  private async loadReference(): Promise<void> {
+    const [carriers, drivers, routes] = await Promise.all([
+      getAll<Carrier>('/v1/carriers'),
+      getAll<Driver>('/v1/drivers'),
+      getAll<Route>('/v1/routes'),
+    ]);
+    this.carriers = carriers;
+    this.drivers = new Map(drivers.map((d) => [d.id, d]));
+    this.routes = new Map(routes.map((r) => [r.id, r]));
+    this.shipments.setChoices();
+    // The list has no positions: ask each driver (a tenant's fleet, capped).
+    await Promise.all(
+      drivers.slice(0, 200).map(async (d) => {
+        const r = await get<Driver>(`/v1/drivers/${encodeURIComponent(d.id)}`);
+        if (r.ok && r.value.position && !this.positions.has(d.id))
+          this.positions.set(d.id, { driver_id: d.id, route_id: null, t: r.value.position.t, lat: r.value.position.lat, lon: r.value.position.lon, heading: null, speed: null });
+      }),
+    );
+    this.map?.setRoutes(
+      [...this.routes.values()]
+        .filter((r) => OPEN_ROUTE.has(r.status))
+        .map((r) => [[r.depot.lon, r.depot.lat], ...r.stops.filter((s) => s.location).map((s) => [s.location!.lon, s.location!.lat] as [number, number])]),
+    );
+    this.drawDrivers();
+  }
+
+  private legend(): HTMLElement {
+    const states: DriverState[] = ['moving', 'on_route', 'idle', 'offline', 'exception'];
+    return el('ul', { class: 'legend', 'aria-label': t('dispatch.legend') }, ...states.map((s) => el('li', {}, el('span', { class: `driver-dot state-${s}`, 'aria-hidden': 'true' }), t(`driver.state.${s}`))));
+  }
+
+  private driverState(id: string, p: StaffPosition): DriverState {
+    if (this.queue.unresolved().some((c) => c.driver_id === id)) return 'exception';
+    if (Date.now() - Date.parse(p.t) > OFFLINE_AFTER_MS) return 'offline';
+    if ((p.speed ?? 0) >= MOVING_SPEED) return 'moving';
+    if ([...this.routes.values()].some((r) => r.driver_id === id && r.status === 'in_progress')) return 'on_route';
+    return 'idle';
+  }
+
+  private drawDrivers(): void {
+    this.mapNote.textContent = this.positions.size ? '' : t('dispatch.map.none');
+    if (!this.map) return;
+    for (const p of this.positions.values()) {
+      const d = this.drivers.get(p.driver_id);
+      this.map.setDriver({ id: p.driver_id, name: d?.name ?? p.driver_id, lat: p.lat, lon: p.lon, state: this.driverState(p.driver_id, p) });
+    }
+  }
+
+  private driverOf(s: Shipment): Driver | null {
+    const route = s.route_id ? this.routes.get(s.route_id) : undefined;
+    return route ? (this.drivers.get(route.driver_id) ?? null) : null;
+  }
+
+  private subject(c: ExceptionCase): string {
+    if (c.shipment_id) {
+      const s = this.shipments.known.get(c.shipment_id);
+      if (!s) void this.learnShipment(c.shipment_id);
+      return t('queue.subject.shipment', { name: s?.tracking_number ?? c.shipment_id });
+    }
+    const d = c.driver_id ? this.drivers.get(c.driver_id) : undefined;
+    return t('queue.subject.driver', { name: d?.name ?? c.driver_id ?? '' });
+  }
+
+  private readonly learning = new Set<string>();
+  private async learnShipment(id: string): Promise<void> {
+    if (this.learning.has(id)) return;
+    this.learning.add(id);
+    const r = await get<Shipment>(`/v1/shipments/${encodeURIComponent(id)}`);
+    if (!r.ok) return;
+    this.shipments.known.set(id, r.value);
+    this.queue.render();
+  }
+
+  private async select(id: string): Promise<void> {
+    await this.showDetail(id, true);
+  }
+
+  private async showDetail(id: string, focus: boolean): Promise<void> {
+    await this.detail.show(id, (s) => this.driverOf(s), (d) => this.drawTrack(d), focus);
+  }
+
+  private async drawTrack(d: Driver): Promise<boolean> {
+    const r = await get<TrackCollection>(`/v1/drivers/${encodeURIComponent(d.id)}/track`, { format: 'geojson' });
+    const line = r.ok ? r.value.features.find((f) => f.geometry?.type === 'LineString') : undefined;
+    const coordinates = line ? line.geometry.coordinates : [];
+    this.map?.setTrack(coordinates);
+    return coordinates.length >= 2;
+  }
+}
+
+let dashboard: Dashboard | null = null;
+
+function startDashboard(key: string): void {
+  dashboard?.stop();
+  dashboard = new Dashboard(key);
+  void dashboard.start();
+}
+
+function signOut(message = ''): void {
+  dashboard?.stop();
+  dashboard = null;
+  session.clear();
+  showSignIn(message);
+}
+
+signOutButton.addEventListener('click', () => signOut());
+whenUnauthenticated(() => signOut(t('dispatch.sign_in.expired')));
+new MutationObserver(() => {
+  const state = document.body.dataset.live;
+  liveState.textContent = state ? t(`dispatch.live.${state}` as Parameters<typeof t>[0]) : '';
+  liveState.dataset.state = state ?? '';
+}).observe(document.body, { attributes: true, attributeFilter: ['data-live'] });
+
+const saved = session.key();
+if (saved) startDashboard(saved);
+else showSignIn();

@@ -2,7 +2,7 @@
 // while the parcel has not left for delivery, and is shown locked (read-only) afterwards.
 import { t } from '../i18n';
 import { saveInstructions, type PublicInstructions } from './api';
-import { el } from './dom';
+import { el } from '../shared/dom';
 
 export class InstructionsForm {
   readonly element: HTMLElement;

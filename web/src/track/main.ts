@@ -7,8 +7,8 @@ import './track.css';
 
 import { t } from '../i18n';
 import { fetchTracking, tokenFromPath, type EtaWindow, type Position, type TrackingView } from './api';
-import { el } from './dom';
-import { textColorOn } from './format';
+import { el } from '../shared/dom';
+import { textColorOn } from '../shared/format';
 import { InstructionsForm } from './instructions_form';
 import { LiveConnection } from './live';
 import { loadStyle, TrackingMap } from './map';

@@ -5,28 +5,16 @@ import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 
 import { t } from '../i18n';
+import { loadStyle } from '../shared/map_style';
 import truckIcon from './truck.svg';
+
+export { loadStyle };
 
 const GLIDE_MS = 1000;
 
 interface LatLon {
   lat: number;
   lon: number;
-}
-
-// The basemap style of this server, or null when it has none (a server without --map).
-export async function loadStyle(): Promise<maplibregl.StyleSpecification | null> {
-  try {
-    const r = await fetch('/v1/tiles/style.json');
-    if (!r.ok) return null;
-    const style = (await r.json()) as maplibregl.StyleSpecification;
-    // A raster alternative (serve --raster-tiles) points at another origin: the page never loads it.
-    style.layers = style.layers.filter((l) => !('source' in l) || l.source !== 'raster');
-    delete style.sources.raster;
-    return style;
-  } catch {
-    return null;
-  }
 }
 
 function shortestTurn(from: number, to: number): number {

@@ -2,8 +2,8 @@
 // promised window, stops before), the milestone timeline, and the page for an unknown link.
 import { t, type MessageKey } from '../i18n';
 import type { EtaWindow, TrackingView } from './api';
-import { el } from './dom';
-import { clock, day, stamp } from './format';
+import { el } from '../shared/dom';
+import { clock, day, stamp } from '../shared/format';
 
 const statusText = (status: string): string => t(`status.${status}` as MessageKey) || status;
 
