@@ -225,10 +225,12 @@ class Store {
   virtual Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant,
                                                         const ShipmentFilter& filter,
                                                         const PageRequest& page) = 0;
-  // Updates recipient instructions only (kept for the tracking page); updated_at is not changed
-  // (it follows status changes). kNotFound when not this tenant's shipment.
+  // Updates recipient instructions only (kept for the tracking page) if the shipment's status is
+  // still `expected_status` (what the caller checked); updated_at is not changed (it follows status
+  // changes). kNotFound when not this tenant's shipment; kIllegalTransition when the status moved.
   virtual Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,
-                                     const domain::Instructions& instructions) = 0;
+                                     const domain::Instructions& instructions,
+                                     domain::Milestone expected_status) = 0;
 
   // Appends `event` to the shipment. When event.milestone is set, compare-and-set: the shipment's
   // status must equal `expected_status`, else kConflict (the caller re-reads and retries); on

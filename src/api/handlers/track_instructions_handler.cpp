@@ -33,8 +33,6 @@ Result<Reply> put_track_instructions(const Services& s, RequestContext& ctx) {
     if (shipment.error().code == ErrorCode::kNotFound) return Error::not_found("tracking token");
     return shipment.error();
   }
-  // A status change racing this write is possible only within one request's time; the driver app
-  // reads the instructions when the stop comes up, not at the moment of the status change.
   if (!domain::recipient_may_edit_instructions(shipment->status))
     return Error{ErrorCode::kIllegalTransition,
                  "delivery instructions cannot change once the shipment is " +
@@ -44,7 +42,13 @@ Result<Reply> put_track_instructions(const Services& s, RequestContext& ctx) {
   if (gate_code) updated.gate_code = *gate_code;
   if (safe_place) updated.safe_place = *safe_place;
   if (note) updated.note = *note;
-  if (auto st = s.store.update_instructions(shipment->tenant_id, shipment->id, updated); !st) return st.error();
+  // Written only if the status is still the one checked above: a shipment that went out for delivery
+  // meanwhile refuses the change (409), as it would have a moment later.
+  if (auto st = s.store.update_instructions(shipment->tenant_id, shipment->id, updated, shipment->status); !st) {
+    if (st.error().code == ErrorCode::kIllegalTransition)
+      return Error{ErrorCode::kIllegalTransition, "delivery instructions cannot change: the shipment just moved on", ""};
+    return st.error();
+  }
   if (s.track_cache) s.track_cache->invalidate_all();  // the tracking view shows them; no event is written
 
   shipment->instructions = updated;

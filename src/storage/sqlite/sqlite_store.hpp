@@ -95,7 +95,7 @@ class SqliteStore final : public Store {
   Result<Page<domain::Shipment>> list_shipments(const core::TenantId& tenant, const ShipmentFilter& filter,
                                                 const PageRequest& page) override;
   Status update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,
-                             const domain::Instructions& instructions) override;
+                             const domain::Instructions& instructions, domain::Milestone expected_status) override;
 
   Result<domain::Event> append_event(const domain::Event& event, domain::Milestone expected_status) override;
   Result<std::vector<domain::Event>> list_events(const core::TenantId& tenant, const core::ShipmentId& id) override;

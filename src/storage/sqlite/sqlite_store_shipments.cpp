@@ -179,17 +179,24 @@ Result<Page<domain::Shipment>> SqliteStore::list_shipments(const core::TenantId&
 }
 
 Status SqliteStore::update_instructions(const core::TenantId& tenant, const core::ShipmentId& id,
-                                        const domain::Instructions& instructions) {
+                                        const domain::Instructions& instructions, domain::Milestone expected_status) {
   return write("update_instructions", [&](Connection& db, Events&) -> Status {
+    // Conditional on the status the caller checked: a status change committed in between wins.
     auto stmt = db.prepare(
-        "UPDATE shipments SET gate_code = ?, safe_place = ?, instructions_note = ? WHERE tenant_id = ? AND id = ?");
+        "UPDATE shipments SET gate_code = ?, safe_place = ?, instructions_note = ? "
+        "WHERE tenant_id = ? AND id = ? AND status = ?");
     if (!stmt) return stmt.error();
     Status st = stmt->bind_all(instructions.gate_code, instructions.safe_place, instructions.note, tenant.str(),
-                               id.str())
+                               id.str(), std::string(domain::milestone_name(expected_status)))
                     .run();
     if (!st) return st;
-    if (db.changes() == 0) return Error::not_found("shipment");
-    return {};
+    if (db.changes() > 0) return {};
+    auto found = db.prepare("SELECT 1 FROM shipments WHERE tenant_id = ? AND id = ?");
+    if (!found) return found.error();
+    auto exists_now = exists(found->bind_all(tenant.str(), id.str()));
+    if (!exists_now) return exists_now.error();
+    if (!*exists_now) return Error::not_found("shipment");
+    return Error{core::ErrorCode::kIllegalTransition, "the shipment's status changed meanwhile", ""};
   });
 }
 

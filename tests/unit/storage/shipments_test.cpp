@@ -209,7 +209,7 @@ TEST_F(ShipmentsTest, CarrierOfAnotherTenantCannotBeReferenced) {
 TEST_F(ShipmentsTest, UpdateInstructionsChangesOnlyInstructions) {
   auto tenant = add_tenant();
   auto s = add_shipment(tenant);
-  ASSERT_OK(store_->update_instructions(tenant, s.id, {"9999", "garage", "dog in garden"}));
+  ASSERT_OK(store_->update_instructions(tenant, s.id, {"9999", "garage", "dog in garden"}, Milestone::kCreated));
   auto got = store_->get_shipment(tenant, s.id);
   ASSERT_OK(got);
   EXPECT_EQ(got->instructions.gate_code, "9999");
@@ -219,9 +219,23 @@ TEST_F(ShipmentsTest, UpdateInstructionsChangesOnlyInstructions) {
   EXPECT_EQ(got->status, Milestone::kCreated);
 }
 
+TEST_F(ShipmentsTest, UpdateInstructionsIsRefusedWhenTheStatusMovedSinceTheCheck) {
+  auto tenant = add_tenant();
+  auto s = add_shipment(tenant);
+  ASSERT_OK(store_->append_event(make_event(s, Milestone::kProcessed), Milestone::kCreated));
+  // The caller checked the shipment while it was still `created`; `processed` committed meanwhile.
+  EXPECT_TRUE(fails_with(store_->update_instructions(tenant, s.id, {"4321", "porch", ""}, Milestone::kCreated),
+                         ErrorCode::kIllegalTransition));
+  auto got = store_->get_shipment(tenant, s.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->instructions.gate_code, "");
+  ASSERT_OK(store_->update_instructions(tenant, s.id, {"4321", "porch", ""}, Milestone::kProcessed));
+}
+
 TEST_F(ShipmentsTest, UpdateInstructionsOfAnotherTenantIsNotFound) {
   auto s = add_shipment(add_tenant());
-  EXPECT_TRUE(fails_with(store_->update_instructions(add_tenant(), s.id, {"1", "", ""}), ErrorCode::kNotFound));
+  EXPECT_TRUE(fails_with(store_->update_instructions(add_tenant(), s.id, {"1", "", ""}, Milestone::kCreated),
+                         ErrorCode::kNotFound));
   auto got = store_->get_shipment(s.tenant_id, s.id);
   ASSERT_OK(got);
   EXPECT_EQ(got->instructions.gate_code, "");
