@@ -420,6 +420,7 @@ CREATE TABLE login_links (
   used_at BIGINT,
   FOREIGN KEY (tenant_id, driver_id) REFERENCES drivers (tenant_id, id)
 );
+CREATE INDEX login_links_by_driver ON login_links (tenant_id, driver_id);
 )sql";
 
 constexpr std::array kMigrations = {

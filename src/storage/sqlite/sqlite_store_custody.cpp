@@ -1,6 +1,4 @@
 // SqliteStore: chain of custody (scans) and one-time driver sign-in links.
-#include <boost/json.hpp>
-
 #include "storage/sqlite/sqlite_queries.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -8,28 +6,30 @@
 namespace lastmile::storage::sqlite {
 namespace {
 
-namespace json = boost::json;
-
 constexpr std::string_view kScanColumns =
     "id, tenant_id, shipment_id, parcel_index, barcode, kind, at, recorded_at, actor, driver_id, route_id, lat, lon, "
     "accuracy_m, to_carrier_id, warnings, request_hash, response, seq";
 
+// Warnings are stored as their names, comma-separated ("" for none).
 std::string warnings_text(const std::vector<domain::ScanWarning>& warnings) {
-  json::array a;
-  for (auto w : warnings) a.push_back(json::string(domain::scan_warning_name(w)));
-  return json::serialize(a);
+  std::string out;
+  for (auto w : warnings) {
+    if (!out.empty()) out += ',';
+    out += domain::scan_warning_name(w);
+  }
+  return out;
 }
 
-std::vector<domain::ScanWarning> warnings_from_text(const std::string& text) {
+std::vector<domain::ScanWarning> warnings_from_text(std::string_view text) {
   std::vector<domain::ScanWarning> out;
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& item : v.as_array()) {
-    if (!item.is_string()) continue;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view name = text.substr(0, comma);
     for (auto w : {domain::ScanWarning::kWrongRoute, domain::ScanWarning::kDuplicateScan,
                    domain::ScanWarning::kOutOfSequence})
-      if (domain::scan_warning_name(w) == item.as_string()) out.push_back(w);
+      if (domain::scan_warning_name(w) == name) out.push_back(w);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
   }
   return out;
 }

@@ -44,7 +44,7 @@ TEST(ScanParser, MissingFields) {
   expect_error(R"({"barcode":"B","kind":"loaded","at":"2026-11-30T08:00:00Z"})", ErrorCode::kMissingField, "id");
   expect_error(R"({"id":"s","barcode":"B","at":"2026-11-30T08:00:00Z"})", ErrorCode::kMissingField, "kind");
   expect_error(R"({"id":"s","barcode":"B","kind":"loaded"})", ErrorCode::kMissingField, "at");
-  expect_error(R"({"id":"s","barcode":"","kind":"loaded","at":"2026-11-30T08:00:00Z"})", ErrorCode::kMissingField,
+  expect_error(R"({"id":"s","barcode":"","kind":"loaded","at":"2026-11-30T08:00:00Z"})", ErrorCode::kInvalidField,
                "barcode");
 }
 

@@ -131,8 +131,11 @@ TEST_F(LoginLinkTest, ExpiredUnknownAndShutOutAreOneAnswer) {
   // Every credential of the driver revoked: the driver is shut out, the link does not work.
   auto creds = store_->list_credentials(t, PageRequest{});
   ASSERT_OK(creds);
-  for (const auto& c : creds->items)
-    if (c.driver_id == d.id) ASSERT_OK(store_->revoke_credential(t, c.id));
+  for (const auto& c : creds->items) {
+    if (c.driver_id == d.id) {
+      ASSERT_OK(store_->revoke_credential(t, c.id));
+    }
+  }
   ASSERT_OK(store_->create_login_link(link(d, "h2", at(3600))));
   EXPECT_TRUE(fails_with(store_->redeem_login_link("h2", at(1), session(d)), ErrorCode::kInvalidCode, "code"));
 }
