@@ -17,6 +17,7 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "domain/roles.hpp"
+#include "storage/blob_store.hpp"
 #include "storage/store.hpp"
 
 namespace lastmile::pipeline {
@@ -69,6 +70,9 @@ struct Services {
   // The built web bundle (web/dist: track.html, dispatch.html, assets/); empty or missing files: the
   // pages answer 503 (api/handlers/web_handler.cpp).
   std::string web_dir = {};
+  // Proof-of-delivery photos and signatures (serve --blob-dir); null: the POD routes answer 503.
+  const storage::BlobStore* blobs = nullptr;
+  size_t max_photo_bytes = 8 << 20;  // each photo of a proof or failed attempt
 };
 
 struct Reply {

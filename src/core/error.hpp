@@ -29,6 +29,8 @@ enum class ErrorCode {
   kNotRoutable,          // a coordinate has no road within the snapping radius (outside the map)
   kNoRoute,              // both ends are on roads, but no drivable path joins them
   kInvalidTile,          // a map tile address outside the tile pyramid (z > 22, x or y >= 2^z) or malformed
+  kInvalidImage,         // an uploaded photo or signature is not an image of an accepted format (by its bytes)
+  kNoProof,              // the shipment has no proof of delivery (yet)
   kInternal,             // a bug or an unexpected failure; details only in logs
 };
 

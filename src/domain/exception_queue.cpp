@@ -8,6 +8,7 @@ namespace {
 constexpr std::array kAllKinds = {
     ExceptionKind::kLateRisk,   ExceptionKind::kOffRoute,      ExceptionKind::kDeviceOffline,
     ExceptionKind::kStationary, ExceptionKind::kAttemptFailed, ExceptionKind::kShipmentException,
+    ExceptionKind::kPodLocationMismatch,
 };
 
 template <typename Enum, size_t N>
@@ -31,6 +32,7 @@ std::string_view exception_kind_name(ExceptionKind k) {
     case ExceptionKind::kStationary: return "stationary";
     case ExceptionKind::kAttemptFailed: return "attempt_failed";
     case ExceptionKind::kShipmentException: return "exception";
+    case ExceptionKind::kPodLocationMismatch: return "pod_location_mismatch";
   }
   return "exception";
 }
@@ -99,6 +101,7 @@ std::vector<ExceptionSignal> exception_signals(const Event& e) {
     if (is_terminal(*e.milestone)) return {{ExceptionSignal::Action::kClearShipmentCases, K::kLateRisk}};
     return {};
   }
+  if (e.type == "pod_location_mismatch") return {raise(K::kPodLocationMismatch)};
   if (e.type == "late_risk") return {raise(K::kLateRisk)};
   if (e.type == "late_risk_cleared") return {clear(K::kLateRisk)};
   if (e.type == "off_route") return {raise(K::kOffRoute)};

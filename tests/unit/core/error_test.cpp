@@ -33,6 +33,8 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kNotRoutable, "not_routable"},
       {ErrorCode::kNoRoute, "no_route"},
       {ErrorCode::kInvalidTile, "invalid_tile"},
+      {ErrorCode::kInvalidImage, "invalid_image"},
+      {ErrorCode::kNoProof, "no_proof"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;

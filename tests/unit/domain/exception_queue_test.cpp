@@ -46,6 +46,11 @@ TEST(ExceptionSignals, FailedAttemptsAndExceptionMilestonesRaise) {
                           ExceptionKind::kShipmentException));
 }
 
+TEST(ExceptionSignals, AProofCapturedFarFromTheAddressRaises) {
+  EXPECT_TRUE(signals_one(event("pod_location_mismatch"), Action::kRaise, ExceptionKind::kPodLocationMismatch));
+  EXPECT_EQ(exception_kind_name(ExceptionKind::kPodLocationMismatch), "pod_location_mismatch");
+}
+
 TEST(ExceptionSignals, AFinishedShipmentClearsItsCases) {
   for (auto m : {Milestone::kDelivered, Milestone::kReturned, Milestone::kCancelled})
     EXPECT_TRUE(signals_one(event(std::string(milestone_name(m)), m), Action::kClearShipmentCases,
@@ -66,6 +71,7 @@ TEST(ExceptionKinds, DriverKindsAreTheRouteWideOnes) {
   EXPECT_TRUE(is_driver_exception(ExceptionKind::kStationary));
   EXPECT_FALSE(is_driver_exception(ExceptionKind::kLateRisk));
   EXPECT_FALSE(is_driver_exception(ExceptionKind::kAttemptFailed));
+  EXPECT_FALSE(is_driver_exception(ExceptionKind::kPodLocationMismatch));
   EXPECT_FALSE(is_driver_exception(ExceptionKind::kShipmentException));
 }
 
