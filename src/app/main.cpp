@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
   auto* vc = app.add_subcommand("verify",
                                 "Check every shipment's event hash chain and every proof blob's bytes; prints a JSON "
                                 "report, exit 0 when clean, 1 when a problem was found (docs/proof-of-delivery.md)");
-  vc->add_option("--db", verify.db, "Database URL: sqlite:PATH")->required()->envname("LASTMILE_DB");
+  vc->add_option("--db", verify.db, "Database: sqlite:PATH (or just PATH)")->required()->envname("LASTMILE_DB");
   vc->add_option("--blob-dir", verify.blob_dir, "Blob folder (default: blobs/ next to the database file)");
 
   CLI11_PARSE(app, argc, argv);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
 #include <ostream>
 
 #include "storage/blob_store.hpp"
@@ -13,9 +14,11 @@ namespace lastmile::app {
 namespace json = boost::json;
 
 int verify_command(const VerifyOptions& options, std::ostream& out, std::ostream& err) {
-  const auto path = storage::sqlite_file_of(options.db);
-  if (!path || *path == ":memory:") {
-    err << "verify: --db must be sqlite:PATH of a database file\n";
+  // "sqlite:PATH", or a bare file path (the contract's `--db FILE`).
+  const bool has_scheme = options.db.find("://") != std::string::npos || options.db.rfind("sqlite:", 0) == 0;
+  const auto path = has_scheme ? storage::sqlite_file_of(options.db) : std::optional<std::string>(options.db);
+  if (!path || path->empty() || *path == ":memory:") {
+    err << "verify: --db must be sqlite:PATH (or PATH) of a database file\n";
     return 2;
   }
   auto db = storage::sqlite::Connection::open(*path, {.create = false});

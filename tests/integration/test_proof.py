@@ -248,8 +248,8 @@ class FailedAttemptTest(ProofTestCase):
         self.assertEqual(self.assertStatus(ok, 201)["type"], "attempt_failed")
 
 
-def run_verify(server):
-    done = subprocess.run([server.binary, "verify", "--db", f"sqlite:{server.db_path}"], capture_output=True,
+def run_verify(server, db=None):
+    done = subprocess.run([server.binary, "verify", "--db", db or f"sqlite:{server.db_path}"], capture_output=True,
                           text=True, timeout=60)
     return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
 
@@ -270,6 +270,8 @@ class TamperTest(ProofTestCase):
         self.assertEqual(code, 0, f"clean database: {report} {err}")
         self.assertEqual(report["problems"], [])
         self.assertGreaterEqual(report["blobs_checked"], 3)
+        self.assertEqual(run_verify(self.server, db=self.server.db_path)[:2], (code, report), "a bare path works too")
+        self.assertEqual(run_verify(self.server, db=os.path.join(self.server.tmpdir, "missing.db"))[0], 2)
 
         db = sqlite3.connect(self.server.db_path)
         db.execute("UPDATE events SET payload = '{\"note\":\"forged\"}' WHERE shipment_id = ? AND event_type = 'delivered'",
