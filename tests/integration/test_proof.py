@@ -196,6 +196,23 @@ class ProofOfDeliveryTest(ProofTestCase):
                          "Idempotency-Key")
         self.assertNothingStored(shipment["id"], before)
 
+    def test_the_upload_limit_is_larger_for_proofs_only(self):
+        shipment = self.f.shipments[0]
+        head = (f"POST /v1/shipments/{shipment['id']}/proof HTTP/1.1\r\nHost: x\r\n"
+                f"Authorization: Bearer {self.f.device}\r\nIdempotency-Key: big\r\n"
+                f"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {25 << 20}\r\n\r\n").encode()
+        self.assertError(self.server.send_raw(head, [b"\0" * (1 << 20)]), 413, "too_large")
+        # Another route keeps --max-body (1 MiB): 3 MiB of event body is refused, 3 MiB of proof is read.
+        events = (f"POST /v1/shipments/{shipment['id']}/events HTTP/1.1\r\nHost: x\r\n"
+                  f"Authorization: Bearer {self.f.device}\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: {3 << 20}\r\n\r\n").encode()
+        self.assertError(self.server.send_raw(events, [b" " * (3 << 20)]), 413, "too_large")
+        ctype, body = multipart({"recipient_name": "Marie"},
+                                [("photo", "p.png", "image/png", png_bytes(8, 8) + b"\0" * (3 << 20))])
+        reply = self.server.request("POST", f"/v1/shipments/{shipment['id']}/proof", body, token=self.f.device,
+                                    headers={"Content-Type": ctype, "Idempotency-Key": "three-mib"})
+        self.assertEqual(self.assertStatus(reply, 201)["photos"][0]["bytes"], len(png_bytes(8, 8)) + (3 << 20))
+
     def test_another_tenant_sees_nothing(self):
         shipment = self.f.shipments[0]
         self.assertStatus(self.upload(shipment["id"], {"recipient_name": "Marie"},
