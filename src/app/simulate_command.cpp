@@ -44,6 +44,8 @@ struct Counters {
 struct DriverRun {
   const sim::DriverScenario* scenario = nullptr;
   const SimDriver* driver = nullptr;
+  size_t index = 0;        // the driver's number in the fleet (0-based)
+  std::string fleet_run;   // the run's tag (scan ids and barcodes)
   std::vector<sim::DriveAction> actions;
   size_t next = 0;
   int64_t last_ping_ms = std::numeric_limits<int64_t>::min();  // simulated time of the newest ping sent
@@ -69,8 +71,15 @@ void send_report(HttpClient& http, const DriverRun& run, const sim::DriveAction&
                     {"at", core::format_iso8601(a.at)},
                     {"lat", at.lat()},
                     {"lon", at.lon()}};
-  if (failed) body["reason"] = "recipient_absent";
+  if (failed) body["reason"] = "no_one_home";
   const std::string& shipment = run.driver->shipment_ids[a.stop];
+  if (!failed) {  // the parcel is scanned at the door before the delivery is reported
+    auto scan = http.request("POST", "/v1/scans", run.driver->device_token,
+                             scan_request(run.fleet_run, run.index, a.stop, "delivered", a.at, at, run.driver->route_id));
+    if (!scan) return c.error(scan.error().message);
+    if (scan->status != 201 && scan->status != 200)
+      return c.error(fmt::format("scan {}: HTTP {} {}", shipment, scan->status, scan->body.substr(0, 300)));
+  }
   auto reply = http.request("POST", "/v1/shipments/" + shipment + "/events", run.driver->device_token,
                             json::serialize(body));
   if (!reply) return c.error(reply.error().message);
@@ -174,6 +183,8 @@ SimulationSummary run_fleet(const PreparedFleet& fleet, const SimulateOptions& o
     DriverRun r;
     r.scenario = &fleet.plan.drivers[d];
     r.driver = &fleet.drivers[d];
+    r.index = d;
+    r.fleet_run = fleet.run;
     r.actions = sim::drive_actions(
         *r.scenario, sim::UploadStyle{10.0, sim::sends_one_fix_per_request(r.driver->device.protocol)});
     per_thread[d % threads].push_back(std::move(r));
