@@ -123,6 +123,12 @@ class SimulatedProtocolsCase(ServerTestCase):
         custody = expect(self.server.request("GET", f"/v1/shipments/{delivered[0]}/custody", token=run.key), 200,
                          "custody")["items"]
         self.assertEqual([s["kind"] for s in custody], ["loaded", "delivered"])
+        # … and each delivery is a proof of delivery: a signature, left at the front door, chain intact.
+        proof = expect(self.server.request("GET", f"/v1/shipments/{delivered[0]}/proof", token=run.key), 200, "proof")
+        self.assertEqual(proof["left_at"], "front_door")
+        self.assertEqual(proof["signature"]["content_type"], "image/svg+xml")
+        self.assertFalse(proof["location_mismatch"])
+        self.assertTrue(proof["verification"]["ok"], proof["verification"])
 
     def assert_offline_window_covered_after_reconnect(self, run):
         d = next(d for d in run.drivers.values() if d["role"] == "failed_attempt_offline")
