@@ -43,6 +43,9 @@ struct Tenant {
   // When a started route's shipments become out_for_delivery: at the depot departure the driver's
   // positions show (default), or as soon as the route is started.
   OutForDeliveryTrigger out_for_delivery_on = OutForDeliveryTrigger::kDepotDeparture;
+  // A proof of delivery captured farther than this from the address raises pod_location_mismatch
+  // (docs/proof-of-delivery.md).
+  double pod_max_distance_m = 150;
   Timestamp created_at;
 };
 

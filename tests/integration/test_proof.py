@@ -71,8 +71,8 @@ def blob_files(server):
 class Fleet:
     """One tenant with a driver on a started route of `n` shipments (all out for delivery)."""
 
-    def __init__(self, server, n=3):
-        tenant = make_tenant(server)
+    def __init__(self, server, n=3, **tenant_settings):
+        tenant = make_tenant(server, **tenant_settings)
         self.key = tenant["api_key"]
         self.driver = make_driver(server, self.key)
         self.device = self.driver["device_token"]
@@ -149,6 +149,18 @@ class ProofOfDeliveryTest(ProofTestCase):
         self.assertEqual(image.headers.get("Content-Type"), "image/png")
         by_driver = self.server.request("GET", proof["photos"][0]["url"], token=self.f.device)
         self.assertEqual(by_driver.status, 200)
+
+    def test_the_tenant_sets_how_far_from_the_address_a_proof_may_be(self):
+        wide = Fleet(self.server, n=1, pod_max_distance_m=5000)
+        tenants = expect(self.server.request("GET", "/v1/tenants", token=self.server.admin_token,
+                                             params={"limit": "500"}), 200, "tenants")["items"]
+        self.assertIn(5000, [t["pod_max_distance_m"] for t in tenants])
+        proof = self.assertStatus(self.upload(wide.shipments[0]["id"], {"recipient_name": "Neighbour", **FAR_AWAY},
+                                              token=wide.device), 201)
+        self.assertGreater(proof["distance_m"], 1000)
+        self.assertFalse(proof["location_mismatch"])  # within the tenant's 5 km
+        self.assertError(self.server.request("POST", "/v1/tenants", {"name": "Too strict", "pod_max_distance_m": 5},
+                                             token=self.server.admin_token), 400, "invalid_field")
 
     def test_a_proof_far_from_the_address_is_flagged_and_opens_an_exception(self):
         shipment = self.f.shipments[1]

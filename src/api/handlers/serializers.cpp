@@ -33,6 +33,7 @@ json::object tenant_json(const domain::Tenant& t) {
           {"show_driver_within_stops", t.show_driver_within_stops},
           {"require_device_secret", t.require_device_secret},
           {"geofence_radius_m", t.geofence_radius_m},
+          {"pod_max_distance_m", t.pod_max_distance_m},
           {"out_for_delivery_on", domain::out_for_delivery_trigger_name(t.out_for_delivery_on)},
           {"created_at", format_iso8601(t.created_at)}};
 }

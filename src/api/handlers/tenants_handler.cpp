@@ -37,10 +37,12 @@ Result<Reply> create_tenant(const Services& s, RequestContext& ctx) {
   auto within = r.integer("show_driver_within_stops", 0, 100);
   auto require_secret = r.boolean("require_device_secret");
   auto radius = r.number("geofence_radius_m", 10, 2000);
+  auto pod_distance = r.number("pod_max_distance_m", 10, 100000);
   auto trigger = r.optional_string("out_for_delivery_on", 40);
   if (r.error()) return *r.error();
   if (require_secret) t.require_device_secret = *require_secret;
   if (radius) t.geofence_radius_m = *radius;
+  if (pod_distance) t.pod_max_distance_m = *pod_distance;
   if (trigger) {
     auto parsed = domain::parse_out_for_delivery_trigger(*trigger);
     if (!parsed)

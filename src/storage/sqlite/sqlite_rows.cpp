@@ -63,6 +63,7 @@ Result<domain::Tenant> tenant_from_row(const Statement& s) {
   if (!trigger) return corrupt_row("tenants");
   t.out_for_delivery_on = *trigger;
   t.brand_logo_url = s.text(9);
+  t.pod_max_distance_m = s.real(10);
   return t;
 }
 

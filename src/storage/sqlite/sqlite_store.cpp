@@ -47,12 +47,12 @@ Status SqliteStore::create_tenant(const domain::Tenant& tenant, const domain::Cr
   return write("create_tenant", [&](Connection& db, Events&) -> Status {
     auto stmt = db.prepare(
         "INSERT INTO tenants (id, name, brand_color, show_driver_within_stops, created_at, require_device_secret, "
-        "geofence_radius_m, out_for_delivery_on, brand_logo_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "geofence_radius_m, out_for_delivery_on, brand_logo_url, pod_max_distance_m) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt) return stmt.error();
     Status st = stmt->bind_all(tenant.id.str(), tenant.name, tenant.brand_color, tenant.show_driver_within_stops,
                                tenant.created_at.ms, tenant.require_device_secret ? 1 : 0, tenant.geofence_radius_m,
                                domain::out_for_delivery_trigger_name(tenant.out_for_delivery_on),
-                               tenant.brand_logo_url)
+                               tenant.brand_logo_url, tenant.pod_max_distance_m)
                     .run();
     if (!st && st.error().field == "name")
       return Error{core::ErrorCode::kConflict, "a tenant with this name already exists", "name"};
