@@ -98,6 +98,8 @@ async function main() {
     await context.setOffline(true);
     await waitFor('the offline state', async () => (await page.locator('body').getAttribute('data-online')) === 'false');
     ok('the app notices it is offline');
+    await context.setGeolocation(near(cfg.first_address, 0.00005, 0)); // at the door
+    await page.waitForTimeout(300);
     await page.getByRole('button', { name: 'Proof of delivery for Marie Dupont' }).click();
     await page.getByLabel('Photo', { exact: true }).setInputFiles(cfg.photo);
     const thumb = page.locator('[data-testid=photo-thumbs] img');

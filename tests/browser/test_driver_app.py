@@ -58,7 +58,9 @@ class DriverAppInTheBrowser(unittest.TestCase):
 
     def test_a_driver_delivers_with_proof_offline(self):
         s = self.server
-        admin = make_tenant(s, name="Riviera Boutique " + str(int(time.time() * 1000) % 100000))["api_key"]
+        # Starting the route sends the shipments out for delivery (not the depot geofence: no drive here).
+        admin = make_tenant(s, name="Riviera Boutique " + str(int(time.time() * 1000) % 100000),
+                            out_for_delivery_on="route_start")["api_key"]
         key = make_api_key(s, admin, "dispatcher", name="ops desk")["api_key"]
         carrier = make_carrier(s, key, name="Monaco Express")
         driver = make_driver(s, key, name="Luca Rossi", carrier_id=carrier["id"])
@@ -85,6 +87,7 @@ class DriverAppInTheBrowser(unittest.TestCase):
         config = {
             "base_url": s.base_url, "api_key": key, "driver_id": driver["id"], "driver_name": "Luca Rossi",
             "route_id": route["id"], "code": link["code"], "depot": DEPOT,
+            "first_address": {"lat": 43.7384, "lon": 7.4246},
             "first": {"id": first["id"], "tracking_number": first["tracking_number"],
                       "token": first["tracking_token"], "barcodes": [p["barcode"] for p in first["parcels"]]},
             "second": {"id": second["id"], "tracking_number": second["tracking_number"],
@@ -103,7 +106,8 @@ class DriverAppInTheBrowser(unittest.TestCase):
         self.assertEqual(proof["recipient_name"], "Marie Dupont")
         self.assertEqual(proof["left_at"], "front_door")
         self.assertTrue(proof["verification"]["ok"], proof)
-        self.assertIsNotNone(proof.get("location"), proof)  # the GPS fix at capture
+        self.assertIsNotNone(proof.get("location"), proof)  # the GPS fix at capture, at the address
+        self.assertFalse(proof.get("location_mismatch"), proof)
         events = expect(s.request("GET", f"/v1/shipments/{first['id']}/events", token=key), 200, "events")["items"]
         types = [e["type"] for e in events]
         self.assertEqual(types.count("delivered"), 1, types)

@@ -107,7 +107,7 @@ function renderShipment(app: App, s: ManifestShipment): HTMLElement {
           { 'data-barcode': p.barcode },
           el('code', { text: p.barcode }),
           p.description ? ` ${p.description}` : '',
-          el('span', { class: 'muted small', text: p.scanned.length ? ` ${t('driver.parcel.scanned', { kinds: p.scanned.join(', ') })}` : ` ${t('driver.parcel.not_scanned')}` }),
+          el('span', { class: 'muted small', text: p.scanned.length ? ` ${t('driver.parcel.scanned', { kinds: [...new Set(p.scanned)].join(', ') })}` : ` ${t('driver.parcel.not_scanned')}` }),
         ),
       ),
     ),
