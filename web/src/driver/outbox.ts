@@ -138,10 +138,9 @@ export class Outbox {
     const headers: Record<string, string> = { Authorization: `Bearer ${credentials.token() ?? ''}` };
     let body: BodyInit;
     if (item.form) {
-      const form = new FormData();
-      for (const [k, v] of Object.entries(item.form.fields)) form.append(k, v);
-      for (const f of item.form.files) form.append(f.name, f.blob, f.filename);
-      body = form;
+      const boundary = `lastmile-${item.key}`;
+      body = multipartBody(item.form, boundary);
+      headers['Content-Type'] = `multipart/form-data; boundary=${boundary}`;
       headers['Idempotency-Key'] = item.key;
     } else {
       headers['Content-Type'] = 'application/json';
@@ -189,6 +188,22 @@ export class Outbox {
     const items = await this.items();
     for (const f of this.changed) f(items);
   }
+}
+
+// The multipart/form-data body of `form` (RFC 7578), built by hand rather than by FormData so that
+// every re-send carries the same bytes (FormData picks a new random boundary each time, and the
+// server compares a replayed request with the first under the same Idempotency-Key).
+export function multipartBody(form: FormPayload, boundary: string): Blob {
+  const parts: BlobPart[] = [];
+  const quote = (s: string): string => s.replace(/["\r\n\\]/g, '_');
+  for (const [name, value] of Object.entries(form.fields))
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`);
+  for (const f of form.files) {
+    const type = f.blob.type || 'application/octet-stream';
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(f.name)}"; filename="${quote(f.filename)}"\r\nContent-Type: ${type}\r\n\r\n`, f.blob, '\r\n');
+  }
+  parts.push(`--${boundary}--\r\n`);
+  return new Blob(parts);
 }
 
 // A fresh idempotency key.

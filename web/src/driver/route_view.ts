@@ -61,7 +61,7 @@ function renderStop(app: App, route: Route, stop: Stop): HTMLElement {
     'li',
     { class: `card stop${done ? ' done' : ''}`, 'data-testid': 'stop', 'data-stop-id': stop.id, 'aria-labelledby': headingId },
     el('h3', { id: headingId }, el('span', { class: 'seq', text: String(stop.sequence) }), ' ', where || t('driver.stop.heading', { n: stop.sequence })),
-    stop.eta ? el('p', { class: 'muted', text: t('driver.stop.eta', { earliest: clock(stop.eta.earliest), latest: clock(stop.eta.latest) }) }) : null,
+    stop.eta?.earliest && stop.eta.latest ? el('p', { class: 'muted', text: t('driver.stop.eta', { earliest: clock(stop.eta.earliest), latest: clock(stop.eta.latest) }) }) : null,
     navigation(route, stop),
     ...stop.shipments.map((s) => renderShipment(app, s)),
   );
