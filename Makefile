@@ -74,7 +74,7 @@ fuzz: bootstrap
 	@[ -f build-fuzz/CMakeCache.txt ] || CXX=clang++ cmake -S . -B build-fuzz $(CMAKE_GEN) \
 	  -DCMAKE_BUILD_TYPE=Debug -DLASTMILE_FUZZ=ON
 	cmake --build build-fuzz -j $(JOBS) --target fuzzers
-	bash tests/fuzz/run_all.sh build-fuzz $(FUZZ_SECONDS)
+	bash tests/fuzz/run_all.sh build-fuzz $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	LASTMILE_BIN=build/lastmile bash bench/run.sh

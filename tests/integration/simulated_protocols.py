@@ -1,4 +1,4 @@
-"""`lastmile simulate --protocol …` against the real server and a real Mosquitto broker on loopback
+"""The shared case of test_simulate_batches.py and test_simulate_trackers.py: `lastmile simulate --protocol …` against the real server and a real Mosquitto broker on loopback
 (docs/simulator.md, "Protocols" and "Offline phones"). The server runs with --clock-speedup 120, its
 OsmAnd listener and --mqtt; each test runs simulate for a bounded time with one protocol and checks,
 through the public API only, that the points the phones sent were stored and the shipments progressed:
@@ -56,7 +56,7 @@ class Run:
 
 @unittest.skipUnless(MOSQUITTO and MOSQUITTO_PUB or os.environ.get("CI") == "true",
                      "mosquitto and mosquitto-clients are not installed (scripts/bootstrap)")
-class SimulatedProtocolsTest(ServerTestCase):
+class SimulatedProtocolsCase(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.broker = Broker().start()
@@ -126,36 +126,3 @@ class SimulatedProtocolsTest(ServerTestCase):
         around = [t for t in times if start - 60 <= t <= end + 60]
         gaps = [b - a for a, b in zip(around, around[1:])]
         self.assertLess(max(gaps), GAP_S, "the history has a gap around the offline window")
-
-    def test_json_batches_and_the_offline_phone_uploads_its_held_batches(self):
-        run = self.simulate("json", drivers=3, stops=3, duration_s=26)
-        self.assert_every_point_stored(run)
-        self.assert_progressed(run)
-        self.assert_offline_window_covered_after_reconnect(run)
-
-    def test_osmand_one_fix_per_request_and_the_offline_phone_uploads_oldest_first(self):
-        run = self.simulate("osmand", drivers=3, stops=3, duration_s=26)
-        self.assert_every_point_stored(run)
-        self.assert_progressed(run)
-        self.assert_offline_window_covered_after_reconnect(run)
-        metrics = self.server.request("GET", "/metrics").body
-        self.assertRegex(metrics, r'lastmile_pings_total\{protocol="osmand",result="accepted"\} [1-9]')
-
-    def test_owntracks_over_http(self):
-        run = self.simulate("owntracks-http", drivers=1, stops=2, duration_s=12)
-        self.assert_every_point_stored(run)
-        self.assert_progressed(run)
-
-    def test_owntracks_over_mqtt(self):
-        run = self.simulate("owntracks-mqtt", drivers=1, stops=2, duration_s=12)
-        self.assert_every_point_stored(run)
-        self.assert_progressed(run)
-
-    def test_mixed_gives_the_phones_every_protocol_round_robin(self):
-        run = self.simulate("mixed", drivers=4, stops=2, duration_s=12)
-        self.assert_every_point_stored(run)
-        self.assert_progressed(run)
-
-
-if __name__ == "__main__":
-    unittest.main()
