@@ -87,6 +87,11 @@ async function main() {
     const dup = scanItems.first();
     await waitFor('the duplicate warning', async () => (await dup.getAttribute('data-state')) === 'warning');
     check(await dup.locator('[data-warning=duplicate_scan]').isVisible(), 'scanning a parcel twice shows a clear warning', await dup.innerText());
+    await scanOne(cfg.elsewhere_barcode);
+    const wrong = scanItems.first();
+    await waitFor('the wrong-route warning', async () => (await wrong.getAttribute('data-state')) === 'warning');
+    check(await wrong.locator('[data-warning=wrong_route]').isVisible() && /not on your route/.test(await wrong.innerText()),
+          'scanning a parcel of no route of the driver warns "not on your route"', await wrong.innerText());
     await scanOne('NOT-A-PARCEL-1');
     const unknown = scanItems.first();
     await waitFor('the unknown barcode', async () => (await unknown.getAttribute('data-state')) === 'rejected');

@@ -5,7 +5,7 @@ key, a carrier, a driver and a route for today with two stops (two shipments, th
 Chromium at phone size, driven by playwright-core from driver_app.mjs: the manifest and the service
 worker are served and the worker registers; the driver signs in with a one-time link (the code is
 single use); sees the route; starts it with a simulated position (positions reach the server in
-batches); scans parcels (a duplicate and an unknown barcode are shown as such); goes offline, captures
+batches); scans parcels (a duplicate, a parcel of another route and an unknown barcode are shown as such); goes offline, captures
 the proof of delivery with a generated 2000×1500 photo (resized to 1600 px) and a drawn signature,
 reopens the app offline (the service worker), comes back online and the outbox sends it; records a
 failed attempt; the customer tracking page and the dashboard show the proof; the dashboard's
@@ -75,6 +75,9 @@ class DriverAppInTheBrowser(unittest.TestCase):
                                recipient={"name": "Jean Martin"},
                                address=address("3 Boulevard des Moulins", 43.7410, 7.4270),
                                parcels=[{"barcode": f"MC-{suffix}-B1", "description": "books"}])
+        elsewhere = make_shipment(s, key, carrier_id=carrier["id"], external_order_id="SO-8003",  # on no route
+                                  recipient={"name": "Sofia Bianchi"}, address=address("8 Rue Grimaldi", 43.7320, 7.4190),
+                                  parcels=[{"barcode": f"MC-{suffix}-C1", "description": "lamp"}])
         route = make_route(s, key, driver["id"], [first["id"], second["id"]],
                            date=time.strftime("%Y-%m-%d", time.gmtime()), depot=DEPOT)
         link = expect(s.request("POST", f"/v1/drivers/{driver['id']}/login-links", {}, token=key), 201,
@@ -92,6 +95,7 @@ class DriverAppInTheBrowser(unittest.TestCase):
                       "token": first["tracking_token"], "barcodes": [p["barcode"] for p in first["parcels"]]},
             "second": {"id": second["id"], "tracking_number": second["tracking_number"],
                        "barcodes": [p["barcode"] for p in second["parcels"]]},
+            "elsewhere_barcode": elsewhere["parcels"][0]["barcode"],
             "photo": photo,
             "screenshot": os.path.join(ARTIFACTS, "driver-route.png"),
         }
