@@ -42,6 +42,16 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// After a new page: fetches the assets it names that are not cached yet (so the next offline start
+// has them) and drops the cached assets it no longer names (an older bundle's).
+async function refreshAssets(cache: Cache, wanted: string[]): Promise<void> {
+  for (const a of wanted) if (!(await cache.match(a))) await cache.add(a).catch(() => undefined);
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith('/assets/') && !wanted.includes(path)) await cache.delete(request);
+  }
+}
+
 async function pageNetworkFirst(): Promise<Response> {
   try {
     const fresh = await fetch(PAGE, { cache: 'no-cache' });
@@ -49,8 +59,7 @@ async function pageNetworkFirst(): Promise<Response> {
       const cache = await caches.open(CACHE);
       const html = await fresh.clone().text();
       await cache.put(PAGE, fresh.clone());
-      // A new bundle's assets, fetched now so the next offline start has them.
-      void Promise.all(assetsOf(html).map(async (a) => ((await cache.match(a)) ? undefined : cache.add(a).catch(() => undefined))));
+      void refreshAssets(cache, assetsOf(html));
     }
     return fresh;
   } catch {
