@@ -12,9 +12,9 @@ const near = (p, dLat, dLon) => ({ latitude: p.lat + dLat, longitude: p.lon + dL
 
 // Chromium logs a failed load as a console error: while offline, and for the answers the test
 // provokes on purpose (an unknown barcode's 404; a used sign-in code is only tried over the API).
-const offlineNoise = (text) => /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|Failed to fetch/.test(text);
+const offlineNoise = (text) => /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|ERR_CONNECTION_RESET|Failed to fetch/.test(text);
 const expected = (text, url) => PROOF_NOT_YET(text, url) || offlineNoise(text) ||
-  (/status of 404/.test(text) && /\/v1\/scans$/.test(url));
+  (/status of 404/.test(text) && /\/v1\/scans$/.test(url)) || (/status of 503/.test(text) && /\/attempts$/.test(url));
 
 async function main() {
   // The installable parts: the manifest and the service worker, with their types and scope.
@@ -134,24 +134,40 @@ async function main() {
     check(await page.locator('body').getAttribute('data-manifest') === 'saved', 'offline, the app opens from the service worker with the saved route and the waiting proof');
     await page.screenshot({ path: cfg.screenshot.replace('route', 'offline'), fullPage: true });
 
-    // Back online: the outbox sends the proof (once) and empties.
+    // Back online: the outbox sends the proof and empties. The first answer is lost on the way back
+    // (the server stored the proof, the phone sees a reset connection): the re-send with the same
+    // Idempotency-Key and the same bytes gets the same proof, not a second one.
+    let lost = 0;
+    await page.route(/\/v1\/shipments\/[^/]+\/proof$/, async (route) => {
+      if (route.request().method() !== 'POST' || lost > 0) return route.fallback();
+      lost++;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
     await context.setOffline(false);
     await waitFor('the outbox to empty', async () => (await queue.getAttribute('data-count')) === '0', 30_000);
-    ok('back online, the outbox sends everything (0 waiting)');
+    check(lost === 1, 'back online, the outbox sends everything (0 waiting), re-sending the proof whose answer was lost');
+    await page.unroute(/\/v1\/shipments\/[^/]+\/proof$/);
     await waitFor('the delivered status', async () => (await rowA.getAttribute('data-status')) === 'delivered' &&
       !/waiting/.test(await rowA.getByTestId('shipment-status').innerText()), 15_000);
     ok('the stop shows the shipment delivered');
     const proof = await must('GET', `/v1/shipments/${A.id}/proof`, 200);
     check(proof.photos.length === 1 && proof.signature && proof.recipient_name === 'Marie Dupont', 'the server holds the proof: one photo, the signature, the name', JSON.stringify(proof));
 
-    // A failed attempt at the second stop (online).
+    // A failed attempt at the second stop (online); the server is unavailable at the first try (503):
+    // the outbox keeps it and tries again after a second.
+    let unavailable = 0;
+    await page.route(/\/attempts$/, async (route) => {
+      if (unavailable++ > 0) return route.fallback();
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"busy"}}' });
+    });
     await page.getByRole('button', { name: 'Failed attempt for Jean Martin' }).click();
     await page.getByLabel('Reason').selectOption('no_one_home');
     await page.getByLabel('Next step').selectOption('reattempt_tomorrow');
     await page.getByRole('button', { name: 'Record failed attempt' }).click();
     const rowB = page.locator(`[data-testid=stop-shipment][data-shipment-id="${B.id}"]`);
     await waitFor('the failed attempt', async () => (await rowB.getAttribute('data-status')) === 'attempt_failed' && (await queue.getAttribute('data-count')) === '0', 15_000);
-    ok('a failed attempt is recorded (no one home, try again tomorrow)');
+    check(unavailable === 2, 'a failed attempt is recorded (no one home, try again tomorrow), retried after a 503', String(unavailable));
     mkdirSync(dirname(cfg.screenshot), { recursive: true });
     await page.screenshot({ path: cfg.screenshot, fullPage: true });
     ok(`screenshot ${cfg.screenshot}`);

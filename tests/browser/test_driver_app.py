@@ -7,8 +7,9 @@ worker are served and the worker registers; the driver signs in with a one-time 
 single use); sees the route; starts it with a simulated position (positions reach the server in
 batches); scans parcels (a duplicate, a parcel of another route and an unknown barcode are shown as such); goes offline, captures
 the proof of delivery with a generated 2000×1500 photo (resized to 1600 px) and a drawn signature,
-reopens the app offline (the service worker), comes back online and the outbox sends it; records a
-failed attempt; the customer tracking page and the dashboard show the proof; the dashboard's
+reopens the app offline (the service worker), comes back online and the outbox sends it (the first
+answer is lost on the way: the re-send with the same idempotency key must not make a second proof);
+records a failed attempt (a 503 first: retried); the customer tracking page and the dashboard show the proof; the dashboard's
 "invite driver" makes a link with a QR code. Then, over the API: exactly one proof, delivered once,
 the scans in the shipment's events, the attempt. Screenshots in build/test-artifacts/driver-*.png.
 """
