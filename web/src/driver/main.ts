@@ -33,7 +33,7 @@ translateDocument();
 class DriverApp implements App {
   readonly outbox = new Outbox();
   readonly positions = new PositionReporter(this.outbox);
-  private current: Manifest | null = savedManifest.get();
+  private current: Manifest | null = null;
   private items: OutboxItem[] = [];
   private screen: Screen = { name: 'route' };
   private refreshTimer: number | undefined;
@@ -64,6 +64,7 @@ class DriverApp implements App {
 
   async begin(): Promise<void> {
     document.body.dataset.view = 'app';
+    this.current = savedManifest.get();
     signOutButton.hidden = false;
     const driver = credentials.driver();
     who.textContent = driver ? t('driver.hello', { name: driver.first_name }) : '';
@@ -90,6 +91,7 @@ class DriverApp implements App {
 
   // Reloads the manifest; offline, the saved one stays (and says so).
   async refresh(): Promise<void> {
+    if (!credentials.token()) return; // signed out meanwhile
     const r = await fetchManifest();
     if (r.ok) {
       this.current = r.value;
@@ -193,9 +195,9 @@ function showSignIn(message = ''): void {
   main.replaceChildren(form);
 }
 
+// One app (one outbox and one position watch) for the page's lifetime, across sign-ins.
 function startApp(): void {
-  app?.stop();
-  app = new DriverApp();
+  app ??= new DriverApp();
   signOutArmed = false;
   void app.begin();
 }
@@ -218,7 +220,6 @@ async function signOut(message = '', ask = true): Promise<void> {
     await app.positions.stop();
     if (ask) await app.outbox.clear();
   }
-  app = null;
   credentials.clear();
   showSignIn(message);
 }
