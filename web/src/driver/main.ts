@@ -71,7 +71,7 @@ class DriverApp implements App {
     this.items = await this.outbox.items();
     this.drawQueue();
     this.show({ name: 'route' });
-    void this.outbox.flush();
+    void this.outbox.retryNow(); // also resumes after a 401 paused it
     await this.refresh();
   }
 

@@ -46,7 +46,11 @@ export class SignaturePad {
 
   private down(e: PointerEvent): void {
     e.preventDefault();
-    this.canvas.setPointerCapture?.(e.pointerId);
+    try {
+      this.canvas.setPointerCapture(e.pointerId); // keep the stroke when the finger leaves the pad
+    } catch {
+      /* a pointer that is already gone: draw without capture */
+    }
     this.drawing = true;
     [this.lastX, this.lastY] = this.point(e);
   }
