@@ -69,6 +69,8 @@ struct Services {
   // The built web bundle (web/dist: track.html, dispatch.html, assets/); empty or missing files: the
   // pages answer 503 (api/handlers/web_handler.cpp).
   std::string web_dir = {};
+  // One-time driver sign-in links (POST /v1/drivers/{id}/login-links) expire after this many hours.
+  int login_link_ttl_h = 24;
 };
 
 struct Reply {

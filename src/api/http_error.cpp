@@ -14,13 +14,16 @@ int http_status(core::ErrorCode code) {
     case C::kMissingField:
     case C::kWrongType:
     case C::kInvalidTile: return 400;
-    case C::kUnauthenticated: return 401;
+    case C::kUnauthenticated:
+    case C::kInvalidCode: return 401;
     case C::kForbidden: return 403;
-    case C::kNotFound: return 404;
+    case C::kNotFound:
+    case C::kUnknownParcel: return 404;
     case C::kMethodNotAllowed: return 405;
     case C::kIllegalTransition:
     case C::kConflict:
-    case C::kIdempotencyConflict: return 409;
+    case C::kIdempotencyConflict:
+    case C::kIdempotencyMismatch: return 409;
     case C::kTooLarge: return 413;
     case C::kUnsupportedMediaType: return 415;
     case C::kNotRoutable:

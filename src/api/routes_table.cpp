@@ -41,6 +41,10 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/drivers", false, office_carrier, h::list_drivers},
       {verb::get, "/v1/drivers/{id}", false, office_carrier, h::get_driver},
       {verb::get, "/v1/drivers/{id}/track", false, office_carrier, h::get_driver_track},
+      {verb::post, "/v1/drivers/{id}/login-links", false, office_carrier, h::create_login_link},
+      {verb::post, "/v1/driver/session", true, none, h::post_driver_session},  // the one-time code is the credential
+      {verb::get, "/v1/driver/manifest", false, domain::RoleSet{Role::kDriver}, h::get_driver_manifest},
+      {verb::post, "/v1/scans", false, reporters, h::post_scan},
       {verb::post, "/v1/pings", false, domain::RoleSet{Role::kDriver}, nullptr, false, h::post_pings},
       {verb::post, "/v1/owntracks", true, none, nullptr, false, h::post_owntracks},  // device secret checked inside
 
@@ -53,6 +57,7 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/shipments/{id}", false, readers, h::get_shipment},
       {verb::post, "/v1/shipments/{id}/events", false, reporters, h::post_shipment_event},
       {verb::get, "/v1/shipments/{id}/events", false, readers, h::list_shipment_events},
+      {verb::get, "/v1/shipments/{id}/custody", false, reporters, h::get_custody},
 
       {verb::post, "/v1/routes", false, office, h::create_route},
       {verb::get, "/v1/routes", false, office_driver, h::list_routes},

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20));
   s->add_option("--read-timeout", serve.read_timeout_s, "Seconds to read one request / idle keep-alive (default 30)")
       ->check(CLI::Range(1, 3600));
+  s->add_option("--login-link-ttl-h", serve.login_link_ttl_h, "Hours a one-time driver sign-in link stays valid")
+      ->check(CLI::Range(1, 24 * 30));
   s->add_option("--track-cache-ttl-ms", serve.track_cache_ttl_ms,
                  "Lifetime of cached public tracking views in ms; 0 disables the cache (default 2000)")
       ->check(CLI::Range(0, 60000));

@@ -272,6 +272,7 @@ int serve(const ServeOptions& o) {
   api::Services services{*store, clock, metrics, "", o.track_cache_ttl_ms > 0 ? &track_cache : nullptr,
                          &ingest, &devices};
   services.live_hub = &hub;
+  services.login_link_ttl_h = o.login_link_ttl_h;
   services.routing = routing.get();
   services.eta_models = &eta_models;
   services.tiles = tiles.get();

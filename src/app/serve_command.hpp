@@ -24,6 +24,7 @@ struct ServeOptions {
   int read_timeout_s = 30;
   std::string log_level = "info";
   int track_cache_ttl_ms = 2000;  // 0 disables the public tracking view cache
+  int login_link_ttl_h = 24;      // one-time driver sign-in links expire after this many hours
   std::string osmand;  // OsmAnd listener HOST:PORT; empty: the --http host, port 5055; "off": none
   std::string mqtt;    // mqtt://[user:pass@]HOST:PORT of the OwnTracks broker; empty: no MQTT
   int track_retention_days = 90;  // 0 keeps track points forever

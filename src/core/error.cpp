@@ -22,6 +22,9 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kNoRoute: return "no_route";
     case ErrorCode::kInvalidTile: return "invalid_tile";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kUnknownParcel: return "unknown_parcel";
+    case ErrorCode::kInvalidCode: return "invalid_code";
+    case ErrorCode::kIdempotencyMismatch: return "idempotency_mismatch";
   }
   return "internal";
 }

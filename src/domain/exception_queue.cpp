@@ -8,6 +8,7 @@ namespace {
 constexpr std::array kAllKinds = {
     ExceptionKind::kLateRisk,   ExceptionKind::kOffRoute,      ExceptionKind::kDeviceOffline,
     ExceptionKind::kStationary, ExceptionKind::kAttemptFailed, ExceptionKind::kShipmentException,
+    ExceptionKind::kMissingScan,
 };
 
 template <typename Enum, size_t N>
@@ -31,6 +32,7 @@ std::string_view exception_kind_name(ExceptionKind k) {
     case ExceptionKind::kStationary: return "stationary";
     case ExceptionKind::kAttemptFailed: return "attempt_failed";
     case ExceptionKind::kShipmentException: return "exception";
+    case ExceptionKind::kMissingScan: return "missing_scan";
   }
   return "exception";
 }
@@ -100,6 +102,7 @@ std::vector<ExceptionSignal> exception_signals(const Event& e) {
     return {};
   }
   if (e.type == "late_risk") return {raise(K::kLateRisk)};
+  if (e.type == "missing_scan") return {raise(K::kMissingScan)};
   if (e.type == "late_risk_cleared") return {clear(K::kLateRisk)};
   if (e.type == "off_route") return {raise(K::kOffRoute)};
   if (e.type == "back_on_route") return {clear(K::kOffRoute)};

@@ -24,9 +24,11 @@
 
 namespace lastmile::domain {
 
-enum class ExceptionKind { kLateRisk, kOffRoute, kDeviceOffline, kStationary, kAttemptFailed, kShipmentException };
+enum class ExceptionKind {
+  kLateRisk, kOffRoute, kDeviceOffline, kStationary, kAttemptFailed, kShipmentException, kMissingScan
+};
 // Stable API names: "late_risk", "off_route", "device_offline", "stationary", "attempt_failed",
-// "exception" (the event types that raise them).
+// "exception", "missing_scan" (the event types that raise them).
 std::string_view exception_kind_name(ExceptionKind k);
 std::optional<ExceptionKind> parse_exception_kind(std::string_view name);
 std::span<const ExceptionKind> all_exception_kinds();
@@ -106,6 +108,7 @@ struct ExceptionSignal {
 //   off_route, device_offline, stationary → raise (driver cases); back_on_route,
 //   device_offline_cleared, stationary_cleared → clear them;
 //   milestone attempt_failed / exception → raise attempt_failed / exception;
+//   missing_scan (a completed stop's delivered parcel never scanned, domain/custody.hpp) → raise;
 //   a terminal milestone (delivered, returned, cancelled) → clear the shipment's cases.
 std::vector<ExceptionSignal> exception_signals(const Event& e);
 

@@ -114,7 +114,7 @@ void EtaMonitor::on_position(const tracking::RouteView& view, const ingest::Ping
 
   std::optional<ProgressWrite> write;
   auto writer = [&]() -> ProgressWrite& {
-    if (!write) write = ProgressWrite{device.tenant, std::nullopt, {}, std::nullopt, {}};
+    if (!write) write = ProgressWrite{device.tenant, std::nullopt, {}, std::nullopt, {}, {}};
     return *write;
   };
   bool push_staff = false;
@@ -179,7 +179,7 @@ void EtaMonitor::detect_off_route(const tracking::RouteView& view, const ingest:
                          {"distance_m", std::round(distance_m)},
                          {"since", off_.away_since ? json::value(core::format_iso8601(*off_.away_since))
                                                    : json::value(nullptr)}};
-    ProgressWrite w{device.tenant, std::nullopt, {}, std::nullopt, {}};
+    ProgressWrite w{device.tenant, std::nullopt, {}, std::nullopt, {}, {}};
     for (size_t i : open)  // the stops still ahead: their customers wait on this drive
       for (const auto& id : view.route.stops[i].shipment_ids)
         if (open_shipment(view, id))

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "pipeline/live_json.hpp"
+#include "pipeline/missing_scan_check.hpp"
 #include "pipeline/route_tracker.hpp"
 #include "pipeline/serial_worker.hpp"
 
@@ -212,6 +213,14 @@ void IngestPipeline::perform(Shard& shard, std::vector<ProgressWrite>& writes) {
         if (auto st = store_.record_route_progress(w.tenant, w.visit, w.events); !st) {
           (*counters_).progress_write_failures.fetch_add(1, std::memory_order_relaxed);
           spdlog::error("route progress not recorded: {}", st.error().message);
+        } else if (w.visit && !w.completed_stop_shipments.empty()) {
+          const core::Timestamp at = w.visit->departed_at.value_or(clock_.now());
+          if (auto found = record_missing_scans(store_, w.tenant, *w.visit, w.completed_stop_shipments, at,
+                                                clock_.now());
+              !found) {
+            (*counters_).progress_write_failures.fetch_add(1, std::memory_order_relaxed);
+            spdlog::error("missing-scan check failed: {}", found.error().message);
+          }
         }
       }
       if (w.eta_route && !w.etas.empty()) {

@@ -167,7 +167,7 @@ void RouteTracker::on_tick(core::Timestamp now, const PipelineOptions& options, 
 
 void RouteTracker::record_activity(std::string_view type, core::Timestamp at, core::Timestamp now,
                                    std::optional<core::LatLon> where, TrackerOutput& out) {
-  ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}};
+  ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}, {}};
   for (const auto& stop : view_->route.stops) {
     for (const auto& id : stop.shipment_ids) {
       auto it = view_->status.find(id);
@@ -181,12 +181,13 @@ void RouteTracker::record_activity(std::string_view type, core::Timestamp at, co
 
 void RouteTracker::apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now,
                          TrackerOutput& out) {
-  ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}};
+  ProgressWrite w{device_.tenant, std::nullopt, {}, std::nullopt, {}, {}};
   const auto& route = view_->route;
   if (progress.stop) {
     const auto& stop = route.stops[progress.stop->stop_index];
     w.visit = storage::StopVisit{route.id, stop.id, progress.stop->arrived_at, progress.stop->departed_at,
                                  progress.stop->status};
+    if (progress.stop->status == domain::StopStatus::kCompleted) w.completed_stop_shipments = stop.shipment_ids;
   }
   const core::Timestamp at = at_ping ? at_ping->t : now;
   std::optional<core::LatLon> where;

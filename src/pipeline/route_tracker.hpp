@@ -29,6 +29,9 @@ struct ProgressWrite {
   std::vector<std::pair<domain::Event, domain::Milestone>> events;
   std::optional<core::RouteId> eta_route;  // with `etas`: storage::Store::update_stop_etas
   std::vector<storage::StopEta> etas;
+  // Set when `visit` completes the stop: its shipments, checked for missing scans once the visit
+  // is stored (pipeline/missing_scan_check.hpp).
+  std::vector<core::ShipmentId> completed_stop_shipments;
 };
 
 struct TrackerOutput {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "domain/custody.hpp"
 #include "domain/entities.hpp"
 #include "domain/exception_queue.hpp"
 #include "ingest/ping.hpp"
@@ -141,6 +142,29 @@ struct ExceptionUpdate {
 struct ExceptionDetail {
   domain::ExceptionCase exception;
   std::vector<domain::ExceptionEntry> history;  // oldest first: raises, state changes, notes
+};
+
+// Where a barcode is: the shipment and the parcel's 0-based position in it.
+struct ParcelRef {
+  core::ShipmentId shipment_id;
+  int parcel_index = 0;
+};
+
+// A stored scan with the request it answered (POST /v1/scans replays `response` for the same id).
+struct StoredScan {
+  domain::Scan scan;
+  std::string request_hash;  // sha256 of the canonical request
+  std::string response;      // the 201 body that was sent
+};
+
+// A one-time sign-in link (POST /v1/drivers/{id}/login-links). Only the code's hash is stored.
+struct LoginLink {
+  std::string code_hash;  // sha256_hex of the code
+  core::TenantId tenant_id;
+  core::DriverId driver_id;
+  std::string created_by;  // credential id
+  core::Timestamp created_at;
+  core::Timestamp expires_at;
 };
 
 struct StoreOptions {
@@ -343,6 +367,30 @@ class Store {
                                                                          const core::EventId& event) = 0;
   // Cases not resolved, of every tenant, per kind (kinds with none are absent). For /metrics.
   virtual Result<std::vector<std::pair<domain::ExceptionKind, int64_t>>> count_unresolved_exceptions() = 0;
+
+  // ---- chain of custody (domain/custody.hpp) ---------------------------------------------------
+  // The first parcel of this tenant (by shipment creation) with that barcode. kNotFound when none.
+  virtual Result<ParcelRef> find_parcel_by_barcode(const core::TenantId& tenant, std::string_view barcode) = 0;
+  // The scan with that client id; nullopt when the tenant has none.
+  virtual Result<std::optional<StoredScan>> find_scan(const core::TenantId& tenant, std::string_view scan_id) = 0;
+  // Every scan of the shipment, oldest first (by storage order). kNotFound when not this tenant's.
+  virtual Result<std::vector<domain::Scan>> list_scans(const core::TenantId& tenant, const core::ShipmentId& id) = 0;
+  // Stores the scan and its shipment event (`event`, without a milestone) in one transaction; the
+  // event goes through the normal event insertion. Returns the stored event. kIdempotencyConflict
+  // (field "id") when the tenant already has a scan with that id (nothing is written: the caller
+  // reads it with find_scan); kNotFound when the shipment is not this tenant's.
+  virtual Result<domain::Event> record_scan(const StoredScan& scan, const domain::Event& event) = 0;
+
+  // ---- driver sign-in links ------------------------------------------------------------------
+  // kNotFound (field "driver_id") when the driver is not this tenant's.
+  virtual Status create_login_link(const LoginLink& link) = 0;
+  // Consumes the link with that code hash and creates `credential` (role driver) for its driver,
+  // atomically: of two concurrent redeems one succeeds. `credential`'s tenant_id/driver_id/
+  // carrier_id are set from the link's driver. kInvalidCode when the code is unknown, used, expired
+  // at `now`, or its driver is shut out (every credential the driver had is revoked); then nothing
+  // is written. Returns the driver.
+  virtual Result<domain::Driver> redeem_login_link(std::string_view code_hash, core::Timestamp now,
+                                                   const domain::Credential& credential) = 0;
 
   // ---- idempotency ---------------------------------------------------------------------------
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant,

@@ -168,7 +168,9 @@ class GeofenceAndPrivacyTest(ServerTestCase):
         self.assertEqual(self.stops()[0]["status"], "completed")
 
         events = expect(s.request("GET", f"/v1/shipments/{self.a['id']}/events", token=self.key), 200, "events")
-        types = [e["type"] for e in events["items"]]
+        # The parcel was never scanned: leaving the completed stop adds missing_scan (tests/integration/
+        # test_custody.py covers it); this test is about the geofence's own events.
+        types = [e["type"] for e in events["items"] if e["type"] != "missing_scan"]
         self.assertEqual(types, ["created", "processed", "shipped", "out_for_delivery", "arriving",
                                  "driver_arrived", "delivered"])
         self.assertEqual(types.count("driver_arrived"), 1, "jitter at the boundary never flaps")

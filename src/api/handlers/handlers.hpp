@@ -53,6 +53,14 @@ Result<Reply> list_routes(const Services&, RequestContext&);
 Result<Reply> get_route(const Services&, RequestContext&);
 Result<Reply> start_route(const Services&, RequestContext&);
 
+// Chain of custody (docs/chain-of-custody.md): scans and a shipment's custody log.
+Result<Reply> post_scan(const Services&, RequestContext&);
+Result<Reply> get_custody(const Services&, RequestContext&);
+// The driver app (docs/api.md "Driver app"): today's manifest, one-time sign-in links, their redeem.
+Result<Reply> get_driver_manifest(const Services&, RequestContext&);
+Result<Reply> create_login_link(const Services&, RequestContext&);
+Result<Reply> post_driver_session(const Services&, RequestContext&);
+
 Result<Reply> track(const Services&, RequestContext&);
 // PUT /v1/track/{token}/instructions: the customer's delivery instructions, until out for delivery.
 Result<Reply> put_track_instructions(const Services&, RequestContext&);

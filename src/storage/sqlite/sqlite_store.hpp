@@ -73,6 +73,14 @@ class SqliteStore final : public Store {
   Result<Page<domain::Driver>> list_drivers(const core::TenantId& tenant, std::optional<core::CarrierId> carrier,
                                             const PageRequest& page) override;
 
+  Result<ParcelRef> find_parcel_by_barcode(const core::TenantId& tenant, std::string_view barcode) override;
+  Result<std::optional<StoredScan>> find_scan(const core::TenantId& tenant, std::string_view scan_id) override;
+  Result<std::vector<domain::Scan>> list_scans(const core::TenantId& tenant, const core::ShipmentId& id) override;
+  Result<domain::Event> record_scan(const StoredScan& scan, const domain::Event& event) override;
+  Status create_login_link(const LoginLink& link) override;
+  Result<domain::Driver> redeem_login_link(std::string_view code_hash, core::Timestamp now,
+                                           const domain::Credential& credential) override;
+
   Status create_vehicle(const domain::Vehicle& vehicle, const IdempotencyRecord* idem) override;
   Result<domain::Vehicle> get_vehicle(const core::TenantId& tenant, const core::VehicleId& id) override;
   Result<Page<domain::Vehicle>> list_vehicles(const core::TenantId& tenant, const PageRequest& page) override;

@@ -20,6 +20,8 @@ TEST(HttpError, EveryCodeMapsToItsDocumentedStatus) {
       {ErrorCode::kNotRoutable, 422},       {ErrorCode::kNoRoute, 422},
       {ErrorCode::kInvalidTile, 400},
       {ErrorCode::kInternal, 500},
+      {ErrorCode::kUnknownParcel, 404},     {ErrorCode::kInvalidCode, 401},
+      {ErrorCode::kIdempotencyMismatch, 409},
   };
   for (auto [code, status] : table) EXPECT_EQ(http_status(code), status) << core::code_name(code);
 }

@@ -71,7 +71,7 @@ TEST(ExceptionKinds, DriverKindsAreTheRouteWideOnes) {
 
 TEST(ExceptionNames, RoundTripAndRejectUnknownNames) {
   for (auto k : all_exception_kinds()) EXPECT_EQ(parse_exception_kind(exception_kind_name(k)), k);
-  EXPECT_EQ(all_exception_kinds().size(), 6u);
+  EXPECT_EQ(all_exception_kinds().size(), 7u);
   for (auto s : {S::kOpen, S::kAcknowledged, S::kResolved})
     EXPECT_EQ(parse_exception_status(exception_status_name(s)), s);
   for (auto r : {Resolution::kAuto, Resolution::kHandled, Resolution::kFalseAlarm})
