@@ -17,6 +17,7 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "domain/roles.hpp"
+#include "storage/blob_store.hpp"
 #include "storage/store.hpp"
 
 namespace lastmile::pipeline {
@@ -71,6 +72,9 @@ struct Services {
   std::string web_dir = {};
   // One-time driver sign-in links (POST /v1/drivers/{id}/login-links) expire after this many hours.
   int login_link_ttl_h = 24;
+  // Proof-of-delivery photos and signatures (serve --blob-dir); null: the POD routes answer 503.
+  const storage::BlobStore* blobs = nullptr;
+  size_t max_photo_bytes = 8 << 20;  // each photo of a proof or failed attempt
 };
 
 struct Reply {

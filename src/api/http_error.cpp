@@ -13,12 +13,14 @@ int http_status(core::ErrorCode code) {
     case C::kInvalidField:
     case C::kMissingField:
     case C::kWrongType:
-    case C::kInvalidTile: return 400;
+    case C::kInvalidTile:
+    case C::kInvalidImage: return 400;
     case C::kUnauthenticated:
     case C::kInvalidCode: return 401;
     case C::kForbidden: return 403;
     case C::kNotFound:
-    case C::kUnknownParcel: return 404;
+    case C::kUnknownParcel:
+    case C::kNoProof: return 404;
     case C::kMethodNotAllowed: return 405;
     case C::kIllegalTransition:
     case C::kConflict:

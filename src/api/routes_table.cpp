@@ -58,6 +58,11 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::post, "/v1/shipments/{id}/events", false, reporters, h::post_shipment_event},
       {verb::get, "/v1/shipments/{id}/events", false, readers, h::list_shipment_events},
       {verb::get, "/v1/shipments/{id}/custody", false, reporters, h::get_custody},
+      // Proof of delivery (docs/proof-of-delivery.md): multipart bodies, checked by the handler.
+      {verb::post, "/v1/shipments/{id}/proof", false, reporters, h::post_proof, true},
+      {verb::get, "/v1/shipments/{id}/proof", false, reporters, h::get_proof},
+      {verb::post, "/v1/shipments/{id}/attempts", false, reporters, h::post_attempt, true},
+      {verb::get, "/v1/blobs/{sha256}", false, reporters, h::get_blob},
 
       {verb::post, "/v1/routes", false, office, h::create_route},
       {verb::get, "/v1/routes", false, office_driver, h::list_routes},
@@ -83,6 +88,8 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/tiles/{z}/{x}/{y}", true, none, h::get_tile},  // {y} is "123.mvt" or "123.geojson"
 
       {verb::get, "/v1/track/{token}", true, none, h::track},
+      {verb::get, "/v1/track/{token}/proof", true, none, h::track_proof},
+      {verb::get, "/v1/track/{token}/blobs/{sha256}", true, none, h::track_blob},
       // Token-authenticated inside: the tracking token is the customer's credential.
       {verb::put, "/v1/track/{token}/instructions", true, none, h::put_track_instructions},
       // Public here: the live stream handler authenticates (a tracking token, or a credential by

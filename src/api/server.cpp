@@ -1,5 +1,7 @@
 #include "api/server.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
@@ -41,10 +43,10 @@ Response error_response(int status, core::ErrorCode code, std::string message) {
 }
 
 // Maps a read failure to the reply a client deserves, or nullopt to just close.
-std::optional<Response> reply_for_read_error(const beast::error_code& ec, const ServerOptions& o) {
+std::optional<Response> reply_for_read_error(const beast::error_code& ec, const ServerOptions& o, size_t body_limit) {
   if (ec == http::error::body_limit)
     return error_response(413, core::ErrorCode::kTooLarge,
-                          "request body exceeds " + std::to_string(o.max_body_bytes) + " bytes");
+                          "request body exceeds " + std::to_string(body_limit) + " bytes");
   if (ec == http::error::header_limit)
     return error_response(431, core::ErrorCode::kTooLarge,
                           "request header exceeds " + std::to_string(o.max_header_bytes) + " bytes");
@@ -55,6 +57,18 @@ std::optional<Response> reply_for_read_error(const beast::error_code& ec, const 
 }
 
 }  // namespace
+
+bool is_upload_request(http::verb method, std::string_view target) {
+  if (method != http::verb::post) return false;
+  target = target.substr(0, target.find('?'));
+  constexpr std::string_view kPrefix = "/v1/shipments/";
+  if (target.substr(0, kPrefix.size()) != kPrefix) return false;
+  target.remove_prefix(kPrefix.size());
+  const size_t slash = target.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return false;
+  const std::string_view rest = target.substr(slash);
+  return rest == "/proof" || rest == "/attempts";
+}
 
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics, StreamHandler* streams)
     : options_(std::move(options)), router_(router), metrics_(metrics), streams_(streams), io_(options_.threads),
@@ -107,17 +121,27 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     if (stopping.load()) break;
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
-    parser.body_limit(opt.max_body_bytes);
+    // Beast checks a Content-Length against the limit while reading the header: admit the larger
+    // upload limit there, then narrow it for every route that is not an upload.
+    parser.body_limit(std::max(opt.max_body_bytes, opt.max_upload_bytes));
     stream.expires_after(opt.read_timeout);
     // The header first: once it is in, the request is in flight and a shutdown lets it finish;
     // before that the connection is idle and a shutdown closes it.
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    size_t body_limit = opt.max_body_bytes;
+    if (!ec) {
+      if (is_upload_request(parser.get().method(), parser.get().target())) body_limit = opt.max_upload_bytes;
+      parser.body_limit(body_limit);
+      if (auto length = parser.content_length(); length && *length > body_limit) ec = http::error::body_limit;
+    } else if (ec == http::error::body_limit) {
+      body_limit = std::max(opt.max_body_bytes, opt.max_upload_bytes);
+    }
     if (!ec && !parser.is_done()) {
       s->busy = true;
       std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     }
     if (ec) {
-      if (auto reply = reply_for_read_error(ec, opt)) {
+      if (auto reply = reply_for_read_error(ec, opt, body_limit)) {
         stream.expires_after(std::chrono::seconds(5));
         co_await http::async_write(stream, *reply, asio::as_tuple(asio::use_awaitable));
       }

@@ -75,6 +75,8 @@ struct ServerOptions {
   int threads = 2;            // I/O threads: parsing, routing, reads, responses
   int blocking_threads = 64;  // requests that write run here, so many can wait on one group commit
   size_t max_body_bytes = 1 << 20;
+  // The body limit of the proof-of-delivery uploads (is_upload_request), chosen once the header is in.
+  size_t max_upload_bytes = 24 << 20;
   size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};   // for one whole request, and idle keep-alive
   std::chrono::seconds drain_timeout{10};
@@ -82,6 +84,10 @@ struct ServerOptions {
   // OsmAnd write on GET).
   bool every_request_blocks = false;
 };
+
+// True for the multipart upload routes (POST /v1/shipments/{id}/proof and …/attempts), which get
+// max_upload_bytes instead of max_body_bytes.
+bool is_upload_request(boost::beast::http::verb method, std::string_view target);
 
 class Server {
  public:

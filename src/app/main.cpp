@@ -11,6 +11,7 @@
 #include "app/load_generator.hpp"
 #include "app/serve_command.hpp"
 #include "app/simulate_command.hpp"
+#include "app/verify_command.hpp"
 #include "map/import_map.hpp"
 #include "map/route_command.hpp"
 
@@ -55,6 +56,15 @@ int main(int argc, char** argv) {
   s->add_option("--blocking-threads", serve.blocking_threads,
                  "Threads that run writing requests (they wait for durable commits; default 64)")
       ->check(CLI::Range(1, 1024));
+  s->add_option("--max-upload-bytes", serve.max_upload_bytes,
+                 "Largest accepted proof-of-delivery upload (multipart) in bytes (default 24 MiB)");
+  s->add_option("--blob-dir", serve.blob_dir,
+                "Folder of the proof-of-delivery blob store (default: blobs/ next to the database file; a "
+                "temporary folder for sqlite::memory:)")
+      ->envname("LASTMILE_BLOB_DIR");
+  s->add_option("--pod-max-photo-mib", serve.pod_max_photo_mib,
+                "Largest accepted photo of a proof of delivery or failed attempt, in MiB (default 8)")
+      ->check(CLI::Range(0.01, 64.0));
   s->add_option("--max-body", serve.max_body_bytes, "Largest accepted request body in bytes (default 1 MiB)")
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20));
   s->add_option("--read-timeout", serve.read_timeout_s, "Seconds to read one request / idle keep-alive (default 30)")
@@ -165,10 +175,18 @@ int main(int argc, char** argv) {
   dc->add_option("--duration", demo.duration_s, "Stop after this many wall seconds (default: at Ctrl-C)")
       ->check(CLI::Range(0.0, 1e7));
 
+  lastmile::app::VerifyOptions verify;
+  auto* vc = app.add_subcommand("verify",
+                                "Check every shipment's event hash chain and every proof blob's bytes; prints a JSON "
+                                "report, exit 0 when clean, 1 when a problem was found (docs/proof-of-delivery.md)");
+  vc->add_option("--db", verify.db, "Database: sqlite:PATH (or just PATH)")->required()->envname("LASTMILE_DB");
+  vc->add_option("--blob-dir", verify.blob_dir, "Blob folder (default: blobs/ next to the database file)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (s->parsed()) return lastmile::app::serve(serve);
     if (dc->parsed()) return lastmile::app::demo_command(demo);
+    if (vc->parsed()) return lastmile::app::verify_command(verify, std::cout, std::cerr);
     if (sc->parsed() && rate->count() > 0) {
       if (sim.duration_s > 0) load.duration_s = sim.duration_s;
       return lastmile::app::load_command(sim, load);

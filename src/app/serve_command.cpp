@@ -26,6 +26,7 @@
 #include "app/listen_address.hpp"
 #include "app/tracker_listeners.hpp"
 #include "core/crypto.hpp"
+#include "storage/blob_store.hpp"
 #include "map/graph.hpp"
 #include "map/router.hpp"
 #include "eta/routing_legs.hpp"
@@ -130,6 +131,40 @@ void check_raster_tiles(const std::string& url) {
 
 }  // namespace
 
+namespace {
+
+// The blob store's folder: --blob-dir, else blobs/ next to the database file; a memory database
+// (tests) gets a temporary folder, removed when the server stops.
+class BlobFolder {
+ public:
+  BlobFolder(const std::string& db_url, const std::string& blob_dir) {
+    if (!blob_dir.empty()) {
+      path_ = blob_dir;
+      return;
+    }
+    const auto file = storage::sqlite_file_of(db_url);
+    if (file && *file != ":memory:") {
+      path_ = storage::default_blob_dir(*file);
+      return;
+    }
+    path_ = std::filesystem::temp_directory_path() / ("lastmile-blobs-" + core::random_alnum(12));
+    temporary_ = true;
+  }
+  ~BlobFolder() {
+    std::error_code ec;
+    if (temporary_) std::filesystem::remove_all(path_, ec);
+  }
+  BlobFolder(const BlobFolder&) = delete;
+  BlobFolder& operator=(const BlobFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  bool temporary_ = false;
+};
+
+}  // namespace
+
 int serve(const ServeOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("lastmile"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));
@@ -190,6 +225,7 @@ int serve(const ServeOptions& o) {
   so.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   so.blocking_threads = o.blocking_threads;
   so.max_body_bytes = o.max_body_bytes;
+  so.max_upload_bytes = o.max_upload_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
 
   // Live updates from the pipeline go to the push hub.
@@ -278,6 +314,11 @@ int serve(const ServeOptions& o) {
   services.tiles = tiles.get();
   services.raster_tiles_url = o.raster_tiles;
   services.web_dir = o.web_dir.empty() ? std::string(kDefaultWebDir) : o.web_dir;
+  const BlobFolder blob_folder(o.db, o.blob_dir);
+  const storage::BlobStore blobs(blob_folder.path());
+  services.blobs = &blobs;
+  services.max_photo_bytes = static_cast<size_t>(o.pod_max_photo_mib * 1024 * 1024);
+  spdlog::info("proof-of-delivery blobs in {}", blob_folder.path().string());
   if (!std::filesystem::is_regular_file(std::filesystem::path(services.web_dir) / "track.html"))
     spdlog::warn("web pages: no built bundle in {} (run `make build`, or give --web-dir); /t/… and /dispatch "
                  "answer 503", services.web_dir);

@@ -21,6 +21,11 @@ struct ServeOptions {
   int threads = 0;         // 0 = number of cores
   int blocking_threads = 64;
   size_t max_body_bytes = 1 << 20;
+  size_t max_upload_bytes = 24 << 20;  // proof-of-delivery uploads (multipart)
+  // Proof-of-delivery blobs; empty: <dir of the database file>/blobs, or for a :memory: database a
+  // fresh temporary folder (removed at exit).
+  std::string blob_dir;
+  double pod_max_photo_mib = 8;  // each photo of a POD or failed attempt
   int read_timeout_s = 30;
   std::string log_level = "info";
   int track_cache_ttl_ms = 2000;  // 0 disables the public tracking view cache

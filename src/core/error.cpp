@@ -21,6 +21,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kNotRoutable: return "not_routable";
     case ErrorCode::kNoRoute: return "no_route";
     case ErrorCode::kInvalidTile: return "invalid_tile";
+    case ErrorCode::kInvalidImage: return "invalid_image";
+    case ErrorCode::kNoProof: return "no_proof";
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kUnknownParcel: return "unknown_parcel";
     case ErrorCode::kInvalidCode: return "invalid_code";

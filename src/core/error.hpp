@@ -29,10 +29,12 @@ enum class ErrorCode {
   kNotRoutable,          // a coordinate has no road within the snapping radius (outside the map)
   kNoRoute,              // both ends are on roads, but no drivable path joins them
   kInvalidTile,          // a map tile address outside the tile pyramid (z > 22, x or y >= 2^z) or malformed
-  kInternal,             // a bug or an unexpected failure; details only in logs
+  kInvalidImage,         // an uploaded photo or signature is not an image of an accepted format (by its bytes)
+  kNoProof,              // the shipment has no proof of delivery (yet)
   kUnknownParcel,        // no parcel of this tenant has the scanned barcode (404)
   kInvalidCode,          // a one-time sign-in code that is unknown, used or expired (401, one answer for all)
   kIdempotencyMismatch,  // a client-chosen id (a scan's) reused with a different body (409)
+  kInternal,             // a bug or an unexpected failure; details only in logs
 };
 
 // Stable API name, e.g. "illegal_transition".

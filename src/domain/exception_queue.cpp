@@ -9,6 +9,7 @@ constexpr std::array kAllKinds = {
     ExceptionKind::kLateRisk,   ExceptionKind::kOffRoute,      ExceptionKind::kDeviceOffline,
     ExceptionKind::kStationary, ExceptionKind::kAttemptFailed, ExceptionKind::kShipmentException,
     ExceptionKind::kMissingScan,
+    ExceptionKind::kPodLocationMismatch,
 };
 
 template <typename Enum, size_t N>
@@ -33,6 +34,7 @@ std::string_view exception_kind_name(ExceptionKind k) {
     case ExceptionKind::kAttemptFailed: return "attempt_failed";
     case ExceptionKind::kShipmentException: return "exception";
     case ExceptionKind::kMissingScan: return "missing_scan";
+    case ExceptionKind::kPodLocationMismatch: return "pod_location_mismatch";
   }
   return "exception";
 }
@@ -101,6 +103,7 @@ std::vector<ExceptionSignal> exception_signals(const Event& e) {
     if (is_terminal(*e.milestone)) return {{ExceptionSignal::Action::kClearShipmentCases, K::kLateRisk}};
     return {};
   }
+  if (e.type == "pod_location_mismatch") return {raise(K::kPodLocationMismatch)};
   if (e.type == "late_risk") return {raise(K::kLateRisk)};
   if (e.type == "missing_scan") return {raise(K::kMissingScan)};
   if (e.type == "late_risk_cleared") return {clear(K::kLateRisk)};

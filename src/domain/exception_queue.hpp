@@ -25,10 +25,17 @@
 namespace lastmile::domain {
 
 enum class ExceptionKind {
-  kLateRisk, kOffRoute, kDeviceOffline, kStationary, kAttemptFailed, kShipmentException, kMissingScan
+  kLateRisk,
+  kOffRoute,
+  kDeviceOffline,
+  kStationary,
+  kAttemptFailed,
+  kShipmentException,
+  kMissingScan,          // a stop completed with a parcel never scanned (docs/chain-of-custody.md)
+  kPodLocationMismatch,  // a proof of delivery captured too far from the address (docs/proof-of-delivery.md)
 };
 // Stable API names: "late_risk", "off_route", "device_offline", "stationary", "attempt_failed",
-// "exception", "missing_scan" (the event types that raise them).
+// "exception", "missing_scan", "pod_location_mismatch" (the event types that raise them).
 std::string_view exception_kind_name(ExceptionKind k);
 std::optional<ExceptionKind> parse_exception_kind(std::string_view name);
 std::span<const ExceptionKind> all_exception_kinds();

@@ -66,6 +66,44 @@ struct IdempotencyRecord {
   std::string body;          // the response body that was sent
 };
 
+// ---- proof of delivery (docs/proof-of-delivery.md) ----
+// A blob of the content-addressed blob store (storage/blob_store.hpp) as one tenant owns it.
+struct BlobRecord {
+  std::string sha256;
+  std::string content_type;
+  int64_t bytes = 0;
+  std::optional<int64_t> width;
+  std::optional<int64_t> height;
+  std::vector<core::ShipmentId> shipments;  // the shipments whose proofs reference it (on reads)
+};
+
+struct ProofBlob {
+  std::string role;  // "photo" | "signature"
+  BlobRecord blob;
+};
+
+// A proof to store: the event (`delivered` or `attempt_failed`, the proof in its payload) and the
+// blobs it references (already written to the blob store), plus an optional second event
+// (`pod_location_mismatch`) stored after it in the same transaction.
+struct ProofWrite {
+  domain::Event event;
+  domain::Milestone expected_status = domain::Milestone::kOutForDelivery;  // compare-and-set as append_event
+  std::string kind;  // "delivery" | "attempt"
+  std::vector<ProofBlob> blobs;
+  std::optional<domain::Event> follow_up;
+};
+
+struct StoredProof {
+  domain::Event event;
+  std::vector<ProofBlob> blobs;
+};
+
+// The result of checking one shipment's hash chain.
+struct ChainVerification {
+  int64_t events_checked = 0;
+  std::vector<std::pair<std::string, std::string>> problems;  // (event id, reason)
+};
+
 // Everything the public tracking view shows, read in one transaction (a consistent snapshot).
 struct TrackingSnapshot {
   domain::Shipment shipment;
@@ -396,6 +434,21 @@ class Store {
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant,
                                                                     std::string_view scope,
                                                                     std::string_view key) = 0;
+
+  // ---- proof of delivery --------------------------------------------------------------------
+  // Stores the proof's event(s), its proof and blob rows and the idempotency record in one
+  // transaction. Returns the stored events (the proof's event first). kConflict when the shipment's
+  // status is no longer w.expected_status (re-read and retry); kIdempotencyConflict as create_*.
+  virtual Result<std::vector<domain::Event>> record_proof(const ProofWrite& w, const IdempotencyRecord* idem) = 0;
+  // The newest proof of `kind` of the tenant's shipment; nullopt when it has none.
+  virtual Result<std::optional<StoredProof>> latest_proof(const core::TenantId& tenant, const core::ShipmentId& id,
+                                                          std::string_view kind) = 0;
+  // The tenant's blob `sha256` with the shipments referencing it; nullopt when the tenant has none such.
+  virtual Result<std::optional<BlobRecord>> find_blob(const core::TenantId& tenant, std::string_view sha256) = 0;
+  // Checks the shipment's event hash chain.
+  virtual Result<ChainVerification> verify_shipment(const core::TenantId& tenant, const core::ShipmentId& id) = 0;
+  // The tenant's pod_max_distance_m setting (default 150).
+  virtual Result<double> pod_max_distance_m(const core::TenantId& tenant) = 0;
 };
 
 // Opens a store from a URL: "sqlite:PATH" (PATH may be ":memory:" for tests).

@@ -46,7 +46,7 @@ Result<storage::ExceptionFilter> exception_filter(const RequestContext& ctx) {
     f.kind = domain::parse_exception_kind(*v);
     if (!f.kind)
       return Error::invalid_field("kind", "kind must be late_risk, off_route, device_offline, stationary, "
-                                          "attempt_failed or exception");
+                                          "attempt_failed, exception or pod_location_mismatch");
   }
   if (auto v = ctx.query("driver_id")) f.driver_id = core::DriverId(*v);
   if (auto v = ctx.query("shipment_id")) f.shipment_id = core::ShipmentId(*v);

@@ -62,6 +62,14 @@ Result<Reply> create_login_link(const Services&, RequestContext&);
 Result<Reply> post_driver_session(const Services&, RequestContext&);
 
 Result<Reply> track(const Services&, RequestContext&);
+
+// Proof of delivery and failed attempts (proof_handler.cpp, proof_read_handler.cpp).
+Result<Reply> post_proof(const Services&, RequestContext&);
+Result<Reply> post_attempt(const Services&, RequestContext&);
+Result<Reply> get_proof(const Services&, RequestContext&);
+Result<Reply> get_blob(const Services&, RequestContext&);
+Result<Reply> track_proof(const Services&, RequestContext&);
+Result<Reply> track_blob(const Services&, RequestContext&);
 // PUT /v1/track/{token}/instructions: the customer's delivery instructions, until out for delivery.
 Result<Reply> put_track_instructions(const Services&, RequestContext&);
 

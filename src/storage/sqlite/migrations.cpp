@@ -1,5 +1,7 @@
 #include "storage/sqlite/migrations.hpp"
 
+#include "storage/sqlite/event_chain.hpp"
+
 #include <array>
 #include <chrono>
 #include <optional>
@@ -378,8 +380,6 @@ CREATE INDEX events_by_tenant ON events (tenant_id, global_seq);
 // Chain of custody and driver sign-in (issue 7). `scans` is append-only: one row per client scan
 // id and tenant, with the answer that was sent (replayed for the same id). `login_links` holds
 // one-time sign-in codes by their SHA-256 only. Parcels are found by barcode within a tenant.
-// NOTE: numbered 10 in the issue 7 contract; 9 here because the runner requires consecutive
-// versions (the POD branch takes 9, renumbered at merge).
 constexpr std::string_view kCustody = R"sql(
 CREATE INDEX parcels_by_barcode ON parcels (tenant_id, barcode);
 
@@ -423,6 +423,49 @@ CREATE TABLE login_links (
 CREATE INDEX login_links_by_driver ON login_links (tenant_id, driver_id);
 )sql";
 
+// Proof of delivery (docs/proof-of-delivery.md): the per-shipment event hash chain, the blob
+// store's ownership records, the proofs attached to events, and the tenant's POD distance limit.
+// The chain of existing events is computed by backfill_event_chain (event_chain.hpp).
+constexpr std::string_view kProofOfDelivery = R"sql(
+ALTER TABLE events ADD COLUMN prev_hash TEXT;
+ALTER TABLE events ADD COLUMN hash TEXT;
+ALTER TABLE tenants ADD COLUMN pod_max_distance_m DOUBLE PRECISION NOT NULL DEFAULT 150;
+
+CREATE TABLE blobs (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  sha256 TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  width INTEGER,
+  height INTEGER,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, sha256)
+);
+
+CREATE TABLE proofs (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  event_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id)
+);
+CREATE INDEX proofs_by_shipment ON proofs (tenant_id, shipment_id, seq);
+
+CREATE TABLE proof_blobs (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  role TEXT NOT NULL
+);
+CREATE INDEX proof_blobs_by_shipment ON proof_blobs (tenant_id, shipment_id);
+CREATE INDEX proof_blobs_by_blob ON proof_blobs (tenant_id, sha256);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -433,6 +476,7 @@ constexpr std::array kMigrations = {
     Migration{7, "exception queue", kExceptionQueue},
     Migration{8, "events by tenant", kEventsByTenant},
     Migration{9, "chain of custody", kCustody},
+    Migration{10, "proof of delivery", kProofOfDelivery, backfill_event_chain},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(
@@ -479,6 +523,9 @@ Status register_functions(Connection& db) {
 Status apply(Connection& db, const Migration& m) {
   if (auto st = db.exec(std::string(m.sql)); !st)
     return migration_error(db, "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ") failed");
+  if (m.after) {
+    if (auto st = m.after(db); !st) return st;
+  }
   auto stmt = db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)");
   if (!stmt) return stmt.error();
   return stmt->bind_all(m.version, m.name, wall_clock_ms()).run();

@@ -23,6 +23,7 @@ struct Migration {
   int version;            // 1, 2, 3, … without gaps
   std::string_view name;  // what it does, for humans
   std::string_view sql;   // one or more ';'-separated statements
+  Status (*after)(Connection&) = nullptr;  // a data step run after the SQL, in the same transaction
 };
 
 // Every migration, oldest first.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/sqlite/event_chain.hpp"
 #include "storage/sqlite/sqlite_exceptions.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 
@@ -75,15 +76,20 @@ Status set_status(Connection& db, const domain::Event& e) {
 
 Result<domain::Event> insert_event_row(Connection& db, domain::Event event) {
   if (event.payload_json.empty()) event.payload_json = "{}";
+  // The shipment's hash chain is extended in the caller's transaction (event_chain.hpp).
+  auto prev_hash = last_event_hash(db, event.tenant_id, event.shipment_id);
+  if (!prev_hash) return prev_hash.error();
+  const std::string hash = pod::event_hash(chained_event_of(event), *prev_hash);
   auto stmt = db.prepare(
       "INSERT INTO events (id, tenant_id, shipment_id, event_type, milestone, occurred_at, recorded_at, actor, "
-      "source, lat, lon, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING global_seq");
+      "source, lat, lon, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING global_seq");
   if (!stmt) return stmt.error();
   std::optional<std::string_view> milestone;
   if (event.milestone) milestone = domain::milestone_name(*event.milestone);
   auto row = stmt->bind_all(event.id.str(), event.tenant_id.str(), event.shipment_id.str(), event.type, milestone,
                             event.at.ms, event.recorded_at.ms, event.actor, event.source, lat_or_null(event.location),
-                            lon_or_null(event.location), event.payload_json)
+                            lon_or_null(event.location), event.payload_json, *prev_hash, hash)
                  .step();
   if (!row) return row.error();
   if (!*row) return Error::internal();

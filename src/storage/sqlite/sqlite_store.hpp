@@ -143,6 +143,13 @@ class SqliteStore final : public Store {
   Result<std::optional<IdempotencyRecord>> find_idempotency(const core::TenantId& tenant, std::string_view scope,
                                                             std::string_view key) override;
 
+  Result<std::vector<domain::Event>> record_proof(const ProofWrite& w, const IdempotencyRecord* idem) override;
+  Result<std::optional<StoredProof>> latest_proof(const core::TenantId& tenant, const core::ShipmentId& id,
+                                                  std::string_view kind) override;
+  Result<std::optional<BlobRecord>> find_blob(const core::TenantId& tenant, std::string_view sha256) override;
+  Result<ChainVerification> verify_shipment(const core::TenantId& tenant, const core::ShipmentId& id) override;
+  Result<double> pod_max_distance_m(const core::TenantId& tenant) override;
+
  private:
   using Events = std::vector<domain::Event>;
 

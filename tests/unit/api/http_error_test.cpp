@@ -19,6 +19,8 @@ TEST(HttpError, EveryCodeMapsToItsDocumentedStatus) {
       {ErrorCode::kUnsupportedMediaType, 415}, {ErrorCode::kUnavailable, 503},
       {ErrorCode::kNotRoutable, 422},       {ErrorCode::kNoRoute, 422},
       {ErrorCode::kInvalidTile, 400},
+      {ErrorCode::kInvalidImage, 400},
+      {ErrorCode::kNoProof, 404},
       {ErrorCode::kInternal, 500},
       {ErrorCode::kUnknownParcel, 404},     {ErrorCode::kInvalidCode, 401},
       {ErrorCode::kIdempotencyMismatch, 409},

@@ -33,6 +33,11 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kNotRoutable, "not_routable"},
       {ErrorCode::kNoRoute, "no_route"},
       {ErrorCode::kInvalidTile, "invalid_tile"},
+      {ErrorCode::kInvalidImage, "invalid_image"},
+      {ErrorCode::kNoProof, "no_proof"},
+      {ErrorCode::kUnknownParcel, "unknown_parcel"},
+      {ErrorCode::kInvalidCode, "invalid_code"},
+      {ErrorCode::kIdempotencyMismatch, "idempotency_mismatch"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -58,7 +63,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 18u);
+  EXPECT_EQ(seen.size(), 23u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {

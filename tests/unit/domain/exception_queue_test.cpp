@@ -46,6 +46,11 @@ TEST(ExceptionSignals, FailedAttemptsAndExceptionMilestonesRaise) {
                           ExceptionKind::kShipmentException));
 }
 
+TEST(ExceptionSignals, AProofCapturedFarFromTheAddressRaises) {
+  EXPECT_TRUE(signals_one(event("pod_location_mismatch"), Action::kRaise, ExceptionKind::kPodLocationMismatch));
+  EXPECT_EQ(exception_kind_name(ExceptionKind::kPodLocationMismatch), "pod_location_mismatch");
+}
+
 TEST(ExceptionSignals, AFinishedShipmentClearsItsCases) {
   for (auto m : {Milestone::kDelivered, Milestone::kReturned, Milestone::kCancelled})
     EXPECT_TRUE(signals_one(event(std::string(milestone_name(m)), m), Action::kClearShipmentCases,
@@ -66,12 +71,13 @@ TEST(ExceptionKinds, DriverKindsAreTheRouteWideOnes) {
   EXPECT_TRUE(is_driver_exception(ExceptionKind::kStationary));
   EXPECT_FALSE(is_driver_exception(ExceptionKind::kLateRisk));
   EXPECT_FALSE(is_driver_exception(ExceptionKind::kAttemptFailed));
+  EXPECT_FALSE(is_driver_exception(ExceptionKind::kPodLocationMismatch));
   EXPECT_FALSE(is_driver_exception(ExceptionKind::kShipmentException));
 }
 
 TEST(ExceptionNames, RoundTripAndRejectUnknownNames) {
   for (auto k : all_exception_kinds()) EXPECT_EQ(parse_exception_kind(exception_kind_name(k)), k);
-  EXPECT_EQ(all_exception_kinds().size(), 7u);
+  EXPECT_EQ(all_exception_kinds().size(), 8u);
   for (auto s : {S::kOpen, S::kAcknowledged, S::kResolved})
     EXPECT_EQ(parse_exception_status(exception_status_name(s)), s);
   for (auto r : {Resolution::kAuto, Resolution::kHandled, Resolution::kFalseAlarm})
