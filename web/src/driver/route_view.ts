@@ -24,7 +24,7 @@ export function renderRoute(app: App): HTMLElement {
     );
   }
   const route = m.route;
-  return el('div', { class: 'route' }, routeHeader(app, route, refresh), el('ol', { class: 'stops', 'data-testid': 'stops', 'aria-label': t('driver.stops') }, ...route.stops.map((s) => renderStop(app, route, s))));
+  return el('div', { class: 'route' }, routeHeader(app, route, refresh), el('ol', { class: 'stops', 'data-testid': 'stops', 'aria-label': t('driver.stops') }, ...route.stops.map((s, i) => renderStop(app, route, s, i + 1))));
 }
 
 function routeHeader(app: App, route: Route, refresh: HTMLButtonElement): HTMLElement {
@@ -52,7 +52,8 @@ function routeHeader(app: App, route: Route, refresh: HTMLButtonElement): HTMLEl
   );
 }
 
-function renderStop(app: App, route: Route, stop: Stop): HTMLElement {
+// `position`: the stop's place in the day, from 1 (the API's `sequence` may count from 0).
+function renderStop(app: App, route: Route, stop: Stop, position: number): HTMLElement {
   const first = stop.shipments[0];
   const where = first ? [first.address.line1, first.address.city].filter(Boolean).join(', ') : '';
   const done = stop.shipments.length > 0 && stop.shipments.every((s) => DONE.has(localStatus(app, s).status));
@@ -60,7 +61,7 @@ function renderStop(app: App, route: Route, stop: Stop): HTMLElement {
   return el(
     'li',
     { class: `card stop${done ? ' done' : ''}`, 'data-testid': 'stop', 'data-stop-id': stop.id, 'aria-labelledby': headingId },
-    el('h3', { id: headingId }, el('span', { class: 'seq', text: String(stop.sequence) }), ' ', where || t('driver.stop.heading', { n: stop.sequence })),
+    el('h3', { id: headingId }, el('span', { class: 'seq', text: String(position) }), ' ', where || t('driver.stop.heading', { n: position })),
     stop.eta?.earliest && stop.eta.latest ? el('p', { class: 'muted', text: t('driver.stop.eta', { earliest: clock(stop.eta.earliest), latest: clock(stop.eta.latest) }) }) : null,
     navigation(route, stop),
     ...stop.shipments.map((s) => renderShipment(app, s)),
