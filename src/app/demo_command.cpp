@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/demo_app_driver.hpp"
 #include "app/http_client.hpp"
 #include "app/simulate_command.hpp"
 #include "core/crypto.hpp"
@@ -155,7 +156,7 @@ std::string local_address(const std::string& listen) {
 }
 
 void print_urls(const std::string& base, const std::string& admin_key, const std::string& dispatcher_key,
-                const PreparedFleet& fleet, const DemoOptions& o, double ready_s) {
+                const PreparedFleet& fleet, const AppDriver& you, const DemoOptions& o, double ready_s) {
   const size_t shipments = fleet.drivers.size() * o.stops;
   std::cout << fmt::format("\nlastmile demo is running: {} (clock {}x; ready in {:.1f} s)\n", base, o.speedup,
                            ready_s)
@@ -180,7 +181,10 @@ void print_urls(const std::string& base, const std::string& admin_key, const std
                              fleet.drivers[p[0]].tracking_tokens[stop], p[0] + 1, stop + 1);
   }
   const SimDriver& d = fleet.drivers.back();
-  std::cout << "\nDriver app (what the simulated phones do):\n"
+  std::cout << fmt::format("\nDriver app for you ({}, {} stops near the depot, not started; open on a phone or "
+                           "a browser, the link signs in once):\n  {}\n",
+                           you.name, std::min<size_t>(3, o.stops), you.sign_in_url)
+            << "\nWhat the simulated phones send:\n"
             << fmt::format("  POST {}/v1/pings  Authorization: Bearer {}   ({}, route {})\n", base,
                            d.device_token, d.name, d.route_id)
             << "  body: [{\"t\":\"<ISO 8601>\",\"lat\":43.73,\"lon\":7.42,\"speed\":8,\"accuracy\":5}]\n"
@@ -301,7 +305,13 @@ int demo_command(const DemoOptions& o) {
     stop_server(server);
     return 1;
   }
-  print_urls(base, admin, dispatcher, *fleet, o, std::chrono::duration<double>(Steady::now() - t0).count());
+  auto you = create_app_driver(http, admin, base, *fleet, 3);
+  if (!you) {
+    std::cerr << "demo: the driver app's driver: " << you.error().message << "\n";
+    stop_server(server);
+    return 1;
+  }
+  print_urls(base, admin, dispatcher, *fleet, *you, o, std::chrono::duration<double>(Steady::now() - t0).count());
 
   std::atomic<bool> stop{false};
   SimulationSummary summary;

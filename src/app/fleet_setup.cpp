@@ -56,6 +56,11 @@ std::string str(const json::object& o, const char* key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string().c_str()) : std::string();
 }
 
+// The barcode on the parcel of driver d's stop i: on the shipment, and scanned by the phone.
+std::string parcel_barcode(const std::string& run, size_t d, size_t i) {
+  return fmt::format("PKG-{}-{}-{}", run, d + 1, i + 1);
+}
+
 json::object shipment_body(const sim::FleetPlan& plan, size_t d, size_t i, const SimulateOptions& o,
                            const std::string& run) {
   const sim::DriverScenario& s = plan.drivers[d];
@@ -74,7 +79,7 @@ json::object shipment_body(const sim::FleetPlan& plan, size_t d, size_t i, const
                   {"lon", std::round(p.lon() * 1e7) / 1e7}};
   b["promised"] = {{"start", core::format_iso8601(s.windows[i].start)},
                    {"end", core::format_iso8601(s.windows[i].end)}};
-  b["parcels"] = json::array{json::object{{"barcode", fmt::format("PKG-{}-{}-{}", run, d + 1, i + 1)}}};
+  b["parcels"] = json::array{json::object{{"barcode", parcel_barcode(run, d, i)}}};
   return b;
 }
 
@@ -129,6 +134,18 @@ SimDevice sim_device(sim::DeviceProtocol protocol, const std::string& run, size_
 
 }  // namespace
 
+std::string scan_request(const std::string& run, size_t d, size_t i, std::string_view kind, core::Timestamp at,
+                         core::LatLon where, const std::string& route_id) {
+  return json::serialize(json::object{{"id", fmt::format("sim-{}-{}-{}-{}", run, d + 1, i + 1, kind)},
+                                      {"barcode", parcel_barcode(run, d, i)},
+                                      {"kind", kind},
+                                      {"at", core::format_iso8601(at)},
+                                      {"lat", where.lat()},
+                                      {"lon", where.lon()},
+                                      {"accuracy", 8},
+                                      {"route_id", route_id}});
+}
+
 core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::Router& router) {
   const auto endpoint = parse_http_url(o.server);
   if (!endpoint)
@@ -163,11 +180,11 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
       clock = std::make_shared<core::ScaledClock>(wall, o.speedup, *server_now);
     }
     device.token = str(*created, "device_token");
-    fleet.drivers.push_back(SimDriver{str(*created, "id"), str(body, "name"), device.token, "", {}, {}, device});
+    fleet.drivers.push_back(SimDriver{str(*created, "id"), str(body, "name"), device.token, "", {}, {}, device, {}});
   }
 
   // The drives start once setup is done: about 15 ms of wall time per request, plus 2 s.
-  const double requests = static_cast<double>(o.drivers * (3 * o.stops + 2));
+  const double requests = static_cast<double>(o.drivers * (4 * o.stops + 2));
   const double margin_s = o.speedup * (requests * 0.015 + 2.0);
   sim::FleetOptions fo;
   fo.drivers = o.drivers;
@@ -179,6 +196,7 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
   fleet.plan = std::move(*plan);
 
   std::string last_recorded;
+  core::Timestamp ours_at_last{0};  // our clock when that answer came
   for (size_t d = 0; d < o.drivers; ++d) {
     SimDriver& driver = fleet.drivers[d];
     json::array stops;
@@ -188,11 +206,13 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
       if (!shipment) return shipment.error();
       driver.shipment_ids.push_back(str(*shipment, "id"));
       driver.tracking_tokens.push_back(str(*shipment, "tracking_token"));
+      driver.barcodes.push_back(parcel_barcode(run, d, i));
       for (const char* type : {"processed", "shipped"}) {
         auto event = call(http, "POST", "/v1/shipments/" + driver.shipment_ids.back() + "/events", key,
                           json::object{{"type", type}}, 201, std::string("post ") + type);
         if (!event) return event.error();
         last_recorded = str(*event, "recorded_at");
+        ours_at_last = clock->now();
       }
       stops.push_back(json::object{{"shipment_ids", json::array{driver.shipment_ids.back().c_str()}},
                                    {"service_s", fleet.plan.drivers[d].plan.stops[i].planned_service_s}});
@@ -208,11 +228,19 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
     auto started = call(http, "POST", "/v1/routes/" + driver.route_id + "/start", key, json::value(), 200,
                         "start route");
     if (!started) return started.error();
+    // The phone scans every parcel onto the vehicle at the depot (chain of custody,
+    // docs/chain-of-custody.md); without it each delivery would raise missing_scan.
+    for (size_t i = 0; i < o.stops; ++i) {
+      auto scanned = call(http, "POST", "/v1/scans", driver.device_token,
+                          json::parse(scan_request(run, d, i, "loaded", clock->now(), fleet.plan.depot, driver.route_id)), 201,
+                          "scan loaded");
+      if (!scanned) return scanned.error();
+    }
   }
 
   // The server's clock must run at our pace: compare its last event time with ours.
   if (const auto server_t = core::parse_iso8601(last_recorded)) {
-    const double off_s = std::abs(static_cast<double>(server_t->ms - clock->now().ms)) / 1000.0;
+    const double off_s = std::abs(static_cast<double>(server_t->ms - ours_at_last.ms)) / 1000.0;
     if (off_s > 1.0 + 0.05 * o.speedup) {  // request jitter × speedup stays well below
       return core::Error{
           core::ErrorCode::kInvalidField,

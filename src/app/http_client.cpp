@@ -74,11 +74,11 @@ core::Result<HttpReply> HttpClient::attempt(const std::string& method, const std
   req.set(http::field::user_agent, "lastmile-simulate");
   req.keep_alive(true);
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  for (const auto& [name, value] : headers) req.set(name, value);
   if (!body.empty()) {
-    req.set(http::field::content_type, "application/json");
+    req.set(http::field::content_type, "application/json");  // unless `headers` say otherwise
     req.body() = body;
   }
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.prepare_payload();
   // Synchronous socket calls with SO_RCVTIMEO/SO_SNDTIMEO-like bounds: tcp_stream's expiry only
   // applies to async operations, so the blocking calls below go through the socket.

@@ -46,7 +46,8 @@ class HttpClient {
   // connection the server had closed (the write fails, or EOF / reset before any answer byte) is
   // sent again once on a new connection; nothing else is retried (a timed-out POST may have been
   // taken). Errors: kUnavailable (cannot connect, timeout, malformed answer; the message says which).
-  // `headers` are added as given (e.g. Basic credentials with an empty `token`).
+  // `headers` are added as given (e.g. Basic credentials with an empty `token`, or another
+  // Content-Type for a non-JSON body).
   core::Result<HttpReply> request(const std::string& method, const std::string& target,
                                   const std::string& token, const std::string& body = "",
                                   const HttpHeaders& headers = {});

@@ -44,6 +44,8 @@ struct Counters {
 struct DriverRun {
   const sim::DriverScenario* scenario = nullptr;
   const SimDriver* driver = nullptr;
+  size_t index = 0;        // the driver's number in the fleet (0-based)
+  std::string fleet_run;   // the run's tag (scan ids and barcodes)
   std::vector<sim::DriveAction> actions;
   size_t next = 0;
   int64_t last_ping_ms = std::numeric_limits<int64_t>::min();  // simulated time of the newest ping sent
@@ -62,6 +64,28 @@ void send_pings(DeviceUplink& uplink, const DriverRun& run, const std::vector<si
   if (reply.error) c.error(*reply.error);
 }
 
+// A proof of delivery as the driver app sends it (docs/proof-of-delivery.md): a drawn signature (SVG),
+// left at the front door, the position and time at capture; multipart/form-data.
+std::string proof_form(const std::string& boundary, core::Timestamp at, core::LatLon where) {
+  std::string body;
+  const auto field = [&](const char* name, const std::string& value) {
+    body += fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n", boundary, name, value);
+  };
+  field("left_at", "front_door");
+  field("lat", fmt::format("{:.7f}", where.lat()));
+  field("lon", fmt::format("{:.7f}", where.lon()));
+  field("accuracy", "8");
+  field("captured_at", core::format_iso8601(at));
+  body += fmt::format(
+      "--{}\r\nContent-Disposition: form-data; name=\"signature\"; filename=\"signature.svg\"\r\n"
+      "Content-Type: image/svg+xml\r\n\r\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"100\" viewBox=\"0 0 300 100\">"
+      "<path d=\"M10 70 C40 10 60 90 90 50 S140 20 170 60 220 80 290 30\" fill=\"none\" stroke=\"#123\" "
+      "stroke-width=\"3\"/></svg>\r\n--{}--\r\n",
+      boundary, boundary);
+  return body;
+}
+
 void send_report(HttpClient& http, const DriverRun& run, const sim::DriveAction& a, Counters& c) {
   const bool failed = a.kind == sim::DriveAction::Kind::kAttemptFailed;
   const core::LatLon at = run.scenario->drive.stops[a.stop].point;
@@ -69,8 +93,27 @@ void send_report(HttpClient& http, const DriverRun& run, const sim::DriveAction&
                     {"at", core::format_iso8601(a.at)},
                     {"lat", at.lat()},
                     {"lon", at.lon()}};
-  if (failed) body["reason"] = "recipient_absent";
+  if (failed) body["reason"] = "no_one_home";
   const std::string& shipment = run.driver->shipment_ids[a.stop];
+  if (!failed) {
+    // The parcel is scanned at the door, then the proof of delivery (which marks it delivered) is sent
+    // with an idempotency key, as the driver app does.
+    auto scan = http.request("POST", "/v1/scans", run.driver->device_token,
+                             scan_request(run.fleet_run, run.index, a.stop, "delivered", a.at, at, run.driver->route_id));
+    if (!scan) return c.error(scan.error().message);
+    if (scan->status != 201 && scan->status != 200)
+      return c.error(fmt::format("scan {}: HTTP {} {}", shipment, scan->status, scan->body.substr(0, 300)));
+    const std::string key = fmt::format("sim-{}-{}-{}-pod", run.fleet_run, run.index + 1, a.stop + 1);
+    const std::string boundary = "lastmile-" + key;
+    auto proof = http.request("POST", "/v1/shipments/" + shipment + "/proof", run.driver->device_token,
+                              proof_form(boundary, a.at, at),
+                              {{"Content-Type", "multipart/form-data; boundary=" + boundary}, {"Idempotency-Key", key}});
+    if (!proof) return c.error(proof.error().message);
+    if (proof->status != 201 && proof->status != 200)
+      return c.error(fmt::format("proof {}: HTTP {} {}", shipment, proof->status, proof->body.substr(0, 300)));
+    c.deliveries.fetch_add(1);
+    return;
+  }
   auto reply = http.request("POST", "/v1/shipments/" + shipment + "/events", run.driver->device_token,
                             json::serialize(body));
   if (!reply) return c.error(reply.error().message);
@@ -174,6 +217,8 @@ SimulationSummary run_fleet(const PreparedFleet& fleet, const SimulateOptions& o
     DriverRun r;
     r.scenario = &fleet.plan.drivers[d];
     r.driver = &fleet.drivers[d];
+    r.index = d;
+    r.fleet_run = fleet.run;
     r.actions = sim::drive_actions(
         *r.scenario, sim::UploadStyle{10.0, sim::sends_one_fix_per_request(r.driver->device.protocol)});
     per_thread[d % threads].push_back(std::move(r));

@@ -57,6 +57,7 @@ struct SimDriver {
   std::vector<std::string> shipment_ids;     // one per stop, in visiting order
   std::vector<std::string> tracking_tokens;  // the same order
   SimDevice device;                          // its phone's protocol and identity
+  std::vector<std::string> barcodes;         // the parcel of each stop, in visiting order
 };
 
 struct PreparedFleet {
@@ -76,6 +77,11 @@ struct SimulationSummary {
   double wall_s = 0;
   std::string rejected_reasons;  // "impossible_jump 3, …" (empty: none)
 };
+
+// The JSON text of POST /v1/scans for the parcel of driver d's stop i (docs/chain-of-custody.md).
+// The scan id is made of the run, driver, stop and kind: a re-sent scan is the same scan.
+std::string scan_request(const std::string& run, size_t d, size_t i, std::string_view kind, core::Timestamp at,
+                         core::LatLon where, const std::string& route_id);
 
 // Plans the fleet on `router` and creates it on the server (drivers, shipments marked processed and
 // shipped, routes started). Errors: kInvalidField (bad options, a speedup that does not match the

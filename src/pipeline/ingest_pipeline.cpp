@@ -120,7 +120,8 @@ void IngestPipeline::submit_async(const Device& device, std::vector<ingest::Unsa
     ++inflight_;
   }
   Shard& shard = shard_for(device.driver);
-  shard.state.post([this, &shard, device, pings = std::move(pings), received_at, done = std::move(done)]() mutable {
+  // Dispatched: run here at once when the shard is idle (see serial_worker.hpp).
+  shard.state.dispatch([this, &shard, device, pings = std::move(pings), received_at, done = std::move(done)]() mutable {
     auto finish = [this, done = std::move(done)](core::Result<IngestOutcome> r) {
       try {
         done(std::move(r));

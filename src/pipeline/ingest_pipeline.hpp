@@ -8,8 +8,10 @@
 //
 // Sharding: each driver belongs to one shard (a thread with a task queue), chosen by a hash of its
 // id. A driver's in-memory state — filter state, geofence, activity monitor, route view — is read
-// and written only on that shard's thread, so the hot path takes no lock on it; callers hand work
-// over through the shard's queue. The durable write happens on the caller's thread between two
+// and written only by that shard's tasks, one at a time, so the hot path takes no lock on it;
+// callers hand work over through the shard's queue. A batch's filter step is dispatched: when the
+// shard is idle it runs at once on the caller's thread (still serialised with the shard's other
+// tasks, like a strand), which saves a thread switch per request (pipeline/serial_worker.hpp). The durable write happens on the caller's thread between two
 // shard tasks, so concurrent senders (of any drivers) share group commits.
 //
 // Acknowledgement: submit() returns only after the accepted points are committed. If the write

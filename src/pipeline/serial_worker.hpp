@@ -1,7 +1,7 @@
 #pragma once
 // A thread that runs posted tasks one at a time, in the order they were posted: a shard of the
 // pipeline. State owned by a shard is touched only by tasks run here, so it needs no lock; the
-// queue handoff is the only synchronisation.
+// queue handoff is the only synchronisation (the worker runs like an executor's strand).
 //
 // Threading: post() and drain() may be called from any thread (but drain() not from a task of
 // this worker). The destructor runs every task already posted, then joins. A task must not throw;
@@ -25,6 +25,11 @@ class SerialWorker {
   SerialWorker& operator=(const SerialWorker&) = delete;
 
   void post(Task task);
+  // Like post(), but when the worker is idle (nothing queued, no task running) the task runs at once
+  // on the calling thread, still one at a time with every other task of this worker: a hand-off to
+  // the worker's thread, and the thread switch it costs, only when there is a queue. Not from a
+  // task of this worker (it would be queued behind itself, which is still correct but not inline).
+  void dispatch(Task task);
   // Blocks until every task posted before the call has run.
   void drain();
   uint64_t failures() const;
@@ -32,6 +37,8 @@ class SerialWorker {
 
  private:
   void run();
+  // Runs `task` (running_ is set); counts it done and lets the worker go on.
+  void finish_task(std::unique_lock<std::mutex>& lock, Task& task);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;       // work arrived or stopping
@@ -41,6 +48,7 @@ class SerialWorker {
   uint64_t done_ = 0;                // GUARDED_BY(mu_)
   uint64_t failures_ = 0;            // GUARDED_BY(mu_)
   bool stopping_ = false;            // GUARDED_BY(mu_)
+  bool running_ = false;             // GUARDED_BY(mu_): a task runs (on the worker or inline)
   std::thread thread_;
 };
 

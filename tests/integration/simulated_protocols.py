@@ -113,6 +113,22 @@ class SimulatedProtocolsCase(ServerTestCase):
         self.assertIn("arriving", types)
         self.assertIn("delivered", types)
         self.assertGreaterEqual(run.summary["deliveries"], 1)
+        # The phones scan like a driver app: every parcel loaded at the depot and scanned at the door,
+        # so no delivered stop raises missing_scan.
+        kinds = [c["kind"] for c in expect(self.server.request("GET", "/v1/exceptions", token=run.key,
+                                                                  params={"limit": "200"}), 200, "exceptions")["items"]]
+        self.assertNotIn("missing_scan", kinds)
+        delivered = [e["shipment_id"] for d in run.drivers.values() for e in self.events(run, d)
+                     if e["type"] == "delivered"]
+        custody = expect(self.server.request("GET", f"/v1/shipments/{delivered[0]}/custody", token=run.key), 200,
+                         "custody")["items"]
+        self.assertEqual([s["kind"] for s in custody], ["loaded", "delivered"])
+        # … and each delivery is a proof of delivery: a signature, left at the front door, chain intact.
+        proof = expect(self.server.request("GET", f"/v1/shipments/{delivered[0]}/proof", token=run.key), 200, "proof")
+        self.assertEqual(proof["left_at"], "front_door")
+        self.assertEqual(proof["signature"]["content_type"], "image/svg+xml")
+        self.assertFalse(proof["location_mismatch"])
+        self.assertTrue(proof["verification"]["ok"], proof["verification"])
 
     def assert_offline_window_covered_after_reconnect(self, run):
         d = next(d for d in run.drivers.values() if d["role"] == "failed_attempt_offline")

@@ -185,7 +185,22 @@ class DemoCommandTest(unittest.TestCase):
         req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/shipments?limit=500",
                                      headers={"Authorization": f"Bearer {key}"})
         with urllib.request.urlopen(req, timeout=10) as r:
-            self.assertEqual(len(json.loads(r.read())["items"]), 12)
+            self.assertEqual(len(json.loads(r.read())["items"]), 12 + 3)  # the fleet's, and the app driver's
+        # The driver app's one-time link signs in once; its driver has a planned route of 3 stops.
+        link = re.search(r"Driver app for you .*\n\s+(http://127\.0\.0\.1:\d+/driver#code=(\S+))", text)
+        self.assertIsNotNone(link, text)
+        session = urllib.request.Request(f"http://127.0.0.1:{port}/v1/driver/session",
+                                         data=json.dumps({"code": link.group(2)}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(session, timeout=10) as r:
+            driver_token = json.loads(r.read())["token"]
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/driver/manifest",
+                                     headers={"Authorization": f"Bearer {driver_token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            route = json.loads(r.read())["route"]
+        self.assertEqual(route["status"], "planned")
+        self.assertEqual(len(route["stops"]), 3)
+        self.assertEqual(route["stops"][0]["shipments"][0]["parcels"][0]["barcode"][:4], "APP-")
         # The phone of the driver before the last is a Traccar Client on the OsmAnd port.
         tracker = re.search(r"driver 3 \(.*\): osmand device id (\S+) -> http://127\.0\.0\.1:(\d+)", text)
         self.assertIsNotNone(tracker, text)

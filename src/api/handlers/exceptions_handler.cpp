@@ -44,9 +44,12 @@ Result<storage::ExceptionFilter> exception_filter(const RequestContext& ctx) {
   }
   if (auto v = ctx.query("kind")) {
     f.kind = domain::parse_exception_kind(*v);
-    if (!f.kind)
-      return Error::invalid_field("kind", "kind must be late_risk, off_route, device_offline, stationary, "
-                                          "attempt_failed, exception or pod_location_mismatch");
+    if (!f.kind) {
+      std::string names;
+      for (auto k : domain::all_exception_kinds())
+        names += (names.empty() ? "" : ", ") + std::string(domain::exception_kind_name(k));
+      return Error::invalid_field("kind", "kind must be one of " + names);
+    }
   }
   if (auto v = ctx.query("driver_id")) f.driver_id = core::DriverId(*v);
   if (auto v = ctx.query("shipment_id")) f.shipment_id = core::ShipmentId(*v);
