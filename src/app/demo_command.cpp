@@ -187,10 +187,7 @@ void print_urls(const std::string& base, const std::string& admin_key, const std
             << "\nWhat the simulated phones send:\n"
             << fmt::format("  POST {}/v1/pings  Authorization: Bearer {}   ({}, route {})\n", base,
                            d.device_token, d.name, d.route_id)
-            << "  body: [{\"t\":\"<ISO 8601>\",\"lat\":43.73,\"lon\":7.42,\"speed\":8,\"accuracy\":5}]\n"
-            << fmt::format("  app:  {}/driver   (sign in with the device token above, or with a link from the "
-                           "dashboard's Invite)\n\n",
-                           base)
+            << "  body: [{\"t\":\"<ISO 8601>\",\"lat\":43.73,\"lon\":7.42,\"speed\":8,\"accuracy\":5}]\n\n"
             << tracker_lines(fleet)
             << "Ctrl-C stops the fleet and the server.\n"
             << std::flush;
