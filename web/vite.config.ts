@@ -1,5 +1,7 @@
 // The web pages' bundle: one HTML file per page, every script, style and image in dist/assets/ under
-// a content-hashed name (served with a one-year immutable cache by `lastmile serve`, docs/web.md).
+// a content-hashed name (served with a one-year immutable cache by `lastmile serve`, docs/web.md). The
+// driver app's service worker is the exception: it keeps one URL, dist/driver/sw.js (served at
+// /driver/sw.js); public/driver/ (its manifest and icon) is copied to dist/driver/ as it is.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
@@ -15,6 +17,11 @@ export default defineConfig({
       input: {
         track: resolve(__dirname, 'track.html'),
         dispatch: resolve(__dirname, 'dispatch.html'),
+        driver: resolve(__dirname, 'driver.html'),
+        sw: resolve(__dirname, 'src/driver/sw.ts'),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'driver/sw.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

@@ -100,6 +100,10 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       // The web pages (docs/web.md), public: the page shows nothing until /v1/track answers.
       {verb::get, "/t/{token}", true, none, h::web_tracking_page},
       {verb::get, "/dispatch", true, none, h::web_dispatch_page},
+      {verb::get, "/driver", true, none, h::web_driver_page},
+      {verb::get, "/driver/manifest.webmanifest", true, none, h::web_driver_manifest},
+      {verb::get, "/driver/sw.js", true, none, h::web_driver_service_worker},
+      {verb::get, "/driver/icon.svg", true, none, h::web_driver_icon},
       {verb::get, "/assets/*", true, none, h::web_asset},
   };
 }

@@ -78,6 +78,15 @@ core::Result<WebFile> resolve_asset(std::string_view url_path) {
 
 WebFile tracking_page() { return page("track.html"); }
 WebFile dispatch_page() { return page("dispatch.html"); }
+WebFile driver_page() { return page("driver.html"); }
+
+WebFile driver_manifest() {
+  return {"driver/manifest.webmanifest", "application/manifest+json", std::string(kRevalidate)};
+}
+WebFile driver_service_worker() {
+  return {"driver/sw.js", "text/javascript; charset=utf-8", std::string(kRevalidate)};
+}
+WebFile driver_icon() { return {"driver/icon.svg", "image/svg+xml", "public, max-age=86400"}; }
 
 std::vector<std::pair<std::string, std::string>> page_security_headers() {
   return {

@@ -29,9 +29,22 @@ std::optional<std::string> content_type_for(std::string_view file_name);
 // character outside [A-Za-z0-9._-/], or an extension without a known Content-Type.
 core::Result<WebFile> resolve_asset(std::string_view url_path);
 
-// The HTML files of the pages: GET /t/{token} and GET /dispatch.
+// The HTML files of the pages: GET /t/{token}, GET /dispatch and GET /driver.
 WebFile tracking_page();
 WebFile dispatch_page();
+WebFile driver_page();
+
+// The driver app's installable parts (docs/web.md, "The driver app"), at fixed URLs below /driver/:
+// the web app manifest (application/manifest+json), the service worker (revalidated on every load,
+// so a new bundle reaches the phones) and the app icon. Files of the bundle's driver/ folder.
+WebFile driver_manifest();
+WebFile driver_service_worker();
+WebFile driver_icon();
+
+// The scope of the driver app's service worker: the page /driver itself is outside the default
+// scope of /driver/sw.js ("/driver/"), so the worker's response carries
+// `Service-Worker-Allowed: /driver` and the page registers it with that scope.
+inline constexpr std::string_view kDriverScope = "/driver";
 
 // Headers of every HTML page: a Content-Security-Policy without inline scripts (MapLibre needs
 // blob: workers and inline styles; 'self' covers the page's own ws:/wss: origin in CSP 3), nosniff, no referrer (tracking tokens are in the URL), no framing.

@@ -1,55 +1,11 @@
 // The dispatcher dashboard in Debian's Chromium at 1280×800, against the real server that
 // test_dispatch_page.py started and filled. Each step prints "ok - …"; the first failure prints
 // "not ok - …" and exits 1. Configuration: a JSON object in LASTMILE_BROWSER_TEST (see the .py file).
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { base, cfg, check, launch, must, ok, run, waitFor, watchProblems } from './harness.mjs';
 
-const cfg = JSON.parse(process.env.LASTMILE_BROWSER_TEST);
-// playwright-core is a devDependency of web/ (no browser download: Debian's /usr/bin/chromium).
-const require = createRequire(join(cfg.web_dir, 'package.json'));
-const { chromium } = require('playwright-core');
-
-const base = cfg.base_url;
-const origin = new URL(base).origin;
 const S = cfg.shipments;
-let step = 0;
-
-function ok(what) {
-  console.log(`ok ${++step} - ${what}`);
-}
-
-function check(condition, what, detail = '') {
-  if (!condition) throw new Error(`${what}${detail ? `: ${detail}` : ''}`);
-  ok(what);
-}
-
-async function api(method, path, { token = cfg.api_key, body } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: r.status, json, text };
-}
-
-async function must(method, path, status, options) {
-  const r = await api(method, path, options);
-  if (r.status !== status) throw new Error(`${method} ${path}: HTTP ${r.status} ${r.text}`);
-  return r.json;
-}
-
-async function waitFor(what, predicate, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const last = await predicate();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function caseOf(shipmentId) {
   const page = await must('GET', `/v1/exceptions?shipment_id=${shipmentId}`, 200);
@@ -58,21 +14,11 @@ async function caseOf(shipmentId) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: cfg.chromium,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader'],
-  });
+  const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin && u.origin !== origin.replace('http', 'ws'))
-        problems.push(`request to another origin: ${r.url()}`);
-    });
+    const problems = watchProblems(page, []);
     // The live socket passes through a switch: `cut()` drops it and refuses new ones until `restore()`.
     let refuse = false;
     const sockets = [];
@@ -239,10 +185,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => console.log(`${step} passed, 0 failed`),
-  (e) => {
-    console.log(`not ok ${step + 1} - ${e.message}`);
-    process.exit(1);
-  },
-);
+run(main);

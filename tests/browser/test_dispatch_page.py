@@ -14,24 +14,14 @@ No browser is downloaded: a missing /usr/bin/chromium (or web/node_modules, or w
 test — `make build` and scripts/bootstrap provide them.
 """
 
-import json
 import os
-import shutil
-import subprocess
-import sys
 import time
 import unittest
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_ROOT = os.path.normpath(os.path.join(_HERE, "..", ".."))
-sys.path.insert(0, os.path.join(_ROOT, "tests", "integration"))
+from browser_harness import ARTIFACTS, require_browser, run_script, web_server
+from lastmile_server import (make_api_key, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
+                             make_tenant, post_event)
 
-from lastmile_server import (LastmileServer, make_api_key, make_carrier, make_driver, make_route,  # noqa: E402
-                             make_shipment, make_tenant, monaco_graph, post_event)
-
-WEB_DIR = os.path.join(_ROOT, "web")
-CHROMIUM = os.environ.get("LASTMILE_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = os.environ.get("LASTMILE_ARTIFACTS", os.path.join(_ROOT, "build", "test-artifacts"))
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
 
 
@@ -42,12 +32,8 @@ def address(line1, lat, lon):
 class DispatchPageInTheBrowser(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        for need, hint in ((CHROMIUM, "install Debian's chromium (scripts/bootstrap)"),
-                           (os.path.join(WEB_DIR, "dist", "dispatch.html"), "build the web bundle (make build)"),
-                           (os.path.join(WEB_DIR, "node_modules", "playwright-core"), "npm ci in web/ (make build)")):
-            if not os.path.exists(need):
-                raise AssertionError(f"{need} is missing: {hint}")
-        cls.server = LastmileServer(extra_args=["--map", monaco_graph(), "--web-dir", os.path.join(WEB_DIR, "dist")])
+        require_browser("dispatch.html")
+        cls.server = web_server()
         cls.server.start()
 
     @classmethod
@@ -77,20 +63,14 @@ class DispatchPageInTheBrowser(unittest.TestCase):
         route = make_route(s, key, driver["id"], [shipped["id"], failing["id"]],
                            date=time.strftime("%Y-%m-%d", time.gmtime(now)), depot=DEPOT)
         config = {
-            "base_url": s.base_url, "web_dir": WEB_DIR, "chromium": CHROMIUM, "api_key": key,
+            "base_url": s.base_url, "api_key": key,
             "device_token": driver["device_token"], "driver_id": driver["id"], "route_id": route["id"],
             "depot": DEPOT,
             "shipments": {name: {"id": x["id"], "tracking_number": x["tracking_number"]}
                           for name, x in (("shipped", shipped), ("failing", failing), ("waiting", waiting))},
             "screenshot": os.path.join(ARTIFACTS, "dispatch-desktop.png"),
         }
-        node = shutil.which("node")
-        self.assertIsNotNone(node, "node is missing (scripts/bootstrap installs it)")
-        done = subprocess.run([node, os.path.join(_HERE, "dispatch_page.mjs")], capture_output=True, text=True,
-                              timeout=240, env={**os.environ, "LASTMILE_BROWSER_TEST": json.dumps(config)})
-        print(done.stdout, end="")
-        self.assertEqual(done.returncode, 0,
-                         f"{done.stdout}\n{done.stderr}\n--- server stderr ---\n{s.stderr_text()}")
+        run_script(self, "dispatch_page.mjs", config, server=s)
 
 
 if __name__ == "__main__":

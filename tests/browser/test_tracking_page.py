@@ -14,25 +14,15 @@ test — `make build` and scripts/bootstrap provide them.
 """
 
 import base64
-import json
 import math
 import os
-import shutil
-import subprocess
-import sys
 import time
 import unittest
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_ROOT = os.path.normpath(os.path.join(_HERE, "..", ".."))
-sys.path.insert(0, os.path.join(_ROOT, "tests", "integration"))
+from browser_harness import ARTIFACTS, require_browser, run_script, web_server
+from lastmile_server import (expect, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
+                             make_tenant, post_event)
 
-from lastmile_server import (LastmileServer, expect, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
-                             make_tenant, monaco_graph, post_event)
-
-WEB_DIR = os.path.join(_ROOT, "web")
-CHROMIUM = os.environ.get("LASTMILE_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = os.environ.get("LASTMILE_ARTIFACTS", os.path.join(_ROOT, "build", "test-artifacts"))
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
 ADDRESS = {"lat": 43.7384, "lon": 7.4246}
 LOGO = "data:image/svg+xml;base64," + base64.b64encode(
@@ -69,12 +59,8 @@ def drive_points(coordinates):
 class TrackingPageInTheBrowser(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        for need, hint in ((CHROMIUM, "install Debian's chromium (scripts/bootstrap)"),
-                           (os.path.join(WEB_DIR, "dist", "track.html"), "build the web bundle (make build)"),
-                           (os.path.join(WEB_DIR, "node_modules", "playwright-core"), "npm ci in web/ (make build)")):
-            if not os.path.exists(need):
-                raise AssertionError(f"{need} is missing: {hint}")
-        cls.server = LastmileServer(extra_args=["--map", monaco_graph(), "--web-dir", os.path.join(WEB_DIR, "dist")])
+        require_browser("track.html")
+        cls.server = web_server()
         cls.server.start()
 
     @classmethod
@@ -101,20 +87,14 @@ class TrackingPageInTheBrowser(unittest.TestCase):
         road = expect(s.request("GET", "/v1/route", token=key, params={
             "from": f"{DEPOT['lat']},{DEPOT['lon']}", "to": f"{ADDRESS['lat']},{ADDRESS['lon']}"}), 200, "road route")
         config = {
-            "base_url": s.base_url, "web_dir": WEB_DIR, "chromium": CHROMIUM,
+            "base_url": s.base_url,
             "token": shipment["tracking_token"], "unknown_token": "AAAAAAAAAAAAAAAAAAAAAA",
             "shipment_id": shipment["id"], "route_id": route["id"], "api_key": key,
             "device_token": driver["device_token"], "shipper_name": shipper,
             "depot": DEPOT, "path": drive_points(road["geometry"]["coordinates"]),
             "screenshot": os.path.join(ARTIFACTS, "tracking-phone.png"),
         }
-        node = shutil.which("node")
-        self.assertIsNotNone(node, "node is missing (scripts/bootstrap installs it)")
-        done = subprocess.run([node, os.path.join(_HERE, "tracking_page.mjs")], capture_output=True, text=True,
-                              timeout=240, env={**os.environ, "LASTMILE_BROWSER_TEST": json.dumps(config)})
-        print(done.stdout, end="")
-        self.assertEqual(done.returncode, 0,
-                         f"{done.stdout}\n{done.stderr}\n--- server stderr ---\n{s.stderr_text()}")
+        run_script(self, "tracking_page.mjs", config, server=s)
 
 
 if __name__ == "__main__":

@@ -1,38 +1,9 @@
 // The customer tracking page in Debian's Chromium at phone size, against the real server that
 // test_tracking_page.py started and filled. Each step prints "ok - …"; the first failure prints
 // "not ok - …" and exits 1. Configuration: a JSON object in LASTMILE_BROWSER_TEST (see the .py file).
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-const cfg = JSON.parse(process.env.LASTMILE_BROWSER_TEST);
-// playwright-core is a devDependency of web/ (no browser download: Debian's /usr/bin/chromium).
-const require = createRequire(join(cfg.web_dir, 'package.json'));
-const { chromium } = require('playwright-core');
-
-const base = cfg.base_url;
-const origin = new URL(base).origin;
-let step = 0;
-
-function ok(what) {
-  console.log(`ok ${++step} - ${what}`);
-}
-
-function check(condition, what, detail = '') {
-  if (!condition) throw new Error(`${what}${detail ? `: ${detail}` : ''}`);
-  ok(what);
-}
-
-async function api(method, path, { token, body } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: r.status, json, text };
-}
+import { dirname } from 'node:path';
+import { PROOF_NOT_YET, api, base, cfg, check, launch, ok, run, waitFor, watchProblems } from './harness.mjs';
 
 const iso = (ms) => new Date(ms).toISOString();
 
@@ -49,35 +20,14 @@ async function center(locator) {
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 }
 
-async function waitFor(what, predicate, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await predicate();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: cfg.chromium,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader'],
-  });
+  const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const problems = watchProblems(page, [], PROOF_NOT_YET);
     const frames = []; // the live messages the page received, for failure reports
     page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload).slice(0, 200))));
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin && u.origin !== origin.replace('http', 'ws'))
-        problems.push(`request to another origin: ${r.url()}`);
-    });
 
     // An unknown link: a friendly page that tells nothing.
     const unknown = await page.goto(`${base}/t/${cfg.unknown_token}`);
@@ -137,7 +87,7 @@ async function main() {
     check(/Between \d\d:\d\d and \d\d:\d\d/.test(eta1), 'the live ETA window appears', eta1);
     check(await page.getByTestId('instructions-form').getAttribute('data-locked') === 'true' &&
           await page.getByLabel('Note to the driver').isDisabled(), 'the instructions form is locked once out for delivery');
-    const refused = await api('PUT', `/v1/track/${cfg.token}/instructions`, { body: { note: 'too late' } });
+    const refused = await api('PUT', `/v1/track/${cfg.token}/instructions`, { token: null, body: { note: 'too late' } });
     check(refused.status === 409 && refused.json.error.code === 'illegal_transition', 'a late change is refused with 409 illegal_transition');
 
     // The vehicle moves: it glides to the next position, and the ETA window follows the drive.
@@ -193,7 +143,7 @@ async function main() {
     const dispatch = await page.goto(`${base}/dispatch`);
     await page.getByTestId('sign-in').waitFor();
     check(dispatch.status() === 200, 'the dispatcher dashboard asks for a key');
-    const traversal = await api('GET', '/assets/..%2ftrack.html');
+    const traversal = await api('GET', '/assets/..%2ftrack.html', { token: null });
     check(traversal.status === 404, 'an encoded traversal below /assets/ is 404');
 
     check(problems.length === 0, 'no console error, no CSP violation, no request to another origin', problems.join('\n'));
@@ -202,10 +152,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => console.log(`${step} passed, 0 failed`),
-  (e) => {
-    console.log(`not ok ${step + 1} - ${e.message}`);
-    process.exit(1);
-  },
-);
+run(main);

@@ -1,5 +1,5 @@
-"""The web pages served by `lastmile serve` (docs/web.md): GET /t/{token}, GET /dispatch and
-GET /assets/* from the folder of --web-dir, with their Content-Types, caching and security headers;
+"""The web pages served by `lastmile serve` (docs/web.md): GET /t/{token}, GET /dispatch, GET /driver
+(with its manifest, service worker and icon) and GET /assets/* from the folder of --web-dir, with their Content-Types, caching and security headers;
 path traversal refused; a server without a built bundle answers the pages with a clear 503.
 
 A hand-made web folder stands in for web/dist here (the real bundle is tested in a browser by
@@ -20,7 +20,11 @@ def make_web_dir():
     root = tempfile.mkdtemp(prefix="lastmile-web-")
     dist = os.path.join(root, "dist")
     os.makedirs(os.path.join(dist, "assets"))
+    os.makedirs(os.path.join(dist, "driver"))
     files = {"track.html": PAGE, "dispatch.html": "<!doctype html><title>dispatch</title>",
+             "driver.html": "<!doctype html><title>driver</title>",
+             "driver/manifest.webmanifest": '{"name":"lastmile driver"}', "driver/sw.js": "self.x=1",
+             "driver/icon.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
              "assets/track-Ab12.js": "console.log('track')", "assets/track-Cd34.css": "body{}",
              "assets/truck-Ef56.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
              "assets/font-Gh78.woff2": "wOF2", "assets/track-Ab12.js.map": "{}"}
@@ -65,6 +69,25 @@ class WebPagesTest(ServerTestCase):
     def test_the_dispatch_page(self):
         self.assertPage(self.server.request("GET", "/dispatch"), "<title>dispatch</title>")
 
+    def test_the_driver_app_and_its_installable_parts(self):
+        self.assertPage(self.server.request("GET", "/driver"), "<title>driver</title>")
+        r = self.server.request("GET", "/driver/manifest.webmanifest")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.headers["Content-Type"], "application/manifest+json")
+        self.assertEqual(r.headers["Cache-Control"], "no-cache")
+        r = self.server.request("GET", "/driver/sw.js")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.headers["Content-Type"], "text/javascript; charset=utf-8")
+        self.assertEqual(r.headers["Cache-Control"], "no-cache")  # a new bundle reaches the phones
+        self.assertEqual(r.headers["Service-Worker-Allowed"], "/driver")  # the page /driver is in its scope
+        self.assertIn("script-src 'self'", r.headers["Content-Security-Policy"])
+        self.assertEqual(r.text, "self.x=1")
+        r = self.server.request("GET", "/driver/icon.svg")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.headers["Content-Type"], "image/svg+xml")
+        for path in ("/driver/other.js", "/driver/../track.html", "/driver/sw.js.map"):
+            self.assertEqual(self.server.request("GET", path).status, 404, path)
+
     def test_assets_have_their_type_and_a_long_immutable_cache(self):
         expected = {"/assets/track-Ab12.js": "text/javascript; charset=utf-8",
                     "/assets/track-Cd34.css": "text/css; charset=utf-8",
@@ -94,12 +117,13 @@ class WithoutWebBundleTest(unittest.TestCase):
         folder = tempfile.mkdtemp(prefix="lastmile-noweb-")
         self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
         with LastmileServer(extra_args=["--web-dir", os.path.join(folder, "dist")]) as server:
-            for path in ("/t/AAAAAAAAAAAAAAAAAAAAAA", "/dispatch"):
+            for path in ("/t/AAAAAAAAAAAAAAAAAAAAAA", "/dispatch", "/driver"):
                 r = server.request("GET", path)
                 self.assertEqual(r.status, 503, f"{path}: {r}")
                 self.assertIn("make build", r.text)
                 self.assertIn("--web-dir", r.text)
             self.assertEqual(server.request("GET", "/assets/track-Ab12.js").status, 404)
+            self.assertEqual(server.request("GET", "/driver/sw.js").status, 404)
             self.assertEqual(server.request("GET", "/healthz").status, 200)  # the API works without the pages
             self.assertIn("no built bundle", server.stderr_text())
 

@@ -76,6 +76,10 @@ Result<Reply> put_track_instructions(const Services&, RequestContext&);
 // The web pages (api/static_files.hpp): the tracking page, the dashboard placeholder, the bundle's files.
 Result<Reply> web_tracking_page(const Services&, RequestContext&);
 Result<Reply> web_dispatch_page(const Services&, RequestContext&);
+Result<Reply> web_driver_page(const Services&, RequestContext&);
+Result<Reply> web_driver_manifest(const Services&, RequestContext&);
+Result<Reply> web_driver_service_worker(const Services&, RequestContext&);
+Result<Reply> web_driver_icon(const Services&, RequestContext&);
 Result<Reply> web_asset(const Services&, RequestContext&);
 
 // The exception queue (docs/api.md, "Exception queue"): office staff; carriers read their own cases.

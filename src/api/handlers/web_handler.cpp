@@ -1,5 +1,6 @@
 // The web pages (docs/web.md): GET /t/{token} (the customer tracking page), GET /dispatch (the
-// dispatcher dashboard) and GET /assets/* (the bundle's scripts, styles and images),
+// dispatcher dashboard), GET /driver (the driver app, with its manifest, service worker and icon
+// below /driver/) and GET /assets/* (the bundle's scripts, styles and images),
 // read from the folder of `serve --web-dir` (default: the source tree's web/dist). Public: the page
 // itself is the same for every token and shows nothing until /v1/track answers.
 #include "api/handlers/handlers.hpp"
@@ -37,6 +38,40 @@ Result<Reply> serve_page(const Services& s, const WebFile& file) {
 Result<Reply> web_tracking_page(const Services& s, RequestContext&) { return serve_page(s, tracking_page()); }
 
 Result<Reply> web_dispatch_page(const Services& s, RequestContext&) { return serve_page(s, dispatch_page()); }
+
+Result<Reply> web_driver_page(const Services& s, RequestContext&) { return serve_page(s, driver_page()); }
+
+namespace {
+
+// A fixed file of the driver app (not a page): 404 when the bundle does not have it.
+Result<Reply> serve_driver_file(const Services& s, const WebFile& file,
+                                std::vector<std::pair<std::string, std::string>> headers) {
+  auto body = read_web_file(s.web_dir, file);
+  if (!body) return core::Error::not_found("file");
+  Reply r;
+  r.content_type = file.content_type;
+  r.body = std::move(*body);
+  r.headers = std::move(headers);
+  r.headers.emplace_back("Cache-Control", file.cache_control);
+  return r;
+}
+
+}  // namespace
+
+Result<Reply> web_driver_manifest(const Services& s, RequestContext&) {
+  return serve_driver_file(s, driver_manifest(), {{"X-Content-Type-Options", "nosniff"}});
+}
+
+Result<Reply> web_driver_service_worker(const Services& s, RequestContext&) {
+  // The worker's own CSP governs its fetches: the page's policy, plus the wider scope it may claim.
+  auto headers = page_security_headers();
+  headers.emplace_back("Service-Worker-Allowed", std::string(kDriverScope));
+  return serve_driver_file(s, driver_service_worker(), std::move(headers));
+}
+
+Result<Reply> web_driver_icon(const Services& s, RequestContext&) {
+  return serve_driver_file(s, driver_icon(), {{"X-Content-Type-Options", "nosniff"}});
+}
 
 Result<Reply> web_asset(const Services& s, RequestContext& ctx) {
   auto file = resolve_asset(ctx.url.encoded_path());

@@ -85,6 +85,19 @@ TEST(StaticFiles, PagesAreRevalidatedAndCarryTheSecurityHeaders) {
   EXPECT_EQ(csp.find("http:"), std::string::npos);  // nothing from another origin
 }
 
+TEST(StaticFiles, TheDriverAppsFixedFilesHaveTheirTypesAndAreRevalidated) {
+  EXPECT_EQ(driver_page().relative_path, "driver.html");
+  EXPECT_EQ(driver_page().cache_control, "no-cache");
+  EXPECT_EQ(driver_manifest().relative_path, "driver/manifest.webmanifest");
+  EXPECT_EQ(driver_manifest().content_type, "application/manifest+json");
+  EXPECT_EQ(driver_manifest().cache_control, "no-cache");
+  EXPECT_EQ(driver_service_worker().relative_path, "driver/sw.js");
+  EXPECT_EQ(driver_service_worker().content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(driver_service_worker().cache_control, "no-cache");  // a new bundle reaches the phones
+  EXPECT_EQ(driver_icon().content_type, "image/svg+xml");
+  EXPECT_EQ(kDriverScope, "/driver");
+}
+
 TEST(StaticFiles, ReadsAFileOfTheWebFolderAndReportsAMissingOne) {
   const auto dir = std::filesystem::temp_directory_path() / ("lastmile-web-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "assets");

@@ -126,3 +126,25 @@ export interface TrackCollection {
   type: 'FeatureCollection';
   features: { type: 'Feature'; geometry: { type: string; coordinates: [number, number][] } }[];
 }
+
+// An image of the staff API (a proof's photo or signature: GET /v1/blobs/{sha256} needs the key, so
+// an <img src> cannot load it): fetched with the key and handed out as an object URL, which
+// `revokeImages()` frees when the detail shows another shipment. Null when it cannot be loaded.
+const objectUrls: string[] = [];
+
+export async function imageUrl(path: string): Promise<string | null> {
+  if (!path.startsWith('/') || path.startsWith('//')) return null;
+  try {
+    const r = await fetch(path, { headers: { Authorization: `Bearer ${session.key() ?? ''}` }, cache: 'no-store' });
+    if (!r.ok) return null;
+    const url = URL.createObjectURL(await r.blob());
+    objectUrls.push(url);
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+export function revokeImages(): void {
+  for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
+}

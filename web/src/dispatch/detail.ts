@@ -1,7 +1,9 @@
 // The shipment detail panel: summary, the driver (through the shipment's route), and every event of
-// the shipment oldest first (GET /v1/shipments/{id}/events), milestones and exceptions alike.
+// the shipment oldest first (GET /v1/shipments/{id}/events), milestones and exceptions alike, and
+// its proof of delivery once there is one (GET /v1/shipments/{id}/proof, images fetched with the key).
 import { t } from '../i18n';
-import { get, type Driver, type Shipment, type ShipmentEvent } from './api';
+import { get, imageUrl, revokeImages, type Driver, type Shipment, type ShipmentEvent } from './api';
+import { renderProof, type Proof } from '../shared/proof_view';
 import { el } from '../shared/dom';
 import { stamp } from '../shared/format';
 import { eventLabel, statusLabel } from './labels';
@@ -40,6 +42,7 @@ export class DetailPanel {
       get<{ items: ShipmentEvent[] }>(`/v1/shipments/${encodeURIComponent(id)}/events`),
     ]);
     if (generation !== this.generation) return;
+    revokeImages();
     if (!s.ok || !events.ok) {
       this.content.replaceChildren(el('h2', { id: 'detail-heading', text: t('detail.failed') }));
       return;
@@ -47,6 +50,7 @@ export class DetailPanel {
     const shipment = s.value;
     const driver = driverOf(shipment);
     const trackNote = el('p', { class: 'muted small', 'aria-live': 'polite' });
+    const proofSlot = el('div', { class: 'proof-slot' });
     const close = el('button', { type: 'button', class: 'secondary', text: t('detail.close') });
     close.addEventListener('click', () => {
       this.empty();
@@ -58,6 +62,7 @@ export class DetailPanel {
       el('p', { text: t('detail.recipient', { name: shipment.recipient.name, street: shipment.address.line1, city: shipment.address.city }) }),
       el('p', { text: driver ? t('detail.driver', { name: driver.name }) : t('detail.no_driver') }),
       trackNote,
+      proofSlot,
       el('h3', { text: t('detail.timeline') }),
       el(
         'ol',
@@ -75,6 +80,11 @@ export class DetailPanel {
       ),
     );
     if (focus) this.element.focus();
+    if (shipment.status === 'delivered' || events.value.items.some((e) => e.type === 'delivered')) {
+      const proof = await get<Proof>(`/v1/shipments/${encodeURIComponent(id)}/proof`);
+      if (generation !== this.generation) return;
+      if (proof.ok) proofSlot.replaceChildren(renderProof(proof.value, { image: imageUrl, notes: true, verification: true }));
+    }
     if (driver) {
       const drawn = await track(driver);
       if (generation === this.generation) trackNote.textContent = drawn ? t('detail.track.shown') : t('detail.track.none');

@@ -12,6 +12,7 @@ import { call, get, getAll, session, whenUnauthenticated, type Carrier, type Dri
 import { DetailPanel } from './detail';
 import { StaffLive, type StaffPosition } from './live';
 import { DispatchMap, type DriverState } from './map';
+import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
 import { ShipmentsPanel } from './shipments';
 
@@ -92,6 +93,7 @@ class Dashboard {
   private readonly shipments: ShipmentsPanel;
   private readonly queue: ExceptionQueue;
   private readonly detail: DetailPanel;
+  private readonly invite = new InvitePanel();
 
   constructor(key: string) {
     this.shipments = new ShipmentsPanel({
@@ -135,7 +137,7 @@ class Dashboard {
     this.mapBox.append(mapArea);
     main.replaceChildren(
       el('div', { class: 'left' }, this.mapBox, this.shipments.element),
-      el('div', { class: 'right' }, this.queue.element, this.detail.element),
+      el('div', { class: 'right' }, this.queue.element, this.detail.element, this.invite.element),
     );
     const style = await loadStyle();
     if (style) this.map = new DispatchMap(mapArea, style);
@@ -164,6 +166,7 @@ class Dashboard {
     this.drivers = new Map(drivers.map((d) => [d.id, d]));
     this.routes = new Map(routes.map((r) => [r.id, r]));
     this.shipments.setChoices();
+    this.invite.setDrivers(drivers);
     // The list has no positions: ask each driver (a tenant's fleet, capped).
     await Promise.all(
       drivers.slice(0, 200).map(async (d) => {

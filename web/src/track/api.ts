@@ -1,5 +1,6 @@
 // The public tracking API the page talks to (docs/api.md, "Public tracking"): the view of one
-// shipment by its token, and the recipient's delivery instructions.
+// shipment by its token, the recipient's delivery instructions and the proof of delivery.
+import type { Proof } from '../shared/proof_view';
 
 export interface Position {
   lat: number;
@@ -88,4 +89,15 @@ export async function saveInstructions(
 export function tokenFromPath(pathname: string): string {
   const m = /^\/t\/([^/]+)\/?$/.exec(pathname);
   return m ? decodeURIComponent(m[1]) : '';
+}
+
+// GET /v1/track/{token}/proof: the proof of delivery, once delivered; null before (404) or on error.
+export async function fetchProof(token: string): Promise<Proof | null> {
+  try {
+    const r = await fetch(`/v1/track/${encodeURIComponent(token)}/proof`, { cache: 'no-store' });
+    if (!r.ok) return null;
+    return (await r.json()) as Proof;
+  } catch {
+    return null;
+  }
 }

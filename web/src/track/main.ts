@@ -6,9 +6,10 @@ import '../shared/base.css';
 import './track.css';
 
 import { t } from '../i18n';
-import { fetchTracking, tokenFromPath, type EtaWindow, type Position, type TrackingView } from './api';
+import { fetchProof, fetchTracking, tokenFromPath, type EtaWindow, type Position, type TrackingView } from './api';
 import { el } from '../shared/dom';
 import { textColorOn } from '../shared/format';
+import { renderProof } from '../shared/proof_view';
 import { InstructionsForm } from './instructions_form';
 import { LiveConnection } from './live';
 import { loadStyle, TrackingMap } from './map';
@@ -27,6 +28,8 @@ class TrackingPage {
   private readonly timeline = el('section', { class: 'card', 'aria-labelledby': 'timeline-heading' });
   private readonly details = el('section', { class: 'card details muted', 'aria-label': t('details.label') });
   private readonly instructions = new InstructionsForm(token);
+  private readonly proof = el('div', { class: 'proof-slot' });
+  private proofState: 'none' | 'loading' | 'shown' = 'none';
   private map: TrackingMap | null = null;
   private view: TrackingView | null = null;
   private reloading = false;
@@ -35,7 +38,7 @@ class TrackingPage {
   private vehicleAt = 0; // time of the drawn vehicle position (ms since the epoch)
 
   async start(first: TrackingView): Promise<void> {
-    main.replaceChildren(this.summary, this.mapBox, this.timeline, this.details, this.instructions.element);
+    main.replaceChildren(this.summary, this.proof, this.mapBox, this.timeline, this.details, this.instructions.element);
     main.removeAttribute('aria-busy');
     this.render(first);
     const style = await loadStyle();
@@ -86,6 +89,20 @@ class TrackingPage {
     renderTimeline(this.timeline, v);
     this.instructions.show(v.instructions);
     this.placeMarkers();
+    if (v.status === 'delivered') void this.showProof();
+  }
+
+  // The proof of delivery (photo, signature, time, where it was left), once delivered.
+  private async showProof(): Promise<void> {
+    if (this.proofState !== 'none') return;
+    this.proofState = 'loading';
+    const p = await fetchProof(token);
+    if (!p) {
+      this.proofState = 'none'; // not there yet: the next reload asks again
+      return;
+    }
+    this.proofState = 'shown';
+    this.proof.replaceChildren(renderProof(p, { image: async (url) => (url.startsWith('/') && !url.startsWith('//') ? url : null), notes: false, verification: false }));
   }
 
   // Shows the vehicle at `p` unless a newer position is already drawn (a reloaded view may carry an
