@@ -38,6 +38,7 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kUnknownParcel, "unknown_parcel"},
       {ErrorCode::kInvalidCode, "invalid_code"},
       {ErrorCode::kIdempotencyMismatch, "idempotency_mismatch"},
+      {ErrorCode::kWebhookValidationFailed, "webhook_validation_failed"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
