@@ -341,6 +341,7 @@ int serve(const ServeOptions& o) {
   notify::CurlWebhookSender webhook_sender;
   std::atomic<uint64_t> webhooks_delivered{0};
   std::atomic<uint64_t> webhooks_dead{0};
+  std::atomic<int64_t> outbox_pending{0};  // set by the worker after each pass (at most ~1 s old)
   notify::OutboxWorkerOptions outbox_options;
   outbox_options.max_attempts = o.webhook_max_attempts;
   outbox_options.backoff.scale = o.webhook_backoff_scale;
@@ -348,6 +349,7 @@ int serve(const ServeOptions& o) {
     if (k == storage::DeliveryOutcome::Kind::kDelivered) ++webhooks_delivered;
     if (k == storage::DeliveryOutcome::Kind::kDead || k == storage::DeliveryOutcome::Kind::kGone) ++webhooks_dead;
   };
+  outbox_options.on_counts = [&outbox_pending](const storage::OutboxCounts& c) { outbox_pending = c.pending; };
   std::unique_ptr<notify::OutboxWorker> outbox;
   if (storage::WebhookStore* webhook_store = store->webhooks()) {
     outbox = std::make_unique<notify::OutboxWorker>(*webhook_store, webhook_sender, clock, outbox_options);
@@ -356,8 +358,8 @@ int serve(const ServeOptions& o) {
       std::lock_guard lock(outbox_wake->mu);
       outbox_wake->worker = outbox.get();
     }
-    metrics.add_collector([webhook_store, &webhooks_delivered, &webhooks_dead](std::string& out) {
-      const auto c = webhook_store->outbox_counts();
+    // Not the store itself here: a collector runs under the Metrics lock, which store timings take.
+    metrics.add_collector([&outbox_pending, &webhooks_delivered, &webhooks_dead](std::string& out) {
       out += fmt::format(
           "# HELP lastmile_outbox_pending Outbox messages waiting to be sent (pending or sending)\n"
           "# TYPE lastmile_outbox_pending gauge\nlastmile_outbox_pending {}\n"
@@ -365,7 +367,7 @@ int serve(const ServeOptions& o) {
           "# TYPE lastmile_outbox_delivered_total counter\nlastmile_outbox_delivered_total {}\n"
           "# HELP lastmile_outbox_dead_total Webhook messages dead-lettered since start\n"
           "# TYPE lastmile_outbox_dead_total counter\nlastmile_outbox_dead_total {}\n",
-          c ? c->pending : 0, webhooks_delivered.load(), webhooks_dead.load());
+          outbox_pending.load(), webhooks_delivered.load(), webhooks_dead.load());
     });
   }
   services.webhooks = store->webhooks();

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "notify/webhook_signature.hpp"
 
 namespace lastmile::notify {
@@ -54,16 +56,24 @@ int OutboxWorker::run_once() {
       return tried;
     }
     if (due->empty()) return tried;
+    std::vector<core::WebhookId> gone;  // answered 410 in this batch: their later messages wait
     for (const auto& d : *due) {
-      send(d);
+      if (std::find(gone.begin(), gone.end(), d.message.subscription_id) != gone.end()) continue;
+      if (send(d) == DeliveryOutcome::Kind::kGone) gone.push_back(d.message.subscription_id);
       ++tried;
+    }
+    // The skipped messages are the only ones still "sending" (this thread alone claims): back to
+    // pending, where a disabled subscription's messages stay.
+    if (!gone.empty()) {
+      if (auto n = store_.requeue_interrupted(clock_.now()); !n)
+        spdlog::warn("outbox: cannot requeue skipped messages: {}", n.error().message);
     }
     std::lock_guard lock(mu_);
     if (stopping_) return tried;
   }
 }
 
-void OutboxWorker::send(const storage::DueMessage& due) {
+DeliveryOutcome::Kind OutboxWorker::send(const storage::DueMessage& due) {
   const auto& m = due.message;
   WebhookRequest request{due.url, signed_headers(m.idempotency_key, due.secret, m.payload, clock_.now()), m.payload};
   const WebhookAnswer answer = sender_.post(request);
@@ -86,14 +96,18 @@ void OutboxWorker::send(const storage::DueMessage& due) {
   }
   if (auto st = store_.finish_delivery(m.id, outcome); !st) {
     spdlog::warn("outbox: cannot record delivery {}: {}", m.id.str(), st.error().message);
-    return;
+    return outcome.kind;
   }
   if (options_.on_outcome) options_.on_outcome(outcome.kind);
+  return outcome.kind;
 }
 
 void OutboxWorker::run() {
   for (;;) {
     run_once();
+    if (options_.on_counts) {
+      if (auto c = store_.outbox_counts()) options_.on_counts(*c);
+    }
     std::chrono::milliseconds wait = options_.poll;
     if (auto next = store_.next_due_at(); next && *next) {
       const int64_t in_ms = (*next)->ms - clock_.now().ms;

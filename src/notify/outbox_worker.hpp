@@ -32,6 +32,9 @@ struct OutboxWorkerOptions {
   std::chrono::milliseconds poll{1000};  // sleep at most this long between passes
   // Called after each try is recorded (metrics). Must not throw.
   std::function<void(storage::DeliveryOutcome::Kind)> on_outcome;
+  // Called after every pass with the outbox's counts (the metrics gauge: a /metrics collector must
+  // not call the store, whose timings go to the same Metrics). Must not throw.
+  std::function<void(const storage::OutboxCounts&)> on_counts;
 };
 
 class OutboxWorker {
@@ -51,7 +54,8 @@ class OutboxWorker {
 
  private:
   void run();
-  void send(const storage::DueMessage& due);
+  // Sends one message and records the outcome; returns its kind.
+  storage::DeliveryOutcome::Kind send(const storage::DueMessage& due);
 
   storage::WebhookStore& store_;
   WebhookSender& sender_;

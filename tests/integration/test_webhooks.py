@@ -251,15 +251,14 @@ class WebhookCrashTest(unittest.TestCase):
         hook = expect(self.server.request("POST", "/v1/webhooks", {"url": self.receiver.url("crash"),
                                                                    "events": ["shipment.*"]}, token=admin),
                       201, "create webhook")
-        shipments = [make_shipment(self.server, admin)["id"] for _ in range(6)]
-
-        stop = threading.Event()
+        shipments = [make_shipment(self.server, admin)["id"] for _ in range(15)]
+        kills = random.randint(3, 5)
 
         def killer():
+            """kill -9 at random moments, then restart on the same database and port."""
             rng = random.Random()
-            for _ in range(4):
-                if stop.wait(rng.uniform(0.15, 0.6)):
-                    return
+            for _ in range(kills):
+                time.sleep(rng.uniform(0.05, 0.35))
                 self.server.kill()
                 self.server.start(port=self.server.port)
 
@@ -270,9 +269,8 @@ class WebhookCrashTest(unittest.TestCase):
                 for sid in shipments:
                     self.call("POST", f"/v1/shipments/{sid}/events", {"type": step}, token=admin)
         finally:
-            stop.set()
-            t.join()
-        self.assertGreaterEqual(self.server.starts, 2, "the server was killed at least once")
+            t.join()  # the last kills may hit the delivery backlog rather than the posting
+        self.assertEqual(self.server.starts, kills + 1)
 
         expected = set()
         for sid in shipments:
