@@ -38,6 +38,13 @@ class RoutingService;
 class TileService;
 }  // namespace lastmile::map
 
+namespace lastmile::notify {
+class WebhookSender;
+}  // namespace lastmile::notify
+namespace lastmile::storage {
+class WebhookStore;
+}  // namespace lastmile::storage
+
 namespace lastmile::api {
 
 namespace http = boost::beast::http;
@@ -75,6 +82,11 @@ struct Services {
   // Proof-of-delivery photos and signatures (serve --blob-dir); null: the POD routes answer 503.
   const storage::BlobStore* blobs = nullptr;
   size_t max_photo_bytes = 8 << 20;  // each photo of a proof or failed attempt
+  // Outbound webhooks (docs/webhooks.md); null store: the /v1/webhooks routes answer 503.
+  storage::WebhookStore* webhooks = nullptr;
+  notify::WebhookSender* webhook_sender = nullptr;  // the validation handshake
+  bool webhook_allow_private = false;               // serve --webhook-allow-private
+  std::function<void()> wake_outbox = {};           // after a replay
 };
 
 struct Reply {

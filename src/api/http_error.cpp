@@ -29,7 +29,8 @@ int http_status(core::ErrorCode code) {
     case C::kTooLarge: return 413;
     case C::kUnsupportedMediaType: return 415;
     case C::kNotRoutable:
-    case C::kNoRoute: return 422;
+    case C::kNoRoute:
+    case C::kWebhookValidationFailed: return 422;
     case C::kUnavailable: return 503;
     case C::kInternal: return 500;
   }

@@ -19,6 +19,7 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
   const domain::RoleSet office_driver{Role::kTenantAdmin, Role::kDispatcher, Role::kDriver};
   // Routing: office staff, integrations and drivers' devices (a driver app asks for its next leg).
   const domain::RoleSet routing{Role::kTenantAdmin, Role::kDispatcher, Role::kIntegration, Role::kDriver};
+  const domain::RoleSet webhook_readers{Role::kTenantAdmin, Role::kIntegration};
   const domain::RoleSet none{};
 
   return {
@@ -32,6 +33,13 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::post, "/v1/api-keys", false, admin, h::create_api_key},
       {verb::get, "/v1/api-keys", false, admin, h::list_api_keys},
       {verb::delete_, "/v1/api-keys/{id}", false, admin, h::revoke_api_key},
+
+      {verb::post, "/v1/webhooks", false, admin, h::create_webhook},
+      {verb::get, "/v1/webhooks", false, webhook_readers, h::list_webhooks},
+      {verb::get, "/v1/webhooks/{id}", false, webhook_readers, h::get_webhook},
+      {verb::delete_, "/v1/webhooks/{id}", false, admin, h::delete_webhook},
+      {verb::get, "/v1/webhooks/{id}/deliveries", false, webhook_readers, h::list_webhook_deliveries},
+      {verb::post, "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", false, admin, h::replay_webhook_delivery},
 
       {verb::post, "/v1/carriers", false, office, h::create_carrier},
       {verb::get, "/v1/carriers", false, readers, h::list_carriers},

@@ -77,6 +77,14 @@ int main(int argc, char** argv) {
   s->add_option("--track-retention-days", serve.track_retention_days,
                  "Days raw track points are kept; older ones are deleted hourly. 0 keeps them forever (default 90)")
       ->check(CLI::Range(0, 36500));
+  s->add_option("--webhook-max-attempts", serve.webhook_max_attempts,
+                 "Tries of a webhook message before it is dead-lettered (default 8)")
+      ->check(CLI::Range(1, 100));
+  s->add_option("--webhook-backoff-scale", serve.webhook_backoff_scale,
+                 "Multiplies the webhook retry delays (10 s, 30 s, 2 min, …); tests use 0.001 (default 1)")
+      ->check(CLI::Range(0.0001, 100.0));
+  s->add_flag("--webhook-allow-private", serve.webhook_allow_private,
+              "Allow webhook URLs on loopback and private addresses (SSRF risk; tests and trusted networks only)");
   s->add_option("--live-heartbeat-s", serve.live_heartbeat_s,
                  "Seconds between heartbeats on live WebSocket/SSE sessions (default 15)")
       ->check(CLI::Range(1, 300));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -38,6 +39,9 @@
 #include "pipeline/device_directory.hpp"
 #include "pipeline/ingest_pipeline.hpp"
 #include "pipeline/retention.hpp"
+#include "notify/curl_webhook_sender.hpp"
+#include "notify/outbox_worker.hpp"
+#include "storage/webhook_store.hpp"
 #include "push/hub.hpp"
 #include "storage/store.hpp"
 
@@ -193,8 +197,19 @@ int serve(const ServeOptions& o) {
   push::Hub hub(hub_options);
   events::EventBus bus([](const char* what) { spdlog::error("event subscriber failed: {}", what); });
 
+  // The outbox worker is woken by every commit with events (it may have new messages). It is made
+  // after the store, so commits reach it through a guard that shutdown clears first.
+  struct OutboxWake {
+    std::mutex mu;
+    notify::OutboxWorker* worker = nullptr;  // GUARDED_BY(mu)
+  };
+  auto outbox_wake = std::make_shared<OutboxWake>();
   storage::StoreOptions store_options;
-  store_options.on_commit = [&bus, &metrics, &track_cache](const std::vector<domain::Event>& events) {
+  store_options.on_commit = [&bus, &metrics, &track_cache, outbox_wake](const std::vector<domain::Event>& events) {
+    {
+      std::lock_guard lock(outbox_wake->mu);
+      if (outbox_wake->worker && !events.empty()) outbox_wake->worker->wake();
+    }
     track_cache.invalidate_all();  // synchronous: before the writer answers (see track_cache.hpp)
     metrics.add_events(events.size());
     bus.publish(events);
@@ -322,6 +337,46 @@ int serve(const ServeOptions& o) {
   if (!std::filesystem::is_regular_file(std::filesystem::path(services.web_dir) / "track.html"))
     spdlog::warn("web pages: no built bundle in {} (run `make build`, or give --web-dir); /t/… and /dispatch "
                  "answer 503", services.web_dir);
+  // Outbound webhooks: the handshake and the worker share one libcurl transport.
+  notify::CurlWebhookSender webhook_sender;
+  std::atomic<uint64_t> webhooks_delivered{0};
+  std::atomic<uint64_t> webhooks_dead{0};
+  std::atomic<int64_t> outbox_pending{0};  // set by the worker after each pass (at most ~1 s old)
+  notify::OutboxWorkerOptions outbox_options;
+  outbox_options.max_attempts = o.webhook_max_attempts;
+  outbox_options.backoff.scale = o.webhook_backoff_scale;
+  outbox_options.on_outcome = [&](storage::DeliveryOutcome::Kind k) {
+    if (k == storage::DeliveryOutcome::Kind::kDelivered) ++webhooks_delivered;
+    if (k == storage::DeliveryOutcome::Kind::kDead || k == storage::DeliveryOutcome::Kind::kGone) ++webhooks_dead;
+  };
+  outbox_options.on_counts = [&outbox_pending](const storage::OutboxCounts& c) { outbox_pending = c.pending; };
+  std::unique_ptr<notify::OutboxWorker> outbox;
+  if (storage::WebhookStore* webhook_store = store->webhooks()) {
+    outbox = std::make_unique<notify::OutboxWorker>(*webhook_store, webhook_sender, clock, outbox_options);
+    outbox->start();
+    {
+      std::lock_guard lock(outbox_wake->mu);
+      outbox_wake->worker = outbox.get();
+    }
+    // Not the store itself here: a collector runs under the Metrics lock, which store timings take.
+    metrics.add_collector([&outbox_pending, &webhooks_delivered, &webhooks_dead](std::string& out) {
+      out += fmt::format(
+          "# HELP lastmile_outbox_pending Outbox messages waiting to be sent (pending or sending)\n"
+          "# TYPE lastmile_outbox_pending gauge\nlastmile_outbox_pending {}\n"
+          "# HELP lastmile_outbox_delivered_total Webhook messages delivered since start\n"
+          "# TYPE lastmile_outbox_delivered_total counter\nlastmile_outbox_delivered_total {}\n"
+          "# HELP lastmile_outbox_dead_total Webhook messages dead-lettered since start\n"
+          "# TYPE lastmile_outbox_dead_total counter\nlastmile_outbox_dead_total {}\n",
+          outbox_pending.load(), webhooks_delivered.load(), webhooks_dead.load());
+    });
+  }
+  services.webhooks = store->webhooks();
+  services.webhook_sender = &webhook_sender;
+  services.webhook_allow_private = o.webhook_allow_private;
+  services.wake_outbox = [outbox_wake] {
+    std::lock_guard lock(outbox_wake->mu);
+    if (outbox_wake->worker) outbox_wake->worker->wake();
+  };
   api::Router router(api::route_table(api::RouteTableOptions{o.osrm_public}), services);
   api::LiveStreamOptions live_options;
   live_options.session.heartbeat = std::chrono::seconds(o.live_heartbeat_s);
@@ -362,6 +417,11 @@ int serve(const ServeOptions& o) {
     feed->target = nullptr;
   }
   bus.drain();
+  {
+    std::lock_guard lock(outbox_wake->mu);
+    outbox_wake->worker = nullptr;
+  }
+  outbox.reset();  // finishes the try in progress; an interrupted one is sent again at the next start
   {
     std::lock_guard lock(exception_feed->mu);
     exception_feed->store = nullptr;

@@ -44,6 +44,10 @@ struct ServeOptions {
   // (device offline, stationary) then run every 15 s / speedup of wall time (at least 100 ms), so they
   // keep their 15 s of server time. 1 = the wall clock. REQUIRES: 1 <= clock_speedup <= 1000.
   double clock_speedup = 1;
+  // Outbound webhooks (docs/webhooks.md).
+  int webhook_max_attempts = 8;         // a message is dead after this many failed tries
+  double webhook_backoff_scale = 1;     // multiplies the retry delays (tests: 0.001–0.01)
+  bool webhook_allow_private = false;   // allow loopback/private webhook URLs (tests, trusted networks)
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -56,6 +57,30 @@ std::string random_token(size_t bytes) {
 std::string random_alnum(size_t n) { return random_from("abcdefghijklmnopqrstuvwxyz0123456789", n); }
 
 std::string random_digits(size_t n) { return random_from("0123456789", n); }
+
+namespace {
+
+std::string to_hex(const unsigned char* md, unsigned len) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 0xF]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
+    throw std::runtime_error("HMAC failed");
+  return to_hex(md, len);
+}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];

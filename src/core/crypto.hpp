@@ -17,6 +17,8 @@ std::string random_alnum(size_t n);
 std::string random_digits(size_t n);
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+// Lower-case hex HMAC-SHA256 (RFC 2104) of `data` under `key` (webhook signatures).
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // Constant-time equality for equal-length strings; false when lengths differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

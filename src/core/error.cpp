@@ -27,6 +27,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kUnknownParcel: return "unknown_parcel";
     case ErrorCode::kInvalidCode: return "invalid_code";
     case ErrorCode::kIdempotencyMismatch: return "idempotency_mismatch";
+    case ErrorCode::kWebhookValidationFailed: return "webhook_validation_failed";
   }
   return "internal";
 }

@@ -33,6 +33,8 @@ struct RouteTag { static constexpr std::string_view kPrefix = "rte"; };
 struct StopTag { static constexpr std::string_view kPrefix = "stp"; };
 struct EventTag { static constexpr std::string_view kPrefix = "evt"; };
 struct ExceptionTag { static constexpr std::string_view kPrefix = "exc"; };
+struct WebhookTag { static constexpr std::string_view kPrefix = "whk"; };
+struct DeliveryTag { static constexpr std::string_view kPrefix = "dlv"; };
 
 using TenantId = Id<TenantTag>;
 using ApiKeyId = Id<ApiKeyTag>;
@@ -44,6 +46,8 @@ using RouteId = Id<RouteTag>;
 using StopId = Id<StopTag>;
 using EventId = Id<EventTag>;
 using ExceptionId = Id<ExceptionTag>;
+using WebhookId = Id<WebhookTag>;      // a webhook subscription
+using DeliveryId = Id<DeliveryTag>;    // one outbox message (a webhook delivery)
 
 }  // namespace lastmile::core
 

@@ -215,9 +215,14 @@ struct StoreOptions {
   std::function<void(std::string_view op, double seconds)> on_timing;
 };
 
+class WebhookStore;  // webhook_store.hpp
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Webhook subscriptions and the outbox; null for a store without them.
+  virtual WebhookStore* webhooks() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

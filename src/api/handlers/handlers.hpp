@@ -89,6 +89,14 @@ Result<Reply> acknowledge_exception(const Services&, RequestContext&);
 Result<Reply> resolve_exception(const Services&, RequestContext&);
 Result<Reply> add_exception_note(const Services&, RequestContext&);
 
+// Outbound webhooks (docs/webhooks.md): tenant admins manage subscriptions; integrations read them.
+Result<Reply> create_webhook(const Services&, RequestContext&);
+Result<Reply> list_webhooks(const Services&, RequestContext&);
+Result<Reply> get_webhook(const Services&, RequestContext&);
+Result<Reply> delete_webhook(const Services&, RequestContext&);
+Result<Reply> list_webhook_deliveries(const Services&, RequestContext&);
+Result<Reply> replay_webhook_delivery(const Services&, RequestContext&);
+
 // Routing (docs/routing.md): the road network when the server has one, else great-circle estimates.
 Result<Reply> get_road_route(const Services&, RequestContext&);
 Result<Reply> get_eta_model(const Services&, RequestContext&);

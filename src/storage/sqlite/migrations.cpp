@@ -466,6 +466,46 @@ CREATE INDEX proof_blobs_by_shipment ON proof_blobs (tenant_id, shipment_id);
 CREATE INDEX proof_blobs_by_blob ON proof_blobs (tenant_id, sha256);
 )sql";
 
+// Webhook subscriptions and the transactional outbox (docs/webhooks.md): outbox rows are inserted
+// in the transaction of the event that causes them (sqlite_outbox.cpp).
+constexpr std::string_view kOutbox = R"sql(
+CREATE TABLE webhook_subscriptions (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  secret TEXT NOT NULL,
+  status TEXT NOT NULL,
+  disabled_reason TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_subscriptions_by_tenant ON webhook_subscriptions (tenant_id, status, seq);
+
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  last_status INTEGER,
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_by_subscription ON outbox (tenant_id, subscription_id, seq);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -477,6 +517,7 @@ constexpr std::array kMigrations = {
     Migration{8, "events by tenant", kEventsByTenant},
     Migration{9, "chain of custody", kCustody},
     Migration{10, "proof of delivery", kProofOfDelivery, backfill_event_chain},
+    Migration{11, "webhook outbox", kOutbox},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

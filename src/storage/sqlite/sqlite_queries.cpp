@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/event_chain.hpp"
 #include "storage/sqlite/sqlite_exceptions.hpp"
+#include "storage/sqlite/sqlite_outbox.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 
 namespace lastmile::storage::sqlite {
@@ -99,6 +100,9 @@ Result<domain::Event> insert_event_row(Connection& db, domain::Event event) {
   // A conflict there would be a bug (the case is read first in this transaction); it must not look
   // like the compare-and-set conflict that callers skip or retry.
   if (auto st = apply_exception_signals(db, event); !st)
+    return st.error().code == core::ErrorCode::kConflict ? Error::internal() : st.error();
+  // So do its webhook messages (the transactional outbox, sqlite_outbox.hpp).
+  if (auto st = enqueue_webhooks(db, event); !st)
     return st.error().code == core::ErrorCode::kConflict ? Error::internal() : st.error();
   return event;
 }

@@ -32,10 +32,11 @@
 #include "storage/sqlite/connection_pool.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/store.hpp"
+#include "storage/webhook_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public WebhookStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -149,6 +150,23 @@ class SqliteStore final : public Store {
   Result<std::optional<BlobRecord>> find_blob(const core::TenantId& tenant, std::string_view sha256) override;
   Result<ChainVerification> verify_shipment(const core::TenantId& tenant, const core::ShipmentId& id) override;
   Result<double> pod_max_distance_m(const core::TenantId& tenant) override;
+
+  // Webhooks and the outbox (sqlite_store_webhooks.cpp).
+  WebhookStore* webhooks() override { return this; }
+  Status create_webhook(const WebhookSubscription& s) override;
+  Result<WebhookSubscription> get_webhook(const core::TenantId& tenant, const core::WebhookId& id) override;
+  Result<Page<WebhookSubscription>> list_webhooks(const core::TenantId& tenant, const PageRequest& page) override;
+  Result<WebhookSubscription> disable_webhook(const core::TenantId& tenant, const core::WebhookId& id,
+                                              core::Timestamp at) override;
+  Result<Page<OutboxMessage>> list_deliveries(const core::TenantId& tenant, const core::WebhookId& id,
+                                              const PageRequest& page) override;
+  Result<OutboxMessage> replay_delivery(const core::TenantId& tenant, const core::WebhookId& id,
+                                        const core::DeliveryId& delivery, core::Timestamp now) override;
+  Result<std::vector<DueMessage>> claim_due_messages(core::Timestamp now, int limit) override;
+  Status finish_delivery(const core::DeliveryId& id, const DeliveryOutcome& outcome) override;
+  Result<int> requeue_interrupted(core::Timestamp now) override;
+  Result<std::optional<core::Timestamp>> next_due_at() override;
+  Result<OutboxCounts> outbox_counts() override;
 
  private:
   using Events = std::vector<domain::Event>;

@@ -18,6 +18,7 @@ TEST(HttpError, EveryCodeMapsToItsDocumentedStatus) {
       {ErrorCode::kConflict, 409},          {ErrorCode::kIdempotencyConflict, 409},
       {ErrorCode::kUnsupportedMediaType, 415}, {ErrorCode::kUnavailable, 503},
       {ErrorCode::kNotRoutable, 422},       {ErrorCode::kNoRoute, 422},
+      {ErrorCode::kWebhookValidationFailed, 422},
       {ErrorCode::kInvalidTile, 400},
       {ErrorCode::kInvalidImage, 400},
       {ErrorCode::kNoProof, 404},

@@ -38,6 +38,7 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kUnknownParcel, "unknown_parcel"},
       {ErrorCode::kInvalidCode, "invalid_code"},
       {ErrorCode::kIdempotencyMismatch, "idempotency_mismatch"},
+      {ErrorCode::kWebhookValidationFailed, "webhook_validation_failed"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -63,7 +64,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 23u);
+  EXPECT_EQ(seen.size(), 24u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {

@@ -1,0 +1,123 @@
+#include "notify/outbox_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "notify/webhook_signature.hpp"
+
+namespace lastmile::notify {
+
+using storage::DeliveryOutcome;
+
+std::vector<std::pair<std::string, std::string>> signed_headers(const std::string& idempotency_key,
+                                                                const std::string& secret, const std::string& body,
+                                                                core::Timestamp now) {
+  const int64_t ts = now.ms / 1000;
+  return {{"Webhook-Id", idempotency_key},
+          {"Webhook-Timestamp", std::to_string(ts)},
+          {"Webhook-Signature", webhook_signature(secret, ts, body)}};
+}
+
+OutboxWorker::OutboxWorker(storage::WebhookStore& store, WebhookSender& sender, const core::Clock& clock,
+                           OutboxWorkerOptions options)
+    : store_(store), sender_(sender), clock_(clock), options_(std::move(options)) {}
+
+OutboxWorker::~OutboxWorker() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxWorker::start() {
+  auto n = store_.requeue_interrupted(clock_.now());
+  if (!n) spdlog::warn("outbox: cannot requeue interrupted messages: {}", n.error().message);
+  else if (*n > 0) spdlog::info("outbox: {} interrupted message(s) due again", *n);
+  thread_ = std::thread([this] { run(); });
+}
+
+void OutboxWorker::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+int OutboxWorker::run_once() {
+  int tried = 0;
+  for (;;) {
+    auto due = store_.claim_due_messages(clock_.now(), options_.batch);
+    if (!due) {
+      spdlog::warn("outbox: cannot read due messages: {}", due.error().message);
+      return tried;
+    }
+    if (due->empty()) return tried;
+    std::vector<core::WebhookId> gone;  // answered 410 in this batch: their later messages wait
+    for (const auto& d : *due) {
+      if (std::find(gone.begin(), gone.end(), d.message.subscription_id) != gone.end()) continue;
+      if (send(d) == DeliveryOutcome::Kind::kGone) gone.push_back(d.message.subscription_id);
+      ++tried;
+    }
+    // The skipped messages are the only ones still "sending" (this thread alone claims): back to
+    // pending, where a disabled subscription's messages stay.
+    if (!gone.empty()) {
+      if (auto n = store_.requeue_interrupted(clock_.now()); !n)
+        spdlog::warn("outbox: cannot requeue skipped messages: {}", n.error().message);
+    }
+    std::lock_guard lock(mu_);
+    if (stopping_) return tried;
+  }
+}
+
+DeliveryOutcome::Kind OutboxWorker::send(const storage::DueMessage& due) {
+  const auto& m = due.message;
+  WebhookRequest request{due.url, signed_headers(m.idempotency_key, due.secret, m.payload, clock_.now()), m.payload};
+  const WebhookAnswer answer = sender_.post(request);
+  const int attempts = m.attempts + 1;
+  DeliveryOutcome outcome;
+  outcome.at = clock_.now();
+  outcome.status = answer.status;
+  if (!answer.status) outcome.error = answer.error.substr(0, 200);
+  else if (*answer.status < 200 || *answer.status >= 300) outcome.error = "HTTP " + std::to_string(*answer.status);
+  switch (judge_answer(answer, attempts, options_.max_attempts)) {
+    case AnswerVerdict::kDelivered: outcome.kind = DeliveryOutcome::Kind::kDelivered; break;
+    case AnswerVerdict::kGone: outcome.kind = DeliveryOutcome::Kind::kGone; break;
+    case AnswerVerdict::kDead: outcome.kind = DeliveryOutcome::Kind::kDead; break;
+    case AnswerVerdict::kRetry: {
+      outcome.kind = DeliveryOutcome::Kind::kRetry;
+      const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+      outcome.next_attempt_at = core::Timestamp{outcome.at.ms + retry_delay_ms(attempts, jitter, options_.backoff)};
+      break;
+    }
+  }
+  if (auto st = store_.finish_delivery(m.id, outcome); !st) {
+    spdlog::warn("outbox: cannot record delivery {}: {}", m.id.str(), st.error().message);
+    return outcome.kind;
+  }
+  if (options_.on_outcome) options_.on_outcome(outcome.kind);
+  return outcome.kind;
+}
+
+void OutboxWorker::run() {
+  for (;;) {
+    run_once();
+    if (options_.on_counts) {
+      if (auto c = store_.outbox_counts()) options_.on_counts(*c);
+    }
+    std::chrono::milliseconds wait = options_.poll;
+    if (auto next = store_.next_due_at(); next && *next) {
+      const int64_t in_ms = (*next)->ms - clock_.now().ms;
+      wait = std::clamp(std::chrono::milliseconds(in_ms), std::chrono::milliseconds(0), options_.poll);
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
+    if (stopping_) return;
+    woken_ = false;
+  }
+}
+
+}  // namespace lastmile::notify

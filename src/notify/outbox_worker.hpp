@@ -1,0 +1,77 @@
+#pragma once
+// The outbox worker: one thread that sends due webhook messages and records each try
+// (docs/webhooks.md, "Delivery"). At start every message left "sending" by a crash becomes due
+// again: the receiver gets the same Webhook-Id and body, and de-duplicates by the id.
+//
+// Ordering: messages are sent oldest-due first, one at a time, but a retried message does not hold
+// back later ones, so a receiver may see a subscription's messages out of order.
+//
+// Threading: the worker's own thread calls the store and the sender; wake() may be called from any
+// thread (the store's on_commit calls it). The destructor stops the thread, finishing the try in
+// progress.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "core/time.hpp"
+#include "notify/backoff.hpp"
+#include "notify/webhook_sender.hpp"
+#include "storage/webhook_store.hpp"
+
+namespace lastmile::notify {
+
+struct OutboxWorkerOptions {
+  int max_attempts = 8;  // serve --webhook-max-attempts: dead after this many tries
+  BackoffParams backoff;
+  int batch = 32;
+  std::chrono::milliseconds poll{1000};  // sleep at most this long between passes
+  // Called after each try is recorded (metrics). Must not throw.
+  std::function<void(storage::DeliveryOutcome::Kind)> on_outcome;
+  // Called after every pass with the outbox's counts (the metrics gauge: a /metrics collector must
+  // not call the store, whose timings go to the same Metrics). Must not throw.
+  std::function<void(const storage::OutboxCounts&)> on_counts;
+};
+
+class OutboxWorker {
+ public:
+  OutboxWorker(storage::WebhookStore& store, WebhookSender& sender, const core::Clock& clock,
+               OutboxWorkerOptions options);
+  ~OutboxWorker();
+  OutboxWorker(const OutboxWorker&) = delete;
+  OutboxWorker& operator=(const OutboxWorker&) = delete;
+
+  // Requeues interrupted messages and starts the thread.
+  void start();
+  // Makes the thread look for due messages now (new rows were committed).
+  void wake();
+  // One pass on the caller's thread: sends every message due now. Returns how many were tried.
+  int run_once();
+
+ private:
+  void run();
+  // Sends one message and records the outcome; returns its kind.
+  storage::DeliveryOutcome::Kind send(const storage::DueMessage& due);
+
+  storage::WebhookStore& store_;
+  WebhookSender& sender_;
+  const core::Clock& clock_;
+  OutboxWorkerOptions options_;
+  std::mt19937_64 rng_{std::random_device{}()};  // jitter; worker thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool woken_ = false;     // GUARDED_BY(mu_)
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+// The headers of a signed delivery: Webhook-Id, Webhook-Timestamp, Webhook-Signature.
+std::vector<std::pair<std::string, std::string>> signed_headers(const std::string& idempotency_key,
+                                                                const std::string& secret, const std::string& body,
+                                                                core::Timestamp now);
+
+}  // namespace lastmile::notify
