@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
   s->add_option("--eta-push-change-s", serve.eta_push_change_s,
                  "Push a stop's live ETA when it moved by at least this many seconds (default 60)")
       ->check(CLI::Range(0.0, 3600.0));
+  s->add_option("--eta-change-minutes", serve.eta_change_minutes,
+                 "Store an eta_changed event (webhook shipment.eta_changed, notifications) when a stop's ETA moved by "
+                 "at least this many minutes from the one last announced; 0 disables (default 15)")
+      ->check(CLI::Range(0.0, 1440.0));
   s->add_option("--late-risk-after-s", serve.late_risk_after_s,
                  "Raise late_risk when the predicted arrival is this many seconds past the promised window (default 60)")
       ->check(CLI::Range(0.0, 86400.0));

@@ -257,6 +257,7 @@ int serve(const ServeOptions& o) {
   pipeline_options.eta.legs = &eta_legs;
   pipeline_options.eta.models = &eta_models;
   pipeline_options.eta.push_change_s = o.eta_push_change_s;
+  pipeline_options.eta.announce_change_s = o.eta_change_minutes * 60.0;
   pipeline_options.eta.late_risk.raise_after_s = o.late_risk_after_s;
   pipeline_options.eta.off_route.distance_m = o.off_route_m;
   pipeline_options.eta.off_route.min_duration_s = o.off_route_s;

@@ -34,6 +34,7 @@ struct ServeOptions {
   std::string mqtt;    // mqtt://[user:pass@]HOST:PORT of the OwnTracks broker; empty: no MQTT
   int track_retention_days = 90;  // 0 keeps track points forever
   int live_heartbeat_s = 15;
+  double eta_change_minutes = 15;  // a stop's ETA moved this much from the last announced: eta_changed event
   double eta_push_change_s = 60;  // a stop's live ETA is pushed when it moved by at least this
   double late_risk_after_s = 60;  // late_risk when the predicted arrival is this far past the window
   double off_route_m = 150;       // off_route: farther than this from the planned path …

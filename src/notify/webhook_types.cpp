@@ -22,6 +22,7 @@ std::vector<std::string> webhook_types(const domain::Event& e) {
   if (e.milestone) add(out, "shipment." + std::string(domain::milestone_name(*e.milestone)));
   if (e.type == "driver_arrived") add(out, "stop.arrived");
   if (e.type == "driver_departed") add(out, "stop.departed");
+  if (e.type == "eta_changed") add(out, "shipment.eta_changed");
   if (e.type == "scan") add(out, "scan.recorded");
   if (carries_proof(e)) add(out, "proof.captured");
   for (const auto& s : domain::exception_signals(e))
@@ -33,7 +34,7 @@ const std::vector<std::string>& known_webhook_types() {
   static const std::vector<std::string> kTypes = [] {
     std::vector<std::string> t;
     for (auto m : domain::all_milestones()) t.push_back("shipment." + std::string(domain::milestone_name(m)));
-    for (const char* s : {"stop.arrived", "stop.departed", "scan.recorded", "proof.captured", "exception.raised",
+    for (const char* s : {"shipment.eta_changed", "stop.arrived", "stop.departed", "scan.recorded", "proof.captured", "exception.raised",
                           "exception.resolved"})
       t.emplace_back(s);
     return t;

@@ -63,6 +63,33 @@ domain::Event make_event(const Device& d, const core::ShipmentId& shipment, std:
   return e;
 }
 
+// The first estimate of a stop is the baseline; later ones are announced when they moved enough.
+template <typename Writer>
+void announce_change(const tracking::RouteView& view, const domain::Stop& stop, const eta::StopEstimate& e,
+                     const Device& device, const EtaOptions& options, const ingest::Ping& ping, core::Timestamp now,
+                     std::optional<core::Timestamp>& announced, Writer&& writer) {
+  if (options.announce_change_s <= 0) return;
+  if (!announced) {
+    announced = e.arrival;
+    return;
+  }
+  if (!moved(announced, e.arrival, options.announce_change_s)) return;
+  const double shift_min = (e.arrival.ms - announced->ms) / 60000.0;
+  json::object payload{{"route_id", view.route.id.str()},
+                       {"stop_id", stop.id.str()},
+                       {"previous_eta", core::format_iso8601(*announced)},
+                       {"eta", core::format_iso8601(e.arrival)},
+                       {"earliest", core::format_iso8601(e.earliest)},
+                       {"latest", core::format_iso8601(e.latest)},
+                       {"shift_minutes", std::round(shift_min)}};
+  announced = e.arrival;
+  for (const auto& id : stop.shipment_ids) {
+    if (!open_shipment(view, id)) continue;
+    writer().events.emplace_back(make_event(device, id, "eta_changed", ping.t, now, ping.position, payload),
+                                 domain::Milestone::kCreated);
+  }
+}
+
 }  // namespace
 
 void EtaMonitor::clear() { *this = EtaMonitor(); }
@@ -89,6 +116,7 @@ void EtaMonitor::load(const tracking::RouteView& view,
   eta_.emplace(view.route.depot, std::move(plans));
   pushed_.assign(n, std::nullopt);
   stored_.assign(n, std::nullopt);
+  announced_.assign(n, std::nullopt);
   late_.assign(n, {});
 }
 
@@ -132,6 +160,7 @@ void EtaMonitor::on_position(const tracking::RouteView& view, const ingest::Ping
         if (open_shipment(view, id)) audience.push_back(id);
       if (!audience.empty()) out.live.push_back(stop_eta_update(device, view.route.id, e, std::move(audience)));
     }
+    if (!e.at_stop) announce_change(view, stop, e, device, options, ping, now, announced_[e.stop], writer);
     const auto& window = eta_->stops()[e.stop].window;
     if (!window || e.at_stop) continue;
     const auto change = eta::update_late_risk(late_[e.stop], e.arrival, *window, options.late_risk);

@@ -8,7 +8,9 @@
 //  - live "eta" messages: staff get every open stop of the route; each customer gets only their
 //    own stop's ETA window, when it moved by at least EtaOptions::push_change_s;
 //  - ProgressWrite::etas: stops whose ETA moved by at least store_change_s (GET /v1/track reads them);
-//  - events (no status change): late_risk / late_risk_cleared on the stop's open shipments, payload
+//  - events (no status change): eta_changed on the stop's open shipments when its ETA moved by at
+//    least EtaOptions::announce_change_s from the one last announced, payload {route_id, stop_id,
+//    previous_eta, eta, earliest, latest, shift_minutes}; late_risk / late_risk_cleared on the stop's open shipments, payload
 //    {route_id, stop_id, predicted_arrival, window_end, late_by_s}; off_route / back_on_route on
 //    the open shipments of the stops still ahead, payload {route_id, distance_m, since}.
 //
@@ -54,6 +56,7 @@ class EtaMonitor {
   std::vector<core::StopId> stop_ids_;
   std::vector<std::optional<core::Timestamp>> pushed_;  // per stop: the ETA last pushed
   std::vector<std::optional<core::Timestamp>> stored_;  // per stop: the ETA last stored
+  std::vector<std::optional<core::Timestamp>> announced_;  // per stop: the ETA last announced (baseline)
   std::vector<eta::LateRiskState> late_;                // per stop
   eta::OffRouteState off_;
   std::optional<std::pair<int64_t, size_t>> leg_;       // (from stop or −1 for the depot, to stop) judged now

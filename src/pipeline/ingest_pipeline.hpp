@@ -92,6 +92,9 @@ struct EtaOptions {
   eta::OffRouteParams off_route;
   double push_change_s = 60;    // a stop's ETA is pushed live when it moved by at least this
   double store_change_s = 30;   // … and stored (GET /v1/track) when it moved by at least this
+  // … and announced as an `eta_changed` event (webhook shipment.eta_changed, notifications) when it
+  // moved by at least this from the ETA last announced (the first estimate is the baseline); 0: never.
+  double announce_change_s = 900;
   int64_t min_interval_ms = 0;  // at most one estimate per driver per this much ping time
 };
 

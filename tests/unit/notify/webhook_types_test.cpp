@@ -38,6 +38,7 @@ TEST(WebhookTypes, GeofenceScanAndDetectorEvents) {
   EXPECT_EQ(webhook_types(event("driver_arrived")), Types{"stop.arrived"});
   EXPECT_EQ(webhook_types(event("driver_departed")), Types{"stop.departed"});
   EXPECT_EQ(webhook_types(event("scan")), Types{"scan.recorded"});
+  EXPECT_EQ(webhook_types(event("eta_changed")), Types{"shipment.eta_changed"});
   EXPECT_EQ(webhook_types(event("late_risk")), Types{"exception.raised"});
   EXPECT_EQ(webhook_types(event("late_risk_cleared")), Types{"exception.resolved"});
   EXPECT_EQ(webhook_types(event("pod_location_mismatch")), Types{"exception.raised"});
@@ -54,7 +55,7 @@ TEST(WebhookPatterns, ValidPatternsAreKnownTypesPrefixesAndStar) {
   EXPECT_FALSE(valid_event_pattern("parcel.*"));
   EXPECT_FALSE(valid_event_pattern(".*"));
   EXPECT_FALSE(valid_event_pattern(""));
-  EXPECT_FALSE(valid_event_pattern("shipment.eta_changed"));  // no event for it yet
+  EXPECT_TRUE(valid_event_pattern("shipment.eta_changed"));
 }
 
 TEST(WebhookPatterns, MatchingIsExactOrByPrefix) {

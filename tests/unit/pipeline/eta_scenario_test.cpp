@@ -260,6 +260,27 @@ TEST_F(EtaScenarioTest, SlowDriverLateRiskIsRaisedBeforeTheWindowCloses) {
     }
   }
   EXPECT_GE(late_stops, 2);
+
+  // The half-pace drive pushes the later stops' ETAs back by more than the 15 minutes that make an
+  // eta_changed announcement; each one names the shift from the ETA announced before it.
+  int announced = 0;
+  for (size_t i = 0; i < p.stops.size(); ++i) {
+    std::optional<core::Timestamp> previous;
+    for (const auto& e : events_of(i, "eta_changed")) {
+      ++announced;
+      const auto payload = json::parse(e.payload_json).as_object();
+      const auto before = *core::parse_iso8601(payload.at("previous_eta").as_string());
+      const auto now = *core::parse_iso8601(payload.at("eta").as_string());
+      const double shift = payload.at("shift_minutes").to_number<double>();
+      EXPECT_GE(std::abs(shift), 14.5) << "stop " << i;
+      EXPECT_NEAR(shift, (now.ms - before.ms) / 60000.0, 0.5) << "stop " << i;
+      if (previous) {
+        EXPECT_EQ(before, *previous) << "stop " << i << ": the baseline is the last announced ETA";
+      }
+      previous = now;
+    }
+  }
+  EXPECT_GE(announced, 1);
 }
 
 TEST_F(EtaScenarioTest, ADetourAroundAClosedRoadIsOffRouteThenBackOnRoute) {
