@@ -38,6 +38,8 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/webhooks", false, webhook_readers, h::list_webhooks},
       {verb::get, "/v1/webhooks/{id}", false, webhook_readers, h::get_webhook},
       {verb::delete_, "/v1/webhooks/{id}", false, admin, h::delete_webhook},
+      {verb::post, "/v1/webhooks/{id}/rotate-secret", false, admin, h::rotate_webhook_secret},
+      {verb::post, "/v1/webhooks/{id}/enable", false, admin, h::enable_webhook},
       {verb::get, "/v1/webhooks/{id}/deliveries", false, webhook_readers, h::list_webhook_deliveries},
       {verb::post, "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", false, admin, h::replay_webhook_delivery},
 

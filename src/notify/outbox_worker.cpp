@@ -12,11 +12,12 @@ using storage::DeliveryOutcome;
 
 std::vector<std::pair<std::string, std::string>> signed_headers(const std::string& idempotency_key,
                                                                 const std::string& secret, const std::string& body,
-                                                                core::Timestamp now) {
+                                                                core::Timestamp now,
+                                                                const std::string& previous_secret) {
   const int64_t ts = now.ms / 1000;
-  return {{"Webhook-Id", idempotency_key},
-          {"Webhook-Timestamp", std::to_string(ts)},
-          {"Webhook-Signature", webhook_signature(secret, ts, body)}};
+  std::string signature = webhook_signature(secret, ts, body);
+  if (!previous_secret.empty()) signature += " " + webhook_signature(previous_secret, ts, body);
+  return {{"Webhook-Id", idempotency_key}, {"Webhook-Timestamp", std::to_string(ts)}, {"Webhook-Signature", signature}};
 }
 
 OutboxWorker::OutboxWorker(storage::WebhookStore& store, WebhookSender& sender, const core::Clock& clock,
@@ -75,7 +76,7 @@ int OutboxWorker::run_once() {
 
 DeliveryOutcome::Kind OutboxWorker::send(const storage::DueMessage& due) {
   const auto& m = due.message;
-  WebhookRequest request{due.url, signed_headers(m.idempotency_key, due.secret, m.payload, clock_.now()), m.payload};
+  WebhookRequest request{due.url, signed_headers(m.idempotency_key, due.secret, m.payload, clock_.now(), due.previous_secret), m.payload};
   const WebhookAnswer answer = sender_.post(request);
   const int attempts = m.attempts + 1;
   DeliveryOutcome outcome;

@@ -69,9 +69,12 @@ class OutboxWorker {
   std::thread thread_;
 };
 
-// The headers of a signed delivery: Webhook-Id, Webhook-Timestamp, Webhook-Signature.
+// The headers of a signed delivery: Webhook-Id, Webhook-Timestamp, Webhook-Signature. During a
+// secret rotation's grace period (`previous_secret` not empty) the signature header lists both
+// signatures, the new secret's first, separated by a space.
 std::vector<std::pair<std::string, std::string>> signed_headers(const std::string& idempotency_key,
                                                                 const std::string& secret, const std::string& body,
-                                                                core::Timestamp now);
+                                                                core::Timestamp now,
+                                                                const std::string& previous_secret = {});
 
 }  // namespace lastmile::notify

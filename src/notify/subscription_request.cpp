@@ -37,4 +37,16 @@ core::Result<SubscriptionRequest> parse_subscription_request(std::string_view bo
   return out;
 }
 
+core::Result<int64_t> parse_rotation_request(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return int64_t{24};
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) return Error{core::ErrorCode::kInvalidJson, "body is not valid JSON", ""};
+  if (!v.is_object()) return Error{core::ErrorCode::kWrongType, "body must be a JSON object", ""};
+  core::JsonReader r(v.as_object());
+  const auto hours = r.integer("grace_hours", 0, kMaxRotationGraceHours);
+  if (r.error()) return *r.error();
+  return hours.value_or(24);
+}
+
 }  // namespace lastmile::notify

@@ -24,4 +24,11 @@ struct SubscriptionRequest {
 // check_webhook_url, "events" empty, "events[i]" an unknown type), kTooLarge ("events" > 50).
 core::Result<SubscriptionRequest> parse_subscription_request(std::string_view body, const UrlPolicy& policy);
 
+inline constexpr int64_t kMaxRotationGraceHours = 168;
+
+// The body of POST /v1/webhooks/{id}/rotate-secret: {"grace_hours": 0..168}, default 24; an empty
+// body is the default. Returns the grace period in hours. Errors: kInvalidJson, kWrongType,
+// kInvalidField ("grace_hours" out of range).
+core::Result<int64_t> parse_rotation_request(std::string_view body);
+
 }  // namespace lastmile::notify

@@ -27,6 +27,9 @@ struct WebhookSubscription {
   // The signing key in clear: HMAC needs the key itself, so unlike API keys it cannot be stored as
   // a hash. Shown to the client once, at creation.
   std::string secret;
+  // After a rotation: the replaced secret, which still signs (a second signature) until the time.
+  std::string previous_secret;
+  std::optional<core::Timestamp> previous_secret_until;
   std::string status = "active";  // "active" | "disabled"
   std::string disabled_reason;    // "deleted", "gone" (the receiver answered 410)
   core::Timestamp created_at;
@@ -57,6 +60,7 @@ struct DueMessage {
   OutboxMessage message;
   std::string url;
   std::string secret;
+  std::string previous_secret;  // empty unless a rotation's grace period runs at claim time
 };
 
 // The result of one try.
@@ -84,6 +88,17 @@ class WebhookStore {
   // Sets status "disabled" (reason "deleted"); pending messages stay in the log and are not sent.
   virtual Result<WebhookSubscription> disable_webhook(const core::TenantId& tenant, const core::WebhookId& id,
                                                       core::Timestamp at) = 0;
+  // Replaces the signing secret; the old one keeps signing as a second signature until
+  // `previous_until` (nullopt: it stops at once). kConflict for a deleted subscription.
+  virtual Result<WebhookSubscription> rotate_webhook_secret(const core::TenantId& tenant, const core::WebhookId& id,
+                                                            const std::string& new_secret,
+                                                            std::optional<core::Timestamp> previous_until,
+                                                            core::Timestamp at) = 0;
+  // Makes a subscription disabled by its receiver (reason "gone") active again: events from now on
+  // are queued for it, and messages still pending from before are sent. Active: unchanged.
+  // kConflict for a deleted subscription.
+  virtual Result<WebhookSubscription> enable_webhook(const core::TenantId& tenant, const core::WebhookId& id,
+                                                     core::Timestamp at) = 0;
   // The subscription's messages, newest first. kNotFound when the subscription is not the tenant's.
   virtual Result<Page<OutboxMessage>> list_deliveries(const core::TenantId& tenant, const core::WebhookId& id,
                                                       const PageRequest& page) = 0;

@@ -207,6 +207,61 @@ class WebhooksTest(ServerTestCase):
         post_event(self.server, self.admin, shipment["id"], "shipped")
         self.assertEqual(len(self.deliveries(hook["id"])), before, "a disabled subscription gets nothing new")
 
+    def test_a_rotated_secret_signs_next_to_the_old_one_during_the_grace_period(self):
+        hook = self.subscribed(["shipment.processed", "shipment.shipped"])
+        bad = self.server.request("POST", f"/v1/webhooks/{hook['id']}/rotate-secret", {"grace_hours": 500},
+                                  token=self.admin)
+        self.assertEqual(expect(bad, 400, "grace too long")["error"]["field"], "grace_hours")
+        rotated = expect(self.server.request("POST", f"/v1/webhooks/{hook['id']}/rotate-secret", {"grace_hours": 2},
+                                             token=self.admin), 200, "rotate")
+        self.assertNotEqual(rotated["secret"], hook["secret"])
+        self.assertIn("previous_secret_expires_at", rotated)
+        self.assertNotIn("secret", expect(self.server.request("GET", f"/v1/webhooks/{hook['id']}", token=self.admin),
+                                          200, "get"), "the secret is shown once")
+        shipment = make_shipment(self.server, self.admin)
+        post_event(self.server, self.admin, shipment["id"], "processed")
+        headers, body = self.receiver.wait_for(self.path, lambda d: len(d) >= 1)[0]
+        self.assertEqual(len(headers["Webhook-Signature"].split(" ")), 2, headers)
+        self.assertTrue(verify(rotated["secret"], headers, body))
+        self.assertTrue(verify(hook["secret"], headers, body), "the old secret still verifies in the grace period")
+        # Rotating again without a grace period: only the newest secret signs.
+        newest = expect(self.server.request("POST", f"/v1/webhooks/{hook['id']}/rotate-secret", {"grace_hours": 0},
+                                            token=self.admin), 200, "rotate again")
+        post_event(self.server, self.admin, shipment["id"], "shipped")
+        headers, body = self.receiver.wait_for(self.path, lambda d: len(d) >= 2)[1]
+        self.assertEqual(len(headers["Webhook-Signature"].split(" ")), 1, headers)
+        self.assertTrue(verify(newest["secret"], headers, body))
+        self.assertFalse(verify(rotated["secret"], headers, body))
+        other = make_tenant(self.server)["api_key"]
+        expect(self.server.request("POST", f"/v1/webhooks/{hook['id']}/rotate-secret", {}, token=other), 404,
+               "another tenant's subscription")
+
+    def test_a_gone_subscription_is_enabled_again_after_a_new_handshake(self):
+        hook = self.subscribed(["shipment.processed", "shipment.shipped", "shipment.out_for_delivery"])
+        self.receiver.behave(self.path, "410")
+        shipment = make_shipment(self.server, self.admin)
+        post_event(self.server, self.admin, shipment["id"], "processed")
+        self.wait_log(hook["id"], lambda items: items and items[0]["state"] == "dead")
+        self.assertEqual(expect(self.server.request("GET", f"/v1/webhooks/{hook['id']}", token=self.admin), 200,
+                                "get")["disabled_reason"], "gone")
+        post_event(self.server, self.admin, shipment["id"], "shipped")  # not queued while disabled
+        self.receiver.behave(self.path, "no-echo")
+        refused = self.server.request("POST", f"/v1/webhooks/{hook['id']}/enable", {}, token=self.admin)
+        self.assertEqual(expect(refused, 422, "handshake fails")["error"]["code"], "webhook_validation_failed")
+        self.receiver.behave(self.path, "ok")
+        enabled = expect(self.server.request("POST", f"/v1/webhooks/{hook['id']}/enable", {}, token=self.admin),
+                         200, "enable")
+        self.assertEqual(enabled["status"], "active")
+        self.assertNotIn("disabled_reason", enabled)
+        post_event(self.server, self.admin, shipment["id"], "out_for_delivery")
+        log = self.wait_log(hook["id"], lambda items: any(i["state"] == "delivered" for i in items))
+        self.assertEqual([(i["type"], i["state"]) for i in log],
+                         [("shipment.out_for_delivery", "delivered"), ("shipment.processed", "dead")], log)
+        deleted = self.subscribed(["shipment.*"])
+        expect(self.server.request("DELETE", f"/v1/webhooks/{deleted['id']}", token=self.admin), 200, "delete")
+        again = self.server.request("POST", f"/v1/webhooks/{deleted['id']}/enable", {}, token=self.admin)
+        self.assertEqual(expect(again, 409, "a deleted subscription stays deleted")["error"]["code"], "conflict")
+
     def test_deleting_a_subscription_disables_it(self):
         hook = self.subscribed()
         gone = expect(self.server.request("DELETE", f"/v1/webhooks/{hook['id']}", token=self.admin), 200, "delete")

@@ -89,11 +89,12 @@ class Receiver:
 
 
 def verify(secret, headers, body, now=None, tolerance_s=300):
-    """The receiver's check of docs/webhooks.md: the signature over "<timestamp>.<body>" matches and
-    the timestamp is at most 5 minutes old."""
+    """The receiver's check of docs/webhooks.md: one of the header's signatures (two during a secret
+    rotation, separated by a space) over "<timestamp>.<body>" matches, and the timestamp is at most
+    5 minutes old."""
     timestamp = headers.get("Webhook-Timestamp", "")
     signature = headers.get("Webhook-Signature", "")
     if not timestamp.isdigit() or abs((now or time.time()) - int(timestamp)) > tolerance_s:
         return False
     expected = "v1=" + hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, signature)
+    return any(hmac.compare_digest(expected, s) for s in signature.split(" "))

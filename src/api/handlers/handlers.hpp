@@ -94,6 +94,8 @@ Result<Reply> create_webhook(const Services&, RequestContext&);
 Result<Reply> list_webhooks(const Services&, RequestContext&);
 Result<Reply> get_webhook(const Services&, RequestContext&);
 Result<Reply> delete_webhook(const Services&, RequestContext&);
+Result<Reply> rotate_webhook_secret(const Services&, RequestContext&);
+Result<Reply> enable_webhook(const Services&, RequestContext&);
 Result<Reply> list_webhook_deliveries(const Services&, RequestContext&);
 Result<Reply> replay_webhook_delivery(const Services&, RequestContext&);
 

@@ -34,6 +34,8 @@ json::object webhook_json(const storage::WebhookSubscription& w) {
                    {"status", w.status},
                    {"created_at", core::format_iso8601(w.created_at)}};
   if (!w.disabled_reason.empty()) out["disabled_reason"] = w.disabled_reason;
+  if (!w.previous_secret.empty() && w.previous_secret_until)
+    out["previous_secret_expires_at"] = core::format_iso8601(*w.previous_secret_until);
   return out;
 }
 
@@ -121,6 +123,42 @@ Result<Reply> delete_webhook(const Services& s, RequestContext& ctx) {
   auto w = (*store)->disable_webhook(ctx.tenant(), core::WebhookId(ctx.param(0)), ctx.now);
   if (!w) return w.error();
   return json_reply(200, to_json(webhook_json(*w)));
+}
+
+// POST /v1/webhooks/{id}/rotate-secret {"grace_hours": 24}: a new secret, shown once; the old one
+// signs too (a second signature) for the grace period, 0–168 hours (default 24).
+Result<Reply> rotate_webhook_secret(const Services& s, RequestContext& ctx) {
+  auto store = webhook_store(s);
+  if (!store) return store.error();
+  auto grace = notify::parse_rotation_request(ctx.req.body());
+  if (!grace) return grace.error();
+  std::optional<core::Timestamp> until;
+  if (*grace > 0) until = core::Timestamp{ctx.now.ms + *grace * 3'600'000LL};
+  const std::string secret = "whsec_" + core::random_token(32);
+  auto w = (*store)->rotate_webhook_secret(ctx.tenant(), core::WebhookId(ctx.param(0)), secret, until, ctx.now);
+  if (!w) return w.error();
+  json::object body = webhook_json(*w);
+  body["secret"] = secret;  // shown once
+  return json_reply(200, to_json(body));
+}
+
+// POST /v1/webhooks/{id}/enable: a subscription its receiver disabled (410 Gone) is checked again
+// with the validation handshake, then active; its pending messages go out.
+Result<Reply> enable_webhook(const Services& s, RequestContext& ctx) {
+  auto store = webhook_store(s);
+  if (!store) return store.error();
+  const core::WebhookId id(ctx.param(0));
+  auto w = (*store)->get_webhook(ctx.tenant(), id);
+  if (!w) return w.error();
+  if (w->disabled_reason == "deleted")
+    return Error{core::ErrorCode::kConflict, "the webhook subscription was deleted; create a new one", ""};
+  if (w->status != "active") {
+    if (auto st = validate_endpoint(s, w->url); !st) return st.error();
+  }
+  auto enabled = (*store)->enable_webhook(ctx.tenant(), id, ctx.now);
+  if (!enabled) return enabled.error();
+  if (s.wake_outbox) s.wake_outbox();
+  return json_reply(200, to_json(webhook_json(*enabled)));
 }
 
 Result<Reply> list_webhook_deliveries(const Services& s, RequestContext& ctx) {

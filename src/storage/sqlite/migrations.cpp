@@ -506,6 +506,13 @@ CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_by_subscription ON outbox (tenant_id, subscription_id, seq);
 )sql";
 
+// Webhook secret rotation (docs/webhooks.md): the secret being replaced keeps signing, next to
+// the new one, until previous_secret_until.
+constexpr std::string_view kWebhookRotation = R"sql(
+ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret_until BIGINT;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -518,6 +525,7 @@ constexpr std::array kMigrations = {
     Migration{9, "chain of custody", kCustody},
     Migration{10, "proof of delivery", kProofOfDelivery, backfill_event_chain},
     Migration{11, "webhook outbox", kOutbox},
+    Migration{12, "webhook secret rotation", kWebhookRotation},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

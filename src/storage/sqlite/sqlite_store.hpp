@@ -158,6 +158,12 @@ class SqliteStore final : public Store, public WebhookStore {
   Result<Page<WebhookSubscription>> list_webhooks(const core::TenantId& tenant, const PageRequest& page) override;
   Result<WebhookSubscription> disable_webhook(const core::TenantId& tenant, const core::WebhookId& id,
                                               core::Timestamp at) override;
+  Result<WebhookSubscription> rotate_webhook_secret(const core::TenantId& tenant, const core::WebhookId& id,
+                                                    const std::string& new_secret,
+                                                    std::optional<core::Timestamp> previous_until,
+                                                    core::Timestamp at) override;
+  Result<WebhookSubscription> enable_webhook(const core::TenantId& tenant, const core::WebhookId& id,
+                                             core::Timestamp at) override;
   Result<Page<OutboxMessage>> list_deliveries(const core::TenantId& tenant, const core::WebhookId& id,
                                               const PageRequest& page) override;
   Result<OutboxMessage> replay_delivery(const core::TenantId& tenant, const core::WebhookId& id,

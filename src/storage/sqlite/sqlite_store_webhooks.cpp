@@ -8,7 +8,8 @@ namespace lastmile::storage::sqlite {
 namespace {
 
 constexpr std::string_view kWebhookColumns =
-    "seq, id, tenant_id, url, events, description, secret, status, disabled_reason, created_at";
+    "seq, id, tenant_id, url, events, description, secret, status, disabled_reason, created_at, previous_secret, "
+    "previous_secret_until";
 constexpr std::string_view kOutboxColumns =
     "seq, id, tenant_id, kind, subscription_id, event_id, event_type, idempotency_key, payload, state, attempts, "
     "next_attempt_at, last_error, last_status, created_at, delivered_at";
@@ -25,6 +26,8 @@ Result<WebhookSubscription> webhook_from_row(const Statement& s) {
   w.status = s.text(7);
   w.disabled_reason = s.text(8);
   w.created_at = core::Timestamp{s.int64(9)};
+  w.previous_secret = s.text(10);
+  if (auto until = s.optional_int64(11)) w.previous_secret_until = core::Timestamp{*until};
   return w;
 }
 
@@ -125,6 +128,54 @@ Result<WebhookSubscription> SqliteStore::disable_webhook(const core::TenantId& t
   return std::move(*after);
 }
 
+Result<WebhookSubscription> SqliteStore::rotate_webhook_secret(const core::TenantId& tenant, const core::WebhookId& id,
+                                                               const std::string& new_secret,
+                                                               std::optional<core::Timestamp> previous_until,
+                                                               core::Timestamp at) {
+  std::optional<WebhookSubscription> after;
+  Status st = write("rotate_webhook_secret", [&](Connection& db, Events&) -> Status {
+    auto w = load_webhook(db, tenant, id);
+    if (!w) return w.error();
+    if (w->disabled_reason == "deleted") return core::Error{core::ErrorCode::kConflict, "the webhook subscription was deleted", ""};
+    std::optional<int64_t> until;
+    if (previous_until) until = previous_until->ms;
+    const std::string previous = previous_until ? w->secret : std::string();
+    auto stmt = db.prepare("UPDATE webhook_subscriptions SET secret = ?, previous_secret = ?, previous_secret_until = ?, "
+                           "updated_at = ? WHERE tenant_id = ? AND id = ?");
+    if (!stmt) return stmt.error();
+    if (auto s = stmt->bind_all(new_secret, previous, until, at.ms, tenant.str(), id.str()).run(); !s) return s;
+    w->secret = new_secret;
+    w->previous_secret = previous;
+    w->previous_secret_until = previous_until;
+    after = std::move(*w);
+    return {};
+  });
+  if (!st) return st.error();
+  return std::move(*after);
+}
+
+Result<WebhookSubscription> SqliteStore::enable_webhook(const core::TenantId& tenant, const core::WebhookId& id,
+                                                        core::Timestamp at) {
+  std::optional<WebhookSubscription> after;
+  Status st = write("enable_webhook", [&](Connection& db, Events&) -> Status {
+    auto w = load_webhook(db, tenant, id);
+    if (!w) return w.error();
+    if (w->disabled_reason == "deleted") return core::Error{core::ErrorCode::kConflict, "the webhook subscription was deleted", ""};
+    if (w->status != "active") {
+      auto stmt = db.prepare("UPDATE webhook_subscriptions SET status = 'active', disabled_reason = '', updated_at = ? "
+                             "WHERE tenant_id = ? AND id = ?");
+      if (!stmt) return stmt.error();
+      if (auto s = stmt->bind_all(at.ms, tenant.str(), id.str()).run(); !s) return s;
+      w->status = "active";
+      w->disabled_reason.clear();
+    }
+    after = std::move(*w);
+    return {};
+  });
+  if (!st) return st.error();
+  return std::move(*after);
+}
+
 Result<Page<OutboxMessage>> SqliteStore::list_deliveries(const core::TenantId& tenant, const core::WebhookId& id,
                                                          const PageRequest& page) {
   return read<Page<OutboxMessage>>("list_deliveries", [&](Connection& db) -> Result<Page<OutboxMessage>> {
@@ -166,18 +217,19 @@ Result<std::vector<DueMessage>> SqliteStore::claim_due_messages(core::Timestamp 
     auto pick = db.prepare(
         "SELECT o.seq, o.id, o.tenant_id, o.kind, o.subscription_id, o.event_id, o.event_type, o.idempotency_key, "
         "o.payload, o.state, o.attempts, o.next_attempt_at, o.last_error, o.last_status, o.created_at, "
-        "o.delivered_at, w.url, w.secret FROM outbox o JOIN webhook_subscriptions w ON w.id = o.subscription_id "
+        "o.delivered_at, w.url, w.secret, CASE WHEN w.previous_secret_until > ? THEN w.previous_secret ELSE '' END "
+        "FROM outbox o JOIN webhook_subscriptions w ON w.id = o.subscription_id "
         "WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND w.status = 'active' "
         "ORDER BY o.next_attempt_at, o.seq LIMIT ?");
     if (!pick) return pick.error();
-    pick->bind_all(now.ms, limit);
+    pick->bind_all(now.ms, now.ms, limit);
     for (;;) {
       auto row = pick->step();
       if (!row) return row.error();
       if (!*row) break;
       auto m = message_from_row(*pick);
       if (!m) return m.error();
-      out.push_back(DueMessage{std::move(*m), pick->text(16), pick->text(17)});
+      out.push_back(DueMessage{std::move(*m), pick->text(16), pick->text(17), pick->text(18)});
     }
     for (auto& d : out) {
       auto upd = db.prepare("UPDATE outbox SET state = 'sending' WHERE id = ?");

@@ -46,5 +46,17 @@ TEST(SubscriptionRequest, EveryBadBodyHasItsCode) {
                ErrorCode::kInvalidField, "description");
 }
 
+TEST(RotationRequest, GraceHoursDefaultTo24AndStayWithinAWeek) {
+  EXPECT_EQ(*parse_rotation_request(""), 24);
+  EXPECT_EQ(*parse_rotation_request("{}"), 24);
+  EXPECT_EQ(*parse_rotation_request(R"({"grace_hours": 0})"), 0);
+  EXPECT_EQ(*parse_rotation_request(R"({"grace_hours": 168})"), 168);
+  EXPECT_EQ(parse_rotation_request(R"({"grace_hours": 169})").error().code, ErrorCode::kInvalidField);
+  EXPECT_EQ(parse_rotation_request(R"({"grace_hours": -1})").error().field, "grace_hours");
+  EXPECT_EQ(parse_rotation_request(R"({"grace_hours": "24"})").error().code, ErrorCode::kWrongType);
+  EXPECT_EQ(parse_rotation_request("[1]").error().code, ErrorCode::kWrongType);
+  EXPECT_EQ(parse_rotation_request("{").error().code, ErrorCode::kInvalidJson);
+}
+
 }  // namespace
 }  // namespace lastmile::notify

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/crypto.hpp"
+#include "notify/outbox_worker.hpp"
 
 namespace lastmile::notify {
 namespace {
@@ -29,6 +30,25 @@ TEST(WebhookSignature, ChangesWithTheTimestampTheBodyAndTheSecret) {
   EXPECT_NE(base, webhook_signature("s", 2, "{}"));
   EXPECT_NE(base, webhook_signature("s", 1, "{ }"));
   EXPECT_NE(base, webhook_signature("t", 1, "{}"));
+}
+
+std::string header(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
+  for (const auto& [k, v] : headers)
+    if (k == name) return v;
+  return {};
+}
+
+TEST(SignedHeaders, CarryTheKeyTheTimestampAndOneSignature) {
+  const auto h = signed_headers("evt_1:shipment.delivered:whk_1", "new", "{}", core::Timestamp{1'790'000'000'500});
+  EXPECT_EQ(header(h, "Webhook-Id"), "evt_1:shipment.delivered:whk_1");
+  EXPECT_EQ(header(h, "Webhook-Timestamp"), "1790000000");
+  EXPECT_EQ(header(h, "Webhook-Signature"), webhook_signature("new", 1790000000, "{}"));
+}
+
+TEST(SignedHeaders, DuringARotationBothSecretsSignTheNewOneFirst) {
+  const auto h = signed_headers("k", "new", "{}", core::Timestamp{1'790'000'000'000}, "old");
+  EXPECT_EQ(header(h, "Webhook-Signature"),
+            webhook_signature("new", 1790000000, "{}") + " " + webhook_signature("old", 1790000000, "{}"));
 }
 
 }  // namespace
