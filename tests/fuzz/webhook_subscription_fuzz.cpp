@@ -1,6 +1,7 @@
 // Fuzzes the POST /v1/webhooks body parser: arbitrary bytes give either a request or an Error with
 // a stable code — never a crash, a hang or undefined behaviour. A request that got through keeps
-// the parser's promises: an accepted URL, 1..50 distinct valid patterns, a short description.
+// the parser's promises: an accepted URL, 1..50 distinct valid patterns, a short description. The
+// same bytes go to the rotate-secret body parser, whose grace period stays within 0..168 hours.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace notify = lastmile::notify;
   std::string_view body(reinterpret_cast<const char*>(data), size);
+  if (auto grace = notify::parse_rotation_request(body); grace) {
+    if (*grace < 0 || *grace > notify::kMaxRotationGraceHours) __builtin_trap();
+  } else {
+    (void)lastmile::core::code_name(grace.error().code);
+  }
   auto req = notify::parse_subscription_request(body, notify::UrlPolicy{});
   if (!req) {
     (void)lastmile::core::code_name(req.error().code);
