@@ -339,7 +339,7 @@ int serve(const ServeOptions& o) {
     spdlog::warn("web pages: no built bundle in {} (run `make build`, or give --web-dir); /t/… and /dispatch "
                  "answer 503", services.web_dir);
   // Outbound webhooks: the handshake and the worker share one libcurl transport.
-  notify::CurlWebhookSender webhook_sender;
+  notify::CurlWebhookSender webhook_sender(o.webhook_allow_private);
   std::atomic<uint64_t> webhooks_delivered{0};
   std::atomic<uint64_t> webhooks_dead{0};
   std::atomic<int64_t> outbox_pending{0};  // set by the worker after each pass (at most ~1 s old)

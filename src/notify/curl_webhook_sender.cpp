@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 
+#include "notify/webhook_url.hpp"
+
 namespace lastmile::notify {
 namespace {
 
@@ -13,6 +15,13 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
   const size_t len = size * n;
   if (out->size() < kMaxAnswerBytes) out->append(data, std::min(len, kMaxAnswerBytes - out->size()));
   return len;  // keep reading (and discarding) so the server sees a complete exchange
+}
+
+// Called once connected, before the request goes out: the connected address must be public.
+int check_peer(void* refused_ip, char* primary_ip, char*, int, int) {
+  if (!is_private_address(primary_ip)) return CURL_PREREQFUNC_OK;
+  *static_cast<std::string*>(refused_ip) = primary_ip;
+  return CURL_PREREQFUNC_ABORT;
 }
 
 struct CurlDeleter {
@@ -24,7 +33,7 @@ struct ListDeleter {
 
 }  // namespace
 
-CurlWebhookSender::CurlWebhookSender() {
+CurlWebhookSender::CurlWebhookSender(bool allow_private) : allow_private_(allow_private) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
@@ -54,9 +63,15 @@ WebhookAnswer CurlWebhookSender::post(const WebhookRequest& request) {
   curl_easy_setopt(c, CURLOPT_USERAGENT, "lastmile-webhooks/1");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer.body);
+  std::string refused_ip;
+  if (!allow_private_) {
+    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, check_peer);
+    curl_easy_setopt(c, CURLOPT_PREREQDATA, &refused_ip);
+  }
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    answer.error = curl_easy_strerror(rc);
+    answer.error = refused_ip.empty() ? std::string(curl_easy_strerror(rc))
+                                      : "refused: the URL's host resolved to the private address " + refused_ip;
     answer.body.clear();
     return answer;
   }

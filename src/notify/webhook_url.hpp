@@ -19,4 +19,10 @@ struct UrlPolicy {
 // Errors: kInvalidField with field `field` and a message naming the rule broken.
 core::Status check_webhook_url(std::string_view url, const UrlPolicy& policy, const std::string& field = "url");
 
+// True when `ip` — a numeric address as a socket reports it ("10.0.0.7", "::1", "::ffff:127.0.0.1") —
+// is loopback, unspecified, private (RFC 1918, 100.64/10), link-local or unique-local IPv6, or not
+// an address at all. The sender checks the address it actually connected to with it, so a public
+// name that resolves (or re-resolves) to a private address is refused too.
+bool is_private_address(std::string_view ip);
+
 }  // namespace lastmile::notify

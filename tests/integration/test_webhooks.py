@@ -271,6 +271,25 @@ class WebhooksTest(ServerTestCase):
         self.assertEqual(self.deliveries(hook["id"]), [])
 
 
+class WebhookPrivateAddressTest(ServerTestCase):
+    """Without --webhook-allow-private, a URL whose host only looks public — here the decimal form of
+    127.0.0.1, which the URL check cannot recognise — is refused once connected, by its address."""
+
+    def test_a_host_that_connects_to_loopback_fails_the_handshake(self):
+        receiver = Receiver()
+        self.addCleanup(receiver.close)
+        admin = make_tenant(self.server)["api_key"]
+        port = receiver.httpd.server_address[1]
+        reply = self.server.request("POST", "/v1/webhooks", {"url": f"http://2130706433:{port}/hook",
+                                                             "events": ["shipment.*"]}, token=admin)
+        error = expect(reply, 422, "a loopback target in disguise")["error"]
+        self.assertEqual(error["code"], "webhook_validation_failed")
+        self.assertIn("private address 127.0.0.1", error["message"])
+        self.assertEqual((receiver.handshakes, receiver.requests), (0, []), "nothing reached the receiver")
+        listed = expect(self.server.request("GET", "/v1/webhooks", token=admin), 200, "list")
+        self.assertEqual(listed["items"], [])
+
+
 class WebhookCrashTest(unittest.TestCase):
     """kill -9 while statuses change: every message arrives, one body per Webhook-Id."""
 

@@ -18,6 +18,7 @@ class Receiver:
     def __init__(self):
         self.lock = threading.Lock()
         self.requests = []      # (path, headers dict, body str)
+        self.handshakes = 0     # validation requests answered
         self.modes = {}
         self.tries = {}         # (path, Webhook-Id) -> count
         receiver = self
@@ -60,6 +61,7 @@ class Receiver:
             except ValueError:
                 doc = {}
             if isinstance(doc, dict) and doc.get("type") == "webhook.validation":
+                self.handshakes += 1
                 if mode in ("no-echo", "500"):
                     return (500 if mode == "500" else 200), "{}"
                 return 200, json.dumps({"check": doc.get("check")})

@@ -39,6 +39,16 @@ TEST(WebhookUrl, RefusesPrivateAddressesUnlessAllowed) {
   EXPECT_TRUE(check_webhook_url("http://172.32.0.1/", {}));  // outside 172.16/12
 }
 
+TEST(WebhookUrl, ConnectedAddressesAreJudgedByTheirNumbers) {
+  for (const char* ip : {"127.0.0.1", "127.1.2.3", "10.0.0.7", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+                         "100.64.0.1", "0.0.0.0", "::1", "::", "fd12::1", "fc00::1", "fe80::1", "::ffff:127.0.0.1",
+                         "::ffff:10.0.0.1", "not an address", ""})
+    EXPECT_TRUE(is_private_address(ip)) << ip;
+  for (const char* ip : {"93.184.216.34", "172.32.0.1", "100.128.0.1", "2001:db8::1", "2a00:1450::200e",
+                         "::ffff:93.184.216.34"})
+    EXPECT_FALSE(is_private_address(ip)) << ip;
+}
+
 TEST(WebhookUrl, TheErrorNamesTheField) {
   auto st = check_webhook_url("ftp://x", {});
   ASSERT_FALSE(st);
