@@ -47,6 +47,8 @@ class WebhookStore;
 
 namespace lastmile::api {
 
+struct RateLimits;  // api/rate_limiter.hpp
+
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -87,6 +89,7 @@ struct Services {
   notify::WebhookSender* webhook_sender = nullptr;  // the validation handshake
   bool webhook_allow_private = false;               // serve --webhook-allow-private
   std::function<void()> wake_outbox = {};           // after a replay
+  RateLimits* rate_limits = nullptr;  // per credential / address limits (api/rate_limiter.hpp); null: none
 };
 
 struct Reply {
@@ -102,6 +105,7 @@ struct RequestContext {
   std::vector<std::string> params;      // path parameters, in pattern order, percent-decoded
   std::optional<Principal> principal;   // set on every non-public route
   core::Timestamp now;
+  std::string_view peer = {};           // the client's address ("127.0.0.1"); empty when unknown
 
   const std::string& param(size_t i) const { return params.at(i); }
   std::optional<std::string> query(std::string_view key) const;

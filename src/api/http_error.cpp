@@ -31,6 +31,7 @@ int http_status(core::ErrorCode code) {
     case C::kNotRoutable:
     case C::kNoRoute:
     case C::kWebhookValidationFailed: return 422;
+    case C::kRateLimited: return 429;
     case C::kUnavailable: return 503;
     case C::kInternal: return 500;
   }

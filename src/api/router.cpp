@@ -3,16 +3,36 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/url/parse.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <memory>
 #include <span>
 
 #include "api/auth.hpp"
 #include "api/http_error.hpp"
+#include "api/rate_limiter.hpp"
 
 namespace lastmile::api {
 namespace {
+
+// A public route that looks up a secret the caller presents: a tracking token in the path, or a
+// one-time sign-in code. These, and every authenticated route, count failed lookups per address.
+bool has_token_parameter(std::string_view pattern) {
+  return pattern.find("{token}") != std::string_view::npos || pattern == "/v1/driver/session";
+}
+
+// 429 with Retry-After in whole seconds (at least 1).
+core::Result<Reply> rate_limited(double wait_s, std::string_view what) {
+  const long seconds = std::max(1L, static_cast<long>(std::ceil(wait_s)));
+  Reply r = json_reply(429, error_body(core::Error{core::ErrorCode::kRateLimited,
+                                                   "too many " + std::string(what) + "; retry after " +
+                                                       std::to_string(seconds) + " s",
+                                                   ""}));
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
+}
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> out;
@@ -112,8 +132,8 @@ MatchResult Router::match(http::verb method, std::string_view path) const {
   return result;
 }
 
-std::optional<core::Result<Reply>> Router::dispatch(const Request& req, const RouteSpec*& matched,
-                                                    AsyncDone* later) const {
+std::optional<core::Result<Reply>> Router::dispatch(const Request& req, std::string_view peer,
+                                                    const RouteSpec*& matched, AsyncDone* later) const {
   // Parsed from a NUL-terminated copy: Boost.URL 1.81 can read past the end of a string_view that is
   // not followed by a NUL (boostorg/url#946), and Beast's target is a view into its read buffer.
   const std::string target(req.target());
@@ -129,10 +149,24 @@ std::optional<core::Result<Reply>> Router::dispatch(const Request& req, const Ro
   }
   matched = m.route;
 
-  RequestContext ctx{req, *url, std::move(m.params), std::nullopt, services_.clock.now()};
+  RequestContext ctx{req, *url, std::move(m.params), std::nullopt, services_.clock.now(), peer};
+  RateLimits* limits = services_.rate_limits;
+  const bool looks_up_secret = !m.route->is_public || has_token_parameter(m.route->pattern);
+  if (limits && !peer.empty()) {
+    // An address whose lookups keep failing waits before it may try another credential or token.
+    if (looks_up_secret)
+      if (auto wait = limits->failures.check(peer, ctx.now.ms)) return rate_limited(*wait, "failed sign-ins");
+    if (m.route->is_public && looks_up_secret)
+      if (auto wait = limits->per_address.take(peer, ctx.now.ms)) return rate_limited(*wait, "requests");
+  }
   if (!m.route->is_public) {
     auto p = authenticate(services_.store, ctx.header(http::field::authorization));
-    if (!p) return p.error();
+    if (!p) {
+      if (limits && !peer.empty()) (void)limits->failures.take(peer, ctx.now.ms);
+      return p.error();
+    }
+    if (limits)
+      if (auto wait = limits->per_credential.take(p->credential_id, ctx.now.ms)) return rate_limited(*wait, "requests");
     if (!m.route->roles.contains(p->role))
       return core::Error{core::ErrorCode::kForbidden,
                          "role '" + std::string(domain::role_name(p->role)) + "' may not call this route", ""};
@@ -143,7 +177,14 @@ std::optional<core::Result<Reply>> Router::dispatch(const Request& req, const Ro
     if (!ct.empty() && !is_json_content_type(ct))
       return core::Error{core::ErrorCode::kUnsupportedMediaType, "Content-Type must be application/json", ""};
   }
-  if (!m.route->async_handler) return m.route->handler(services_, ctx);
+  if (!m.route->async_handler) {
+    auto result = m.route->handler(services_, ctx);
+    if (limits && !peer.empty() && m.route->is_public && looks_up_secret && !result &&
+        (result.error().code == core::ErrorCode::kNotFound || result.error().code == core::ErrorCode::kInvalidCode ||
+         result.error().code == core::ErrorCode::kUnauthenticated))
+      (void)limits->failures.take(peer, ctx.now.ms);
+    return result;
+  }
   if (later) {
     m.route->async_handler(services_, ctx, std::move(*later));
     return std::nullopt;
@@ -204,19 +245,19 @@ core::Result<Reply> handler_exception(const Request& req, const std::exception& 
 
 }  // namespace
 
-Response Router::handle(const Request& req) const {
+Response Router::handle(const Request& req, std::string_view peer) const {
   const auto started = std::chrono::steady_clock::now();
   const RouteSpec* matched = nullptr;
   core::Result<Reply> result = core::Error::internal();
   try {
-    result = std::move(*dispatch(req, matched, nullptr));
+    result = std::move(*dispatch(req, peer, matched, nullptr));
   } catch (const std::exception& e) {
     result = handler_exception(req, e);
   }
   return respond(req, matched, std::move(result), started);
 }
 
-void Router::handle_async(const Request& req, ResponseDone done) const {
+void Router::handle_async(const Request& req, ResponseDone done, std::string_view peer) const {
   const auto started = std::chrono::steady_clock::now();
   // Shared by the immediate path and a later completion. dispatch() sets the route before it starts
   // an asynchronous handler, so the completion (any thread, afterwards) reads it set.
@@ -227,7 +268,7 @@ void Router::handle_async(const Request& req, ResponseDone done) const {
   };
   std::optional<core::Result<Reply>> now;
   try {
-    now = dispatch(req, *route, &later);
+    now = dispatch(req, peer, *route, &later);
   } catch (const std::exception& e) {
     now = handler_exception(req, e);
   }

@@ -27,11 +27,12 @@ class Router {
   Router(std::vector<RouteSpec> routes, const Services& services);
 
   // Never throws: an exception from a handler becomes 500 internal (logged).
-  Response handle(const Request& req) const;
+  // `peer`: the client's address, for the per-address rate limits (empty: not limited by address).
+  Response handle(const Request& req, std::string_view peer = {}) const;
   // The same, the response handed to `done`: before returning for a synchronous route, later (any
   // thread) for an asynchronous one. `req` must stay valid until `done` was called.
   using ResponseDone = std::function<void(Response)>;
-  void handle_async(const Request& req, ResponseDone done) const;
+  void handle_async(const Request& req, ResponseDone done, std::string_view peer = {}) const;
   // True when `req` goes to an asynchronous route (so the caller need not lend it a thread).
   bool is_async(const Request& req) const;
   MatchResult match(http::verb method, std::string_view path) const;
@@ -40,7 +41,7 @@ class Router {
  private:
   // Authenticates and runs the matched route's handler. An asynchronous route with `later` set
   // returns nullopt and answers through *later; without `later` it is waited for.
-  std::optional<core::Result<Reply>> dispatch(const Request& req, const RouteSpec*& matched,
+  std::optional<core::Result<Reply>> dispatch(const Request& req, std::string_view peer, const RouteSpec*& matched,
                                               AsyncDone* later) const;
   // The HTTP response for a handler's result, with metrics and the request log line.
   Response respond(const Request& req, const RouteSpec* matched, core::Result<Reply> result,

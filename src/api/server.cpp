@@ -20,8 +20,15 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 struct Server::Session {
-  explicit Session(tcp::socket socket) : executor(socket.get_executor()), http(std::in_place, std::move(socket)) {}
+  explicit Session(tcp::socket socket) : executor(socket.get_executor()), peer(address_of(socket)),
+                                         http(std::in_place, std::move(socket)) {}
+  static std::string address_of(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    return ec ? std::string() : ep.address().to_string();
+  }
   asio::any_io_executor executor;          // the connection's strand
+  const std::string peer;                  // the client's address (rate limits); immutable
   // The HTTP side; reset once a StreamHandler took the connection over (its socket moved out).
   std::optional<beast::tcp_stream> http;
   std::shared_ptr<Stream> stream;  // the Stream serving the connection after a hand-over
@@ -94,16 +101,19 @@ static bool writes(http::verb v) {
 }
 
 // Runs an asynchronous route; the awaiting coroutine resumes on its own executor with the response.
-static asio::awaitable<Response> answer_async(const Router& router, const Request& req) {
+static asio::awaitable<Response> answer_async(const Router& router, const Request& req, std::string_view peer) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
-      [&router, &req](auto handler) {
+      [&router, &req, peer](auto handler) {
         // Shared: Router's callback is a std::function (copyable), the awaitable's handler is move-only.
         using Handler = decltype(handler);
         auto h = std::make_shared<Handler>(std::move(handler));
-        router.handle_async(req, [h](Response res) {
-          auto ex = asio::get_associated_executor(*h);
-          asio::post(ex, [h, res = std::move(res)]() mutable { std::move (*h)(std::move(res)); });
-        });
+        router.handle_async(
+            req,
+            [h](Response res) {
+              auto ex = asio::get_associated_executor(*h);
+              asio::post(ex, [h, res = std::move(res)]() mutable { std::move (*h)(std::move(res)); });
+            },
+            peer);
       },
       asio::use_awaitable);
 }
@@ -169,16 +179,18 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     if (may_block && router.is_async(parser.get())) {
       // An asynchronous route (e.g. a durable ingest write): no thread waits for it; the session
       // resumes on its strand when the route completes.
-      res = co_await answer_async(router, parser.get());
+      res = co_await answer_async(router, parser.get(), s->peer);
     } else if (may_block) {
       // On the blocking pool; the session resumes on its strand when the handler is done. (A bare
       // asio::post(pool) would resume on the strand at once: the handler would run there.)
       const Request& req = parser.get();
+      std::string_view peer = s->peer;
       res = co_await asio::co_spawn(
-          blocking_pool.get_executor(), [&router, &req]() -> asio::awaitable<Response> { co_return router.handle(req); },
+          blocking_pool.get_executor(),
+          [&router, &req, peer]() -> asio::awaitable<Response> { co_return router.handle(req, peer); },
           asio::use_awaitable);
     } else {
-      res = router.handle(parser.get());
+      res = router.handle(parser.get(), s->peer);
     }
     const bool keep_alive = client_keep_alive && !stopping.load();
     res.keep_alive(keep_alive);

@@ -91,6 +91,23 @@ int main(int argc, char** argv) {
   s->add_option("--eta-push-change-s", serve.eta_push_change_s,
                  "Push a stop's live ETA when it moved by at least this many seconds (default 60)")
       ->check(CLI::Range(0.0, 3600.0));
+  s->add_option("--rate-limit-key", serve.rate_key_per_s,
+                 "Requests per second each API key or device token may make (token bucket; 0: no limit; default 200)")
+      ->check(CLI::Range(0.0, 1e6));
+  s->add_option("--rate-limit-key-burst", serve.rate_key_burst, "… of which this many at once (default 1000)")
+      ->check(CLI::Range(1.0, 1e7));
+  s->add_option("--rate-limit-ip", serve.rate_ip_per_s,
+                 "Requests per second each client address may make to the public tracking-token and sign-in routes "
+                 "(0: no limit; default 20)")
+      ->check(CLI::Range(0.0, 1e6));
+  s->add_option("--rate-limit-ip-burst", serve.rate_ip_burst, "… of which this many at once (default 200)")
+      ->check(CLI::Range(1.0, 1e7));
+  s->add_option("--auth-failures-per-min", serve.auth_failures_per_min,
+                 "Failed sign-ins and token lookups each client address may make per minute before it gets 429 "
+                 "(0: no limit; default 30)")
+      ->check(CLI::Range(0.0, 1e6));
+  s->add_option("--auth-failures-burst", serve.auth_failures_burst, "… of which this many at once (default 60)")
+      ->check(CLI::Range(1.0, 1e7));
   s->add_option("--eta-change-minutes", serve.eta_change_minutes,
                  "Store an eta_changed event (webhook shipment.eta_changed, notifications) when a stop's ETA moved by "
                  "at least this many minutes from the one last announced; 0 disables (default 15)")

@@ -21,6 +21,7 @@
 #include "api/live_stream.hpp"
 #include "api/live_subscription.hpp"
 #include "api/metrics.hpp"
+#include "api/rate_limiter.hpp"
 #include "api/router.hpp"
 #include "api/routes_table.hpp"
 #include "api/server.hpp"
@@ -374,6 +375,10 @@ int serve(const ServeOptions& o) {
   services.webhooks = store->webhooks();
   services.webhook_sender = &webhook_sender;
   services.webhook_allow_private = o.webhook_allow_private;
+  api::RateLimits rate_limits{api::RateLimiter({o.rate_key_per_s, o.rate_key_burst}),
+                              api::RateLimiter({o.rate_ip_per_s, o.rate_ip_burst}),
+                              api::RateLimiter({o.auth_failures_per_min / 60.0, o.auth_failures_burst})};
+  services.rate_limits = &rate_limits;
   services.wake_outbox = [outbox_wake] {
     std::lock_guard lock(outbox_wake->mu);
     if (outbox_wake->worker) outbox_wake->worker->wake();

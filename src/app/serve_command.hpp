@@ -49,6 +49,13 @@ struct ServeOptions {
   int webhook_max_attempts = 8;         // a message is dead after this many failed tries
   double webhook_backoff_scale = 1;     // multiplies the retry delays (tests: 0.001–0.01)
   bool webhook_allow_private = false;   // allow loopback/private webhook URLs (tests, trusted networks)
+  // Rate limits (docs/api.md, "Rate limits"); a rate of 0 turns that limit off.
+  double rate_key_per_s = 200;      // each API key / device token
+  double rate_key_burst = 1000;
+  double rate_ip_per_s = 20;        // each client address on the public token routes (tracking, sign-in)
+  double rate_ip_burst = 200;
+  double auth_failures_per_min = 30;  // failed credential / token lookups per client address …
+  double auth_failures_burst = 60;    // … allowed at once
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

@@ -28,6 +28,7 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kInvalidCode: return "invalid_code";
     case ErrorCode::kIdempotencyMismatch: return "idempotency_mismatch";
     case ErrorCode::kWebhookValidationFailed: return "webhook_validation_failed";
+    case ErrorCode::kRateLimited: return "rate_limited";
   }
   return "internal";
 }

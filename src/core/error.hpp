@@ -35,6 +35,7 @@ enum class ErrorCode {
   kInvalidCode,          // a one-time sign-in code that is unknown, used or expired (401, one answer for all)
   kIdempotencyMismatch,  // a client-chosen id (a scan's) reused with a different body (409)
   kWebhookValidationFailed,  // the webhook URL did not echo the validation check (422)
+  kRateLimited,          // too many requests from this credential or address; Retry-After says when (429)
   kInternal,             // a bug or an unexpected failure; details only in logs
 };
 

@@ -25,6 +25,7 @@ TEST(HttpError, EveryCodeMapsToItsDocumentedStatus) {
       {ErrorCode::kInternal, 500},
       {ErrorCode::kUnknownParcel, 404},     {ErrorCode::kInvalidCode, 401},
       {ErrorCode::kIdempotencyMismatch, 409},
+      {ErrorCode::kRateLimited, 429},
   };
   for (auto [code, status] : table) EXPECT_EQ(http_status(code), status) << core::code_name(code);
 }

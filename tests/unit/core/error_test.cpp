@@ -39,6 +39,7 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kInvalidCode, "invalid_code"},
       {ErrorCode::kIdempotencyMismatch, "idempotency_mismatch"},
       {ErrorCode::kWebhookValidationFailed, "webhook_validation_failed"},
+      {ErrorCode::kRateLimited, "rate_limited"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -64,7 +65,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 24u);
+  EXPECT_EQ(seen.size(), 25u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {
