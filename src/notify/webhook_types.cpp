@@ -23,6 +23,7 @@ std::vector<std::string> webhook_types(const domain::Event& e) {
   if (e.type == "driver_arrived") add(out, "stop.arrived");
   if (e.type == "driver_departed") add(out, "stop.departed");
   if (e.type == "scan") add(out, "scan.recorded");
+  if (e.type == "survey_submitted") add(out, "survey.submitted");
   if (carries_proof(e)) add(out, "proof.captured");
   for (const auto& s : domain::exception_signals(e))
     add(out, s.action == domain::ExceptionSignal::Action::kRaise ? "exception.raised" : "exception.resolved");
@@ -34,7 +35,7 @@ const std::vector<std::string>& known_webhook_types() {
     std::vector<std::string> t;
     for (auto m : domain::all_milestones()) t.push_back("shipment." + std::string(domain::milestone_name(m)));
     for (const char* s : {"stop.arrived", "stop.departed", "scan.recorded", "proof.captured", "exception.raised",
-                          "exception.resolved"})
+                          "exception.resolved", "survey.submitted"})
       t.emplace_back(s);
     return t;
   }();
