@@ -10,6 +10,7 @@ import { el } from '../shared/dom';
 import { loadStyle } from '../shared/map_style';
 import { call, get, getAll, session, whenUnauthenticated, type Carrier, type Driver, type ExceptionCase, type Route, type Shipment, type TrackCollection } from './api';
 import { DetailPanel } from './detail';
+import type { ChatMessage } from '../shared/chat_panel';
 import { StaffLive, type StaffPosition } from './live';
 import { DispatchMap, type DriverState } from './map';
 import { InvitePanel } from './invite';
@@ -126,6 +127,7 @@ class Dashboard {
         void this.shipments.refresh(id);
         if (this.detail.shown() === id) void this.showDetail(id, false);
       },
+      onChatMessage: (id, m) => this.detail.chatMessage(id, m as ChatMessage),
     });
   }
 
