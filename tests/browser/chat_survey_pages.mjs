@@ -94,6 +94,23 @@ async function main() {
     ok("the customer's message arrives live in the open detail");
     await noSecrets(dash, 'the shipment detail');
     check(deskProblems.length === 0, 'the dashboard logged no error and stayed on its origin', deskProblems.join('\n'));
+
+    // ---- the driver app ----
+    const van = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const app = await van.newPage();
+    const appProblems = watchProblems(app, []);
+    await app.goto(`${base}/driver#code=${cfg.code}`);
+    await app.getByTestId('route').waitFor({ timeout: 15_000 });
+    const row = app.locator(`[data-testid=stop-shipment][data-shipment-id="${cfg.shipment_id}"]`);
+    await row.getByTestId('open-chat').click();
+    await waitFor("the stop's thread", async () => (await messages(row).count()) === 4);
+    ok("the driver opens the stop's thread and sees the whole conversation");
+    await row.getByTestId('chat-input').fill('Glad it worked out in the end.');
+    await row.getByTestId('chat-send').click();
+    await waitFor("the driver's message", async () => (await messages(row).count()) === 5);
+    const last = (await must('GET', `/v1/track/${cfg.token}/messages?after=4`, 200, { token: null })).items[0];
+    check(last?.author.role === 'driver' && last.author.label === 'Luca' && last.channel === 'app', "the driver's message reaches the customer from the app, first name only", JSON.stringify(last));
+    check(appProblems.length === 0, 'the driver app logged no error and stayed on its origin', appProblems.join('\n'));
   } finally {
     await browser.close();
   }
