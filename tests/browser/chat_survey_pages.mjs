@@ -92,6 +92,9 @@ async function main() {
     check(r.status === 201, 'the customer answers (within the days after delivery)');
     await waitFor('the customer message, live on the dashboard', async () => (await messages(dash).count()) === 4);
     ok("the customer's message arrives live in the open detail");
+    const row = dash.locator(`[data-testid=shipment-row][data-shipment-id="${cfg.shipment_id}"]`);
+    await waitFor('the unread badge', async () => (await row.getByTestId('unread').count()) === 1 && /1 new/.test(await row.getByTestId('unread').innerText()));
+    ok('the shipments table shows one customer message awaiting a reply');
     await noSecrets(dash, 'the shipment detail');
     check(deskProblems.length === 0, 'the dashboard logged no error and stayed on its origin', deskProblems.join('\n'));
 
@@ -101,13 +104,13 @@ async function main() {
     const appProblems = watchProblems(app, []);
     await app.goto(`${base}/driver#code=${cfg.code}`);
     await app.getByTestId('route').waitFor({ timeout: 15_000 });
-    const row = app.locator(`[data-testid=stop-shipment][data-shipment-id="${cfg.shipment_id}"]`);
-    await row.getByTestId('open-chat').click();
-    await waitFor("the stop's thread", async () => (await messages(row).count()) === 4);
+    const stopRow = app.locator(`[data-testid=stop-shipment][data-shipment-id="${cfg.shipment_id}"]`);
+    await stopRow.getByTestId('open-chat').click();
+    await waitFor("the stop's thread", async () => (await messages(stopRow).count()) === 4);
     ok("the driver opens the stop's thread and sees the whole conversation");
-    await row.getByTestId('chat-input').fill('Glad it worked out in the end.');
-    await row.getByTestId('chat-send').click();
-    await waitFor("the driver's message", async () => (await messages(row).count()) === 5);
+    await stopRow.getByTestId('chat-input').fill('Glad it worked out in the end.');
+    await stopRow.getByTestId('chat-send').click();
+    await waitFor("the driver's message", async () => (await messages(stopRow).count()) === 5);
     const last = (await must('GET', `/v1/track/${cfg.token}/messages?after=4`, 200, { token: null })).items[0];
     check(last?.author.role === 'driver' && last.author.label === 'Luca' && last.channel === 'app', "the driver's message reaches the customer from the app, first name only", JSON.stringify(last));
     check(appProblems.length === 0, 'the driver app logged no error and stayed on its origin', appProblems.join('\n'));

@@ -4,7 +4,7 @@
 // low_rating exception case) in the same transaction.
 #include <boost/json.hpp>
 
-#include <charconv>
+#include <cmath>
 
 #include "api/chat_json.hpp"
 #include "api/chat_parser.hpp"
