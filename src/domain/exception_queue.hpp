@@ -33,7 +33,7 @@ enum class ExceptionKind {
   kShipmentException,
   kMissingScan,          // a stop completed with a parcel never scanned (docs/chain-of-custody.md)
   kPodLocationMismatch,  // a proof of delivery captured too far from the address (docs/proof-of-delivery.md)
-  kLowRating,           // a customer rated the delivery 1 or 2 stars (docs/chat-and-surveys.md)
+  kLowRating,            // a customer rated the delivery 1 or 2 stars (docs/chat-and-surveys.md)
 };
 // Stable API names: "late_risk", "off_route", "device_offline", "stationary", "attempt_failed",
 // "exception", "missing_scan", "pod_location_mismatch" (the event types that raise them), and
