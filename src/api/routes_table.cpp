@@ -102,6 +102,16 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/track/{token}/blobs/{sha256}", true, none, h::track_blob},
       // Token-authenticated inside: the tracking token is the customer's credential.
       {verb::put, "/v1/track/{token}/instructions", true, none, h::put_track_instructions},
+      // Chat and surveys (docs/chat-and-surveys.md): the tracking token is the customer's credential.
+      {verb::get, "/v1/track/{token}/messages", true, none, h::get_track_messages},
+      {verb::post, "/v1/track/{token}/messages", true, none, h::post_track_message},
+      {verb::get, "/v1/track/{token}/survey", true, none, h::get_track_survey},
+      {verb::post, "/v1/track/{token}/survey", true, none, h::post_track_survey},
+      {verb::get, "/v1/shipments/{id}/messages", false, office_driver, h::get_shipment_messages},
+      {verb::post, "/v1/shipments/{id}/messages", false, office_driver, h::post_shipment_message},
+      {verb::get, "/v1/chat/threads", false, office, h::list_chat_threads},
+      {verb::get, "/v1/shipments/{id}/survey", false, readers, h::get_shipment_survey},
+      {verb::get, "/v1/surveys", false, office_carrier, h::list_surveys},
       // Public here: the live stream handler authenticates (a tracking token, or a credential by
       // header or ?access_token=) before it upgrades; see api/live_subscription.hpp.
       {verb::get, "/v1/live", true, none, h::live_without_upgrade},
@@ -109,6 +119,7 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
 
       // The web pages (docs/web.md), public: the page shows nothing until /v1/track answers.
       {verb::get, "/t/{token}", true, none, h::web_tracking_page},
+      {verb::get, "/track/{token}", true, none, h::web_tracking_page},  // the survey link: /track/{token}?survey=1
       {verb::get, "/dispatch", true, none, h::web_dispatch_page},
       {verb::get, "/driver", true, none, h::web_driver_page},
       {verb::get, "/driver/manifest.webmanifest", true, none, h::web_driver_manifest},

@@ -10,6 +10,7 @@ constexpr std::array kAllKinds = {
     ExceptionKind::kStationary, ExceptionKind::kAttemptFailed, ExceptionKind::kShipmentException,
     ExceptionKind::kMissingScan,
     ExceptionKind::kPodLocationMismatch,
+    ExceptionKind::kLowRating,
 };
 
 template <typename Enum, size_t N>
@@ -35,6 +36,7 @@ std::string_view exception_kind_name(ExceptionKind k) {
     case ExceptionKind::kShipmentException: return "exception";
     case ExceptionKind::kMissingScan: return "missing_scan";
     case ExceptionKind::kPodLocationMismatch: return "pod_location_mismatch";
+    case ExceptionKind::kLowRating: return "low_rating";
   }
   return "exception";
 }
@@ -106,6 +108,7 @@ std::vector<ExceptionSignal> exception_signals(const Event& e) {
   if (e.type == "pod_location_mismatch") return {raise(K::kPodLocationMismatch)};
   if (e.type == "late_risk") return {raise(K::kLateRisk)};
   if (e.type == "missing_scan") return {raise(K::kMissingScan)};
+  if (e.type == "survey_low_rating") return {raise(K::kLowRating)};
   if (e.type == "late_risk_cleared") return {clear(K::kLateRisk)};
   if (e.type == "off_route") return {raise(K::kOffRoute)};
   if (e.type == "back_on_route") return {clear(K::kOffRoute)};

@@ -24,6 +24,7 @@ std::vector<std::string> webhook_types(const domain::Event& e) {
   if (e.type == "driver_departed") add(out, "stop.departed");
   if (e.type == "eta_changed") add(out, "shipment.eta_changed");
   if (e.type == "scan") add(out, "scan.recorded");
+  if (e.type == "survey_submitted") add(out, "survey.submitted");
   if (carries_proof(e)) add(out, "proof.captured");
   for (const auto& s : domain::exception_signals(e))
     add(out, s.action == domain::ExceptionSignal::Action::kRaise ? "exception.raised" : "exception.resolved");
@@ -34,8 +35,8 @@ const std::vector<std::string>& known_webhook_types() {
   static const std::vector<std::string> kTypes = [] {
     std::vector<std::string> t;
     for (auto m : domain::all_milestones()) t.push_back("shipment." + std::string(domain::milestone_name(m)));
-    for (const char* s : {"shipment.eta_changed", "stop.arrived", "stop.departed", "scan.recorded", "proof.captured", "exception.raised",
-                          "exception.resolved"})
+    for (const char* s : {"shipment.eta_changed", "stop.arrived", "stop.departed", "scan.recorded", "proof.captured",
+                          "exception.raised", "exception.resolved", "survey.submitted"})
       t.emplace_back(s);
     return t;
   }();

@@ -34,7 +34,7 @@ struct Topic {
 enum class Audience : uint8_t { kStaff, kPublic };
 
 struct LiveMessage {
-  enum class Kind : uint8_t { kPosition, kEvent, kStop, kException, kEta };
+  enum class Kind : uint8_t { kPosition, kEvent, kStop, kException, kEta, kMessage };  // kMessage: a chat message
   Kind kind = Kind::kEvent;
   // Events only: the event's global_seq, the resume cursor (strictly increasing in publish order).
   int64_t event_seq = 0;

@@ -216,6 +216,8 @@ struct StoreOptions {
 };
 
 class WebhookStore;  // webhook_store.hpp
+class ChatStore;     // chat_store.hpp
+class SurveyStore;   // survey_store.hpp
 
 class Store {
  public:
@@ -223,6 +225,9 @@ class Store {
 
   // Webhook subscriptions and the outbox; null for a store without them.
   virtual WebhookStore* webhooks() { return nullptr; }
+  // Chat threads and surveys (docs/chat-and-surveys.md); null for a store without them.
+  virtual ChatStore* chat() { return nullptr; }
+  virtual SurveyStore* surveys() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

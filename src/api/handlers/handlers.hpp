@@ -73,6 +73,17 @@ Result<Reply> track_blob(const Services&, RequestContext&);
 // PUT /v1/track/{token}/instructions: the customer's delivery instructions, until out for delivery.
 Result<Reply> put_track_instructions(const Services&, RequestContext&);
 
+// Chat threads (chat_handler.cpp) and surveys (survey_handler.cpp), docs/chat-and-surveys.md.
+Result<Reply> get_track_messages(const Services&, RequestContext&);
+Result<Reply> post_track_message(const Services&, RequestContext&);
+Result<Reply> get_shipment_messages(const Services&, RequestContext&);
+Result<Reply> post_shipment_message(const Services&, RequestContext&);
+Result<Reply> list_chat_threads(const Services&, RequestContext&);
+Result<Reply> get_track_survey(const Services&, RequestContext&);
+Result<Reply> post_track_survey(const Services&, RequestContext&);
+Result<Reply> get_shipment_survey(const Services&, RequestContext&);
+Result<Reply> list_surveys(const Services&, RequestContext&);
+
 // The web pages (api/static_files.hpp): the tracking page, the dashboard placeholder, the bundle's files.
 Result<Reply> web_tracking_page(const Services&, RequestContext&);
 Result<Reply> web_dispatch_page(const Services&, RequestContext&);

@@ -513,6 +513,44 @@ ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret TEXT NOT NULL DEFAU
 ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret_until BIGINT;
 )sql";
 
+// Chat threads and surveys (docs/chat-and-surveys.md). Messages are not events (no hash chain);
+// a survey's events are stored in the events table by the same transaction.
+constexpr std::string_view kChatAndSurveys = R"sql(
+CREATE TABLE chat_messages (
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  author_role TEXT NOT NULL,
+  author_label TEXT NOT NULL,
+  author_id TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL,
+  body TEXT NOT NULL,
+  client_id TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, shipment_id, seq)
+);
+CREATE UNIQUE INDEX chat_messages_by_client_id ON chat_messages (tenant_id, shipment_id, client_id)
+  WHERE client_id <> '';
+CREATE INDEX chat_messages_by_time ON chat_messages (tenant_id, created_at);
+
+CREATE TABLE surveys (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+  nps INTEGER CHECK (nps BETWEEN 0 AND 10),
+  comment TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL,
+  carrier_id TEXT,
+  driver_id TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, shipment_id)
+);
+CREATE INDEX surveys_by_time ON surveys (tenant_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -526,6 +564,7 @@ constexpr std::array kMigrations = {
     Migration{10, "proof of delivery", kProofOfDelivery, backfill_event_chain},
     Migration{11, "webhook outbox", kOutbox},
     Migration{12, "webhook secret rotation", kWebhookRotation},
+    Migration{13, "chat and surveys", kChatAndSurveys},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -32,11 +32,13 @@
 #include "storage/sqlite/connection_pool.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/store.hpp"
+#include "storage/chat_store.hpp"
+#include "storage/survey_store.hpp"
 #include "storage/webhook_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
-class SqliteStore final : public Store, public WebhookStore {
+class SqliteStore final : public Store, public WebhookStore, public ChatStore, public SurveyStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -173,6 +175,19 @@ class SqliteStore final : public Store, public WebhookStore {
   Result<int> requeue_interrupted(core::Timestamp now) override;
   Result<std::optional<core::Timestamp>> next_due_at() override;
   Result<OutboxCounts> outbox_counts() override;
+
+  // Chat threads (sqlite_store_chat.cpp) and surveys (sqlite_store_surveys.cpp).
+  ChatStore* chat() override { return this; }
+  SurveyStore* surveys() override { return this; }
+  Result<ChatMessage> add_chat_message(const core::TenantId& tenant, const core::ShipmentId& shipment,
+                                       ChatMessageDraft draft) override;
+  Result<std::vector<ChatMessage>> list_chat_messages(const core::TenantId& tenant, const core::ShipmentId& shipment,
+                                                      int64_t after, int limit) override;
+  Result<std::vector<ThreadSummary>> list_chat_threads(const core::TenantId& tenant, int limit) override;
+  Result<SurveyRecord> add_survey(const SurveyRecord& survey, const std::vector<domain::Event>& events) override;
+  Result<std::optional<SurveyRecord>> get_survey(const core::TenantId& tenant, const core::ShipmentId& shipment) override;
+  Result<std::vector<SurveyRecord>> list_surveys(const core::TenantId& tenant, const SurveyFilter& filter,
+                                                 int limit) override;
 
  private:
   using Events = std::vector<domain::Event>;

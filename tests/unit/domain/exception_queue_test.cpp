@@ -51,6 +51,13 @@ TEST(ExceptionSignals, AProofCapturedFarFromTheAddressRaises) {
   EXPECT_EQ(exception_kind_name(ExceptionKind::kPodLocationMismatch), "pod_location_mismatch");
 }
 
+TEST(ExceptionSignals, ALowSurveyRatingRaises) {
+  EXPECT_TRUE(signals_one(event("survey_low_rating"), Action::kRaise, ExceptionKind::kLowRating));
+  EXPECT_TRUE(exception_signals(event("survey_submitted")).empty());
+  EXPECT_EQ(exception_kind_name(ExceptionKind::kLowRating), "low_rating");
+  EXPECT_FALSE(is_driver_exception(ExceptionKind::kLowRating));
+}
+
 TEST(ExceptionSignals, AFinishedShipmentClearsItsCases) {
   for (auto m : {Milestone::kDelivered, Milestone::kReturned, Milestone::kCancelled})
     EXPECT_TRUE(signals_one(event(std::string(milestone_name(m)), m), Action::kClearShipmentCases,
@@ -77,7 +84,7 @@ TEST(ExceptionKinds, DriverKindsAreTheRouteWideOnes) {
 
 TEST(ExceptionNames, RoundTripAndRejectUnknownNames) {
   for (auto k : all_exception_kinds()) EXPECT_EQ(parse_exception_kind(exception_kind_name(k)), k);
-  EXPECT_EQ(all_exception_kinds().size(), 8u);
+  EXPECT_EQ(all_exception_kinds().size(), 9u);
   for (auto s : {S::kOpen, S::kAcknowledged, S::kResolved})
     EXPECT_EQ(parse_exception_status(exception_status_name(s)), s);
   for (auto r : {Resolution::kAuto, Resolution::kHandled, Resolution::kFalseAlarm})

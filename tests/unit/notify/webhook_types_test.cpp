@@ -44,6 +44,13 @@ TEST(WebhookTypes, GeofenceScanAndDetectorEvents) {
   EXPECT_EQ(webhook_types(event("pod_location_mismatch")), Types{"exception.raised"});
 }
 
+TEST(WebhookTypes, SurveysAreSurveySubmittedAndLowRatingsRaise) {
+  EXPECT_EQ(webhook_types(event("survey_submitted")), Types{"survey.submitted"});
+  EXPECT_EQ(webhook_types(event("survey_low_rating")), Types{"exception.raised"});
+  EXPECT_TRUE(valid_event_pattern("survey.submitted"));
+  EXPECT_TRUE(valid_event_pattern("survey.*"));
+}
+
 TEST(WebhookTypes, ANoteIsNoWebhook) { EXPECT_TRUE(webhook_types(event("note_added")).empty()); }
 
 TEST(WebhookPatterns, ValidPatternsAreKnownTypesPrefixesAndStar) {

@@ -4,6 +4,8 @@
 import { t } from '../i18n';
 import { get, imageUrl, revokeImages, type Driver, type Shipment, type ShipmentEvent } from './api';
 import { renderProof, type Proof } from '../shared/proof_view';
+import { ChatPanel, type ChatMessage } from '../shared/chat_panel';
+import { staffChat, renderRating } from './chat';
 import { el } from '../shared/dom';
 import { stamp } from '../shared/format';
 import { eventLabel, statusLabel } from './labels';
@@ -13,6 +15,8 @@ export class DetailPanel {
   private readonly content = el('div', { 'data-testid': 'detail' });
   private current: string | null = null;
   private generation = 0;
+  private chat: ChatPanel | null = null;
+  private chatFor: string | null = null;
 
   constructor(private readonly onClose: () => void) {
     this.element = el(
@@ -27,8 +31,14 @@ export class DetailPanel {
     return this.current;
   }
 
+  // A chat message pushed live: shown when its shipment is open.
+  chatMessage(shipmentId: string, m: ChatMessage): void {
+    if (this.current === shipmentId) this.chat?.add(m);
+  }
+
   empty(): void {
     this.current = null;
+    this.chat = null;
     this.content.replaceChildren(el('h2', { id: 'detail-heading', class: 'visually-hidden', text: t('detail.timeline') }), el('p', { class: 'muted', text: t('detail.empty') }));
   }
 
@@ -51,6 +61,10 @@ export class DetailPanel {
     const driver = driverOf(shipment);
     const trackNote = el('p', { class: 'muted small', 'aria-live': 'polite' });
     const proofSlot = el('div', { class: 'proof-slot' });
+    const ratingSlot = el('div', { class: 'rating-slot', 'data-testid': 'detail-rating' });
+    const sameThread = this.chat && this.current === id && this.chatFor === id;
+    if (!sameThread) this.chat = new ChatPanel(staffChat(id), 'dispatcher', t('chat.heading'));
+    this.chatFor = id;
     const close = el('button', { type: 'button', class: 'secondary', text: t('detail.close') });
     close.addEventListener('click', () => {
       this.empty();
@@ -62,6 +76,7 @@ export class DetailPanel {
       el('p', { text: t('detail.recipient', { name: shipment.recipient.name, street: shipment.address.line1, city: shipment.address.city }) }),
       el('p', { text: driver ? t('detail.driver', { name: driver.name }) : t('detail.no_driver') }),
       trackNote,
+      ratingSlot,
       proofSlot,
       el('h3', { text: t('detail.timeline') }),
       el(
@@ -79,7 +94,12 @@ export class DetailPanel {
         ),
       ),
     );
+    if (this.chat) {
+      this.content.append(this.chat.element);
+      void this.chat.refresh();
+    }
     if (focus) this.element.focus();
+    if (shipment.status === 'delivered') void renderRating(id, ratingSlot);
     if (shipment.status === 'delivered' || events.value.items.some((e) => e.type === 'delivered')) {
       const proof = await get<Proof>(`/v1/shipments/${encodeURIComponent(id)}/proof`);
       if (generation !== this.generation) return;

@@ -20,6 +20,7 @@ export interface StaffLiveHandlers {
   onPosition(p: StaffPosition): void;
   onExceptionCase(c: ExceptionCase): void;
   onShipmentEvent(shipmentId: string): void;
+  onChatMessage?(shipmentId: string, message: unknown): void; // docs/chat-and-surveys.md
 }
 
 const MAX_DELAY_MS = 30_000;
@@ -99,6 +100,9 @@ export class StaffLive {
         break;
       case 'event':
         if (m.event?.shipment_id) this.handlers.onShipmentEvent(m.event.shipment_id);
+        break;
+      case 'message':
+        if (m.shipment_id) this.handlers.onChatMessage?.(m.shipment_id, m.message);
         break;
       default:
         break; // heartbeat, stop, eta, exception (the queue carries its cases), closed, resync

@@ -10,6 +10,7 @@ import { el } from '../shared/dom';
 import { loadStyle } from '../shared/map_style';
 import { call, get, getAll, session, whenUnauthenticated, type Carrier, type Driver, type ExceptionCase, type Route, type Shipment, type TrackCollection } from './api';
 import { DetailPanel } from './detail';
+import type { ChatMessage } from '../shared/chat_panel';
 import { StaffLive, type StaffPosition } from './live';
 import { DispatchMap, type DriverState } from './map';
 import { InvitePanel } from './invite';
@@ -85,6 +86,8 @@ class Dashboard {
   private drivers = new Map<string, Driver>();
   private routes = new Map<string, Route>();
   private positions = new Map<string, StaffPosition>();
+  private unread = new Map<string, number>(); // shipment id → customer messages awaiting a reply
+  private unreadTimer: number | undefined;
   private readonly mapBox = el('section', { class: 'map card', 'aria-labelledby': 'map-heading', 'data-testid': 'map' });
   private readonly mapNote = el('p', { class: 'muted small', 'aria-live': 'polite' });
   private map: DispatchMap | null = null;
@@ -102,6 +105,7 @@ class Dashboard {
       driverOf: (s) => this.driverOf(s),
       routeIdsOf: (driverId) => new Set([...this.routes.values()].filter((r) => r.driver_id === driverId).map((r) => r.id)),
       lateRisk: () => new Set(this.queue.unresolved().filter((c) => c.kind === 'late_risk' && c.shipment_id).map((c) => c.shipment_id!)),
+      unread: () => this.unread,
       select: (s) => void this.select(s.id),
     });
     this.queue = new ExceptionQueue({
@@ -116,7 +120,10 @@ class Dashboard {
     });
     this.detail = new DetailPanel(() => this.map?.setTrack([]));
     this.live = new StaffLive(key, {
-      onReady: () => void this.queue.reload(),
+      onReady: () => {
+        void this.queue.reload();
+        this.reloadUnread();
+      },
       onPosition: (p) => {
         this.positions.set(p.driver_id, p);
         this.drawDrivers();
@@ -126,7 +133,23 @@ class Dashboard {
         void this.shipments.refresh(id);
         if (this.detail.shown() === id) void this.showDetail(id, false);
       },
+      onChatMessage: (id, m) => {
+        this.detail.chatMessage(id, m as ChatMessage);
+        this.reloadUnread();
+      },
     });
+  }
+
+  // The unread counts of the shipments table (GET /v1/chat/threads), at most once per second.
+  private reloadUnread(): void {
+    if (this.unreadTimer !== undefined) return;
+    this.unreadTimer = window.setTimeout(async () => {
+      const r = await get<{ items: { shipment_id: string; awaiting_reply: number }[] }>('/v1/chat/threads', { limit: '500' });
+      this.unreadTimer = undefined;
+      if (!r.ok) return;
+      this.unread = new Map(r.value.items.filter((x) => x.awaiting_reply > 0).map((x) => [x.shipment_id, x.awaiting_reply]));
+      this.shipments.render();
+    }, 1000);
   }
 
   async start(): Promise<void> {

@@ -15,6 +15,7 @@ export interface ShipmentsContext {
   driverOf(s: Shipment): Driver | null; // through its route
   routeIdsOf(driverId: string): Set<string>;
   lateRisk(): Set<string>; // shipment ids with an unresolved late_risk case
+  unread?(): Map<string, number>; // shipment ids with customer chat messages awaiting a reply
   select(s: Shipment): void;
 }
 
@@ -121,18 +122,19 @@ export class ShipmentsPanel {
       (s) => (!this.late.checked || lateRisk.has(s.id)) && (!routes || (s.route_id !== null && routes.has(s.route_id))),
     );
     const carriers = new Map(this.ctx.carriers().map((c) => [c.id, c.name]));
-    this.body.replaceChildren(...shown.map((s) => this.row(s, lateRisk.has(s.id), carriers)));
+    const unread = this.ctx.unread?.() ?? new Map<string, number>();
+    this.body.replaceChildren(...shown.map((s) => this.row(s, lateRisk.has(s.id), carriers, unread.get(s.id) ?? 0)));
     this.info.textContent = shown.length ? t('shipments.count', { count: shown.length }) : t('shipments.empty');
     this.more.hidden = this.cursor === null;
   }
 
-  private row(s: Shipment, late: boolean, carriers: Map<string, string>): HTMLElement {
+  private row(s: Shipment, late: boolean, carriers: Map<string, string>, unread = 0): HTMLElement {
     const open = el('button', { type: 'button', class: 'link', text: s.tracking_number });
     open.addEventListener('click', () => this.ctx.select(s));
     const tr = el(
       'tr',
       { 'data-testid': 'shipment-row', 'data-shipment-id': s.id, 'data-status': s.status },
-      el('td', {}, open),
+      el('td', {}, open, unread > 0 ? el('span', { class: 'badge badge-chat', 'data-testid': 'unread', text: t('chat.unread', { n: unread }) }) : null),
       el('td', { text: s.recipient?.name ?? '' }),
       el('td', { text: s.external_order_id ?? '' }),
       el('td', {}, el('span', { class: `status status-${s.status}`, text: statusLabel(s.status) }), late ? el('span', { class: 'badge badge-late', text: t('shipments.late_risk') }) : null),

@@ -7,6 +7,7 @@ import { clock } from '../shared/format';
 import { statusLabel } from '../dispatch/labels';
 import type { ManifestShipment, Route, Stop } from './api';
 import { localStatus, type App } from './app';
+import { chatToggle } from './chat';
 
 const DONE = new Set(['delivered', 'returned', 'cancelled']);
 
@@ -120,5 +121,6 @@ function renderShipment(app: App, s: ManifestShipment): HTMLElement {
     failed.addEventListener('click', () => app.show({ name: 'attempt', shipment: s }));
     box.append(el('div', { class: 'actions' }, deliver, failed));
   }
+  box.append(chatToggle(s.id));
   return box;
 }

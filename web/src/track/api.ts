@@ -87,7 +87,7 @@ export async function saveInstructions(
 
 // The token of a page at /t/{token}; empty when the path has none.
 export function tokenFromPath(pathname: string): string {
-  const m = /^\/t\/([^/]+)\/?$/.exec(pathname);
+  const m = /^\/(?:t|track)\/([^/]+)\/?$/.exec(pathname);
   return m ? decodeURIComponent(m[1]) : '';
 }
 

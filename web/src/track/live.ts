@@ -9,6 +9,7 @@ export interface LiveHandlers {
   onEta(e: { eta: string; earliest: string; latest: string }): void;
   onResync(): void; // too much was missed, or a reconnect: reload the view
   poll(): void; // reload the view while the socket is down
+  onMessage?(m: unknown): void; // a chat message of this shipment (docs/chat-and-surveys.md)
 }
 
 const POLL_MS = 15_000;
@@ -96,6 +97,9 @@ export class LiveConnection {
         break;
       case 'eta':
         this.handlers.onEta({ eta: m.eta, earliest: m.earliest, latest: m.latest });
+        break;
+      case 'message':
+        this.handlers.onMessage?.(m.message);
         break;
       case 'resync':
         this.lastEventId = null;

@@ -10,7 +10,10 @@ import { fetchProof, fetchTracking, tokenFromPath, type EtaWindow, type Position
 import { el } from '../shared/dom';
 import { textColorOn } from '../shared/format';
 import { renderProof } from '../shared/proof_view';
+import { ChatPanel, type ChatMessage } from '../shared/chat_panel';
+import { customerChat } from './chat_api';
 import { InstructionsForm } from './instructions_form';
+import { SurveyForm } from './survey_form';
 import { LiveConnection } from './live';
 import { loadStyle, TrackingMap } from './map';
 import { renderDetails, renderEta, renderNotFound, renderPromised, renderSummary, renderTimeline, renderUnavailable } from './view';
@@ -29,6 +32,8 @@ class TrackingPage {
   private readonly details = el('section', { class: 'card details muted', 'aria-label': t('details.label') });
   private readonly instructions = new InstructionsForm(token);
   private readonly proof = el('div', { class: 'proof-slot' });
+  private readonly survey = new SurveyForm(token, new URLSearchParams(location.search).get('survey') === '1');
+  private readonly chat = new ChatPanel(customerChat(token), 'customer', t('chat.heading.customer'));
   private proofState: 'none' | 'loading' | 'shown' = 'none';
   private map: TrackingMap | null = null;
   private view: TrackingView | null = null;
@@ -38,7 +43,8 @@ class TrackingPage {
   private vehicleAt = 0; // time of the drawn vehicle position (ms since the epoch)
 
   async start(first: TrackingView): Promise<void> {
-    main.replaceChildren(this.summary, this.proof, this.mapBox, this.timeline, this.details, this.instructions.element);
+    main.replaceChildren(this.summary, this.survey.element, this.proof, this.mapBox, this.timeline, this.chat.element, this.details, this.instructions.element);
+    void this.chat.refresh();
     main.removeAttribute('aria-busy');
     this.render(first);
     const style = await loadStyle();
@@ -50,8 +56,15 @@ class TrackingPage {
     }
     new LiveConnection(token, {
       onEvent: () => void this.reload(),
-      onResync: () => void this.reload(),
-      poll: () => void this.reload(),
+      onResync: () => {
+        void this.reload();
+        void this.chat.refresh();
+      },
+      poll: () => {
+        void this.reload();
+        void this.chat.refresh();
+      },
+      onMessage: (m) => this.chat.add(m as ChatMessage),
       // The server sends positions only while the location-privacy rule lets the customer see them.
       onPosition: (p) => this.showVehicle({ lat: p.lat, lon: p.lon, heading: p.heading, at: p.t }),
       onEta: (e) => {
@@ -90,6 +103,7 @@ class TrackingPage {
     this.instructions.show(v.instructions);
     this.placeMarkers();
     if (v.status === 'delivered') void this.showProof();
+    void this.survey.show(v.status);
   }
 
   // The proof of delivery (photo, signature, time, where it was left), once delivered.
