@@ -1,0 +1,16 @@
+#include "optimize/local_search/local_search.hpp"
+
+namespace lastmile::optimize {
+
+void local_search(const Instance& in, SearchSolution& s, Rng& rng, std::size_t max_rounds) {
+  for (std::size_t round = 0; round < max_rounds; ++round) {
+    bool improved = false;
+    improved |= relocate_pass(in, s, rng);
+    improved |= two_opt_star_pass(in, s);
+    improved |= swap_pass(in, s);
+    improved |= or_opt_pass(in, s);
+    if (!improved) return;
+  }
+}
+
+}  // namespace lastmile::optimize
