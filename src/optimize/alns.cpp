@@ -52,9 +52,11 @@ SearchSolution improve(const Instance& in, SearchSolution start, Rng& rng, const
     repair(in, candidate, rng, h);
     Outcome outcome = Outcome::kRejected;
     const auto cs = candidate.score(), cur = current.score();
-    if (cs.unassigned == 0) {
+    {
       bool accept = false;
-      if (cs.vehicles != cur.vehicles) {
+      if (cs.unassigned != cur.unassigned) {
+        accept = cs.unassigned < cur.unassigned;
+      } else if (cs.vehicles != cur.vehicles) {
         accept = cs.vehicles < cur.vehicles;
       } else {
         accept = cs.cost < cur.cost - temperature * std::log(rng.real() + 1e-300);

@@ -1,9 +1,9 @@
 #pragma once
 // Adaptive large neighbourhood search on a feasible solution: removals (random, worst, Shaw, route,
 // SISR strings) and repairs (greedy with blinks in several orders, regret-2/3 with noise) chosen by
-// adaptive weights; simulated annealing acceptance on cost (a candidate that leaves a job out is
-// rejected, one that uses fewer vehicles is always taken; no route is ever opened); local search on
-// every new best.
+// adaptive weights; simulated annealing acceptance on cost, after the higher tiers of the
+// objective (fewer unassigned jobs, then fewer vehicles, always win and more always lose; no route is
+// ever opened); local search (relocate, 2-opt*, swap, or-opt) on every new best.
 
 #include <cstdint>
 

@@ -21,7 +21,11 @@ std::vector<std::size_t> servable_jobs(const Instance& in) {
 }
 
 SearchSolution construct(const Instance& in, std::size_t k, Rng& rng) {
-  auto s = empty_solution(in, servable_jobs(in));
+  return construct(in, servable_jobs(in), k, rng);
+}
+
+SearchSolution construct(const Instance& in, std::vector<std::size_t> jobs, std::size_t k, Rng& rng) {
+  auto s = empty_solution(in, std::move(jobs));
   regret_insertion(in, s, rng, k, RepairOptions{});
   return s;
 }

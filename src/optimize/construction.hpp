@@ -7,8 +7,9 @@
 
 namespace lastmile::optimize {
 
-// REQUIRES: k >= 2.
+// Inserts `jobs` (by default every servable job); those that do not fit stay unassigned. REQUIRES: k >= 2.
 SearchSolution construct(const Instance& in, std::size_t k, Rng& rng);
+SearchSolution construct(const Instance& in, std::vector<std::size_t> jobs, std::size_t k, Rng& rng);
 
 // Jobs that fit alone on at least one vehicle (the others can never be served).
 std::vector<std::size_t> servable_jobs(const Instance& in);

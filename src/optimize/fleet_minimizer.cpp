@@ -23,7 +23,7 @@ void drop_route(const Instance& in, SearchSolution& s, Rng& rng) {
 SearchSolution minimize_fleet(const Instance& in, SearchSolution start, Rng& rng, const Budget& budget, double until,
                               uint64_t& iteration) {
   SearchSolution best = start;
-  if (best.score().vehicles <= 1) return best;
+  if (best.score().vehicles <= 1 || !best.unassigned.empty()) return best;
   std::vector<uint64_t> absences(in.job_count(), 0);
   SearchSolution current = std::move(start);
   drop_route(in, current, rng);

@@ -12,7 +12,7 @@
 
 namespace lastmile::optimize {
 
-// REQUIRES: `start` has no unassigned job. Returns the feasible solution with the fewest vehicles
+// When `start` leaves jobs unassigned (too small a fleet) it is returned as is. Returns the feasible solution with the fewest vehicles
 // found (at worst `start`). Runs until budget.progress(iteration) >= until or the budget is exhausted;
 // `iteration` is advanced.
 SearchSolution minimize_fleet(const Instance& in, SearchSolution start, Rng& rng, const Budget& budget, double until,

@@ -45,13 +45,6 @@ Instance::Instance(const Problem& problem)
   }
 }
 
-std::optional<double> Instance::earliest_start(std::size_t job, double arrival) const {
-  for (const auto& w : p_.jobs[job].windows) {
-    if (arrival <= w.end) return std::max(arrival, w.start);
-  }
-  return std::nullopt;
-}
-
 std::optional<double> Instance::latest_start(std::size_t job, double bound) const {
   const auto& ws = p_.jobs[job].windows;
   for (auto it = ws.rbegin(); it != ws.rend(); ++it) {

@@ -37,7 +37,12 @@ class Instance {
   std::size_t vehicle_class(std::size_t vehicle) const { return vehicle_class_[vehicle]; }
 
   // Earliest service start at `job` when arriving at `arrival`; nullopt when every window has closed.
-  std::optional<double> earliest_start(std::size_t job, double arrival) const;
+  std::optional<double> earliest_start(std::size_t job, double arrival) const {
+    for (const auto& w : p_.jobs[job].windows) {
+      if (arrival <= w.end) return arrival > w.start ? arrival : w.start;
+    }
+    return std::nullopt;
+  }
   // Latest service start at `job` not after `bound`; nullopt when no window opens by then.
   std::optional<double> latest_start(std::size_t job, double bound) const;
 

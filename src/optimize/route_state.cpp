@@ -4,16 +4,6 @@
 
 namespace lastmile::optimize {
 
-std::optional<LocationIndex> location_before(const Instance& in, const RouteState& r, std::size_t pos) {
-  if (pos == 0) return in.problem().vehicles[r.vehicle].start;
-  return in.problem().jobs[r.jobs[pos - 1]].location;
-}
-
-std::optional<LocationIndex> location_at(const Instance& in, const RouteState& r, std::size_t pos) {
-  if (pos == r.jobs.size()) return in.problem().vehicles[r.vehicle].end;
-  return in.problem().jobs[r.jobs[pos]].location;
-}
-
 bool refresh(const Instance& in, RouteState& r) {
   const auto& p = in.problem();
   const auto& veh = p.vehicles[r.vehicle];

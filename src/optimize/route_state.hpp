@@ -40,7 +40,13 @@ double removal_delta(const Instance& in, const RouteState& route, std::size_t po
 
 // Location of the stop before `pos` (the start depot when pos == 0) and of the stop at `pos` (the end
 // depot when pos == jobs.size()).
-std::optional<LocationIndex> location_before(const Instance& in, const RouteState& route, std::size_t pos);
-std::optional<LocationIndex> location_at(const Instance& in, const RouteState& route, std::size_t pos);
+inline std::optional<LocationIndex> location_before(const Instance& in, const RouteState& r, std::size_t pos) {
+  if (pos == 0) return in.problem().vehicles[r.vehicle].start;
+  return in.problem().jobs[r.jobs[pos - 1]].location;
+}
+inline std::optional<LocationIndex> location_at(const Instance& in, const RouteState& r, std::size_t pos) {
+  if (pos == r.jobs.size()) return in.problem().vehicles[r.vehicle].end;
+  return in.problem().jobs[r.jobs[pos]].location;
+}
 
 }  // namespace lastmile::optimize

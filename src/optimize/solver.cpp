@@ -18,10 +18,15 @@ struct SearchOutcome {
 
 SearchOutcome run_search(const Instance& in, uint64_t seed, const Budget& budget, double fleet_share) {
   Rng rng(seed);
-  auto start = construct(in, 3, rng);
   // Jobs no vehicle can serve stay out of the search.
-  auto never = std::move(start.unassigned);
-  start.unassigned.clear();
+  const auto servable = servable_jobs(in);
+  std::vector<bool> in_search(in.job_count(), false);
+  for (auto j : servable) in_search[j] = true;
+  std::vector<std::size_t> never;
+  for (std::size_t j = 0; j < in.job_count(); ++j) {
+    if (!in_search[j]) never.push_back(j);
+  }
+  auto start = construct(in, servable, 3, rng);
   uint64_t iteration = 0;
   auto fewer = minimize_fleet(in, std::move(start), rng, budget, fleet_share, iteration);
   auto best = improve(in, std::move(fewer), rng, budget, iteration);

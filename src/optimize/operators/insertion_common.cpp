@@ -4,13 +4,45 @@
 
 namespace lastmile::optimize {
 
+// The same checks as insertion_delta, in one sweep along the route: the departure from the stop before
+// each position is carried forward, and the sweep stops once that departure is past the job's last
+// window (departures only grow along a route).
 std::optional<Insertion> best_in_route(const Instance& in, const RouteState& route, std::size_t job, Rng& rng,
                                        double blink_rate) {
+  if (!in.compatible(route.vehicle, job)) return std::nullopt;
+  const auto& p = in.problem();
+  const auto& veh = p.vehicles[route.vehicle];
+  const auto& j = p.jobs[job];
+  const auto n = route.jobs.size();
+  const auto d = in.dims();
+  const double last_close = j.windows.back().end;
   std::optional<Insertion> best;
-  for (std::size_t pos = 0; pos <= route.jobs.size(); ++pos) {
-    if (blink_rate > 0 && rng.real() < blink_rate) continue;
-    const auto delta = insertion_delta(in, route, job, pos);
-    if (delta && (!best || *delta < best->delta)) best = Insertion{*delta, pos};
+  std::optional<LocationIndex> before = veh.start;
+  double departure = veh.shift.start;
+  for (std::size_t pos = 0; pos <= n; ++pos) {
+    if (departure > last_close) break;
+    const std::optional<LocationIndex> after = pos < n ? std::optional<LocationIndex>(p.jobs[route.jobs[pos]].location) : veh.end;
+    if (blink_rate <= 0 || rng.real() >= blink_rate) {
+      bool fits = true;
+      for (std::size_t i = 0; i < d && fits; ++i) {
+        fits = route.prefix_max[pos * d + i] + j.delivery[i] <= veh.capacity[i] &&
+               route.suffix_max[pos * d + i] + j.pickup[i] <= veh.capacity[i];
+      }
+      if (fits) {
+        const double delta = in.cost(before, j.location) + in.cost(j.location, after) - in.cost(before, after);
+        if (!best || delta < best->delta) {
+          const auto start = in.earliest_start(job, departure + in.travel(before, j.location));
+          if (start) {
+            const double next_arrival = *start + j.service + in.travel(j.location, after);
+            if (next_arrival <= (pos == n ? veh.shift.end : route.latest[pos])) best = Insertion{delta, pos};
+          }
+        }
+      }
+    }
+    if (pos < n) {
+      departure = route.earliest[pos] + p.jobs[route.jobs[pos]].service;
+      before = after;
+    }
   }
   return best;
 }

@@ -32,13 +32,14 @@ void shaw_removal(const Instance& in, SearchSolution& s, Rng& rng, std::size_t q
   pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(first));
   while (chosen.size() < q) {
     const auto ref = chosen[rng.below(chosen.size())];
-    std::sort(pool.begin(), pool.end(), [&](std::size_t a, std::size_t b) {
-      const double ra = related(ref, a), rb = related(ref, b);
-      return ra < rb || (ra == rb && a < b);
-    });
+    std::vector<std::pair<double, std::size_t>> ranked;
+    ranked.reserve(pool.size());
+    for (auto j : pool) ranked.emplace_back(related(ref, j), j);
     const auto idx = static_cast<std::size_t>(std::pow(rng.real(), 6.0) * static_cast<double>(pool.size()));
-    chosen.push_back(pool[idx]);
-    pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(idx));
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(idx), ranked.end());
+    const auto pick = ranked[idx].second;
+    chosen.push_back(pick);
+    std::erase(pool, pick);
   }
   remove_jobs(in, s, chosen);
 }
