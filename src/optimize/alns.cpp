@@ -35,12 +35,13 @@ SearchSolution improve(const Instance& in, SearchSolution start, Rng& rng, const
   if (jobs == 0) return best;
   OperatorWeights removals(std::size(kRemovals));
   OperatorWeights repairs(kRepairs);
-  // Temperatures relative to the average arc cost: a move 1 arc-cost worse is accepted with probability
-  // 1/e at the start, barely ever at the end.
+  // Temperatures relative to the average arc cost of the start solution, cooling exponentially from 20
+  // to 0.05 arc costs (tuned on Solomon R1 with fixed iteration budgets: hotter starts than 1 arc cost gave
+  // about 1% shorter routes).
   const double arc = best.score().cost / static_cast<double>(jobs + best.score().vehicles);
-  const double t_start = 0.10 * arc, t_end = 0.002 * arc;
+  const double t_start = 20.0 * arc, t_end = 0.05 * arc;
   const double p0 = budget.progress(iteration);
-  const std::size_t q_max = std::max<std::size_t>(4, std::min<std::size_t>(30, jobs * 3 / 10));
+  const std::size_t q_max = std::max<std::size_t>(4, std::min<std::size_t>(15, jobs * 3 / 10));
   while (!budget.exhausted(iteration)) {
     ++iteration;
     const double progress = std::clamp((budget.progress(iteration) - p0) / std::max(1e-9, 1 - p0), 0.0, 1.0);

@@ -13,9 +13,13 @@ uint64_t absence_sum(const std::vector<uint64_t>& absences, const std::vector<st
   return sum;
 }
 
-// Takes the smallest of three random used routes out into the pool.
+// Takes a random used route out into the pool.
 void drop_route(const Instance& in, SearchSolution& s, Rng& rng) {
-  route_removal(in, s, rng, 0);
+  std::vector<std::size_t> used;
+  for (std::size_t r = 0; r < s.routes.size(); ++r) {
+    if (!s.routes[r].empty()) used.push_back(r);
+  }
+  remove_jobs(in, s, std::vector<std::size_t>(s.routes[used[rng.below(used.size())]].jobs));
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ struct SolveOptions {
   unsigned threads = 1;
   std::optional<uint64_t> iterations;  // per search; when set the time limit is only a safety stop
   double seconds = 10;
-  double fleet_share = 0.4;            // share of the budget given to vehicle minimisation
+  double fleet_share = 0.6;            // share of the budget given to vehicle minimisation
   std::function<double()> elapsed;     // seconds since the start; default: a steady clock from solve()'s call
 };
 

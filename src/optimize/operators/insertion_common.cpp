@@ -16,6 +16,14 @@ std::optional<Insertion> best_in_route(const Instance& in, const RouteState& rou
   const auto n = route.jobs.size();
   const auto d = in.dims();
   const double last_close = j.windows.back().end;
+  // Load maxima only grow with the prefix and shrink with the suffix: when the smallest prefix maximum
+  // (the start load) cannot take the delivery, or the smallest suffix maximum (the end load) the pickup,
+  // no position can.
+  for (std::size_t i = 0; i < d; ++i) {
+    if (route.prefix_max[i] + j.delivery[i] > veh.capacity[i] || route.suffix_max[n * d + i] + j.pickup[i] > veh.capacity[i]) {
+      return std::nullopt;
+    }
+  }
   std::optional<Insertion> best;
   std::optional<LocationIndex> before = veh.start;
   double departure = veh.shift.start;
