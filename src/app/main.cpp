@@ -137,6 +137,10 @@ int main(int argc, char** argv) {
   oc->add_option("--time-limit", opt.time_limit_s, "Seconds to search (default 10)")->check(CLI::Range(0.0, 86400.0));
   oc->add_option("--seed", opt.seed, "Random seed (default 1); with --threads T the searches use seeds N..N+T-1");
   oc->add_option("--threads", opt.threads, "Independent searches run in parallel (default 1)")->check(CLI::Range(1u, 64u));
+  oc->add_option("--objective", opt.objective,
+                 "After the number of vehicles, minimise total distance or total duration "
+                 "(default: distance for solomon, duration for json)")
+      ->check(CLI::IsMember({"distance", "duration"}));
   auto* opt_iter = oc->add_option("--iterations", opt_iterations,
                                   "Iteration budget per search: same seed + iterations give the same solution "
                                   "(the time limit still stops the search)");

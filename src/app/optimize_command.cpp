@@ -36,7 +36,9 @@ int optimize_command(const OptimizeOptions& o, std::ostream& out, std::ostream& 
     err << "optimize: error " << problem.error().describe() << "\n";
     return 1;
   }
-  const auto& p = problem.value();
+  auto& p = problem.value();
+  if (o.objective == "distance") p.objective.secondary = SecondaryObjective::kDistance;
+  if (o.objective == "duration") p.objective.secondary = SecondaryObjective::kDuration;
   SolveOptions so;
   so.seed = o.seed;
   so.threads = o.threads;

@@ -1,5 +1,6 @@
 #pragma once
-// `lastmile optimize --format solomon|json FILE --time-limit S [--seed N] [--threads T] [--iterations N]`:
+// `lastmile optimize --format solomon|json FILE --time-limit S [--seed N] [--threads T] [--iterations N]
+// [--objective distance|duration]`:
 // reads a problem, solves it, checks the solution with the independent feasibility checker and prints
 // it as JSON on stdout (lastmile's shape for solomon, VROOM's solution shape for json) with a one-line
 // summary on stderr.
@@ -18,6 +19,8 @@ struct OptimizeOptions {
   uint64_t seed = 1;
   unsigned threads = 1;
   std::optional<uint64_t> iterations;
+  std::string objective;           // "", "distance" or "duration": after the vehicle count; "" keeps the
+                                   // format's default (solomon: distance, json: duration)
 };
 
 // Exit code: 0 on success; 1 when the input cannot be read or parsed ("optimize: error <code>: ..."

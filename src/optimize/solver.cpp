@@ -54,7 +54,10 @@ SolveResult solve(const Problem& problem, const SolveOptions& options) {
   } else {
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < threads; ++t) {
-      workers.emplace_back([&, t] { outcomes[t] = run_search(in, options.seed + t, budget, options.fleet_share); });
+      // Odd searches give vehicle minimisation half the share: when both reach the same vehicle count,
+      // the one with more time left for distance usually wins.
+      const double share = t % 2 == 0 ? options.fleet_share : options.fleet_share / 2;
+      workers.emplace_back([&, t, share] { outcomes[t] = run_search(in, options.seed + t, budget, share); });
     }
     for (auto& w : workers) w.join();
   }

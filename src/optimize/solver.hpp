@@ -1,7 +1,8 @@
 #pragma once
 // The solver: regret-3 construction, vehicle minimisation, then ALNS on cost. With threads > 1,
 // independent searches with seeds seed, seed + 1, … run side by side and the best wins (ties go to the
-// lowest seed), so a given seed, thread count and iteration budget always give the same solution.
+// lowest seed), so a given seed, thread count and iteration budget always give the same solution. Searches
+// of odd index spend half the fleet_share on vehicle minimisation (more time for distance).
 
 #include <cstdint>
 #include <functional>
