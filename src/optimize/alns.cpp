@@ -29,7 +29,8 @@ void repair(const Instance& in, SearchSolution& s, Rng& rng, std::size_t which) 
 
 SearchSolution improve(const Instance& in, SearchSolution start, Rng& rng, const Budget& budget, uint64_t& iteration) {
   SearchSolution best = std::move(start);
-  local_search(in, best, rng);
+  const auto out_of_time = [&budget] { return budget.out_of_time(); };
+  local_search(in, best, rng, 50, out_of_time);
   SearchSolution current = best;
   const auto jobs = assigned_jobs(best).size();
   if (jobs == 0) return best;
@@ -65,7 +66,7 @@ SearchSolution improve(const Instance& in, SearchSolution start, Rng& rng, const
       if (accept) {
         outcome = better(cs, cur) ? Outcome::kImproved : Outcome::kAccepted;
         if (better(cs, best.score())) {
-          local_search(in, candidate, rng);
+          local_search(in, candidate, rng, 50, out_of_time);
           best = candidate;
           outcome = Outcome::kNewBest;
         }

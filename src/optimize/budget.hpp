@@ -22,6 +22,7 @@ struct Budget {
     if (iterations) return *iterations == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(*iterations);
     return seconds <= 0 ? 1.0 : elapsed() / seconds;
   }
+  bool out_of_time() const { return elapsed() >= seconds; }
   bool exhausted(uint64_t done) const {
     if (iterations && done >= *iterations) return true;
     return elapsed() >= seconds;

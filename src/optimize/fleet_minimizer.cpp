@@ -46,7 +46,7 @@ SearchSolution minimize_fleet(const Instance& in, SearchSolution start, Rng& rng
       current = std::move(candidate);
     }
     if (current.unassigned.empty()) {
-      local_search(in, current, rng, 5);
+      local_search(in, current, rng, 5, [&budget] { return budget.out_of_time(); });
       best = current;
       if (best.score().vehicles <= 1) break;
       drop_route(in, current, rng);

@@ -4,6 +4,10 @@
 #include <numeric>
 
 namespace lastmile::optimize {
+namespace {
+// Neighbour lists are cut at this length: enough for the string removal, and O(n) memory per job.
+constexpr std::size_t kNeighbours = 100;
+}  // namespace
 
 Instance::Instance(const Problem& problem)
     : p_(problem),
@@ -26,9 +30,12 @@ Instance::Instance(const Problem& problem)
     std::iota(n.begin(), n.end(), std::size_t{0});
     n.erase(n.begin() + static_cast<std::ptrdiff_t>(j));
     const auto lj = p_.jobs[j].location;
-    std::stable_sort(n.begin(), n.end(), [&](std::size_t a, std::size_t b) {
-      return p_.matrix.distance(lj, p_.jobs[a].location) < p_.matrix.distance(lj, p_.jobs[b].location);
+    const auto keep = std::min(n.size(), kNeighbours);
+    std::partial_sort(n.begin(), n.begin() + static_cast<std::ptrdiff_t>(keep), n.end(), [&](std::size_t a, std::size_t b) {
+      const double da = p_.matrix.distance(lj, p_.jobs[a].location), db = p_.matrix.distance(lj, p_.jobs[b].location);
+      return da < db || (da == db && a < b);
     });
+    n.resize(keep);
   }
   vehicle_class_.resize(p_.vehicles.size());
   for (std::size_t v = 0; v < p_.vehicles.size(); ++v) {

@@ -30,7 +30,7 @@ class Instance {
     return use_duration_ ? p_.matrix.duration(*a, *b) : p_.matrix.distance(*a, *b);
   }
   bool compatible(std::size_t vehicle, std::size_t job) const { return compatible_[vehicle * p_.jobs.size() + job]; }
-  // Jobs sorted by distance from `job` (itself excluded).
+  // The (at most 100) jobs nearest to `job` by distance, nearest first (itself excluded).
   const std::vector<std::size_t>& neighbours(std::size_t job) const { return neighbours_[job]; }
   // A representative per group of identical vehicles: only the first empty vehicle of a group is tried
   // when opening a route.

@@ -4,6 +4,7 @@
 // that empty a route are welcome (one vehicle fewer).
 
 #include <cstddef>
+#include <functional>
 
 #include "optimize/rng.hpp"
 #include "optimize/search_solution.hpp"
@@ -19,7 +20,9 @@ bool or_opt_pass(const Instance& in, SearchSolution& s);
 // Swap: two jobs of different routes trade places.
 bool swap_pass(const Instance& in, SearchSolution& s);
 
-// Runs the passes in turn until a full round improves nothing.
-void local_search(const Instance& in, SearchSolution& s, Rng& rng, std::size_t max_rounds = 50);
+// Runs the passes in turn until a full round improves nothing, `max_rounds` rounds have run, or `stop`
+// (when given) answers true between two passes (the time limit on large problems).
+void local_search(const Instance& in, SearchSolution& s, Rng& rng, std::size_t max_rounds = 50,
+                  const std::function<bool()>& stop = {});
 
 }  // namespace lastmile::optimize
