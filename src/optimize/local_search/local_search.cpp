@@ -14,6 +14,8 @@ void local_search(const Instance& in, SearchSolution& s, Rng& rng, std::size_t m
     improved |= swap_pass(in, s);
     if (stopped()) return;
     improved |= or_opt_pass(in, s);
+    // cross_exchange_pass is not in the loop: with it the R1 instances came out 0.85% longer on average
+    // (fixed iteration budgets, same seeds; docs/optimization.md).
     if (!improved || stopped()) return;
   }
 }
