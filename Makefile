@@ -7,7 +7,7 @@ CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap configure web build binary run serve test test-unit test-sanitize fuzz bench clean
+.PHONY: all bootstrap configure web build binary run serve test test-unit test-sanitize fuzz bench bench-optimize clean
 
 all: build
 
@@ -78,6 +78,10 @@ fuzz: bootstrap
 
 bench: build
 	LASTMILE_BIN=build/lastmile bash bench/run.sh
+
+# The route optimization part of `make bench` alone (Solomon C1/R1; OPT_SECONDS=2 for a quick look).
+bench-optimize: build
+	LASTMILE_BIN=build/lastmile bash bench/optimize_solomon.sh
 
 clean:
 	rm -rf build build-asan build-fuzz web/dist

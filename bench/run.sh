@@ -408,3 +408,11 @@ if [[ ${BENCH_ETA_SIM:-1} != 0 ]]; then
   echo
   "$ETA_SIM_BENCH" --pbf "$ROOT_DIR/data/osm/monaco.osm.pbf" || exit $?
 fi
+
+# ---- route optimization (src/optimize, issue 9): bench/optimize_solomon.sh, the real binary -------------------
+# Solomon C1 and R1 at OPT_SECONDS per instance (default 10, so about 3.5 minutes) on OPT_THREADS searches
+# (default 2), against the best-known solutions (bench/README.md, "Route optimization"). BENCH_OPTIMIZE=0 skips it.
+if [[ ${BENCH_OPTIMIZE:-1} != 0 ]]; then
+  echo
+  LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/optimize_solomon.sh" || exit $?
+fi

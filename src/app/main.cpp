@@ -9,6 +9,7 @@
 
 #include "app/demo_command.hpp"
 #include "app/load_generator.hpp"
+#include "app/optimize_command.hpp"
 #include "app/serve_command.hpp"
 #include "app/simulate_command.hpp"
 #include "app/verify_command.hpp"
@@ -148,6 +149,23 @@ int main(int argc, char** argv) {
   rc->add_option("--from", route_from, "Start, lat,lon")->required();
   rc->add_option("--to", route_to, "End, lat,lon")->required();
 
+  lastmile::app::OptimizeOptions opt;
+  uint64_t opt_iterations = 0;
+  auto* oc = app.add_subcommand("optimize", "Solve a vehicle routing problem (Solomon text or VROOM JSON) and print the routes as JSON");
+  oc->add_option("file", opt.file, "Problem file (- for stdin)")->required();
+  oc->add_option("--format", opt.format, "Input format: solomon (default) or json (VROOM input)")
+      ->check(CLI::IsMember({"solomon", "json"}));
+  oc->add_option("--time-limit", opt.time_limit_s, "Seconds to search (default 10)")->check(CLI::Range(0.0, 86400.0));
+  oc->add_option("--seed", opt.seed, "Random seed (default 1); with --threads T the searches use seeds N..N+T-1");
+  oc->add_option("--threads", opt.threads, "Independent searches run in parallel (default 1)")->check(CLI::Range(1u, 64u));
+  oc->add_option("--objective", opt.objective,
+                 "After the number of vehicles, minimise total distance or total duration "
+                 "(default: distance for solomon, duration for json)")
+      ->check(CLI::IsMember({"distance", "duration"}));
+  auto* opt_iter = oc->add_option("--iterations", opt_iterations,
+                                  "Iteration budget per search: same seed + iterations give the same solution "
+                                  "(the time limit still stops the search)");
+
   lastmile::app::SimulateOptions sim;
   auto* sc = app.add_subcommand("simulate",
                                 "Drive a simulated fleet against a running server through its public API (docs/simulator.md)");
@@ -222,6 +240,10 @@ int main(int argc, char** argv) {
     }
     if (sc->parsed()) return lastmile::app::simulate_command(sim);
     if (im->parsed()) return lastmile::map::import_map_command(map_in, map_out);
+    if (oc->parsed()) {
+      if (opt_iter->count() > 0) opt.iterations = opt_iterations;
+      return lastmile::app::optimize_command(opt, std::cout, std::cerr);
+    }
     if (rc->parsed()) return lastmile::map::route_command(route_graph, route_from, route_to, std::cout, std::cerr);
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

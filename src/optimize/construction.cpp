@@ -1,0 +1,33 @@
+#include "optimize/construction.hpp"
+
+#include "optimize/operators/repair.hpp"
+
+namespace lastmile::optimize {
+
+std::vector<std::size_t> servable_jobs(const Instance& in) {
+  std::vector<std::size_t> out;
+  for (std::size_t j = 0; j < in.job_count(); ++j) {
+    for (std::size_t v = 0; v < in.vehicle_count(); ++v) {
+      RouteState r;
+      r.vehicle = v;
+      r.jobs = {j};
+      if (refresh(in, r)) {
+        out.push_back(j);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+SearchSolution construct(const Instance& in, std::size_t k, Rng& rng) {
+  return construct(in, servable_jobs(in), k, rng);
+}
+
+SearchSolution construct(const Instance& in, std::vector<std::size_t> jobs, std::size_t k, Rng& rng) {
+  auto s = empty_solution(in, std::move(jobs));
+  regret_insertion(in, s, rng, k, RepairOptions{});
+  return s;
+}
+
+}  // namespace lastmile::optimize

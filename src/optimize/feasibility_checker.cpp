@@ -1,0 +1,125 @@
+#include "optimize/feasibility_checker.hpp"
+
+#include <algorithm>
+
+namespace lastmile::optimize {
+namespace {
+
+constexpr double kTolerance = 1e-6;
+
+void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>& route, FeasibilityReport& report) {
+  const auto& veh = p.vehicles[v];
+  const auto dims = veh.capacity.size();
+  // Load on board when leaving the depot: every delivery of the route.
+  std::vector<int64_t> load(dims, 0);
+  for (auto j : route) {
+    for (std::size_t i = 0; i < dims; ++i) load[i] += p.jobs[j].delivery[i];
+  }
+  auto check_load = [&](std::size_t job) {
+    for (std::size_t i = 0; i < dims; ++i) {
+      if (load[i] > veh.capacity[i]) {
+        report.violations.push_back({ViolationKind::kCapacity, v, job,
+                                     "load " + std::to_string(load[i]) + " > capacity " +
+                                         std::to_string(veh.capacity[i]) + " in dimension " + std::to_string(i)});
+      }
+    }
+  };
+  check_load(route.front());
+  double clock = veh.shift.start;
+  bool placed = veh.start.has_value();  // false until the route has a location (no start depot)
+  std::size_t here = veh.start ? veh.start->value : 0;
+  const auto n = p.matrix.size;
+  for (auto j : route) {
+    const auto& job = p.jobs[j];
+    for (auto skill : job.skills) {
+      if (std::find(veh.skills.begin(), veh.skills.end(), skill) == veh.skills.end()) {
+        report.violations.push_back({ViolationKind::kSkills, v, j, "missing skill " + std::to_string(skill)});
+      }
+    }
+    const auto there = job.location.value;
+    if (placed) {
+      clock += p.matrix.durations[here * n + there];
+      report.distance += p.matrix.distances[here * n + there];
+      report.duration += p.matrix.durations[here * n + there];
+    }
+    bool served = false;
+    for (const auto& w : job.windows) {
+      if (clock <= w.end + kTolerance) {
+        clock = std::max(clock, w.start);
+        served = true;
+        break;
+      }
+    }
+    if (!served) {
+      report.violations.push_back({ViolationKind::kTimeWindow, v, j,
+                                   "arrives at " + std::to_string(clock) + " after its last window closes"});
+    }
+    clock += job.service;
+    for (std::size_t i = 0; i < dims; ++i) load[i] += job.pickup[i] - job.delivery[i];
+    check_load(j);
+    here = there;
+    placed = true;
+  }
+  if (veh.end) {
+    clock += p.matrix.durations[here * n + veh.end->value];
+    report.distance += p.matrix.distances[here * n + veh.end->value];
+    report.duration += p.matrix.durations[here * n + veh.end->value];
+  }
+  if (clock > veh.shift.end + kTolerance) {
+    report.violations.push_back({ViolationKind::kShiftEnd, v, route.back(),
+                                 "route ends at " + std::to_string(clock) + " after the shift end " +
+                                     std::to_string(veh.shift.end)});
+  }
+}
+
+}  // namespace
+
+std::string_view kind_name(ViolationKind kind) {
+  switch (kind) {
+    case ViolationKind::kWrongRouteCount: return "wrong_route_count";
+    case ViolationKind::kUnknownJob: return "unknown_job";
+    case ViolationKind::kJobMissing: return "job_missing";
+    case ViolationKind::kJobRepeated: return "job_repeated";
+    case ViolationKind::kTimeWindow: return "time_window";
+    case ViolationKind::kShiftEnd: return "shift_end";
+    case ViolationKind::kCapacity: return "capacity";
+    case ViolationKind::kSkills: return "skills";
+  }
+  return "unknown";
+}
+
+FeasibilityReport check_feasibility(const Problem& p, const Solution& s) {
+  FeasibilityReport report;
+  if (s.routes.size() != p.vehicles.size()) {
+    report.violations.push_back({ViolationKind::kWrongRouteCount, 0, 0,
+                                 std::to_string(s.routes.size()) + " routes for " +
+                                     std::to_string(p.vehicles.size()) + " vehicles"});
+    return report;
+  }
+  std::vector<int> seen(p.jobs.size(), 0);
+  bool bad_index = false;
+  auto note = [&](std::size_t v, std::size_t j) {
+    if (j >= p.jobs.size()) {
+      report.violations.push_back({ViolationKind::kUnknownJob, v, j, "job index out of range"});
+      bad_index = true;
+      return;
+    }
+    if (++seen[j] == 2) report.violations.push_back({ViolationKind::kJobRepeated, v, j, "job appears twice"});
+  };
+  for (std::size_t v = 0; v < s.routes.size(); ++v) {
+    for (auto j : s.routes[v]) note(v, j);
+  }
+  for (auto j : s.unassigned) note(0, j);
+  for (std::size_t j = 0; j < p.jobs.size(); ++j) {
+    if (seen[j] == 0) report.violations.push_back({ViolationKind::kJobMissing, 0, j, "job neither routed nor unassigned"});
+  }
+  if (bad_index) return report;
+  for (std::size_t v = 0; v < s.routes.size(); ++v) {
+    if (s.routes[v].empty()) continue;
+    ++report.vehicles_used;
+    check_route(p, v, s.routes[v], report);
+  }
+  return report;
+}
+
+}  // namespace lastmile::optimize

@@ -1,0 +1,63 @@
+#include "optimize/instance.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace lastmile::optimize {
+namespace {
+// Neighbour lists are cut at this length: enough for the string removal, and O(n) memory per job.
+constexpr std::size_t kNeighbours = 100;
+}  // namespace
+
+Instance::Instance(const Problem& problem)
+    : p_(problem),
+      dims_(problem.vehicles.empty() ? 0 : problem.vehicles.front().capacity.size()),
+      use_duration_(problem.objective.secondary == SecondaryObjective::kDuration) {
+  const auto nj = p_.jobs.size();
+  compatible_.assign(p_.vehicles.size() * nj, false);
+  for (std::size_t v = 0; v < p_.vehicles.size(); ++v) {
+    const auto& vs = p_.vehicles[v].skills;
+    for (std::size_t j = 0; j < nj; ++j) {
+      compatible_[v * nj + j] = std::all_of(p_.jobs[j].skills.begin(), p_.jobs[j].skills.end(), [&](int64_t s) {
+        return std::find(vs.begin(), vs.end(), s) != vs.end();
+      });
+    }
+  }
+  neighbours_.resize(nj);
+  for (std::size_t j = 0; j < nj; ++j) {
+    auto& n = neighbours_[j];
+    n.resize(nj);
+    std::iota(n.begin(), n.end(), std::size_t{0});
+    n.erase(n.begin() + static_cast<std::ptrdiff_t>(j));
+    const auto lj = p_.jobs[j].location;
+    const auto keep = std::min(n.size(), kNeighbours);
+    std::partial_sort(n.begin(), n.begin() + static_cast<std::ptrdiff_t>(keep), n.end(), [&](std::size_t a, std::size_t b) {
+      const double da = p_.matrix.distance(lj, p_.jobs[a].location), db = p_.matrix.distance(lj, p_.jobs[b].location);
+      return da < db || (da == db && a < b);
+    });
+    n.resize(keep);
+  }
+  vehicle_class_.resize(p_.vehicles.size());
+  for (std::size_t v = 0; v < p_.vehicles.size(); ++v) {
+    vehicle_class_[v] = v;
+    for (std::size_t u = 0; u < v; ++u) {
+      const auto& a = p_.vehicles[u];
+      const auto& b = p_.vehicles[v];
+      if (a.start == b.start && a.end == b.end && a.capacity == b.capacity && a.shift.start == b.shift.start &&
+          a.shift.end == b.shift.end && a.skills == b.skills) {
+        vehicle_class_[v] = vehicle_class_[u];
+        break;
+      }
+    }
+  }
+}
+
+std::optional<double> Instance::latest_start(std::size_t job, double bound) const {
+  const auto& ws = p_.jobs[job].windows;
+  for (auto it = ws.rbegin(); it != ws.rend(); ++it) {
+    if (it->start <= bound) return std::min(it->end, bound);
+  }
+  return std::nullopt;
+}
+
+}  // namespace lastmile::optimize

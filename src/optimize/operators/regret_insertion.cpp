@@ -1,0 +1,90 @@
+#include <algorithm>
+#include <limits>
+
+#include "optimize/operators/repair.hpp"
+
+namespace lastmile::optimize {
+namespace {
+
+constexpr double kOpenRoute = 1e9;   // added to an insertion that opens a route: vehicles come first
+constexpr double kMissing = 1e12;    // the cost of a k-th option that does not exist
+constexpr double kNone = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options) {
+  std::vector<std::size_t> jobs;
+  jobs.swap(s.unassigned);
+  const auto nr = s.routes.size();
+  // cache[i * nr + r]: cheapest (noisy) cost of jobs[i] in route r and its position; kNone when infeasible.
+  std::vector<double> cost(jobs.size() * nr, kNone);
+  std::vector<std::size_t> where(jobs.size() * nr, 0);
+  auto candidates = open_candidates(in, s, options.allow_new_routes);
+  auto fill = [&](std::size_t i, std::size_t r) {
+    cost[i * nr + r] = kNone;
+    if (!candidates[r]) return;
+    const auto ins = best_in_route(in, s.routes[r], jobs[i], rng, 0.0);
+    if (!ins) return;
+    double c = ins->delta;
+    if (options.noise > 0) c *= 1.0 + options.noise * (2.0 * rng.real() - 1.0);
+    if (s.routes[r].empty()) c += kOpenRoute;
+    cost[i * nr + r] = c;
+    where[i * nr + r] = ins->pos;
+  };
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    for (std::size_t r = 0; r < nr; ++r) fill(i, r);
+  }
+  std::vector<bool> done(jobs.size(), false);
+  std::vector<double> best_k(k);
+  for (std::size_t step = 0; step < jobs.size(); ++step) {
+    std::size_t pick = jobs.size(), pick_route = 0;
+    double pick_regret = -1, pick_cost = kNone;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (done[i]) continue;
+      std::fill(best_k.begin(), best_k.end(), kMissing);
+      std::size_t route = nr;
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double c = cost[i * nr + r];
+        if (c == kNone) continue;
+        if (c < best_k[0]) route = r;
+        for (std::size_t t = 0; t < k; ++t) {
+          if (c < best_k[t]) {
+            std::copy_backward(best_k.begin() + static_cast<std::ptrdiff_t>(t), best_k.end() - 1, best_k.end());
+            best_k[t] = c;
+            break;
+          }
+        }
+      }
+      if (route == nr) continue;  // fits nowhere now
+      double regret = 0;
+      for (std::size_t t = 1; t < k; ++t) regret += best_k[t] - best_k[0];
+      if (regret > pick_regret || (regret == pick_regret && best_k[0] < pick_cost)) {
+        pick = i;
+        pick_route = route;
+        pick_regret = regret;
+        pick_cost = best_k[0];
+      }
+    }
+    if (pick == jobs.size()) break;
+    done[pick] = true;
+    const bool opened = s.routes[pick_route].empty();
+    insert_job(in, s.routes[pick_route], jobs[pick], where[pick * nr + pick_route]);
+    if (opened) {
+      candidates = open_candidates(in, s, options.allow_new_routes);
+      for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (done[i]) continue;
+        for (std::size_t r = 0; r < nr; ++r) {
+          if (s.routes[r].empty()) fill(i, r);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (!done[i]) fill(i, pick_route);
+    }
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!done[i]) s.unassigned.push_back(jobs[i]);
+  }
+}
+
+}  // namespace lastmile::optimize

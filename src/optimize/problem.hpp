@@ -1,0 +1,91 @@
+#pragma once
+// The vehicle routing problem the optimizer solves: vehicles, jobs and a travel matrix. Plain data;
+// validate() is the one check that a Problem is consistent before any solver code reads it.
+//
+// Units: times and durations in the matrix's unit (seconds for VROOM input, Solomon's abstract
+// minutes); distances in the matrix's unit. Amounts are integers, one per capacity dimension.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "optimize/optimize_error.hpp"
+
+namespace lastmile::optimize {
+
+// A location: an index into the matrix. Strong type so it is not mixed up with job or vehicle indices.
+struct LocationIndex {
+  std::size_t value = 0;
+  friend bool operator==(LocationIndex, LocationIndex) = default;
+};
+
+// A job's or vehicle's external id (VROOM: an integer; Solomon: the customer number).
+struct ExternalId {
+  int64_t value = 0;
+  friend bool operator==(ExternalId, ExternalId) = default;
+};
+
+struct TimeWindow {
+  double start = 0;
+  double end = 0;
+};
+
+// Quantities per capacity dimension (all vectors of one problem have the same size).
+using Amount = std::vector<int64_t>;
+
+struct Job {
+  ExternalId id;
+  LocationIndex location;
+  Amount delivery;                  // loaded at the start depot, dropped here
+  Amount pickup;                    // picked up here, carried to the end depot
+  double service = 0;
+  std::vector<TimeWindow> windows;  // sorted, disjoint; service must START inside one of them
+  std::vector<int64_t> skills;      // the vehicle must have all of them
+  int priority = 0;                 // 0..100; higher is kept first when not all jobs fit
+};
+
+struct Vehicle {
+  ExternalId id;
+  std::optional<LocationIndex> start;  // none: the route starts at its first job
+  std::optional<LocationIndex> end;    // none: the route ends at its last job
+  Amount capacity;
+  TimeWindow shift;                    // leave start no earlier than shift.start, reach end by shift.end
+  std::vector<int64_t> skills;
+  double cost_per_distance = 0;
+  double cost_per_duration = 1;
+};
+
+// Square matrices, row-major: travel from i to j.
+struct Matrix {
+  std::size_t size = 0;
+  std::vector<double> durations;
+  std::vector<double> distances;
+  double duration(LocationIndex from, LocationIndex to) const { return durations[from.value * size + to.value]; }
+  double distance(LocationIndex from, LocationIndex to) const { return distances[from.value * size + to.value]; }
+};
+
+// The objective hierarchy: first the number of vehicles used, then total distance or total duration.
+enum class SecondaryObjective { kDistance, kDuration };
+
+struct Objective {
+  SecondaryObjective secondary = SecondaryObjective::kDistance;
+};
+
+struct Problem {
+  std::string name;
+  std::vector<Vehicle> vehicles;
+  std::vector<Job> jobs;
+  Matrix matrix;
+  Objective objective;
+};
+
+// OK when every location index is inside the matrix, every amount has the capacity's dimensions,
+// windows are sorted with start <= end, quantities are non-negative and the matrix is finite and
+// non-negative. Otherwise kInconsistent or kInvalidValue with the field path ("jobs[3].time_windows").
+std::optional<Error> validate(const Problem& problem);
+
+// Euclidean matrix over points (Solomon convention: distance = travel time, no rounding).
+Matrix euclidean_matrix(const std::vector<std::pair<double, double>>& points);
+
+}  // namespace lastmile::optimize

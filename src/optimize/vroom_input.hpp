@@ -1,0 +1,24 @@
+#pragma once
+// Reader of VROOM's input format (JSON) with custom matrices: `vehicles` (id, start_index, end_index,
+// capacity, time_window, skills), `jobs` (id, location_index, delivery, pickup, amount, service,
+// time_windows, skills, priority), `matrices` {"<profile>": {"durations", "distances"}} (or the older
+// top-level `matrix`). The objective is vehicles first, then total duration (VROOM's default cost).
+// Not supported yet (kUnsupported): non-empty `shipments`, vehicle `breaks`, coordinates without matrix
+// indices (no router here).
+
+#include <string_view>
+
+#include "optimize/optimize_error.hpp"
+#include "optimize/problem.hpp"
+
+namespace lastmile::optimize {
+
+inline constexpr std::size_t kMaxVroomLocations = 5000;
+inline constexpr std::size_t kMaxVroomItems = 10000;  // vehicles, jobs
+
+// On failure: kParseError (not JSON, or too deeply nested), kWrongType-like problems and out-of-range
+// values as kInvalidValue with the field path ("jobs[2].time_windows[0]"), kMissingField, kInconsistent
+// (an index outside the matrix, amounts of different sizes), kUnsupported.
+Expected<Problem> read_vroom_json(std::string_view text);
+
+}  // namespace lastmile::optimize

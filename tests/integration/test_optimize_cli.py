@@ -1,0 +1,125 @@
+"""`lastmile optimize` with the real binary: Solomon C101 at a 2 s limit, checked by an independent
+feasibility check written here (Euclidean distances recomputed from the instance file, every customer
+once, windows, capacity, depot due date), a VROOM JSON problem answered in VROOM's solution shape, and
+the error paths (exit code 1 with a stable error code on stderr). See docs/optimization.md.
+"""
+
+import json
+import math
+import os
+import subprocess
+import unittest
+
+from lastmile_server import DEFAULT_BIN
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BIN = os.environ.get("LASTMILE_BIN", DEFAULT_BIN)
+C101 = os.path.join(ROOT, "data", "solomon", "C101.txt")
+
+
+def read_solomon(path):
+    """(capacity, rows) where rows[i] = (x, y, demand, ready, due, service); row 0 is the depot."""
+    with open(path) as f:
+        lines = [l.split() for l in f if l.strip()]
+    i = next(k for k, w in enumerate(lines) if w[0] == "VEHICLE")
+    capacity = int(lines[i + 2][1])
+    j = next(k for k, w in enumerate(lines) if w[0] == "CUSTOMER")
+    rows = [tuple(float(v) for v in w[1:]) for w in lines[j + 2:]]
+    return capacity, rows
+
+
+def check_solomon_solution(capacity, rows, solution):
+    """Raises AssertionError on any violation; returns (vehicles, distance) recomputed."""
+    dist = lambda a, b: math.hypot(rows[a][0] - rows[b][0], rows[a][1] - rows[b][1])
+    seen = []
+    total = 0.0
+    for route in solution["routes"]:
+        stops = [s["job"] for s in route["stops"]]
+        assert stops, "an empty route is listed"
+        load = sum(rows[c][2] for c in stops)
+        assert load <= capacity, f"route load {load} > {capacity}"
+        t, here = 0.0, 0
+        for c, stop in zip(stops, route["stops"]):
+            t += dist(here, c)
+            total += dist(here, c)
+            assert abs(stop["arrival"] - t) < 1e-6, f"customer {c}: arrival {stop['arrival']} != {t}"
+            t = max(t, rows[c][3])
+            assert t <= rows[c][4] + 1e-6, f"customer {c} served at {t} after its due date {rows[c][4]}"
+            t += rows[c][5]
+            here = c
+        t += dist(here, 0)
+        total += dist(here, 0)
+        assert t <= rows[0][4] + 1e-6, f"back at the depot at {t} after {rows[0][4]}"
+        seen += stops
+    assert sorted(seen + solution["unassigned"]) == list(range(1, len(rows))), "customers not served exactly once"
+    return len(solution["routes"]), total
+
+
+def run(*args, stdin=None):
+    return subprocess.run([BIN, "optimize", *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+class OptimizeCliTest(unittest.TestCase):
+    def test_c101_is_feasible_and_reaches_the_best_known_vehicle_count(self):
+        r = run(C101, "--time-limit", "2", "--seed", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        solution = json.loads(r.stdout)
+        capacity, rows = read_solomon(C101)
+        vehicles, distance = check_solomon_solution(capacity, rows, solution)
+        self.assertEqual(solution["unassigned"], [])
+        self.assertEqual(vehicles, 10)  # C101's best-known: 10 / 828.94
+        self.assertAlmostEqual(solution["distance"], distance, places=6)
+        self.assertLess(distance, 828.94 * 1.02)
+        self.assertRegex(r.stderr, r"optimize: C101 vehicles=10 distance=\d+\.\d\d .* feasible")
+
+    def test_same_seed_and_iterations_give_the_same_output(self):
+        a = run(C101, "--time-limit", "60", "--iterations", "300", "--seed", "9")
+        b = run(C101, "--time-limit", "60", "--iterations", "300", "--seed", "9")
+        self.assertEqual(a.returncode, 0, a.stderr)
+        self.assertEqual(a.stdout, b.stdout)
+
+    def test_vroom_json_in_and_out(self):
+        problem = {
+            "vehicles": [{"id": 5, "start_index": 0, "end_index": 0, "capacity": [3], "time_window": [0, 500]},
+                         {"id": 6, "start_index": 0, "end_index": 0, "capacity": [3], "skills": [1]}],
+            "jobs": [{"id": 11, "location_index": 1, "delivery": [1], "service": 5},
+                     {"id": 12, "location_index": 2, "delivery": [1], "time_windows": [[50, 60]]},
+                     {"id": 13, "location_index": 3, "pickup": [2], "skills": [1]}],
+            "shipments": [],
+            "matrices": {"car": {"durations": [[0, 10, 20, 30], [10, 0, 10, 20], [20, 10, 0, 10], [30, 20, 10, 0]]}},
+        }
+        r = run("--format", "json", "-", "--time-limit", "1", "--iterations", "200", stdin=json.dumps(problem))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["code"], 0)
+        self.assertEqual(out["summary"]["unassigned"], 0)
+        served = {}
+        for route in out["routes"]:
+            self.assertEqual(route["steps"][0]["type"], "start")
+            self.assertEqual(route["steps"][-1]["type"], "end")
+            for step in route["steps"]:
+                if step["type"] == "job":
+                    served[step["id"]] = (route["vehicle"], step)
+        self.assertEqual(sorted(served), [11, 12, 13])
+        self.assertEqual(served[13][0], 6)  # the only vehicle with skill 1
+        step12 = served[12][1]
+        self.assertTrue(50 <= step12["arrival"] + step12["waiting_time"] <= 60)
+        self.assertEqual(out["summary"]["duration"], sum(route["duration"] for route in out["routes"]))
+
+    def test_errors_have_stable_codes(self):
+        r = run("--format", "json", "-", "--time-limit", "1",
+                stdin='{"vehicles":[{"id":1,"start_index":0}],"shipments":[{"id":1}],"matrix":[[0]]}')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("optimize: error unsupported at shipments", r.stderr)
+        self.assertEqual(r.stdout, "")
+        r = run("-", "--time-limit", "1", stdin="X\nVEHICLE\nNUMBER CAPACITY\n2 x\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("optimize: error parse_error at line 4", r.stderr)
+        r = run(os.path.join(ROOT, "no-such-file.txt"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("optimize: error io_error", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
