@@ -48,6 +48,17 @@ struct ServeOptions {
   int webhook_max_attempts = 8;         // a message is dead after this many failed tries
   double webhook_backoff_scale = 1;     // multiplies the retry delays (tests: 0.001–0.01)
   bool webhook_allow_private = false;   // allow loopback/private webhook URLs (tests, trusted networks)
+  // E-mail/SMS providers (docs/notifications.md); a channel without them keeps its messages pending.
+  // Retries use webhook_max_attempts and webhook_backoff_scale.
+  std::string smtp_url;  // smtp://HOST:PORT (smtps:// for implicit TLS)
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string smtp_from;
+  bool smtp_starttls = false;  // require STARTTLS
+  std::string sms_url;         // Twilio-compatible API base URL
+  std::string sms_account_sid;
+  std::string sms_auth_token;  // also verifies the provider's callbacks
+  std::string sms_from;
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

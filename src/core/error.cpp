@@ -28,6 +28,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kInvalidCode: return "invalid_code";
     case ErrorCode::kIdempotencyMismatch: return "idempotency_mismatch";
     case ErrorCode::kWebhookValidationFailed: return "webhook_validation_failed";
+    case ErrorCode::kInvalidTemplate: return "invalid_template";
+    case ErrorCode::kInvalidSignature: return "invalid_signature";
   }
   return "internal";
 }

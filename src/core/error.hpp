@@ -35,6 +35,8 @@ enum class ErrorCode {
   kInvalidCode,          // a one-time sign-in code that is unknown, used or expired (401, one answer for all)
   kIdempotencyMismatch,  // a client-chosen id (a scan's) reused with a different body (409)
   kWebhookValidationFailed,  // the webhook URL did not echo the validation check (422)
+  kInvalidTemplate,      // a notification template with an unknown variable or unbalanced braces (422)
+  kInvalidSignature,     // a provider callback whose signature is missing or wrong (403)
   kInternal,             // a bug or an unexpected failure; details only in logs
 };
 

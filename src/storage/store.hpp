@@ -216,6 +216,7 @@ struct StoreOptions {
 };
 
 class WebhookStore;  // webhook_store.hpp
+class NotificationStore;  // notification_store.hpp
 
 class Store {
  public:
@@ -223,6 +224,8 @@ class Store {
 
   // Webhook subscriptions and the outbox; null for a store without them.
   virtual WebhookStore* webhooks() { return nullptr; }
+  // E-mail/SMS notifications; null for a store without them.
+  virtual NotificationStore* notifications() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

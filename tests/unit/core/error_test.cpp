@@ -39,6 +39,8 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kInvalidCode, "invalid_code"},
       {ErrorCode::kIdempotencyMismatch, "idempotency_mismatch"},
       {ErrorCode::kWebhookValidationFailed, "webhook_validation_failed"},
+      {ErrorCode::kInvalidTemplate, "invalid_template"},
+      {ErrorCode::kInvalidSignature, "invalid_signature"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -64,7 +66,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 24u);
+  EXPECT_EQ(seen.size(), 26u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {
