@@ -8,6 +8,7 @@ malformed callbacks 400 and change nothing. The crash test kills -9 the server r
 statuses change: every expected e-mail and SMS arrives, never twice with different ids.
 """
 
+import datetime
 import random
 import threading
 import time
@@ -310,6 +311,62 @@ class NotificationsTest(ServerTestCase):
         time.sleep(0.3)
         self.assertEqual(len(self.mails_to(rcpt["email"])), 1, "no e-mail after unsubscribing")
         self.assertEqual(self.server.request("GET", "/v1/unsubscribe/not-a-token").status, 404)
+
+
+class RemindersTest(unittest.TestCase):
+    """The day-before reminder is enqueued once by the worker's periodic job (at start, then every minute)."""
+
+    def setUp(self):
+        self.smtp = SmtpSink()
+        self.addCleanup(self.smtp.close)
+        self.sms = SmsApi()
+        self.addCleanup(self.sms.close)
+        args = ["--smtp-url", self.smtp.url, "--smtp-from", "no-reply@shop.example"] + self.sms.server_args() + FAST
+        self.server = LastmileServer(extra_args=args)
+        self.addCleanup(self.server.close)
+        self.server.start()
+
+    def test_the_day_before_reminder_is_sent_once_in_the_recipients_zone(self):
+        admin = make_tenant(self.server)["api_key"]
+        due = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2)  # two minutes ago
+        hhmm = due.strftime("%H:%M")
+        day = (due.date() + datetime.timedelta(days=1)).isoformat()
+        settings = {"rules": {"reminder_day_before": ["email"]}, "quiet_hours": None,
+                    "reminders": {"day_before": hhmm, "morning_of": None}, "default_time_zone": "UTC"}
+        expect(self.server.request("PUT", "/v1/notification-settings", settings, token=admin,
+                                   headers={"If-Match": "0"}), 200, "settings")
+        rcpt = dict(recipient(), time_zone="UTC")
+        shipment = make_shipment(self.server, admin, recipient=rcpt,
+                                 promised={"start": f"{day}T10:00:00Z", "end": f"{day}T12:00:00Z"})
+        self.server.restart()  # the job runs at start
+        got = self.smtp.wait_for(lambda d: any(rcpt["email"] in r for _, r, _ in d))
+        mails = [m for _, r, m in got if rcpt["email"] in r]
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails[0]["Subject"], "Delivery tomorrow: 10:00\u201312:00")
+        log = expect(self.server.request("GET", f"/v1/shipments/{shipment['id']}/notifications", token=admin),
+                     200, "log")["items"]
+        self.assertEqual([m["idempotency_key"] for m in log],
+                         [f"{shipment['id']}:reminder:day_before:{day}:email"])
+        self.server.restart()
+        time.sleep(0.5)
+        self.assertEqual(len([1 for _, r, _ in self.smtp.snapshot() if rcpt["email"] in r]), 1, "sent once")
+
+
+class NotConfiguredTest(ServerTestCase):
+    """Without provider settings messages stay pending, never marked sent, and the metric says so."""
+
+    def test_messages_stay_pending_without_providers(self):
+        admin = make_tenant(self.server)["api_key"]
+        shipment = make_shipment(self.server, admin, recipient=recipient())
+        post_event(self.server, admin, shipment["id"], "out_for_delivery")
+        time.sleep(0.3)
+        log = expect(self.server.request("GET", f"/v1/shipments/{shipment['id']}/notifications", token=admin),
+                     200, "log")["items"]
+        self.assertEqual(sorted(m["channel"] for m in log), ["email", "sms"])
+        self.assertTrue(all(m["state"] == "pending" and m["attempts"] == 0 for m in log), log)
+        metrics = self.server.request("GET", "/metrics").text
+        self.assertIn('lastmile_notification_channel_configured{channel="email"} 0', metrics)
+        self.assertIn('lastmile_notification_channel_configured{channel="sms"} 0', metrics)
 
 
 class NotificationsCrashTest(unittest.TestCase):
