@@ -566,6 +566,7 @@ CREATE TABLE sms_inbound (
   action TEXT NOT NULL,
   received_at BIGINT NOT NULL
 );
+CREATE INDEX sms_inbound_by_tenant ON sms_inbound (tenant_id, seq);
 )sql";
 
 constexpr std::array kMigrations = {
