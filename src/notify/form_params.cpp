@@ -26,6 +26,7 @@ std::optional<std::string> decode(std::string_view s) {
       out += d;
       i += 2;
     } else {
+      if (c == '\0') return std::nullopt;
       out += c;
     }
   }
