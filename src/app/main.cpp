@@ -22,7 +22,11 @@ int main(int argc, char** argv) {
 
   lastmile::app::ServeOptions serve;
   auto* s = app.add_subcommand("serve", "Run the HTTP API server");
-  s->set_config("--config", "", "Read options from a TOML/INI file (keys as the long flag names)");
+  // The config file belongs to the root app: CLI11 2.1 never reads a subcommand's own config file.
+  // `serve --config FILE` reaches it through fallthrough; the file's serve options are in a [serve]
+  // section (TOML/INI, keys as the long flag names).
+  app.set_config("--config", "", "Read options from a TOML/INI file: a [serve] section, keys as the long flag names");
+  s->fallthrough();
   s->add_option("--db", serve.db, "Database URL: sqlite:PATH (default sqlite:./lastmile.db)")
       ->envname("LASTMILE_DB");
   s->add_option("--http", serve.http, "Listen address HOST:PORT (default 127.0.0.1:8080)")

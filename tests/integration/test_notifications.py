@@ -9,7 +9,9 @@ statuses change: every expected e-mail and SMS arrives, never twice with differe
 """
 
 import datetime
+import os
 import random
+import tempfile
 import threading
 import time
 import unittest
@@ -350,6 +352,36 @@ class RemindersTest(unittest.TestCase):
         self.server.restart()
         time.sleep(0.5)
         self.assertEqual(len([1 for _, r, _ in self.smtp.snapshot() if rcpt["email"] in r]), 1, "sent once")
+
+
+class ProviderSettingsFromFileAndEnvironmentTest(unittest.TestCase):
+    """Provider settings come from `serve --config FILE` (TOML, keys as the long flags) and LASTMILE_* variables."""
+
+    def test_config_file_and_environment(self):
+        smtp, sms = SmtpSink(), SmsApi()
+        self.addCleanup(smtp.close)
+        self.addCleanup(sms.close)
+        config = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
+        self.addCleanup(os.unlink, config.name)
+        config.write(f'[serve]\nsmtp-url = "{smtp.url}"\nsmtp-from = "no-reply@shop.example"\n'
+                     f'sms-url = "{sms.url}"\nsms-account-sid = "{SmsApi.SID}"\n')
+        config.close()
+        env = {"LASTMILE_SMS_AUTH_TOKEN": SmsApi.TOKEN, "LASTMILE_SMS_FROM": "+15005550006"}
+        server = LastmileServer(extra_args=["--config", config.name] + FAST, env=env)
+        self.addCleanup(server.close)
+        server.start()
+        admin = make_tenant(server)["api_key"]
+        expect(server.request("PUT", "/v1/notification-settings", SETTINGS, token=admin, headers={"If-Match": "0"}),
+               200, "settings")
+        rcpt = recipient()
+        shipment = make_shipment(server, admin, recipient=rcpt)
+        post_event(server, admin, shipment["id"], "out_for_delivery")
+        mails = smtp.wait_for(lambda d: any(rcpt["email"] in r for _, r, _ in d))
+        self.assertEqual(len([1 for _, r, _ in mails if rcpt["email"] in r]), 1)
+        texts = sms.wait_for(lambda d: any(x["form"].get("To") == rcpt["phone"] for x in d))
+        self.assertEqual(len([1 for x in texts if x["form"].get("To") == rcpt["phone"]]), 1)
+        metrics = server.request("GET", "/metrics").text
+        self.assertIn('lastmile_notification_channel_configured{channel="sms"} 1', metrics)
 
 
 class NotConfiguredTest(ServerTestCase):
