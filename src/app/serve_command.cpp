@@ -431,8 +431,8 @@ int serve(const ServeOptions& o) {
     outbox_wake->worker = nullptr;
     outbox_wake->notifications = nullptr;
   }
-  outbox.reset();
-  notifications.reset();  // finishes the try in progress; an interrupted one is sent again at the next start
+  outbox.reset();  // finishes the try in progress; an interrupted one is sent again at the next start
+  notifications.reset();  // likewise
   {
     std::lock_guard lock(exception_feed->mu);
     exception_feed->store = nullptr;
