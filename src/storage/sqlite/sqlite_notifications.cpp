@@ -185,7 +185,14 @@ Result<notify::NotificationSettings> load_notification_settings(Connection& db, 
   if (!*row) return notify::default_settings();
   const int64_t version = stmt->int64(0);
   auto s = notify::parse_settings(stmt->text(1));
-  if (!s) return Error::internal();  // validated when saved
+  if (!s) {
+    // Validated when saved; a document an older version accepted must not block the tenant's events.
+    spdlog::error("notify: stored settings of tenant {} no longer parse ({}); using the defaults", tenant.str(),
+                  s.error().message);
+    notify::NotificationSettings d = notify::default_settings();
+    d.version = version;
+    return d;
+  }
   s->version = version;
   return std::move(*s);
 }
