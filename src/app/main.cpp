@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
       ->envname("LASTMILE_SMTP_FROM");
   s->add_flag("--smtp-starttls", serve.smtp_starttls, "Require STARTTLS on smtp://")
       ->envname("LASTMILE_SMTP_STARTTLS");
+  s->add_option("--smtp-ca-file", serve.smtp_ca_file, "PEM CA bundle to verify the SMTP server (a private CA)")
+      ->envname("LASTMILE_SMTP_CA_FILE");
   s->add_option("--sms-url", serve.sms_url, "Twilio-compatible SMS API base URL (e.g. https://api.twilio.com)")
       ->envname("LASTMILE_SMS_URL");
   s->add_option("--sms-account-sid", serve.sms_account_sid, "SMS API account SID")

@@ -9,7 +9,7 @@ namespace lastmile::app {
 namespace {
 
 notify::SmtpOptions smtp_options(const ServeOptions& o) {
-  return notify::SmtpOptions{o.smtp_url, o.smtp_user, o.smtp_password, o.smtp_from, o.smtp_starttls};
+  return notify::SmtpOptions{o.smtp_url, o.smtp_user, o.smtp_password, o.smtp_from, o.smtp_starttls, o.smtp_ca_file};
 }
 
 notify::SmsOptions sms_options(const ServeOptions& o, const std::string& public_url) {

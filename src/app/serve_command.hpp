@@ -55,6 +55,7 @@ struct ServeOptions {
   std::string smtp_password;
   std::string smtp_from;
   bool smtp_starttls = false;  // require STARTTLS
+  std::string smtp_ca_file;    // PEM CA bundle for the SMTP server (a private CA); empty: the system store
   std::string sms_url;         // Twilio-compatible API base URL
   std::string sms_account_sid;
   std::string sms_auth_token;  // also verifies the provider's callbacks

@@ -63,6 +63,7 @@ ChannelAnswer SmtpChannel::send(const MailMessage& m) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
   if (options_.require_starttls || options_.url.starts_with("smtps://"))
     curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.user.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, options_.user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());

@@ -13,6 +13,7 @@ struct SmtpOptions {
   std::string password;
   std::string from;  // envelope and From: address
   bool require_starttls = false;
+  std::string ca_file;  // PEM bundle to verify the server with; empty: the system store
 };
 
 class SmtpChannel final : public EmailChannel {

@@ -28,8 +28,10 @@ from lastmile_server import free_port
 class SmtpSink:
     """Records (mail_from, rcpt_tos, email.message.EmailMessage). `fail_next(n)` answers 451 n times."""
 
-    def __init__(self):
+    def __init__(self, tls_context=None, credentials=None):
+        """`tls_context`: offer STARTTLS and require it; `credentials` (user, password): require AUTH."""
         self.messages = []
+        self.logins = []
         self.lock = threading.Lock()
         self.failures = 0
         sink = self
@@ -44,8 +46,19 @@ class SmtpSink:
                     sink.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
                 return "250 OK"
 
+        options = {}
+        if tls_context is not None:
+            options.update(tls_context=tls_context, require_starttls=True)
+        if credentials is not None:
+            def authenticator(server, session, envelope, mechanism, auth_data):
+                from aiosmtpd.smtp import AuthResult
+                ok = (auth_data.login.decode(), auth_data.password.decode()) == credentials
+                with sink.lock:
+                    sink.logins.append((mechanism, auth_data.login.decode(), ok))
+                return AuthResult(success=ok)
+            options.update(authenticator=authenticator, auth_required=True)
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     @property
@@ -141,6 +154,20 @@ class SmsApi:
     def server_args(self):
         return ["--sms-url", self.url, "--sms-account-sid", self.SID, "--sms-auth-token", self.TOKEN,
                 "--sms-from", "+15005550006"]
+
+
+def self_signed_tls(tmpdir):
+    """(ssl.SSLContext for the server, path of the PEM certificate) for 127.0.0.1, made with openssl."""
+    import os
+    import ssl
+    import subprocess
+    cert, key = os.path.join(tmpdir, "cert.pem"), os.path.join(tmpdir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ctx, cert
 
 
 def twilio_signature(token, url, params):

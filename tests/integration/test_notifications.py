@@ -19,7 +19,7 @@ import urllib.parse
 
 from lastmile_server import LastmileServer, ServerTestCase, expect, make_api_key, make_shipment, make_tenant, \
     post_event
-from notification_providers import SmsApi, SmtpSink, expected_message_id, twilio_signature
+from notification_providers import SmsApi, SmtpSink, expected_message_id, self_signed_tls, twilio_signature
 
 FAST = ["--webhook-backoff-scale", "0.001", "--webhook-max-attempts", "3"]
 SETTINGS = {
@@ -382,6 +382,30 @@ class ProviderSettingsFromFileAndEnvironmentTest(unittest.TestCase):
         self.assertEqual(len([1 for x in texts if x["form"].get("To") == rcpt["phone"]]), 1)
         metrics = server.request("GET", "/metrics").text
         self.assertIn('lastmile_notification_channel_configured{channel="sms"} 1', metrics)
+
+
+class SmtpStartTlsAndAuthTest(unittest.TestCase):
+    """--smtp-starttls with AUTH: the mail goes over TLS (verified with --smtp-ca-file) after logging in."""
+
+    def test_starttls_and_auth(self):
+        tmpdir = tempfile.mkdtemp(prefix="lastmile-tls-")
+        ctx, cert = self_signed_tls(tmpdir)
+        smtp = SmtpSink(tls_context=ctx, credentials=("mailer", "s3cret"))
+        self.addCleanup(smtp.close)
+        args = ["--smtp-url", smtp.url, "--smtp-from", "no-reply@shop.example", "--smtp-starttls",
+                "--smtp-ca-file", cert, "--smtp-user", "mailer", "--smtp-password", "s3cret"] + FAST
+        server = LastmileServer(extra_args=args)
+        self.addCleanup(server.close)
+        server.start()
+        admin = make_tenant(server)["api_key"]
+        expect(server.request("PUT", "/v1/notification-settings", SETTINGS, token=admin, headers={"If-Match": "0"}),
+               200, "settings")
+        rcpt = recipient()
+        shipment = make_shipment(server, admin, recipient=rcpt)
+        post_event(server, admin, shipment["id"], "shipped")
+        got = smtp.wait_for(lambda d: any(rcpt["email"] in r for _, r, _ in d))
+        self.assertEqual(len([1 for _, r, _ in got if rcpt["email"] in r]), 1, server.stderr_text())
+        self.assertTrue(any(ok and user == "mailer" for _, user, ok in smtp.logins), smtp.logins)
 
 
 class NotConfiguredTest(ServerTestCase):
