@@ -293,6 +293,17 @@ class NotificationsTest(ServerTestCase):
         bad = self.signed_post("/v1/sms/inbound", {"To": "+15005550006", "Body": "hi", "MessageSid": "SMx"})
         self.assertEqual(bad.status, 400, bad)
 
+    def test_other_inbound_text_and_help_are_answered_and_opt_nobody_out(self):
+        rcpt, shipment, _ = self.sent_sms()
+        for i, body in enumerate(("Please leave it with the neighbour", "HELP")):
+            r = self.signed_post("/v1/sms/inbound", {"From": rcpt["phone"], "To": "+15005550006", "Body": body,
+                                                     "MessageSid": f"SMtext{i}"})
+            self.assertEqual(r.status, 200, r)
+            self.assertIn("<Response/>", r.text)
+        post_event(self.server, self.admin, shipment["id"], "delivered")
+        self.sms.wait_for(lambda _: len(self.sms_to(rcpt["phone"])) >= 2)
+        self.assertEqual(len(self.sms_to(rcpt["phone"])), 2, "still opted in")
+
     def test_the_unsubscribe_link_opts_the_address_out_of_email(self):
         self.configured()
         rcpt = recipient()
