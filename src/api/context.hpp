@@ -43,6 +43,7 @@ class WebhookSender;
 }  // namespace lastmile::notify
 namespace lastmile::storage {
 class WebhookStore;
+class NotificationStore;
 }  // namespace lastmile::storage
 
 namespace lastmile::api {
@@ -90,6 +91,12 @@ struct Services {
   bool webhook_allow_private = false;               // serve --webhook-allow-private
   std::function<void()> wake_outbox = {};           // after a replay
   RateLimits* rate_limits = nullptr;  // per credential / address limits (api/rate_limiter.hpp); null: none
+  // E-mail/SMS notifications (docs/notifications.md); null: those routes answer 503.
+  storage::NotificationStore* notifications = nullptr;
+  std::string sms_auth_token = {};  // verifies X-Twilio-Signature of the provider's callbacks
+  // An inbound SMS that is not a keyword, for the shipment's chat; null: kept in the inbound log only.
+  std::function<core::Status(const core::TenantId&, const core::ShipmentId&, const std::string& body)>
+      relay_inbound_sms = {};
 };
 
 struct Reply {

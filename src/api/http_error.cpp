@@ -17,7 +17,8 @@ int http_status(core::ErrorCode code) {
     case C::kInvalidImage: return 400;
     case C::kUnauthenticated:
     case C::kInvalidCode: return 401;
-    case C::kForbidden: return 403;
+    case C::kForbidden:
+    case C::kInvalidSignature: return 403;
     case C::kNotFound:
     case C::kUnknownParcel:
     case C::kNoProof: return 404;
@@ -30,7 +31,8 @@ int http_status(core::ErrorCode code) {
     case C::kUnsupportedMediaType: return 415;
     case C::kNotRoutable:
     case C::kNoRoute:
-    case C::kWebhookValidationFailed: return 422;
+    case C::kWebhookValidationFailed:
+    case C::kInvalidTemplate: return 422;
     case C::kRateLimited: return 429;
     case C::kUnavailable: return 503;
     case C::kInternal: return 500;

@@ -43,6 +43,15 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/webhooks/{id}/deliveries", false, webhook_readers, h::list_webhook_deliveries},
       {verb::post, "/v1/webhooks/{id}/deliveries/{delivery_id}/replay", false, admin, h::replay_webhook_delivery},
 
+      {verb::get, "/v1/notification-settings", false, admin, h::get_notification_settings},
+      {verb::put, "/v1/notification-settings", false, admin, h::put_notification_settings},
+      {verb::post, "/v1/notification-settings/preview", false, admin, h::preview_notification},
+      {verb::get, "/v1/shipments/{id}/notifications", false, office, h::list_shipment_notifications},
+      {verb::post, "/v1/sms/status", true, none, h::sms_status_callback, true},
+      {verb::post, "/v1/sms/inbound", true, none, h::sms_inbound, true},
+      {verb::get, "/v1/unsubscribe/{token}", true, none, h::unsubscribe_page},
+      {verb::post, "/v1/unsubscribe/{token}", true, none, h::unsubscribe_confirm, true},
+
       {verb::post, "/v1/carriers", false, office, h::create_carrier},
       {verb::get, "/v1/carriers", false, readers, h::list_carriers},
       {verb::get, "/v1/carriers/{id}", false, readers, h::get_carrier},

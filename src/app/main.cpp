@@ -23,7 +23,11 @@ int main(int argc, char** argv) {
 
   lastmile::app::ServeOptions serve;
   auto* s = app.add_subcommand("serve", "Run the HTTP API server");
-  s->set_config("--config", "", "Read options from a TOML/INI file (keys as the long flag names)");
+  // The config file belongs to the root app: CLI11 2.1 never reads a subcommand's own config file.
+  // `serve --config FILE` reaches it through fallthrough; the file's serve options are in a [serve]
+  // section (TOML/INI, keys as the long flag names).
+  app.set_config("--config", "", "Read options from a TOML/INI file: a [serve] section, keys as the long flag names");
+  s->fallthrough();
   s->add_option("--db", serve.db, "Database URL: sqlite:PATH (default sqlite:./lastmile.db)")
       ->envname("LASTMILE_DB");
   s->add_option("--http", serve.http, "Listen address HOST:PORT (default 127.0.0.1:8080)")
@@ -84,6 +88,24 @@ int main(int argc, char** argv) {
   s->add_option("--webhook-backoff-scale", serve.webhook_backoff_scale,
                  "Multiplies the webhook retry delays (10 s, 30 s, 2 min, …); tests use 0.001 (default 1)")
       ->check(CLI::Range(0.0001, 100.0));
+  s->add_option("--smtp-url", serve.smtp_url, "SMTP server for e-mail notifications: smtp://HOST:PORT or smtps://…")
+      ->envname("LASTMILE_SMTP_URL");
+  s->add_option("--smtp-user", serve.smtp_user, "SMTP user name")->envname("LASTMILE_SMTP_USER");
+  s->add_option("--smtp-password", serve.smtp_password, "SMTP password")->envname("LASTMILE_SMTP_PASSWORD");
+  s->add_option("--smtp-from", serve.smtp_from, "Sender address of e-mail notifications")
+      ->envname("LASTMILE_SMTP_FROM");
+  s->add_flag("--smtp-starttls", serve.smtp_starttls, "Require STARTTLS on smtp://")
+      ->envname("LASTMILE_SMTP_STARTTLS");
+  s->add_option("--smtp-ca-file", serve.smtp_ca_file, "PEM CA bundle to verify the SMTP server (a private CA)")
+      ->envname("LASTMILE_SMTP_CA_FILE");
+  s->add_option("--sms-url", serve.sms_url, "Twilio-compatible SMS API base URL (e.g. https://api.twilio.com)")
+      ->envname("LASTMILE_SMS_URL");
+  s->add_option("--sms-account-sid", serve.sms_account_sid, "SMS API account SID")
+      ->envname("LASTMILE_SMS_ACCOUNT_SID");
+  s->add_option("--sms-auth-token", serve.sms_auth_token, "SMS API auth token (also checks callback signatures)")
+      ->envname("LASTMILE_SMS_AUTH_TOKEN");
+  s->add_option("--sms-from", serve.sms_from, "Sender number of SMS notifications (E.164)")
+      ->envname("LASTMILE_SMS_FROM");
   s->add_flag("--webhook-allow-private", serve.webhook_allow_private,
               "Allow webhook URLs on loopback and private addresses (SSRF risk; tests and trusted networks only)");
   s->add_option("--live-heartbeat-s", serve.live_heartbeat_s,

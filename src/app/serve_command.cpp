@@ -42,6 +42,7 @@
 #include "pipeline/retention.hpp"
 #include "notify/curl_webhook_sender.hpp"
 #include "notify/outbox_worker.hpp"
+#include "app/notification_setup.hpp"
 #include "storage/webhook_store.hpp"
 #include "push/hub.hpp"
 #include "storage/store.hpp"
@@ -203,6 +204,7 @@ int serve(const ServeOptions& o) {
   struct OutboxWake {
     std::mutex mu;
     notify::OutboxWorker* worker = nullptr;  // GUARDED_BY(mu)
+    NotificationRuntime* notifications = nullptr;  // GUARDED_BY(mu)
   };
   auto outbox_wake = std::make_shared<OutboxWake>();
   storage::StoreOptions store_options;
@@ -210,6 +212,7 @@ int serve(const ServeOptions& o) {
     {
       std::lock_guard lock(outbox_wake->mu);
       if (outbox_wake->worker && !events.empty()) outbox_wake->worker->wake();
+      if (outbox_wake->notifications && !events.empty()) outbox_wake->notifications->wake();
     }
     track_cache.invalidate_all();  // synchronous: before the writer answers (see track_cache.hpp)
     metrics.add_events(events.size());
@@ -395,6 +398,12 @@ int serve(const ServeOptions& o) {
   services.public_url = o.public_url.empty() ? "http://" + shown_host + ":" + std::to_string(server.bound_port())
                                              : o.public_url;
   while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
+  // Notifications render links with the public URL, known only now (the bound port).
+  auto notifications = std::make_unique<NotificationRuntime>(o, *store, clock, metrics, services);
+  {
+    std::lock_guard lock(outbox_wake->mu);
+    outbox_wake->notifications = notifications.get();
+  }
   TrackerListeners trackers(o, host, services);  // OsmAnd port, MQTT subscriber
   trackers.start();
 
@@ -426,8 +435,10 @@ int serve(const ServeOptions& o) {
   {
     std::lock_guard lock(outbox_wake->mu);
     outbox_wake->worker = nullptr;
+    outbox_wake->notifications = nullptr;
   }
   outbox.reset();  // finishes the try in progress; an interrupted one is sent again at the next start
+  notifications.reset();  // likewise
   {
     std::lock_guard lock(exception_feed->mu);
     exception_feed->store = nullptr;

@@ -56,6 +56,18 @@ struct ServeOptions {
   double rate_ip_burst = 200;
   double auth_failures_per_min = 30;  // failed credential / token lookups per client address …
   double auth_failures_burst = 60;    // … allowed at once
+  // E-mail/SMS providers (docs/notifications.md); a channel without them keeps its messages pending.
+  // Retries use webhook_max_attempts and webhook_backoff_scale.
+  std::string smtp_url;  // smtp://HOST:PORT (smtps:// for implicit TLS)
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string smtp_from;
+  bool smtp_starttls = false;  // require STARTTLS
+  std::string smtp_ca_file;    // PEM CA bundle for the SMTP server (a private CA); empty: the system store
+  std::string sms_url;         // Twilio-compatible API base URL
+  std::string sms_account_sid;
+  std::string sms_auth_token;  // also verifies the provider's callbacks
+  std::string sms_from;
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

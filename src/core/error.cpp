@@ -29,6 +29,8 @@ std::string_view code_name(ErrorCode code) {
     case ErrorCode::kIdempotencyMismatch: return "idempotency_mismatch";
     case ErrorCode::kWebhookValidationFailed: return "webhook_validation_failed";
     case ErrorCode::kRateLimited: return "rate_limited";
+    case ErrorCode::kInvalidTemplate: return "invalid_template";
+    case ErrorCode::kInvalidSignature: return "invalid_signature";
   }
   return "internal";
 }

@@ -36,6 +36,8 @@ enum class ErrorCode {
   kIdempotencyMismatch,  // a client-chosen id (a scan's) reused with a different body (409)
   kWebhookValidationFailed,  // the webhook URL did not echo the validation check (422)
   kRateLimited,          // too many requests from this credential or address; Retry-After says when (429)
+  kInvalidTemplate,      // a notification template with an unknown variable or unbalanced braces (422)
+  kInvalidSignature,     // a provider callback whose signature is missing or wrong (403)
   kInternal,             // a bug or an unexpected failure; details only in logs
 };
 

@@ -218,6 +218,7 @@ struct StoreOptions {
 class WebhookStore;  // webhook_store.hpp
 class ChatStore;     // chat_store.hpp
 class SurveyStore;   // survey_store.hpp
+class NotificationStore;  // notification_store.hpp
 
 class Store {
  public:
@@ -228,6 +229,8 @@ class Store {
   // Chat threads and surveys (docs/chat-and-surveys.md); null for a store without them.
   virtual ChatStore* chat() { return nullptr; }
   virtual SurveyStore* surveys() { return nullptr; }
+  // E-mail/SMS notifications; null for a store without them.
+  virtual NotificationStore* notifications() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

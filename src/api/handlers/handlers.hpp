@@ -110,6 +110,17 @@ Result<Reply> enable_webhook(const Services&, RequestContext&);
 Result<Reply> list_webhook_deliveries(const Services&, RequestContext&);
 Result<Reply> replay_webhook_delivery(const Services&, RequestContext&);
 
+// E-mail/SMS notifications (docs/notifications.md): settings (tenant admin), the shipment's message
+// log (office), the SMS provider's signed callbacks and the unsubscribe link (public).
+Result<Reply> get_notification_settings(const Services&, RequestContext&);
+Result<Reply> put_notification_settings(const Services&, RequestContext&);
+Result<Reply> preview_notification(const Services&, RequestContext&);
+Result<Reply> list_shipment_notifications(const Services&, RequestContext&);
+Result<Reply> sms_status_callback(const Services&, RequestContext&);
+Result<Reply> sms_inbound(const Services&, RequestContext&);
+Result<Reply> unsubscribe_page(const Services&, RequestContext&);
+Result<Reply> unsubscribe_confirm(const Services&, RequestContext&);
+
 // Routing (docs/routing.md): the road network when the server has one, else great-circle estimates.
 Result<Reply> get_road_route(const Services&, RequestContext&);
 Result<Reply> get_eta_model(const Services&, RequestContext&);

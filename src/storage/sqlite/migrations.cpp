@@ -551,6 +551,69 @@ CREATE TABLE surveys (
 CREATE INDEX surveys_by_time ON surveys (tenant_id, created_at);
 )sql";
 
+// Notifications (docs/notifications.md): e-mail and SMS messages are rows of the outbox (kind
+// 'email' | 'sms', subscription_id ''), enqueued with their events (sqlite_notifications.cpp).
+constexpr std::string_view kNotifications = R"sql(
+ALTER TABLE outbox ADD COLUMN shipment_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN provider_state TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_by_shipment ON outbox (tenant_id, shipment_id, seq) WHERE shipment_id <> '';
+CREATE INDEX outbox_by_provider_id ON outbox (provider_id) WHERE provider_id <> '';
+
+CREATE TABLE notification_settings (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
+  version INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE notification_server (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  public_url TEXT NOT NULL
+);
+
+CREATE TABLE notification_optouts (
+  tenant_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, channel, address)
+);
+
+CREATE TABLE unsubscribe_tokens (
+  token TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, address)
+);
+
+CREATE TABLE notification_log (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX notification_log_by_shipment ON notification_log (tenant_id, shipment_id, seq);
+
+CREATE TABLE sms_inbound (
+  seq INTEGER PRIMARY KEY,
+  message_sid TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  from_masked TEXT NOT NULL,
+  body TEXT NOT NULL,
+  action TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);
+CREATE INDEX sms_inbound_by_tenant ON sms_inbound (tenant_id, seq);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -565,6 +628,7 @@ constexpr std::array kMigrations = {
     Migration{11, "webhook outbox", kOutbox},
     Migration{12, "webhook secret rotation", kWebhookRotation},
     Migration{13, "chat and surveys", kChatAndSurveys},
+    Migration{14, "notifications", kNotifications},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

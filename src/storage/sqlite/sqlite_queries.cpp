@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/event_chain.hpp"
 #include "storage/sqlite/sqlite_exceptions.hpp"
+#include "storage/sqlite/sqlite_notifications.hpp"
 #include "storage/sqlite/sqlite_outbox.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 
@@ -103,6 +104,9 @@ Result<domain::Event> insert_event_row(Connection& db, domain::Event event) {
     return st.error().code == core::ErrorCode::kConflict ? Error::internal() : st.error();
   // So do its webhook messages (the transactional outbox, sqlite_outbox.hpp).
   if (auto st = enqueue_webhooks(db, event); !st)
+    return st.error().code == core::ErrorCode::kConflict ? Error::internal() : st.error();
+  // And its e-mail/SMS notifications (sqlite_notifications.hpp).
+  if (auto st = enqueue_notifications(db, event); !st)
     return st.error().code == core::ErrorCode::kConflict ? Error::internal() : st.error();
   return event;
 }

@@ -34,11 +34,13 @@
 #include "storage/store.hpp"
 #include "storage/chat_store.hpp"
 #include "storage/survey_store.hpp"
+#include "storage/notification_store.hpp"
 #include "storage/webhook_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
 class SqliteStore final : public Store, public WebhookStore, public ChatStore, public SurveyStore {
+class SqliteStore final : public Store, public WebhookStore, public NotificationStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -188,6 +190,33 @@ class SqliteStore final : public Store, public WebhookStore, public ChatStore, p
   Result<std::optional<SurveyRecord>> get_survey(const core::TenantId& tenant, const core::ShipmentId& shipment) override;
   Result<std::vector<SurveyRecord>> list_surveys(const core::TenantId& tenant, const SurveyFilter& filter,
                                                  int limit) override;
+  // E-mail/SMS notifications (sqlite_store_notifications.cpp).
+  NotificationStore* notifications() override { return this; }
+  Result<notify::NotificationSettings> get_notification_settings(const core::TenantId& tenant) override;
+  Result<notify::NotificationSettings> put_notification_settings(const core::TenantId& tenant,
+                                                                 notify::NotificationSettings s,
+                                                                 int64_t expected_version, core::Timestamp at) override;
+  Status set_notification_public_url(const std::string& url) override;
+  Result<std::vector<NotificationMessage>> list_shipment_notifications(const core::TenantId& tenant,
+                                                                       const core::ShipmentId& id) override;
+  Result<std::vector<SkippedNotification>> list_skipped_notifications(const core::TenantId& tenant,
+                                                                      const core::ShipmentId& id) override;
+  Result<std::vector<NotificationMessage>> claim_due_notifications(core::Timestamp now, int limit,
+                                                                   const std::vector<std::string>& channels) override;
+  Status finish_notification(const core::DeliveryId& id, const NotificationOutcome& outcome) override;
+  Status release_notification(const core::DeliveryId& id, core::Timestamp next_attempt_at) override;
+  Result<int> requeue_interrupted_notifications(core::Timestamp now) override;
+  Result<std::optional<core::Timestamp>> next_notification_due(const std::vector<std::string>& channels) override;
+  Result<int> enqueue_due_reminders(core::Timestamp now, int64_t window_ms) override;
+  Result<bool> update_sms_status(const std::string& provider_id, const std::string& status,
+                                 const std::string& error_code) override;
+  Result<std::optional<SmsSender>> find_sms_sender(const std::string& phone) override;
+  Status set_opt_out(const core::TenantId& tenant, const std::string& channel, const std::string& address,
+                     bool opted_out, core::Timestamp at) override;
+  Status record_inbound_sms(const std::string& message_sid, const std::optional<SmsSender>& sender,
+                            const std::string& from, const std::string& body, const std::string& action,
+                            core::Timestamp at) override;
+  Result<std::pair<core::TenantId, std::string>> find_unsubscribe_token(const std::string& token) override;
 
  private:
   using Events = std::vector<domain::Event>;

@@ -265,7 +265,8 @@ Status SqliteStore::finish_delivery(const core::DeliveryId& id, const DeliveryOu
 Result<int> SqliteStore::requeue_interrupted(core::Timestamp now) {
   int n = 0;
   Status st = write("requeue_outbox", [&](Connection& db, Events&) -> Status {
-    auto stmt = db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending'");
+    auto stmt = db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'sending' "
+                           "AND kind = 'webhook'");
     if (!stmt) return stmt.error();
     if (auto s = stmt->bind_all(now.ms).run(); !s) return s;
     n = static_cast<int>(db.changes());

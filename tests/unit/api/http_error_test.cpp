@@ -19,6 +19,7 @@ TEST(HttpError, EveryCodeMapsToItsDocumentedStatus) {
       {ErrorCode::kUnsupportedMediaType, 415}, {ErrorCode::kUnavailable, 503},
       {ErrorCode::kNotRoutable, 422},       {ErrorCode::kNoRoute, 422},
       {ErrorCode::kWebhookValidationFailed, 422},
+      {ErrorCode::kInvalidTemplate, 422},      {ErrorCode::kInvalidSignature, 403},
       {ErrorCode::kInvalidTile, 400},
       {ErrorCode::kInvalidImage, 400},
       {ErrorCode::kNoProof, 404},

@@ -40,6 +40,8 @@ const std::vector<std::pair<ErrorCode, std::string_view>>& published_names() {
       {ErrorCode::kIdempotencyMismatch, "idempotency_mismatch"},
       {ErrorCode::kWebhookValidationFailed, "webhook_validation_failed"},
       {ErrorCode::kRateLimited, "rate_limited"},
+      {ErrorCode::kInvalidTemplate, "invalid_template"},
+      {ErrorCode::kInvalidSignature, "invalid_signature"},
       {ErrorCode::kInternal, "internal"},
   };
   return kNames;
@@ -65,7 +67,7 @@ TEST(ErrorCode, NamesAreDistinctSnakeCase) {
     ASSERT_FALSE(name.empty());
     for (char c : name) EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name;
   }
-  EXPECT_EQ(seen.size(), 25u);
+  EXPECT_EQ(seen.size(), 27u);
 }
 
 TEST(Error, MissingFieldNamesTheDottedPath) {
