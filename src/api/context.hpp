@@ -94,9 +94,6 @@ struct Services {
   // E-mail/SMS notifications (docs/notifications.md); null: those routes answer 503.
   storage::NotificationStore* notifications = nullptr;
   std::string sms_auth_token = {};  // verifies X-Twilio-Signature of the provider's callbacks
-  // An inbound SMS that is not a keyword, for the shipment's chat; null: kept in the inbound log only.
-  std::function<core::Status(const core::TenantId&, const core::ShipmentId&, const std::string& body)>
-      relay_inbound_sms = {};
 };
 
 struct Reply {

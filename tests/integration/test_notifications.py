@@ -9,6 +9,7 @@ statuses change: every expected e-mail and SMS arrives, never twice with differe
 """
 
 import datetime
+import json
 import os
 import random
 import tempfile
@@ -303,6 +304,25 @@ class NotificationsTest(ServerTestCase):
         post_event(self.server, self.admin, shipment["id"], "delivered")
         self.sms.wait_for(lambda _: len(self.sms_to(rcpt["phone"])) >= 2)
         self.assertEqual(len(self.sms_to(rcpt["phone"])), 2, "still opted in")
+
+    def test_an_sms_reply_lands_in_the_shipments_chat_once(self):
+        rcpt, shipment, _ = self.sent_sms()
+        reply = {"From": rcpt["phone"], "To": "+15005550006", "Body": "Code 4521, leave it\x07 at the door",
+                 "MessageSid": "SMreply1"}
+        for _ in range(2):  # the provider retries: the same MessageSid adds nothing
+            r = self.signed_post("/v1/sms/inbound", reply)
+            self.assertEqual(r.status, 200, r)
+        thread = self.server.request("GET", f"/v1/shipments/{shipment['id']}/messages", token=self.admin)
+        self.assertEqual(thread.status, 200, thread)
+        items = thread.body["items"]
+        self.assertEqual(len(items), 1, items)
+        message = items[0]
+        self.assertEqual(message["body"], "Code 4521, leave it  at the door")
+        self.assertEqual((message["author"]["role"], message["channel"]), ("customer", "sms"))
+        self.assertNotIn(rcpt["phone"], json.dumps(thread.body), "the number is never shown")
+        public = self.server.request("GET", f"/v1/track/{shipment['tracking_token']}/messages")
+        self.assertEqual([m["body"] for m in public.body["items"]], [message["body"]])
+        self.assertNotIn(rcpt["phone"], json.dumps(public.body))
 
     def test_the_unsubscribe_link_opts_the_address_out_of_email(self):
         self.configured()

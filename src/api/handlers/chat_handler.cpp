@@ -77,6 +77,32 @@ Result<Reply> add_and_push(const Services& s, const domain::Shipment& sh, storag
 
 }  // namespace
 
+core::Status relay_sms_to_chat(const Services& s, const core::TenantId& tenant, const core::ShipmentId& shipment,
+                               std::string_view body, const std::string& message_id, core::Timestamp now) {
+  auto sh = s.store.get_shipment(tenant, shipment);
+  if (!sh) return sh.error();
+  std::string text;
+  size_t code_points = 0;
+  for (char c : body) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u & 0xC0) != 0x80 && ++code_points > domain::kMaxChatBodyChars) break;  // cut before a code point
+    text += (u < 0x20 && c != '\n') ? ' ' : c;
+  }
+  auto clean = domain::validate_chat_body(text);
+  if (!clean) return clean.error();
+  storage::ChatMessageDraft d;
+  d.author_role = domain::ChatRole::kCustomer;
+  d.author_label = domain::customer_label(sh->recipient.name);
+  d.author_id = "sms";
+  d.channel = domain::ChatChannel::kSms;
+  d.body = std::move(*clean);
+  d.client_id = "sms:" + message_id.substr(0, domain::kMaxChatClientIdChars - 4);
+  d.at = now;
+  auto stored = add_and_push(s, *sh, std::move(d));
+  if (!stored) return stored.error();
+  return {};
+}
+
 Result<Reply> get_track_messages(const Services& s, RequestContext& ctx) {
   auto sh = shipment_by_token(s, ctx.param(0));
   if (!sh) return sh.error();

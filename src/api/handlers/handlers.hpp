@@ -79,6 +79,11 @@ Result<Reply> post_track_message(const Services&, RequestContext&);
 Result<Reply> get_shipment_messages(const Services&, RequestContext&);
 Result<Reply> post_shipment_message(const Services&, RequestContext&);
 Result<Reply> list_chat_threads(const Services&, RequestContext&);
+// An inbound SMS reply (not a keyword) into the shipment's thread as the customer, channel sms,
+// pushed live. `message_id`: the provider's id, the idempotency key (a provider retry adds
+// nothing). Control characters become spaces and the text is cut to the chat limit.
+core::Status relay_sms_to_chat(const Services& s, const core::TenantId& tenant, const core::ShipmentId& shipment,
+                               std::string_view body, const std::string& message_id, core::Timestamp now);
 Result<Reply> get_track_survey(const Services&, RequestContext&);
 Result<Reply> post_track_survey(const Services&, RequestContext&);
 Result<Reply> get_shipment_survey(const Services&, RequestContext&);

@@ -3,6 +3,8 @@
 //
 // Bad input changes nothing: a malformed body is 400 invalid_field, a missing or wrong signature
 // 403 invalid_signature, both before any write.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 
@@ -107,9 +109,11 @@ Result<Reply> sms_inbound(const Services& s, RequestContext& ctx) {
       return st.error();
   } else if (keyword == notify::SmsKeyword::kNone) {
     action = "stored";
-    if (*sender && s.relay_inbound_sms) {
-      if (auto st = s.relay_inbound_sms((*sender)->tenant_id, (*sender)->shipment_id, body); !st) return st.error();
-      action = "relayed";
+    if (*sender && s.store.chat()) {
+      if (auto st = relay_sms_to_chat(s, (*sender)->tenant_id, (*sender)->shipment_id, body, *sid, ctx.now); st)
+        action = "relayed";
+      else
+        spdlog::warn("sms: inbound {} not relayed to the chat: {}", *sid, st.error().message);
     }
   }
   if (keyword != notify::SmsKeyword::kHelp) {

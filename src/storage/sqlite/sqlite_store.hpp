@@ -39,8 +39,11 @@
 
 namespace lastmile::storage::sqlite {
 
-class SqliteStore final : public Store, public WebhookStore, public ChatStore, public SurveyStore {
-class SqliteStore final : public Store, public WebhookStore, public NotificationStore {
+class SqliteStore final : public Store,
+                          public WebhookStore,
+                          public ChatStore,
+                          public SurveyStore,
+                          public NotificationStore {
  public:
   static constexpr int kReaderConnections = 4;
 
