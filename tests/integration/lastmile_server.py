@@ -4,7 +4,9 @@
 known root token, waits for `/healthz`, and offers `request()`, `stop()` (SIGTERM), `kill()` (SIGKILL)
 and `restart()` on the same database. The OsmAnd tracker listener also gets a free port (`--osmand
 127.0.0.1:0` unless `extra_args` names one); `osmand_port` / `osmand_url` are read from the server's
-stdout line "osmand listening on HOST:PORT". `ServerTestCase` gives each test module one server and the
+stdout line "osmand listening on HOST:PORT". The rate limits are off (every test talks from one address
+with a few keys, far faster than a client would) unless `extra_args` names one: test_rate_limits.py
+tests them. `ServerTestCase` gives each test module one server and the
 assertions the tests share (`assertError`, `unchanged`). The `make_*` functions create the entities of
 docs/api.md and fail loudly, with the server's answer, when creation does not return 201.
 
@@ -176,6 +178,9 @@ class LastmileServer:
             args += ["--public-url", self.public_url]
         if "--osmand" not in self.extra_args:
             args += ["--osmand", "127.0.0.1:0"]  # parallel tests must not fight over 5055
+        for limit in ("--rate-limit-key", "--rate-limit-ip", "--auth-failures-per-min"):
+            if limit not in self.extra_args:
+                args += [limit, "0"]
         args += self.extra_args
         env = {k: v for k, v in os.environ.items()
                if k not in ("LASTMILE_DB", "LASTMILE_HTTP", "LASTMILE_PUBLIC_URL", "LASTMILE_ADMIN_TOKEN")}
