@@ -74,6 +74,16 @@ class NotificationsTest(ServerTestCase):
         return expect(self.server.request("GET", f"/v1/shipments/{shipment_id}/notifications", token=self.admin),
                       200, "notification log")
 
+    def wait_log(self, shipment_id, predicate, timeout_s=10.0):
+        """The log once predicate(log) holds (or at the deadline): the provider sees a message before the
+        server records the try."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            log = self.log(shipment_id)
+            if predicate(log) or time.monotonic() > deadline:
+                return log
+            time.sleep(0.05)
+
     def signed_post(self, path, params, signature=None, headers=None):
         url = self.server.base_url + path
         sig = signature if signature is not None else twilio_signature(SmsApi.TOKEN, url, params)
@@ -182,7 +192,7 @@ class NotificationsTest(ServerTestCase):
         import base64
         self.assertEqual(r["auth"], "Basic " + base64.b64encode(f"{SmsApi.SID}:{SmsApi.TOKEN}".encode()).decode())
 
-        log = self.log(shipment["id"])
+        log = self.wait_log(shipment["id"], lambda g: len([m for m in g["items"] if m["state"] == "delivered"]) >= 5)
         sent = [m for m in log["items"] if m["state"] == "delivered"]
         self.assertEqual(len(sent), 5)
         for m in log["items"]:
@@ -201,8 +211,8 @@ class NotificationsTest(ServerTestCase):
         mails = self.mails_to(rcpt["email"])
         self.assertEqual(len(mails), 1)
         self.assertEqual(mails[0]["Message-ID"], expected_message_id(f"{ev}:email:shipped"))
-        log = self.log(shipment["id"])["items"]
-        self.assertEqual(log[0]["attempts"], 3)
+        log = self.wait_log(shipment["id"], lambda g: g["items"] and g["items"][0]["state"] == "delivered")["items"]
+        self.assertEqual((log[0]["state"], log[0]["attempts"]), ("delivered", 3))
 
     def test_a_4xx_from_the_sms_api_is_dead_at_once(self):
         self.configured()
