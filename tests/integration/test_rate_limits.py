@@ -31,7 +31,8 @@ class RateLimitServer(unittest.TestCase):
 
 
 class PerKeyLimitTest(RateLimitServer):
-    extra_args = ["--rate-limit-key", "1", "--rate-limit-key-burst", "5"]
+    # One token per 5 s: slow enough that a slow (sanitizer) build cannot refill the bucket mid-test.
+    extra_args = ["--rate-limit-key", "0.2", "--rate-limit-key-burst", "5"]
 
     def test_a_key_over_its_burst_waits_and_another_key_does_not(self):
         tenant = make_tenant(self.server)
@@ -40,16 +41,17 @@ class PerKeyLimitTest(RateLimitServer):
         for i in range(5):
             expect(self.server.request("GET", "/v1/shipments", token=key), 200, f"request {i} within the burst")
         refused = self.server.request("POST", "/v1/shipments", shipment_body(external_order_id="RL-1"), token=key)
-        self.assertLimited(refused)
+        wait = self.assertLimited(refused)
+        self.assertLessEqual(wait, 5)
         expect(self.server.request("GET", "/v1/shipments", token=other), 200, "another key has its own bucket")
-        time.sleep(1.2)  # one token back
+        time.sleep(wait + 0.2)  # one token back
         listed = expect(self.server.request("GET", "/v1/shipments", token=key), 200, "after the wait")
         self.assertEqual([s for s in listed["items"] if s.get("external_order_id") == "RL-1"], [],
                          "the refused create stored nothing")
 
 
 class PerAddressLimitTest(RateLimitServer):
-    extra_args = ["--rate-limit-ip", "1", "--rate-limit-ip-burst", "4"]
+    extra_args = ["--rate-limit-ip", "0.2", "--rate-limit-ip-burst", "4"]
 
     def test_tracking_lookups_from_one_address_are_limited(self):
         admin = make_tenant(self.server)["api_key"]
