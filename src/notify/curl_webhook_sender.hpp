@@ -10,7 +10,7 @@ namespace lastmile::notify {
 
 class CurlWebhookSender final : public WebhookSender {
  public:
-  explicit CurlWebhookSender(bool allow_private = false);  // curl_global_init once per process
+  explicit CurlWebhookSender(bool allow_private = false);
   WebhookAnswer post(const WebhookRequest& request) override;
 
  private:

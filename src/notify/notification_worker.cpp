@@ -15,15 +15,6 @@ NotificationWorker::NotificationWorker(storage::NotificationStore& store, EmailC
                                        const core::Clock& clock, NotificationWorkerOptions options)
     : store_(store), email_(email), sms_(sms), clock_(clock), options_(std::move(options)) {}
 
-NotificationWorker::~NotificationWorker() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 std::vector<std::string> NotificationWorker::channels() const {
   std::vector<std::string> out;
   if (email_.configured()) out.emplace_back("email");
@@ -37,16 +28,10 @@ void NotificationWorker::start() {
   auto n = store_.requeue_interrupted_notifications(clock_.now());
   if (!n) spdlog::warn("notify: cannot requeue interrupted messages: {}", n.error().message);
   else if (*n > 0) spdlog::info("notify: {} interrupted message(s) due again", *n);
-  thread_ = std::thread([this] { run(); });
+  loop_.start([this] { return pass(); });
 }
 
-void NotificationWorker::wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
+void NotificationWorker::wake() { loop_.wake(); }
 
 int NotificationWorker::run_once() {
   const core::Timestamp now = clock_.now();
@@ -73,8 +58,7 @@ int NotificationWorker::run_once() {
       send(m);
       ++tried;
     }
-    std::lock_guard lock(mu_);
-    if (stopping_) return tried;
+    if (loop_.stopping()) return tried;
   }
 }
 
@@ -131,22 +115,12 @@ NotificationOutcome::Kind NotificationWorker::send(const storage::NotificationMe
   return out.kind;
 }
 
-void NotificationWorker::run() {
-  for (;;) {
-    run_once();
-    std::chrono::milliseconds wait = options_.poll;
-    const auto ch = channels();
-    if (!ch.empty()) {
-      if (auto next = store_.next_notification_due(ch); next && *next) {
-        const int64_t in_ms = (*next)->ms - clock_.now().ms;
-        wait = std::clamp(std::chrono::milliseconds(in_ms), std::chrono::milliseconds(0), options_.poll);
-      }
-    }
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
-    if (stopping_) return;
-    woken_ = false;
-  }
+std::chrono::milliseconds NotificationWorker::pass() {
+  run_once();
+  const auto ch = channels();
+  if (ch.empty()) return options_.poll;
+  auto next = store_.next_notification_due(ch);
+  return sleep_until_due(next ? *next : std::nullopt, clock_.now(), options_.poll);
 }
 
 }  // namespace lastmile::notify

@@ -10,17 +10,14 @@
 // Threading: as OutboxWorker — the worker's thread calls the store and the channels; wake() from any
 // thread. The destructor stops the thread after the try in progress.
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <random>
-#include <thread>
 
 #include "core/time.hpp"
 #include "notify/backoff.hpp"
 #include "notify/notification_channels.hpp"
+#include "notify/worker_loop.hpp"
 #include "storage/notification_store.hpp"
 
 namespace lastmile::notify {
@@ -39,7 +36,7 @@ class NotificationWorker {
  public:
   NotificationWorker(storage::NotificationStore& store, EmailChannel& email, SmsChannel& sms,
                      const core::Clock& clock, NotificationWorkerOptions options);
-  ~NotificationWorker();
+  ~NotificationWorker() = default;
   NotificationWorker(const NotificationWorker&) = delete;
   NotificationWorker& operator=(const NotificationWorker&) = delete;
 
@@ -49,7 +46,7 @@ class NotificationWorker {
   int run_once();
 
  private:
-  void run();
+  std::chrono::milliseconds pass();  // one pass; returns how long to sleep
   storage::NotificationOutcome::Kind send(const storage::NotificationMessage& m);
   std::vector<std::string> channels() const;
 
@@ -60,11 +57,7 @@ class NotificationWorker {
   NotificationWorkerOptions options_;
   std::mt19937_64 rng_{std::random_device{}()};  // worker thread only
   core::Timestamp last_reminders_{};             // worker thread only
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool woken_ = false;     // GUARDED_BY(mu_)
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  WorkerLoop loop_;  // last: its thread stops before the members above go
 };
 
 }  // namespace lastmile::notify

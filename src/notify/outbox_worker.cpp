@@ -24,29 +24,14 @@ OutboxWorker::OutboxWorker(storage::WebhookStore& store, WebhookSender& sender, 
                            OutboxWorkerOptions options)
     : store_(store), sender_(sender), clock_(clock), options_(std::move(options)) {}
 
-OutboxWorker::~OutboxWorker() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 void OutboxWorker::start() {
   auto n = store_.requeue_interrupted(clock_.now());
   if (!n) spdlog::warn("outbox: cannot requeue interrupted messages: {}", n.error().message);
   else if (*n > 0) spdlog::info("outbox: {} interrupted message(s) due again", *n);
-  thread_ = std::thread([this] { run(); });
+  loop_.start([this] { return pass(); });
 }
 
-void OutboxWorker::wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
+void OutboxWorker::wake() { loop_.wake(); }
 
 int OutboxWorker::run_once() {
   int tried = 0;
@@ -69,8 +54,7 @@ int OutboxWorker::run_once() {
       if (auto n = store_.requeue_interrupted(clock_.now()); !n)
         spdlog::warn("outbox: cannot requeue skipped messages: {}", n.error().message);
     }
-    std::lock_guard lock(mu_);
-    if (stopping_) return tried;
+    if (loop_.stopping()) return tried;
   }
 }
 
@@ -103,22 +87,13 @@ DeliveryOutcome::Kind OutboxWorker::send(const storage::DueMessage& due) {
   return outcome.kind;
 }
 
-void OutboxWorker::run() {
-  for (;;) {
-    run_once();
-    if (options_.on_counts) {
-      if (auto c = store_.outbox_counts()) options_.on_counts(*c);
-    }
-    std::chrono::milliseconds wait = options_.poll;
-    if (auto next = store_.next_due_at(); next && *next) {
-      const int64_t in_ms = (*next)->ms - clock_.now().ms;
-      wait = std::clamp(std::chrono::milliseconds(in_ms), std::chrono::milliseconds(0), options_.poll);
-    }
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
-    if (stopping_) return;
-    woken_ = false;
+std::chrono::milliseconds OutboxWorker::pass() {
+  run_once();
+  if (options_.on_counts) {
+    if (auto c = store_.outbox_counts()) options_.on_counts(*c);
   }
+  auto next = store_.next_due_at();
+  return sleep_until_due(next ? *next : std::nullopt, clock_.now(), options_.poll);
 }
 
 }  // namespace lastmile::notify

@@ -10,17 +10,14 @@
 // thread (the store's on_commit calls it). The destructor stops the thread, finishing the try in
 // progress.
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <random>
-#include <thread>
 
 #include "core/time.hpp"
 #include "notify/backoff.hpp"
 #include "notify/webhook_sender.hpp"
+#include "notify/worker_loop.hpp"
 #include "storage/webhook_store.hpp"
 
 namespace lastmile::notify {
@@ -41,7 +38,7 @@ class OutboxWorker {
  public:
   OutboxWorker(storage::WebhookStore& store, WebhookSender& sender, const core::Clock& clock,
                OutboxWorkerOptions options);
-  ~OutboxWorker();
+  ~OutboxWorker() = default;
   OutboxWorker(const OutboxWorker&) = delete;
   OutboxWorker& operator=(const OutboxWorker&) = delete;
 
@@ -53,7 +50,8 @@ class OutboxWorker {
   int run_once();
 
  private:
-  void run();
+  // One pass and the outbox gauge; returns how long to sleep.
+  std::chrono::milliseconds pass();
   // Sends one message and records the outcome; returns its kind.
   storage::DeliveryOutcome::Kind send(const storage::DueMessage& due);
 
@@ -62,11 +60,7 @@ class OutboxWorker {
   const core::Clock& clock_;
   OutboxWorkerOptions options_;
   std::mt19937_64 rng_{std::random_device{}()};  // jitter; worker thread only
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool woken_ = false;     // GUARDED_BY(mu_)
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  WorkerLoop loop_;  // last: its thread stops before the members above go
 };
 
 // The headers of a signed delivery: Webhook-Id, Webhook-Timestamp, Webhook-Signature. During a

@@ -1,11 +1,9 @@
 #include "notify/smtp_channel.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstring>
-#include <memory>
-#include <mutex>
+
+#include "notify/curl_easy.hpp"
 
 namespace lastmile::notify {
 namespace {
@@ -25,19 +23,9 @@ size_t read_upload(char* buf, size_t size, size_t n, void* user) {
   return len;
 }
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
 }  // namespace
 
-SmtpChannel::SmtpChannel(SmtpOptions options) : options_(std::move(options)) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+SmtpChannel::SmtpChannel(SmtpOptions options) : options_(std::move(options)) {}
 
 ChannelAnswer SmtpChannel::send(const MailMessage& m) {
   ChannelAnswer answer;
@@ -46,21 +34,20 @@ ChannelAnswer SmtpChannel::send(const MailMessage& m) {
     answer.error = "e-mail is not configured (--smtp-url, --smtp-from)";
     return answer;
   }
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  curl::Easy curl = curl::make_easy();
   if (!curl) {
     answer.error = "curl_easy_init failed";
     return answer;
   }
   const std::string body = build_mime(m);
   Upload upload{&body};
-  std::unique_ptr<curl_slist, ListDeleter> rcpt(curl_slist_append(nullptr, ("<" + m.to_address + ">").c_str()));
+  curl::List rcpt;
+  rcpt.add("<" + m.to_address + ">");
   const std::string mail_from = "<" + options_.from + ">";
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+  curl::set_timeouts(c, 5000L, 30000L);
   if (options_.require_starttls || options_.url.starts_with("smtps://"))
     curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
@@ -75,9 +62,8 @@ ChannelAnswer SmtpChannel::send(const MailMessage& m) {
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
   const CURLcode rc = curl_easy_perform(c);
-  long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  if (code > 0) answer.status = static_cast<int>(code);
+  const int code = curl::response_code(c);
+  if (code > 0) answer.status = code;
   if (rc == CURLE_OK) {
     answer.kind = ChannelAnswer::Kind::kSent;
     return answer;
