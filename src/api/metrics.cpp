@@ -78,6 +78,9 @@ std::string Metrics::render() const {
   out += "# HELP lastmile_http_connections_active Open HTTP connections.\n";
   out += "# TYPE lastmile_http_connections_active gauge\n";
   out += fmt::format("lastmile_http_connections_active {}\n", connections_.load());
+  out += "# HELP lastmile_http_connections_refused_total Connections closed at once: a connection limit was reached.\n";
+  out += "# TYPE lastmile_http_connections_refused_total counter\n";
+  out += fmt::format("lastmile_http_connections_refused_total {}\n", refused_.load());
   std::string_view family;  // series_ is sorted, so a family's series are adjacent
   for (const auto& [name, s] : series_) {
     std::string_view f = std::string_view(name).substr(0, name.find('{'));

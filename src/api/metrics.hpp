@@ -36,6 +36,7 @@ class Metrics {
   void add_events(uint64_t n) { events_.fetch_add(n, std::memory_order_relaxed); }
   void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void connection_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
   // Named series for the other stages (ingest, push, …). `name` is a full Prometheus name with
   // optional labels, e.g. `lastmile_pings_total{source="osmand",result="accepted"}`; `help` is
   // written once per metric family (the part of `name` before '{'). Counters only grow.
@@ -61,6 +62,7 @@ class Metrics {
   std::vector<std::function<void(std::string&)>> collectors_;              // GUARDED_BY(mu_)
   std::atomic<uint64_t> events_{0};
   std::atomic<int64_t> connections_{0};
+  std::atomic<uint64_t> refused_{0};
 };
 
 }  // namespace lastmile::api

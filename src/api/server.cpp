@@ -63,6 +63,20 @@ std::optional<Response> reply_for_read_error(const beast::error_code& ec, const 
   return std::nullopt;
 }
 
+// Sends a refusal without reading the request (it fits the socket's send buffer; a client that does not
+// read it loses nothing but the message), then closes.
+void refuse(beast::tcp_stream& stream, Response res) {
+  res.set(http::field::retry_after, "1");
+  res.prepare_payload();
+  auto& socket = stream.socket();
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  http::response_serializer<http::string_body> sr(res);
+  http::write(socket, sr, ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
 }  // namespace
 
 bool is_upload_request(http::verb method, std::string_view target) {
@@ -222,9 +236,10 @@ void Server::run() {
           }
           socket.set_option(tcp::no_delay(true), ec);
           auto session = std::make_shared<Session>(std::move(socket));
-          {
-            std::lock_guard lock(sessions_mu_);
-            sessions_.insert(session);
+          if (auto refusal = admit(session)) {
+            metrics_.connection_refused();
+            refuse(*session->http, std::move(*refusal));
+            continue;
           }
           metrics_.connection_opened();
           // The connection ends when serve_session ends or, once it handed the connection to a
@@ -267,10 +282,28 @@ void Server::run() {
   for (auto& t : threads) t.join();
 }
 
+std::optional<Response> Server::admit(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(sessions_mu_);
+  if (options_.max_connections && sessions_.size() >= options_.max_connections)
+    return error_response(503, core::ErrorCode::kUnavailable,
+                          "the server has " + std::to_string(options_.max_connections) + " connections open");
+  size_t& mine = per_ip_[session->peer];
+  if (options_.max_connections_per_ip && mine >= options_.max_connections_per_ip)
+    return error_response(429, core::ErrorCode::kRateLimited,
+                          "your address has " + std::to_string(options_.max_connections_per_ip) +
+                              " connections open");
+  ++mine;
+  sessions_.insert(session);
+  return std::nullopt;
+}
+
 void Server::connection_finished(Session* session) {
   metrics_.connection_closed();
   std::lock_guard lock(sessions_mu_);
-  if (auto it = sessions_.find(session); it != sessions_.end()) sessions_.erase(it);
+  auto it = sessions_.find(session);
+  if (it == sessions_.end()) return;
+  if (auto ip = per_ip_.find(session->peer); ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+  sessions_.erase(it);
 }
 
 void Server::close_idle_sessions() {

@@ -30,8 +30,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "api/metrics.hpp"
@@ -80,6 +82,11 @@ struct ServerOptions {
   size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};   // for one whole request, and idle keep-alive
   std::chrono::seconds drain_timeout{10};
+  // Open connections (WebSockets and event streams included). Over either limit a new connection
+  // gets one small refusal (503 unavailable / 429 rate_limited, Retry-After: 1) and is closed before
+  // anything is read. 0 = no limit.
+  size_t max_connections = 0;
+  size_t max_connections_per_ip = 0;
   // Every request runs on the blocking pool, whatever its method (tracker protocols such as
   // OsmAnd write on GET).
   bool every_request_blocks = false;
@@ -117,6 +124,8 @@ class Server {
 
   void close_idle_sessions();
   void connection_finished(Session* session);
+  // Registers a new connection, or returns the refusal to send when a connection limit is reached.
+  std::optional<Response> admit(const std::shared_ptr<Session>& session);
 
   ServerOptions options_;
   const Router& router_;
@@ -131,6 +140,7 @@ class Server {
   std::atomic<bool> stopping_{false};
   std::mutex sessions_mu_;
   std::set<std::shared_ptr<Session>, SessionLess> sessions_;  // GUARDED_BY(sessions_mu_)
+  std::unordered_map<std::string, size_t> per_ip_;             // open connections by peer; GUARDED_BY(sessions_mu_)
 };
 
 }  // namespace lastmile::api

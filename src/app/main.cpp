@@ -74,6 +74,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20));
   s->add_option("--read-timeout", serve.read_timeout_s, "Seconds to read one request / idle keep-alive (default 30)")
       ->check(CLI::Range(1, 3600));
+  s->add_option("--max-connections", serve.max_connections,
+                 "Open connections per listener, WebSockets included; more get 503 (default 0: the open-file limit "
+                 "less 128)")
+      ->check(CLI::Range(size_t{0}, size_t{10'000'000}));
+  s->add_option("--max-connections-per-ip", serve.max_connections_per_ip,
+                 "Open connections per client address; more get 429 (default 0: no limit — behind a proxy every "
+                 "client has its address)")
+      ->check(CLI::Range(size_t{0}, size_t{10'000'000}));
   s->add_option("--login-link-ttl-h", serve.login_link_ttl_h, "Hours a one-time driver sign-in link stays valid")
       ->check(CLI::Range(1, 24 * 30));
   s->add_option("--track-cache-ttl-ms", serve.track_cache_ttl_ms,

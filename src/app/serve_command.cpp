@@ -1,5 +1,6 @@
 #include "app/serve_command.hpp"
 
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -171,6 +172,17 @@ class BlobFolder {
 
 }  // namespace
 
+void apply_connection_limits(const ServeOptions& o, api::ServerOptions& so) {
+  so.max_connections = o.max_connections;
+  if (so.max_connections == 0) {
+    rlimit files{};
+    constexpr rlim_t kReserve = 128;  // the database, blobs, map, listeners, outgoing requests
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY && files.rlim_cur > 2 * kReserve)
+      so.max_connections = static_cast<size_t>(files.rlim_cur - kReserve);
+  }
+  so.max_connections_per_ip = o.max_connections_per_ip;
+}
+
 int serve(const ServeOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("lastmile"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));
@@ -246,6 +258,7 @@ int serve(const ServeOptions& o) {
   so.max_body_bytes = o.max_body_bytes;
   so.max_upload_bytes = o.max_upload_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
+  apply_connection_limits(o, so);
 
   // Live updates from the pipeline go to the push hub.
   pipeline::LiveSink live_sink = [&hub](const pipeline::LiveUpdate& u) { hub.publish(api::live_update_message(u)); };

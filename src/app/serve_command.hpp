@@ -2,7 +2,12 @@
 // `lastmile serve`: wires storage, the event bus, the router and the HTTP server, and runs until
 // SIGTERM/SIGINT. The one place where modules are put together.
 
+#include <cstddef>
 #include <string>
+
+namespace lastmile::api {
+struct ServerOptions;
+}
 
 namespace lastmile::app {
 
@@ -27,6 +32,9 @@ struct ServeOptions {
   std::string blob_dir;
   double pod_max_photo_mib = 8;  // each photo of a POD or failed attempt
   int read_timeout_s = 30;
+  // Open connections per listener (0: the open-file limit less a reserve) and per client address (0: none).
+  size_t max_connections = 0;
+  size_t max_connections_per_ip = 0;
   std::string log_level = "info";
   int track_cache_ttl_ms = 2000;  // 0 disables the public tracking view cache
   int login_link_ttl_h = 24;      // one-time driver sign-in links expire after this many hours
@@ -76,5 +84,8 @@ extern const char* const kDefaultWebDir;
 // Returns the process exit code: 0 after a clean shutdown, 1 when --map cannot be loaded or
 // --router is malformed or given with --map (the reason on stderr). Throws std::runtime_error on other bad configuration.
 int serve(const ServeOptions& options);
+
+// The connection limits of every listener: --max-connections, or the open-file limit less 128.
+void apply_connection_limits(const ServeOptions& options, api::ServerOptions& server);
 
 }  // namespace lastmile::app

@@ -60,6 +60,7 @@ void TrackerListeners::start_osmand() {
   so.blocking_threads = options_.blocking_threads;
   so.max_body_bytes = ingest::osmand::kMaxBytes;
   so.read_timeout = std::chrono::seconds(options_.read_timeout_s);
+  apply_connection_limits(options_, so);
   so.every_request_blocks = true;  // OsmAnd writes on GET
 
   osmand_router_ = std::make_unique<api::Router>(api::osmand_route_table(), services_);

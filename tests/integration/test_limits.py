@@ -78,5 +78,83 @@ class Limits(unittest.TestCase):
         self.assertEqual(self.server.request("GET", "/healthz").status, 200)
 
 
+def head_and_error(data):
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head, json.loads(body)["error"]["code"] if body else None
+
+
+class ConnectionLimits(unittest.TestCase):
+    """`--max-connections` and `--max-connections-per-ip`: a connection over a limit gets one short refusal
+    with Retry-After and is closed before anything is read; the others go on; a freed slot is usable again."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = LastmileServer(extra_args=["--read-timeout", "30", "--max-connections", "6",
+                                                "--max-connections-per-ip", "3"]).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.close()
+        assert code == 0, f"server exited with {code}"
+
+    def open_from(self, source_ip):
+        """A kept-alive connection from `source_ip` that the server has surely accepted (it answered)."""
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10, source_address=(source_ip, 0))
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        reply = s.recv(65536)
+        self.assertIn(b"200 OK", reply)
+        return s
+
+    def refusal_from(self, source_ip):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10,
+                                      source_address=(source_ip, 0)) as s:
+            data, closed = recv_all(s, timeout=5)
+            self.assertTrue(closed, "a connection over the limit stayed open")
+            return data
+
+    def refused_total(self):
+        text = self.server.request("GET", "/metrics").body
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        for line in text.splitlines():
+            if line.startswith("lastmile_http_connections_refused_total "):
+                return int(line.split()[1])
+        self.fail("no lastmile_http_connections_refused_total in /metrics")
+
+    def test_limits_per_address_and_in_total(self):
+        before = self.refused_total()
+        held = [self.open_from("127.0.0.1") for _ in range(3)]
+        try:
+            head, code = head_and_error(self.refusal_from("127.0.0.1"))
+            self.assertTrue(head.startswith(b"HTTP/1.1 429"), head[:80])
+            self.assertIn(b"Retry-After: 1", head)
+            self.assertEqual(code, "rate_limited")
+
+            held += [self.open_from("127.0.0.2") for _ in range(3)]  # another address still gets in: 6 open
+            head, code = head_and_error(self.refusal_from("127.0.0.3"))
+            self.assertTrue(head.startswith(b"HTTP/1.1 503"), head[:80])
+            self.assertIn(b"Retry-After: 1", head)
+            self.assertEqual(code, "unavailable")
+
+            for s in held[:2]:  # the held connections still work
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertIn(b"200 OK", s.recv(65536))
+        finally:
+            for s in held:
+                s.close()
+        deadline = time.monotonic() + 10
+        refused_while_closing = 0
+        while True:  # the server sees the closes shortly after: a slot frees up
+            try:
+                self.open_from("127.0.0.3").close()
+                break
+            except (AssertionError, ConnectionError):
+                refused_while_closing += 1
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.assertEqual(self.refused_total() - before, 2 + refused_while_closing)
+
+
 if __name__ == "__main__":
     unittest.main()
