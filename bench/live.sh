@@ -83,7 +83,8 @@ PORT=$(free_port)
 API="http://127.0.0.1:$PORT"
 ROOT_TOKEN="bench-root-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 LASTMILE_ADMIN_TOKEN=$ROOT_TOKEN "$BIN" serve --db "sqlite:$TMP/live.db" --http "127.0.0.1:$PORT" \
-  --threads "$THREADS" --osmand off --log-level warn --rate-limit-key 0 --rate-limit-ip 0 >"$TMP/lastmile.log" 2>&1 &
+  --threads "$THREADS" --osmand off --log-level warn --rate-limit-key 0 --rate-limit-ip 0 \
+  --max-connections 10000000 >"$TMP/lastmile.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 200); do
   curl -sf -o /dev/null "$API/healthz" && break

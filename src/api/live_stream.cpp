@@ -5,9 +5,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <algorithm>
+#include <cmath>
 
 #include "api/http_error.hpp"
 #include "api/live_subscription.hpp"
+#include "api/rate_limiter.hpp"
 #include "push/hub.hpp"
 #include "push/sse_session.hpp"
 #include "push/ws_protocol.hpp"
@@ -104,6 +107,23 @@ Response refusal(const Request& req, const core::Error& error, int status = 0) {
   res.body() = error_body(internal ? core::Error::internal() : error);
   res.prepare_payload();
   return res;
+}
+
+// 429 with Retry-After (whole seconds, at least 1), as the router answers a request over a limit.
+Response too_many(const Request& req, double wait_s) {
+  const long seconds = std::max(1L, static_cast<long>(std::ceil(wait_s)));
+  Response res = refusal(req, core::Error{core::ErrorCode::kRateLimited,
+                                          "too many live connections or failed lookups from this address; retry after " +
+                                              std::to_string(seconds) + " s",
+                                          ""});
+  res.set(http::field::retry_after, std::to_string(seconds));
+  return res;
+}
+
+std::string peer_of(const beast::tcp_stream& stream) {
+  boost::system::error_code ec;
+  auto ep = stream.socket().remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
 }
 
 enum class Transport : uint8_t { kWebSocket = 0, kSse = 1 };
@@ -213,8 +233,20 @@ std::variant<Response, std::shared_ptr<Stream>> LiveStreamHandler::open(beast::t
     return res;
   };
   try {
+    // The handshake is limited per client address like the public token routes (docs/api.md, "Rate
+    // limits"): an address whose lookups keep failing waits before it may try another token.
+    const std::string peer = peer_of(stream);
+    RateLimits* limits = peer.empty() ? nullptr : services_.rate_limits;
+    const int64_t now_ms = services_.clock.now().ms;
+    if (limits) {
+      if (auto wait = limits->failures.check(peer, now_ms)) return refuse(too_many(req, *wait));
+      if (auto wait = limits->per_address.take(peer, now_ms)) return refuse(too_many(req, *wait));
+    }
     auto sub = resolve_live_subscription(services_, req, sse);
     if (!sub) {
+      const auto code = sub.error().code;
+      if (limits && (code == core::ErrorCode::kUnauthenticated || code == core::ErrorCode::kNotFound))
+        (void)limits->failures.take(peer, now_ms);
       if (sub.error().code == core::ErrorCode::kInternal)
         spdlog::error("internal error on GET {}: {}", route_name, sub.error().message);
       return refuse(refusal(req, sub.error()));

@@ -81,6 +81,15 @@ class FailedLookupLimitTest(RateLimitServer):
         time.sleep(wait + 0.2)
         expect(self.server.request("GET", f"/v1/track/{shipment['tracking_token']}"), 200, "after Retry-After")
 
+    def test_guessing_tokens_over_the_live_stream_is_stopped_too(self):
+        admin = make_tenant(self.server)["api_key"]
+        shipment = make_shipment(self.server, admin)
+        for i in range(3):
+            reply = self.server.request("GET", f"/v1/live/sse?token=guess{i:024d}")
+            self.assertEqual(reply.status, 404, reply)
+        self.assertLimited(self.server.request("GET", f"/v1/live/sse?token={shipment['tracking_token']}"))
+        self.assertLimited(self.server.request("GET", f"/v1/track/{shipment['tracking_token']}"))
+
     def test_wrong_api_keys_count_as_failures(self):
         for i in range(3):
             reply = self.server.request("GET", "/v1/shipments", token=f"lm_wrong_{i}")
