@@ -101,6 +101,15 @@ class WebPagesTest(ServerTestCase):
             self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff", path)
         self.assertEqual(self.server.request("GET", "/assets/track-Ab12.js").text, "console.log('track')")
 
+    def test_the_api_grants_no_cross_origin_access(self):
+        """The pages are same-origin: no API answer (nor a preflight) lets another site's script read it."""
+        origin = {"Origin": "https://evil.example"}
+        for method, path in (("GET", "/v1/track/not-a-token"), ("GET", "/healthz"), ("OPTIONS", "/v1/shipments"),
+                             ("GET", "/t/some-token")):
+            r = self.server.request(method, path, headers=origin)
+            self.assertNotIn("Access-Control-Allow-Origin", r.headers, f"{method} {path}")
+            self.assertNotIn("Access-Control-Allow-Credentials", r.headers, f"{method} {path}")
+
     def test_path_traversal_and_unknown_files_are_not_found(self):
         for path in ("/assets/../track.html", "/assets/%2e%2e/track.html", "/assets/..%2f..%2fsecret.txt",
                      "/assets/%2e%2e%2f%2e%2e%2fsecret.txt", "/assets/..%5c..%5csecret.txt", "/assets//etc/passwd",
