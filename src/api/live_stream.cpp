@@ -245,8 +245,8 @@ std::variant<Response, std::shared_ptr<Stream>> LiveStreamHandler::open(beast::t
     auto sub = resolve_live_subscription(services_, req, sse);
     if (!sub) {
       const auto code = sub.error().code;
-      if (limits && (code == core::ErrorCode::kUnauthenticated || code == core::ErrorCode::kNotFound))
-        (void)limits->failures.take(peer, now_ms);
+      if (code == core::ErrorCode::kUnauthenticated || code == core::ErrorCode::kNotFound)
+        count_failed_lookup(limits, peer, now_ms);
       if (sub.error().code == core::ErrorCode::kInternal)
         spdlog::error("internal error on GET {}: {}", route_name, sub.error().message);
       return refuse(refusal(req, sub.error()));

@@ -67,4 +67,10 @@ struct RateLimits {
   RateLimiter failures;
 };
 
+// A lookup from `peer` failed (unknown or wrong credential, token, code or device): takes a token
+// from its failures bucket. Nothing without limits or without an address.
+inline void count_failed_lookup(RateLimits* limits, std::string_view peer, int64_t now_ms) {
+  if (limits && !peer.empty()) (void)limits->failures.take(peer, now_ms);
+}
+
 }  // namespace lastmile::api

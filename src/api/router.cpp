@@ -151,18 +151,21 @@ std::optional<core::Result<Reply>> Router::dispatch(const Request& req, std::str
 
   RequestContext ctx{req, *url, std::move(m.params), std::nullopt, services_.clock.now(), peer};
   RateLimits* limits = services_.rate_limits;
-  const bool looks_up_secret = !m.route->is_public || has_token_parameter(m.route->pattern);
+  const bool token_route = m.route->is_public && has_token_parameter(m.route->pattern);
+  // Authenticated routes, token routes and the public device routes (OsmAnd, OwnTracks over HTTP,
+  // whose handlers check the device and count failures themselves) look up a secret.
+  const bool looks_up_secret = !m.route->is_public || token_route || m.route->async_handler != nullptr;
   if (limits && !peer.empty()) {
     // An address whose lookups keep failing waits before it may try another credential or token.
     if (looks_up_secret)
       if (auto wait = limits->failures.check(peer, ctx.now.ms)) return rate_limited(*wait, "failed sign-ins");
-    if (m.route->is_public && looks_up_secret)
+    if (token_route)
       if (auto wait = limits->per_address.take(peer, ctx.now.ms)) return rate_limited(*wait, "requests");
   }
   if (!m.route->is_public) {
     auto p = authenticate(services_.store, ctx.header(http::field::authorization));
     if (!p) {
-      if (limits && !peer.empty()) (void)limits->failures.take(peer, ctx.now.ms);
+      count_failed_lookup(limits, peer, ctx.now.ms);
       return p.error();
     }
     if (limits)
@@ -179,10 +182,10 @@ std::optional<core::Result<Reply>> Router::dispatch(const Request& req, std::str
   }
   if (!m.route->async_handler) {
     auto result = m.route->handler(services_, ctx);
-    if (limits && !peer.empty() && m.route->is_public && looks_up_secret && !result &&
+    if (token_route && !result &&
         (result.error().code == core::ErrorCode::kNotFound || result.error().code == core::ErrorCode::kInvalidCode ||
          result.error().code == core::ErrorCode::kUnauthenticated))
-      (void)limits->failures.take(peer, ctx.now.ms);
+      count_failed_lookup(limits, peer, ctx.now.ms);
     return result;
   }
   if (later) {

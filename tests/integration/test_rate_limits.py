@@ -6,6 +6,8 @@ per address. Each test runs its own server with small limits; a limited request 
 
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 from lastmile_server import LastmileServer, expect, make_shipment, make_tenant, shipment_body
 
@@ -88,6 +90,25 @@ class FailedLookupLimitTest(RateLimitServer):
             reply = self.server.request("GET", f"/v1/live/sse?token=guess{i:024d}")
             self.assertEqual(reply.status, 404, reply)
         self.assertLimited(self.server.request("GET", f"/v1/live/sse?token={shipment['tracking_token']}"))
+        self.assertLimited(self.server.request("GET", f"/v1/track/{shipment['tracking_token']}"))
+
+    def osmand_status(self, device):
+        url = f"http://127.0.0.1:{self.server.osmand_port}/?id={device}&lat=43.73&lon=7.42"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                return r.status, r.headers
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers
+
+    def test_guessing_tracker_device_ids_is_stopped_too(self):
+        admin = make_tenant(self.server)["api_key"]
+        shipment = make_shipment(self.server, admin)
+        for i in range(3):
+            self.assertEqual(self.osmand_status(f"guess-{i}")[0], 400, "an unknown device is 400, as in Traccar")
+        status, headers = self.osmand_status("guess-again")
+        self.assertEqual(status, 429)
+        self.assertGreaterEqual(int(headers["Retry-After"]), 1)
+        # One failures bucket per address, whichever listener the guesses came through.
         self.assertLimited(self.server.request("GET", f"/v1/track/{shipment['tracking_token']}"))
 
     def test_wrong_api_keys_count_as_failures(self):

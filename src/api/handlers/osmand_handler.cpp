@@ -43,8 +43,10 @@ void osmand(const Services& s, RequestContext& ctx, AsyncDone done) {
   if (secret.empty()) secret = ping->device_secret;
 
   // Answered once the position is durable; no thread waits for the commit.
-  ingest->submit_async(*ping, secret, ctx.now, [done = std::move(done)](Result<pipeline::IngestOutcome> outcome) {
+  ingest->submit_async(*ping, secret, ctx.now, [done = std::move(done), failed = failed_lookup_counter(s, ctx)](
+                                                   Result<pipeline::IngestOutcome> outcome) {
     if (!outcome) {
+      failed(outcome.error());
       // Traccar answers an unknown device with 400 (not 404: the path does not matter here).
       if (outcome.error().code == core::ErrorCode::kNotFound) return done(error_reply(400, outcome.error()));
       return done(outcome.error());

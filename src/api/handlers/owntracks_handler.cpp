@@ -47,8 +47,12 @@ void post_owntracks(const Services& s, RequestContext& ctx, AsyncDone done) {
   const std::string_view secret =
       basic ? std::string_view(basic->password) : bearer_token(ctx.header(http::field::authorization));
   // Answered once the position is durable; no thread waits for the commit.
-  ingest->submit_async(**message, secret, ctx.now, [done = std::move(done)](Result<pipeline::IngestOutcome> outcome) {
-    if (!outcome) return done(outcome.error());
+  ingest->submit_async(**message, secret, ctx.now, [done = std::move(done), failed = failed_lookup_counter(s, ctx)](
+                                                     Result<pipeline::IngestOutcome> outcome) {
+    if (!outcome) {
+      failed(outcome.error());
+      return done(outcome.error());
+    }
     done(empty_list());
   });
 }

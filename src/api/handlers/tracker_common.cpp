@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/rate_limiter.hpp"
 #include "core/crypto.hpp"
 
 namespace lastmile::api {
@@ -47,6 +48,13 @@ core::Result<pipeline::TrackerIngest> tracker_ingest(const Services& services, s
     return core::Error{core::ErrorCode::kUnavailable, "position ingest is not available", ""};
   return pipeline::TrackerIngest(*services.pipeline, *services.devices, metrics_counter(services.metrics),
                                  protocol);
+}
+
+std::function<void(const core::Error&)> failed_lookup_counter(const Services& services, const RequestContext& ctx) {
+  return [limits = services.rate_limits, &clock = services.clock, peer = std::string(ctx.peer)](const core::Error& e) {
+    if (e.code == core::ErrorCode::kNotFound || e.code == core::ErrorCode::kUnauthenticated)
+      count_failed_lookup(limits, peer, clock.now().ms);
+  };
 }
 
 }  // namespace lastmile::api

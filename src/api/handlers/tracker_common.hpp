@@ -2,6 +2,7 @@
 // What the tracker protocol handlers (osmand_handler.cpp, owntracks_handler.cpp) share: reading a
 // device's secret from the Authorization header, and counting into the process's metrics.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,5 +28,10 @@ pipeline::CountFn metrics_counter(Metrics& metrics);
 // The TrackerIngest for `protocol`, or kUnavailable when the server runs without the pipeline or
 // the device directory (a wiring error, or a test that does not need them).
 core::Result<pipeline::TrackerIngest> tracker_ingest(const Services& services, std::string_view protocol);
+
+// Called with an ingest error: an unknown device or a wrong device secret counts as a failed lookup
+// of the request's address (api/rate_limiter.hpp), so device ids and secrets cannot be guessed at
+// speed. Holds a copy of the address; `services` must outlive it.
+std::function<void(const core::Error&)> failed_lookup_counter(const Services& services, const RequestContext& ctx);
 
 }  // namespace lastmile::api
