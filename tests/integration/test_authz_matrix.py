@@ -11,7 +11,10 @@ carrier, driver = a device token, a tracking token presented as a key, and no cr
 - a role inside, with the ids of its own tenant's objects (which the role may see), is not refused
   (not 401/403/404; a GET answers 2xx);
 - the same credentials with another tenant's ids (in the path, or in the body: a route over another
-  tenant's driver, a key for its carrier…) get 404, never 2xx.
+  tenant's driver, a key for its carrier…), or with one own id beside another tenant's (a delivery of
+  another tenant's webhook), get 404 (403 where a carrier names a carrier not its own), never 2xx;
+- a carrier key or a device token with the objects of another carrier of its own tenant gets 404 too;
+- a list filtered by another tenant's ids (?shipment_id=, ?driver_id=, …) answers nothing of it.
 Public routes (on the allowlist of tests/unit/api/routes_table_test.cpp) are called without credentials
 with the tenant's tracking token, with another tenant's objects beside it, and with an unknown token.
 Every 2xx answer to a credential of tenant A is searched for the ids of tenant B (lists included), and
@@ -37,6 +40,9 @@ from webhook_receiver import Receiver
 ROLES = ("root", "tenant_admin", "dispatcher", "integration", "carrier", "driver", "tracking_token", "none")
 # Roles whose credential is not a key of any role: refused with 401, not 403.
 UNAUTHENTICATED = ("tracking_token", "none")
+# Roles scoped below the tenant: a carrier key sees its carrier's objects, a driver its routes' (and the
+# objects of the tenant's other carriers and drivers are 404 to them, as another tenant's are).
+SCOPED_ROLES = ("carrier", "driver")
 
 # Public routes that check a secret of their own: without it they refuse (and show nothing).
 SELF_AUTHENTICATING = {
@@ -80,11 +86,15 @@ class World:
 
     made = itertools.count()  # so that each world's photo, and so its blob, is its own
 
-    def __init__(self, server, receiver):
+    def __init__(self, server, receiver, tenant=None):
+        """A new tenant, or (`tenant`: another world) a second carrier with its own driver, vehicle, route,
+        shipments, case, proof and webhook in that world's tenant."""
         s = self.server = server
-        tenant = make_tenant(s)
-        self.tenant_id = tenant["id"]
-        admin = tenant["api_key"]
+        if tenant is None:
+            made = make_tenant(s)
+            self.tenant_id, admin = made["id"], made["api_key"]
+        else:
+            self.tenant_id, admin = tenant.tenant_id, tenant.keys["tenant_admin"]
         self.carrier = make_carrier(s, admin)["id"]
         self.keys = {"root": s.admin_token, "tenant_admin": admin, "none": None}
         for role in ("dispatcher", "integration"):
@@ -300,19 +310,25 @@ class AuthorizationMatrixTest(ServerTestCase):
             body = {}
         return self.server.request(method, path, body, token=key, headers=headers)
 
-    def check_no_leak(self, reply, where):
+    def check_no_leak(self, reply, where, also=()):
+        """No id of tenant B (nor of `also`: the other carrier's, for a carrier or driver) in a 2xx answer."""
         if not (200 <= reply.status < 300) or " as root " in where:
             return  # root administers every tenant
         text = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
         leaked = sorted(i for i in self.b_ids if i and i in text)
         if leaked:
             self.failures.append(f"{where}: the answer shows tenant B's {leaked}")
+        leaked = sorted(i for i in also if i and i in text)
+        if leaked:
+            self.failures.append(f"{where}: the answer shows another carrier's {leaked}")
 
-    def test_every_route_every_role_own_and_other_tenant(self):
+    def test_every_route_every_role_own_and_other_tenant_and_carrier(self):
         s = self.server
         started = time.monotonic()
         a, b = World(s, self.receiver), World(s, self.receiver)
+        sibling = World(s, self.receiver, tenant=a)  # A's other carrier and driver
         self.b_ids = b.ids()
+        self.sibling_ids = sibling.ids() - {a.tenant_id}
         before = b.snapshot()
         routes = route_table(s.binary)
         order = {"GET": 0, "PUT": 1, "POST": 1, "DELETE": 2}
@@ -330,8 +346,10 @@ class AuthorizationMatrixTest(ServerTestCase):
                 continue
             checked["authenticated"] += 1
             for role in ROLES:
-                for tenant in ("own", "other", "mixed", "query"):
-                    other = b if tenant != "own" else None
+                for tenant in ("own", "other", "mixed", "query", "sibling"):
+                    if tenant == "sibling" and role not in SCOPED_ROLES:
+                        continue
+                    other = None if tenant == "own" else sibling if tenant == "sibling" else b
                     path, by_id = self.fill(route["path"], a, other, is_destructive(route["method"], route["path"]),
                                             keep_first=tenant == "mixed")
                     if path is None:
@@ -342,10 +360,10 @@ class AuthorizationMatrixTest(ServerTestCase):
                         path += "?" + urllib.parse.urlencode(
                             {"shipment_id": b.shipment, "driver_id": b.driver, "route_id": b.route,
                              "carrier_id": b.carrier})
-                    body = make_body(b if other else a)
+                    body = make_body(other or a)
                     by_body = other is not None and not isinstance(body, tuple) and \
-                        any(i in json.dumps(body) for i in self.b_ids)
-                    if tenant in ("other", "mixed") and not (by_id or by_body):
+                        any(i in json.dumps(body) for i in other.ids() - {a.tenant_id})
+                    if tenant in ("other", "mixed", "sibling") and not (by_id or by_body):
                         continue  # nothing of the other tenant to name
                     if other and role in ("root",) + UNAUTHENTICATED:
                         continue  # no tenant of its own: refused alike for every tenant (checked with "own")
@@ -353,7 +371,7 @@ class AuthorizationMatrixTest(ServerTestCase):
                     checks += 1
                     modes[tenant] += 1
                     where = f"{op} as {role} ({tenant} tenant) → {reply.status} {str(reply.body)[:160]}"
-                    self.check_no_leak(reply, where)
+                    self.check_no_leak(reply, where, self.sibling_ids if role in SCOPED_ROLES else ())
                     if reply.status >= 500 and reply.status != 503:
                         self.failures.append(where)
                     elif role not in route["roles"]:
@@ -365,7 +383,7 @@ class AuthorizationMatrixTest(ServerTestCase):
                             self.failures.append(f"{where}: expected an empty list, 400, 403 or 404")
                     elif other:
                         if reply.status not in (403, 404):
-                            self.failures.append(f"{where}: expected 404 for another tenant's object")
+                            self.failures.append(f"{where}: expected 404 for an object out of its scope")
                     elif reply.status in (401, 403) or (reply.status in (404, 503) and op not in OWN_MAY_BE_ABSENT):
                         self.failures.append(f"{where}: refused to a role the table allows")
                     elif route["method"] == "GET" and not 200 <= reply.status < 300 and op not in OWN_MAY_BE_ABSENT:
