@@ -16,7 +16,8 @@ carrier, driver = a device token, a tracking token presented as a key, and no cr
 - a carrier key or a device token with the objects of another carrier of its own tenant gets 404 too;
 - a list filtered by another tenant's ids (?shipment_id=, ?driver_id=, …) answers nothing of it.
 Public routes (on the allowlist of tests/unit/api/routes_table_test.cpp) are called without credentials
-with the tenant's tracking token, with another tenant's objects beside it, and with an unknown token.
+with the tenant's tracking token, with another tenant's objects beside it, and with an unknown token; the
+live streams (WebSocket and SSE) refuse a credential of one tenant subscribing to another's route.
 Every 2xx answer to a credential of tenant A is searched for the ids of tenant B (lists included), and
 after the sweep tenant B's data is compared with a snapshot taken before it: zero cross-tenant reads
 or writes. Destructive routes (DELETE, rotate) act on a throwaway object made for each request.
@@ -36,6 +37,7 @@ from lastmile_server import (ServerTestCase, expect, list_all, make_api_key, mak
                              make_shipment, make_tenant, make_vehicle, post_event, unique)
 from test_proof import AT_THE_DOOR, multipart, png_bytes
 from webhook_receiver import Receiver
+from ws_client import HandshakeRefused, WebSocket
 
 ROLES = ("root", "tenant_admin", "dispatcher", "integration", "carrier", "driver", "tracking_token", "none")
 # Roles whose credential is not a key of any role: refused with 401, not 403.
@@ -417,6 +419,21 @@ class AuthorizationMatrixTest(ServerTestCase):
             self.failures.append(f"{where}: a public route refused")
         elif method == "GET" and not 200 <= reply.status < 300 and op not in PUBLIC_MAY_BE_ABSENT:
             self.failures.append(f"{where}: expected 2xx")
+        if op in ("GET /v1/live", "GET /v1/live/sse"):  # a credential of A subscribing to B's route
+            for role in ("tenant_admin", "dispatcher", "driver"):
+                n += 1
+                if pattern == "/v1/live":
+                    try:
+                        WebSocket.connect(self.server.port, f"{pattern}?route={b.route}",
+                                          headers={"Authorization": f"Bearer {a.keys[role]}"}).close()
+                        status = 101
+                    except HandshakeRefused as e:
+                        status = e.status
+                else:
+                    status = self.server.request(method, pattern, token=a.keys[role], params={"route": b.route},
+                                                 timeout=10).status
+                if status != 404:
+                    self.failures.append(f"{op}?route=<B's> as {role} → {status}: expected 404")
         if pattern.startswith("/v1/track/{token}"):
             unknown = path.replace(a.token, "Zz" * 11)
             reply = self.send(method, unknown, None, make_body(a))
