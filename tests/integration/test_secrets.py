@@ -161,6 +161,14 @@ class SecretsTest(ServerTestCase):
         self.sms.wait_for(lambda got: len([r for r in got if r["form"].get("To") == phone and r["status"] == 201]) >= 1
                           and len([r for r in got if r["form"].get("To") == phone]) >= 3)
         self.smtp.wait_for(lambda got: len([m for m in got if email in m[1]]) >= 2)
+        # The links a recipient gets carry secrets in their paths: the unsubscribe link (in the e-mail), the
+        # tracking page and the survey link (tracking token).
+        mail = [m for _, rcpt, m in self.smtp.snapshot() if email in rcpt][0]
+        unsubscribe = mail["List-Unsubscribe"].strip("<>")[len(s.base_url):]
+        secrets.add(unsubscribe.rsplit("/", 1)[1])
+        self.assertEqual(s.request("GET", unsubscribe).status, 200)
+        for page in (f"/t/{shipment['tracking_token']}", f"/track/{shipment['tracking_token']}?survey=1"):
+            self.assertIn(s.request("GET", page).status, (200, 503), page)  # 503: no web bundle built
         sent = [r for r in self.sms.accepted() if r["form"].get("To") == phone]
         self.assertGreaterEqual(len(sent), 1, "an SMS went out")
         # The provider reports a status, and the recipient answers by SMS.
