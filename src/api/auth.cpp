@@ -32,6 +32,14 @@ IssuedSecret issue_credential(domain::Role role, std::optional<core::TenantId> t
   return out;
 }
 
+std::string reissue_secret(const domain::Credential& current, std::string& prefix, std::string& secret_hash) {
+  prefix = core::random_alnum(core::kCredentialPrefixLen);
+  std::string token =
+      std::string(current.role == domain::Role::kDriver ? "lmd_" : "lm_") + prefix + "_" + core::random_token(32);
+  secret_hash = core::sha256_hex(token);
+  return token;
+}
+
 domain::Credential root_credential(std::string_view token, core::Timestamp now) {
   domain::Credential c;
   c.id = core::new_id<core::ApiKeyId>();

@@ -19,6 +19,9 @@ struct IssuedSecret {
 // A new credential for `role` with a fresh random secret. `device` selects the "lmd_" form.
 IssuedSecret issue_credential(domain::Role role, std::optional<core::TenantId> tenant, std::string name,
                               core::Timestamp now, bool device = false);
+// A fresh token for an existing credential (rotation), in its form: "lmd_" for role driver.
+// Sets `prefix` and `secret_hash` to store; returns the token to show once.
+std::string reissue_secret(const domain::Credential& current, std::string& prefix, std::string& secret_hash);
 // The root credential for a token chosen by the operator (LASTMILE_ADMIN_TOKEN).
 domain::Credential root_credential(std::string_view token, core::Timestamp now);
 // Resolves "Authorization: Bearer <token>". kUnauthenticated when absent, malformed, unknown or revoked.

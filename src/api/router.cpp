@@ -59,10 +59,11 @@ bool is_json_content_type(std::string_view ct) {
   return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
-// Path for logs: no query string (it may carry names), and public tracking tokens — secrets — masked.
+// Path for logs: no query string (it may carry names), and the secrets of public links — tracking
+// tokens (/v1/track, /t and the survey link /track), unsubscribe tokens — masked.
 std::string loggable_path(std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
-  for (std::string_view p : {"/v1/track/", "/t/"})
+  for (std::string_view p : {"/v1/track/", "/t/", "/track/", "/v1/unsubscribe/"})
     if (path.starts_with(p)) return std::string(p) + "…";
   return std::string(path);
 }

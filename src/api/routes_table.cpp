@@ -1,6 +1,9 @@
 #include "api/routes_table.hpp"
 
+#include <boost/json.hpp>
+
 #include "api/handlers/handlers.hpp"
+#include "api/json_io.hpp"
 
 namespace lastmile::api {
 
@@ -135,7 +138,26 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/driver/sw.js", true, none, h::web_driver_service_worker},
       {verb::get, "/driver/icon.svg", true, none, h::web_driver_icon},
       {verb::get, "/assets/*", true, none, h::web_asset},
+
+      // Secrets (issue 12): a new secret for an API key or device token; the old one stops at once.
+      {verb::post, "/v1/api-keys/{id}/rotate", false, admin, h::rotate_api_key},
   };
+}
+
+std::string route_table_json(const RouteTableOptions& options) {
+  static constexpr domain::Role kRoles[] = {domain::Role::kRoot, domain::Role::kTenantAdmin, domain::Role::kDispatcher,
+                                            domain::Role::kIntegration, domain::Role::kCarrier, domain::Role::kDriver};
+  boost::json::array out;
+  for (const auto& r : route_table(options)) {
+    boost::json::array roles;
+    for (auto role : kRoles)
+      if (r.roles.contains(role)) roles.emplace_back(domain::role_name(role));
+    out.push_back(boost::json::object{{"method", std::string(http::to_string(r.method))},
+                                      {"path", r.pattern},
+                                      {"public", r.is_public},
+                                      {"roles", std::move(roles)}});
+  }
+  return to_json(out);
 }
 
 }  // namespace lastmile::api

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "api/routes_table.hpp"
 #include "app/demo_command.hpp"
 #include "app/load_generator.hpp"
 #include "app/optimize_command.hpp"
@@ -259,9 +260,19 @@ int main(int argc, char** argv) {
   vc->add_option("--db", verify.db, "Database: sqlite:PATH (or just PATH)")->required()->envname("LASTMILE_DB");
   vc->add_option("--blob-dir", verify.blob_dir, "Blob folder (default: blobs/ next to the database file)");
 
+  // Hidden: the route table as JSON, for the authorization matrix test (tests/integration/test_authz_matrix.py).
+  bool osrm_public_routes = false;
+  auto* routes_cmd = app.add_subcommand("routes", "Print the route table (method, path, public, roles) as JSON");
+  routes_cmd->group("");
+  routes_cmd->add_flag("--osrm-public", osrm_public_routes, "As `serve --osrm-public` would serve it");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (s->parsed()) return lastmile::app::serve(serve);
+    if (routes_cmd->parsed()) {
+      std::cout << lastmile::api::route_table_json({.osrm_public = osrm_public_routes}) << "\n";
+      return 0;
+    }
     if (dc->parsed()) return lastmile::app::demo_command(demo);
     if (vc->parsed()) return lastmile::app::verify_command(verify, std::cout, std::cerr);
     if (sc->parsed() && rate->count() > 0) {

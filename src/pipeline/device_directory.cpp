@@ -26,7 +26,7 @@ core::Result<Device> DeviceDirectory::resolve(std::string_view device_id, std::s
   auto entry = lookup(device_id);
   if (!entry) return entry.error();
   if (entry->require_secret) {
-    if (auto st = verify_secret(device_id, *entry, presented_secret); !st) return st.error();
+    if (auto st = verify_secret(*entry, presented_secret); !st) return st.error();
   }
   return entry->device;
 }
@@ -76,23 +76,14 @@ core::Result<DeviceDirectory::Entry> DeviceDirectory::lookup(std::string_view de
   entry.device = Device{driver->tenant_id, driver->id};
   entry.require_secret = tenant->require_device_secret;
   entry.expires = core::Timestamp{now.ms + options_.positive_ttl_ms};
-  // The token verified under an expired entry is not carried over: a revoked token must be read
-  // again at least once per TTL.
   remember(id, entry);
   return entry;
 }
 
-core::Status DeviceDirectory::verify_secret(std::string_view device_id, const Entry& entry,
-                                            std::string_view secret) {
+core::Status DeviceDirectory::verify_secret(const Entry& entry, std::string_view secret) {
   if (secret.empty()) return unauthenticated("this device must send its device token");
   const std::string_view prefix = core::credential_prefix(secret);
   if (prefix.empty() || secret.substr(0, 4) != "lmd_") return unauthenticated("invalid device token");
-
-  // The token verified last time: known good or known wrong without a read.
-  if (!entry.verified_prefix.empty() && prefix == entry.verified_prefix) {
-    if (core::secret_matches(secret, entry.verified_hash)) return {};
-    return unauthenticated("invalid device token");
-  }
 
   auto found = store_.find_credential(prefix);
   if (!found) return found.error();
@@ -101,13 +92,6 @@ core::Status DeviceDirectory::verify_secret(std::string_view device_id, const En
       cred->driver_id != entry.device.driver || cred->tenant_id != entry.device.tenant ||
       !core::secret_matches(secret, cred->secret_hash))
     return unauthenticated("invalid device token");
-
-  std::lock_guard lock(mu_);
-  if (auto it = known_.find(std::string(device_id));
-      it != known_.end() && it->second.device.driver == entry.device.driver) {
-    it->second.verified_prefix = cred->prefix;
-    it->second.verified_hash = cred->secret_hash;
-  }
   return {};
 }
 

@@ -9,8 +9,10 @@
 // created). MQTT devices are authenticated by the broker instead (resolve_trusted).
 //
 // Caches, so a busy tracker does not cost database reads on every request:
-//  - positive: device id → driver, tenant setting and the device token last verified for it, for
-//    `positive_ttl_ms`. A revoked token or a changed tenant setting takes effect within that time.
+//  - positive: device id → driver and tenant setting, for `positive_ttl_ms`. A changed tenant
+//    setting takes effect within that time. The device token is not cached here: it is checked on
+//    every request against the store's credential row (kept in memory by storage/credential_cache.hpp,
+//    emptied when a credential is revoked or rotated), so a revoked or rotated token stops at once.
 //  - negative: device ids the database did not know, for `negative_ttl_ms`, at most
 //    `max_negative` of them (the oldest are forgotten first). A device that keeps retrying under an
 //    unknown id costs one read per TTL; a flood of ever-new random ids still reads each once.
@@ -68,14 +70,12 @@ class DeviceDirectory {
   struct Entry {
     Device device;
     bool require_secret = true;
-    std::string verified_prefix;  // of the last device token that proved this device; empty: none yet
-    std::string verified_hash;    // its sha256_hex
     core::Timestamp expires;
   };
 
   // The cached or freshly read entry. Errors: kNotFound "unknown device", the store's.
   core::Result<Entry> lookup(std::string_view device_id);
-  core::Status verify_secret(std::string_view device_id, const Entry& entry, std::string_view secret);
+  core::Status verify_secret(const Entry& entry, std::string_view secret);
   void remember(const std::string& device_id, Entry entry);
   void remember_unknown(const std::string& device_id);
 

@@ -256,6 +256,18 @@ class Store {
                                                             const PageRequest& page) = 0;
   // kNotFound when it is not this tenant's. Revoking a revoked credential succeeds.
   virtual Status revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) = 0;
+  // Rotation: gives the tenant's credential `id` the clear prefix and secret hash that `next` makes
+  // for it (called once, inside the write transaction, with the stored row; it must not call the
+  // store). The old token stops working as this returns; id, role and bindings stay. Returns the
+  // updated credential. kNotFound when it is not this tenant's; kConflict (field "id") when it is
+  // revoked; kConflict (field "prefix") when the new prefix is taken. Nothing changes on error.
+  struct CredentialSecret {
+    std::string prefix;
+    std::string secret_hash;
+  };
+  using NewCredentialSecret = std::function<CredentialSecret(const domain::Credential& current)>;
+  virtual Result<domain::Credential> rotate_credential(const core::TenantId& tenant, const core::ApiKeyId& id,
+                                                       const NewCredentialSecret& next) = 0;
 
   // ---- carriers, drivers, vehicles -----------------------------------------------------------
   // kConflict (field "code") when the tenant already has a carrier with that code.

@@ -62,6 +62,11 @@ Result<std::optional<bool>> on_drivers_route(const Services& s, const RequestCon
     auto route = s.store.get_route(ctx.tenant(), core::RouteId(*d.route_id));
     if (!route || (ctx.role() == domain::Role::kDriver && route->driver_id != *ctx.principal->driver_id))
       return Error{ErrorCode::kNotFound, "route not found", "route_id"};
+    if (ctx.role() == domain::Role::kCarrier) {  // a route of one of its own drivers only (issue 12)
+      auto driver = s.store.get_driver(ctx.tenant(), route->driver_id);
+      if (!driver || driver->carrier_id != ctx.principal->carrier_id)
+        return Error{ErrorCode::kNotFound, "route not found", "route_id"};
+    }
     route_out = route->id;
     return R(sh.route_id == route->id);
   }

@@ -20,6 +20,7 @@ Result<Reply> list_tenants(const Services&, RequestContext&);
 Result<Reply> create_api_key(const Services&, RequestContext&);
 Result<Reply> list_api_keys(const Services&, RequestContext&);
 Result<Reply> revoke_api_key(const Services&, RequestContext&);
+Result<Reply> rotate_api_key(const Services&, RequestContext&);
 
 Result<Reply> create_carrier(const Services&, RequestContext&);
 Result<Reply> list_carriers(const Services&, RequestContext&);

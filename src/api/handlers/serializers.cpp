@@ -43,6 +43,7 @@ json::object credential_json(const domain::Credential& c) {
           {"name", c.name},
           {"role", domain::role_name(c.role)},
           {"carrier_id", id_or_null(c.carrier_id)},
+          {"driver_id", id_or_null(c.driver_id)},
           {"prefix", c.prefix},
           {"revoked", c.revoked},
           {"created_at", format_iso8601(c.created_at)}};

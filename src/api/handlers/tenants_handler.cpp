@@ -121,4 +121,21 @@ Result<Reply> revoke_api_key(const Services& s, RequestContext& ctx) {
   return r;
 }
 
+// POST /v1/api-keys/{id}/rotate: a new secret (and clear prefix) for the same key id, role and
+// bindings; the old secret stops working at once (no grace period: that would need a second stored
+// hash). A device token (role driver) keeps its "lmd_" form. The new secret is shown once.
+Result<Reply> rotate_api_key(const Services& s, RequestContext& ctx) {
+  std::string token;
+  auto rotated = s.store.rotate_credential(ctx.tenant(), core::ApiKeyId(ctx.param(0)),
+                                           [&token](const domain::Credential& current) {
+                                             storage::Store::CredentialSecret next;
+                                             token = reissue_secret(current, next.prefix, next.secret_hash);
+                                             return next;
+                                           });
+  if (!rotated) return rotated.error();
+  auto out = credential_json(*rotated);
+  out["api_key"] = token;
+  return json_reply(200, to_json(out));
+}
+
 }  // namespace lastmile::api::handlers

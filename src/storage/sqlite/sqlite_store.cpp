@@ -133,6 +133,30 @@ Status SqliteStore::revoke_credential(const core::TenantId& tenant, const core::
   return st;
 }
 
+Result<domain::Credential> SqliteStore::rotate_credential(const core::TenantId& tenant, const core::ApiKeyId& id,
+                                                        const NewCredentialSecret& next) {
+  domain::Credential rotated;
+  Status st = write("rotate_credential", [&](Connection& db, Events&) -> Status {
+    auto select = db.prepare(sql({"SELECT ", kCredentialColumns, " FROM credentials WHERE tenant_id = ? AND id = ?"}));
+    if (!select) return select.error();
+    select->bind_all(tenant.str(), id.str());
+    auto found = fetch_one<domain::Credential>(*select, credential_from_row, "api key");
+    if (!found) return found.error();
+    if (found->revoked) return Error{core::ErrorCode::kConflict, "a revoked key cannot be rotated", "id"};
+    auto secret = next(*found);
+    auto update = db.prepare("UPDATE credentials SET prefix = ?, secret_hash = ? WHERE tenant_id = ? AND id = ?");
+    if (!update) return update.error();
+    if (auto run = update->bind_all(secret.prefix, secret.secret_hash, tenant.str(), id.str()).run(); !run) return run;
+    rotated = std::move(*found);
+    rotated.prefix = std::move(secret.prefix);
+    rotated.secret_hash = std::move(secret.secret_hash);
+    return {};
+  });
+  if (!st) return st.error();
+  credentials_.invalidate();  // before the caller hears that the old secret is gone
+  return rotated;
+}
+
 // ---- idempotency --------------------------------------------------------------------------------
 
 Result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(const core::TenantId& tenant,

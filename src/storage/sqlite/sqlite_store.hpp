@@ -70,6 +70,8 @@ class SqliteStore final : public Store,
   Result<bool> has_root_credential() override;
   Result<Page<domain::Credential>> list_credentials(const core::TenantId& tenant, const PageRequest& page) override;
   Status revoke_credential(const core::TenantId& tenant, const core::ApiKeyId& id) override;
+  Result<domain::Credential> rotate_credential(const core::TenantId& tenant, const core::ApiKeyId& id,
+                                               const NewCredentialSecret& next) override;
 
   Status create_carrier(const domain::Carrier& carrier, const IdempotencyRecord* idem) override;
   Result<domain::Carrier> get_carrier(const core::TenantId& tenant, const core::CarrierId& id) override;
@@ -263,7 +265,7 @@ class SqliteStore final : public Store,
   std::unique_ptr<ConnectionPool> pool_;
   DriverSet tracked_drivers_;  // before commits_: the queue's last completions (at destruction) add to it
   CommitQueue commits_;  // declared after pool_: refers to it
-  CredentialCache credentials_;  // find_credential's rows; emptied by revoke_credential
+  CredentialCache credentials_;  // find_credential's rows; emptied by revoke_credential, rotate_credential
 };
 
 // ---- implementation of the templates -----------------------------------------------------------

@@ -171,6 +171,33 @@ TEST_F(DeviceDirectoryTest, AWrongSecretWithTheVerifiedPrefixNeedsNoRead) {
   EXPECT_EQ(reads("find_credential"), before);
 }
 
+// Issue 12: the token is checked against the store's credential cache on every request, which a
+// revocation or a rotation empties, so neither waits for this directory's TTL.
+TEST_F(DeviceDirectoryTest, ARevocationTakesEffectAtOnce) {
+  auto tenant = add_tenant();
+  auto d = storage::testing::make_driver(tenant, "4711");
+  auto token = issue(d);
+  ASSERT_TRUE(store_->create_driver(d, token.credential, nullptr).ok());
+  ASSERT_TRUE(directory_->resolve("4711", token.token).ok());
+  ASSERT_TRUE(store_->revoke_credential(tenant, token.credential.id).ok());
+  EXPECT_TRUE(fails_with(directory_->resolve("4711", token.token), ErrorCode::kUnauthenticated));
+}
+
+TEST_F(DeviceDirectoryTest, ARotatedTokenStopsAtOnceAndTheNewOneWorks) {
+  auto tenant = add_tenant();
+  auto d = storage::testing::make_driver(tenant, "4711");
+  auto token = issue(d);
+  ASSERT_TRUE(store_->create_driver(d, token.credential, nullptr).ok());
+  ASSERT_TRUE(directory_->resolve("4711", token.token).ok());
+  auto fresh = issue(d);
+  auto rotated = store_->rotate_credential(tenant, token.credential.id, [&](const domain::Credential&) {
+    return storage::Store::CredentialSecret{fresh.credential.prefix, fresh.credential.secret_hash};
+  });
+  ASSERT_TRUE(rotated.ok());
+  EXPECT_TRUE(fails_with(directory_->resolve("4711", token.token), ErrorCode::kUnauthenticated));
+  EXPECT_TRUE(directory_->resolve("4711", fresh.token).ok());
+}
+
 TEST_F(DeviceDirectoryTest, ARevocationTakesEffectWithinTheTtl) {
   auto tenant = add_tenant();
   auto d = storage::testing::make_driver(tenant, "4711");

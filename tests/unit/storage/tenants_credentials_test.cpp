@@ -186,6 +186,54 @@ TEST_F(CredentialsTest, RevokeOfUnknownKeyIsNotFound) {
   EXPECT_TRUE(fails_with(store_->revoke_credential(tenant, core::ApiKeyId("key_nope")), ErrorCode::kNotFound));
 }
 
+// Rotation (issue 12): the id, role and bindings stay; the old prefix is gone at once, even from the
+// credential cache; another tenant's key, an unknown key and a revoked key are refused unchanged.
+Store::NewCredentialSecret secret_like(const domain::Credential& model, domain::Credential* seen = nullptr) {
+  return [model, seen](const domain::Credential& current) {
+    if (seen) *seen = current;
+    return Store::CredentialSecret{model.prefix, model.secret_hash};
+  };
+}
+
+TEST_F(CredentialsTest, RotateReplacesPrefixAndHashAtOnce) {
+  auto tenant = add_tenant();
+  auto key = make_credential(tenant, Role::kDispatcher);
+  ASSERT_OK(store_->create_credential(key));
+  EXPECT_TRUE(*store_->find_credential(key.prefix));  // now cached
+  auto fresh = make_credential(tenant, Role::kDispatcher);
+  domain::Credential seen;
+  auto rotated = store_->rotate_credential(tenant, key.id, secret_like(fresh, &seen));
+  ASSERT_OK(rotated);
+  EXPECT_EQ(seen.id, key.id);
+  EXPECT_EQ(seen.prefix, key.prefix);
+  EXPECT_EQ(rotated->id, key.id);
+  EXPECT_EQ(rotated->role, Role::kDispatcher);
+  EXPECT_EQ(rotated->prefix, fresh.prefix);
+  EXPECT_EQ(rotated->secret_hash, fresh.secret_hash);
+  EXPECT_FALSE(*store_->find_credential(key.prefix)) << "the old prefix must not survive in the cache";
+  auto found = store_->find_credential(fresh.prefix);
+  ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, key.id);
+  EXPECT_EQ((*found)->secret_hash, fresh.secret_hash);
+}
+
+TEST_F(CredentialsTest, RotateRefusesAnotherTenantsUnknownOrRevokedKeysAndChangesNothing) {
+  auto mine = add_tenant();
+  auto theirs = add_tenant();
+  auto key = make_credential(theirs, Role::kDispatcher);
+  ASSERT_OK(store_->create_credential(key));
+  auto fresh = make_credential(mine, Role::kDispatcher);
+  EXPECT_TRUE(fails_with(store_->rotate_credential(mine, key.id, secret_like(fresh)), ErrorCode::kNotFound));
+  EXPECT_TRUE(fails_with(store_->rotate_credential(mine, core::ApiKeyId("key_nope"), secret_like(fresh)),
+                         ErrorCode::kNotFound));
+  ASSERT_OK(store_->revoke_credential(theirs, key.id));
+  auto refused = store_->rotate_credential(theirs, key.id, secret_like(fresh));
+  EXPECT_TRUE(fails_with(refused, ErrorCode::kConflict, "id"));
+  EXPECT_TRUE(*store_->find_credential(key.prefix));
+  EXPECT_FALSE(*store_->find_credential(fresh.prefix));
+}
+
 TEST_F(CredentialsTest, ListShowsOnlyTheTenantsKeysNewestFirst) {
   auto mine = add_tenant();  // with its admin key
   auto theirs = add_tenant();
