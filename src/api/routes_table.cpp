@@ -135,6 +135,11 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/driver/sw.js", true, none, h::web_driver_service_worker},
       {verb::get, "/driver/icon.svg", true, none, h::web_driver_icon},
       {verb::get, "/assets/*", true, none, h::web_asset},
+
+      // Route optimization (docs/optimization.md): office staff plan and re-plan.
+      {verb::post, "/v1/optimize", false, office, h::post_optimize},
+      {verb::post, "/v1/routes/{id}/resequence", false, office, h::resequence_route},
+      {verb::post, "/v1/routes/reassign", false, office, h::reassign_stops},
   };
 }
 
