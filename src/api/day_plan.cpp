@@ -16,13 +16,18 @@ namespace {
 
 constexpr int64_t kNoWeightLimitG = int64_t{1} << 50;
 
-double seconds_between(core::Timestamp from, core::Timestamp to) { return static_cast<double>(to.ms - from.ms) / 1000; }
-core::Timestamp plus(core::Timestamp t, double s) { return core::Timestamp{t.ms + static_cast<int64_t>(std::llround(s * 1000))}; }
+double seconds_between(core::Timestamp from, core::Timestamp to) {
+  return static_cast<double>(to.ms - from.ms) / 1000;
+}
+core::Timestamp plus(core::Timestamp t, double s) {
+  return core::Timestamp{t.ms + static_cast<int64_t>(std::llround(s * 1000))};
+}
 
 opt::Amount demand(const domain::Shipment& s) {
   double kg = 0;
   for (const auto& p : s.parcels) kg += p.weight_kg;
-  return {std::max<int64_t>(1, static_cast<int64_t>(s.parcels.size())), static_cast<int64_t>(std::ceil(kg * 1000))};
+  return {std::max<int64_t>(1, static_cast<int64_t>(s.parcels.size())),
+          static_cast<int64_t>(std::ceil(kg * 1000))};
 }
 
 // Locations: driver starts, driver ends, then shipments.
@@ -58,7 +63,8 @@ opt::Problem build_problem(const PlanInput& in, const Layout& layout, const map:
     v.id = opt::ExternalId{static_cast<int64_t>(d)};
     v.start = opt::LocationIndex{layout.start(d)};
     v.end = opt::LocationIndex{layout.end(d)};
-    v.capacity = {dr.capacity, dr.capacity_kg > 0 ? static_cast<int64_t>(dr.capacity_kg * 1000) : kNoWeightLimitG};
+    v.capacity = {dr.capacity,
+                  dr.capacity_kg > 0 ? static_cast<int64_t>(dr.capacity_kg * 1000) : kNoWeightLimitG};
     v.shift = {seconds_between(t0, dr.shift_start), seconds_between(t0, dr.shift_end)};
     horizon = std::max(horizon, v.shift.end);
     p.vehicles.push_back(std::move(v));
@@ -91,12 +97,14 @@ std::string reason_for(const opt::Problem& p, std::size_t j) {
     for (std::size_t i = 0; i < v.capacity.size(); ++i) fits = fits && job.delivery[i] <= v.capacity[i];
     if (!fits) continue;
     fits_some = true;
-    const double there = p.matrix.duration(*v.start, job.location), back = p.matrix.duration(job.location, *v.end);
+    const double there = p.matrix.duration(*v.start, job.location),
+                 back = p.matrix.duration(job.location, *v.end);
     if (there >= kUnreachableS || back >= kUnreachableS) continue;
     reachable = true;
     const double arrival = v.shift.start + there;
     for (const auto& w : job.windows) {
-      if (arrival <= w.end && std::max(arrival, w.start) + job.service + back <= v.shift.end) return "fleet_full";
+      if (arrival <= w.end && std::max(arrival, w.start) + job.service + back <= v.shift.end)
+        return "fleet_full";
     }
   }
   if (!fits_some) return "capacity";

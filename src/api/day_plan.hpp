@@ -25,8 +25,8 @@ inline constexpr double kUnreachableS = 1e7;
 struct PlanDriver {
   core::DriverId driver_id;
   std::optional<core::VehicleId> vehicle_id;
-  int64_t capacity = 0;            // parcels
-  double capacity_kg = 0;          // 0: no weight limit
+  int64_t capacity = 0;    // parcels
+  double capacity_kg = 0;  // 0: no weight limit
   core::Timestamp shift_start;
   core::Timestamp shift_end;
   core::LatLon start = *core::LatLon::from_unsafe({0, 0});
@@ -36,25 +36,25 @@ struct PlanDriver {
 struct PlanInput {
   std::vector<domain::Shipment> shipments;  // each with an address location
   std::vector<PlanDriver> drivers;
-  int service_s = 120;                      // per stop
+  int service_s = 120;  // per stop
   double time_limit_s = 2;
   uint64_t seed = 1;
 };
 
 struct PlannedStop {
-  std::size_t shipment = 0;   // index into PlanInput::shipments
+  std::size_t shipment = 0;  // index into PlanInput::shipments
   core::Timestamp arrival;
-  core::Timestamp eta;        // service start (after waiting for the window)
+  core::Timestamp eta;  // service start (after waiting for the window)
   double waiting_s = 0;
 };
 
 struct PlannedRoute {
-  std::size_t driver = 0;     // index into PlanInput::drivers
+  std::size_t driver = 0;  // index into PlanInput::drivers
   std::vector<PlannedStop> stops;
   core::Timestamp start_at;
-  core::Timestamp end_at;     // back at the end depot
+  core::Timestamp end_at;  // back at the end depot
   double distance_m = 0;
-  double duration_s = 0;      // travel only
+  double duration_s = 0;  // travel only
 };
 
 struct Unplanned {
@@ -66,7 +66,7 @@ struct DayPlan {
   map::RouteSource source = map::RouteSource::kGreatCircle;
   std::vector<PlannedRoute> routes;  // drivers with at least one stop, in driver order
   std::vector<Unplanned> unassigned;
-  bool feasible = false;             // the independent checker's verdict (always true unless a bug)
+  bool feasible = false;  // the independent checker's verdict (always true unless a bug)
 };
 
 // Errors: kNotRoutable naming a point outside the map, kUnavailable when an external router fails.

@@ -16,8 +16,12 @@ namespace {
 constexpr double kHorizonS = 2 * 86400;
 constexpr uint64_t kIterations = 1000;  // the time limit is then only a safety stop: same input, same order
 
-double seconds_between(core::Timestamp from, core::Timestamp to) { return static_cast<double>(to.ms - from.ms) / 1000; }
-core::Timestamp plus(core::Timestamp t, double s) { return core::Timestamp{t.ms + static_cast<int64_t>(std::llround(s * 1000))}; }
+double seconds_between(core::Timestamp from, core::Timestamp to) {
+  return static_cast<double>(to.ms - from.ms) / 1000;
+}
+core::Timestamp plus(core::Timestamp t, double s) {
+  return core::Timestamp{t.ms + static_cast<int64_t>(std::llround(s * 1000))};
+}
 
 // Fewer late stops, then less lateness, then an earlier return.
 bool better(const Timing& a, const Timing& b) {
@@ -28,7 +32,8 @@ bool better(const Timing& a, const Timing& b) {
 
 }  // namespace
 
-core::Result<ReplanMatrix> ReplanMatrix::build(const map::RoutingService& routing, std::vector<LiveRoute*> routes) {
+core::Result<ReplanMatrix> ReplanMatrix::build(const map::RoutingService& routing,
+                                               std::vector<LiveRoute*> routes) {
   std::vector<core::LatLon> points;
   for (auto* r : routes) {
     r->from_point = points.size();
@@ -56,7 +61,9 @@ core::Result<ReplanMatrix> ReplanMatrix::build(const map::RoutingService& routin
   return m;
 }
 
-double ReplanMatrix::duration(std::size_t from, std::size_t to) const { return durations_[from * size_ + to]; }
+double ReplanMatrix::duration(std::size_t from, std::size_t to) const {
+  return durations_[from * size_ + to];
+}
 
 Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const ReplanMatrix& m) {
   Timing t;
@@ -68,7 +75,8 @@ Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, co
     clock += leg;
     TimedStop ts{s.id, plus(route.at, clock), plus(route.at, clock), 0};
     if (s.window) {
-      const double open = seconds_between(route.at, s.window->start), close = seconds_between(route.at, s.window->end);
+      const double open = seconds_between(route.at, s.window->start),
+                   close = seconds_between(route.at, s.window->end);
       const double start = std::max(clock, open);
       ts.eta = plus(route.at, start);
       if (start > close + 0.5) {

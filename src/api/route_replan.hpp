@@ -26,12 +26,12 @@ struct LiveStop {
   int service_s = 0;
   std::optional<domain::TimeWindow> window;  // the promised windows of its shipments, intersected
   std::optional<core::Timestamp> stored_eta;
-  std::size_t point = 0;                     // set by ReplanMatrix::build
+  std::size_t point = 0;  // set by ReplanMatrix::build
 };
 
 // A route from the driver's position on: the open stops in their current order.
 struct LiveRoute {
-  domain::Route route;                        // as stored
+  domain::Route route;  // as stored
   core::LatLon from = *core::LatLon::from_unsafe({0, 0});
   core::Timestamp at;
   std::vector<LiveStop> open;
@@ -73,7 +73,7 @@ Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, co
 struct Resequenced {
   std::vector<LiveStop> order;  // the proposed order of the open stops
   Timing before, after;
-  bool improved = false;        // false: the current order is kept (after == before)
+  bool improved = false;  // false: the current order is kept (after == before)
 };
 
 // The best order found within `time_limit_s`: fewer late stops, then an earlier return.
@@ -85,12 +85,12 @@ struct Moved {
 };
 
 struct Reassigned {
-  std::vector<LiveStop> from_after;               // the source route's open stops left
-  std::vector<std::vector<LiveStop>> to_after;    // per candidate, its open stops after
+  std::vector<LiveStop> from_after;             // the source route's open stops left
+  std::vector<std::vector<LiveStop>> to_after;  // per candidate, its open stops after
   Timing from_before, from_timing;
   std::vector<Timing> to_before, to_timing;
   std::vector<Moved> moved;
-  std::vector<core::StopId> not_moved;            // no candidate takes it without new lateness
+  std::vector<core::StopId> not_moved;  // no candidate takes it without new lateness
 };
 
 // Moves `stops` (ids of from.open) one by one, in from's order, each to the cheapest position (least

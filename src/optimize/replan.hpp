@@ -25,16 +25,16 @@ namespace lastmile::optimize {
 inline constexpr int64_t kLoadedLockSkill = int64_t{1} << 40;
 
 struct VehicleState {
-  LocationIndex position;              // where it is, or the stop it is committed to
-  double available_at = 0;             // when it can leave `position`
-  bool working = true;                 // false: broken down or off duty; it takes no job
-  std::vector<std::size_t> on_board;   // base job indices whose parcels this vehicle carries
+  LocationIndex position;             // where it is, or the stop it is committed to
+  double available_at = 0;            // when it can leave `position`
+  bool working = true;                // false: broken down or off duty; it takes no job
+  std::vector<std::size_t> on_board;  // base job indices whose parcels this vehicle carries
 };
 
 struct Replan {
-  Problem problem;                       // the rest of the day
-  std::vector<std::size_t> job_of;       // problem job -> base job
-  std::vector<std::size_t> vehicle_of;   // problem vehicle -> base vehicle (working ones only)
+  Problem problem;                      // the rest of the day
+  std::vector<std::size_t> job_of;      // problem job -> base job
+  std::vector<std::size_t> vehicle_of;  // problem vehicle -> base vehicle (working ones only)
 };
 
 // REQUIRES: states.size() == base.vehicles.size(); every index valid; !validate(base). Jobs on board a
@@ -43,9 +43,9 @@ Replan replan_problem(const Problem& base, const std::vector<VehicleState>& stat
                       const std::vector<std::size_t>& remaining);
 
 struct LateSolve {
-  Problem relaxed;               // the problem the solution is feasible for (stretched windows)
+  Problem relaxed;  // the problem the solution is feasible for (stretched windows)
   Solution solution;
-  std::vector<std::size_t> late; // jobs served after their original last window, ascending
+  std::vector<std::size_t> late;  // jobs served after their original last window, ascending
 };
 
 // REQUIRES: !validate(problem). Two solves with `options` (the second only when jobs were left out).

@@ -33,7 +33,8 @@ class RoutePlanStore {
   // nor in progress; kInvalidField when the changes' `order`s are not a permutation of their `expected`s.
   // Nothing is written on error.
   virtual core::Result<std::vector<domain::Event>> replan_routes(
-      const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes, const std::vector<StopEta>& etas,
+      const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes,
+      const std::vector<StopEta>& etas,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
 };
 

@@ -73,8 +73,10 @@ Result<PlanDriver> parse_driver(const Services& s, const RequestContext& ctx, co
   }
   auto driver = s.store.get_driver(ctx.tenant(), d.driver_id);
   if (!driver) return Error{ErrorCode::kNotFound, "driver not found", path + ".driver_id"};
-  if (vehicle) d.vehicle_id = core::VehicleId(*vehicle);
-  else d.vehicle_id = driver->vehicle_id;
+  if (vehicle)
+    d.vehicle_id = core::VehicleId(*vehicle);
+  else
+    d.vehicle_id = driver->vehicle_id;
   double vehicle_kg = 0;
   if (d.vehicle_id) {
     auto veh = s.store.get_vehicle(ctx.tenant(), *d.vehicle_id);
@@ -158,7 +160,8 @@ Result<Request> parse_request(const Services& s, const RequestContext& ctx) {
     const std::string path = "drivers[" + std::to_string(i) + "]";
     auto d = parse_driver(s, ctx, (*drivers)[i], path);
     if (!d) return d.error();
-    if (!seen.insert(d->driver_id.str()).second) return Error::invalid_field(path + ".driver_id", "driver listed twice");
+    if (!seen.insert(d->driver_id.str()).second)
+      return Error::invalid_field(path + ".driver_id", "driver listed twice");
     req.plan.drivers.push_back(std::move(*d));
   }
   auto added = ids ? add_listed(s, ctx, *ids, req) : add_unassigned_of_day(s, ctx, req);
@@ -220,11 +223,15 @@ json::object plan_json(const Request& req, const DayPlan& plan, const std::vecto
     routes.push_back(std::move(r));
   }
   json::array unassigned;
-  for (const auto& [id, why] : req.skipped) unassigned.push_back(json::object{{"shipment_id", id.str()}, {"reason", why}});
+  for (const auto& [id, why] : req.skipped)
+    unassigned.push_back(json::object{{"shipment_id", id.str()}, {"reason", why}});
   for (const auto& u : plan.unassigned)
-    unassigned.push_back(json::object{{"shipment_id", req.plan.shipments[u.shipment].id.str()}, {"reason", u.reason}});
-  json::object summary{{"routes", plan.routes.size()},   {"stops", stops},
-                       {"unassigned", unassigned.size()}, {"distance_m", std::round(distance)},
+    unassigned.push_back(
+        json::object{{"shipment_id", req.plan.shipments[u.shipment].id.str()}, {"reason", u.reason}});
+  json::object summary{{"routes", plan.routes.size()},
+                       {"stops", stops},
+                       {"unassigned", unassigned.size()},
+                       {"distance_m", std::round(distance)},
                        {"duration_s", std::round(duration)}};
   return json::object{{"date", req.date},
                       {"source", std::string(map::source_name(plan.source))},
@@ -249,16 +256,19 @@ class SolveSlot {
 }  // namespace
 
 Result<Reply> post_optimize(const Services& s, RequestContext& ctx) {
-  if (s.routing == nullptr) return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
+  if (s.routing == nullptr)
+    return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
   auto req = parse_request(s, ctx);
   if (!req) return req.error();
   std::optional<DayPlan> plan;
   if (req->plan.shipments.empty()) {
     plan.emplace();
-    plan->source = s.routing->has_road_network() ? map::RouteSource::kRoadNetwork : map::RouteSource::kGreatCircle;
+    plan->source =
+        s.routing->has_road_network() ? map::RouteSource::kRoadNetwork : map::RouteSource::kGreatCircle;
   } else {
     SolveSlot slot;
-    if (!slot.held()) return Error{ErrorCode::kUnavailable, "another optimization is running; retry shortly", ""};
+    if (!slot.held())
+      return Error{ErrorCode::kUnavailable, "another optimization is running; retry shortly", ""};
     auto solved = plan_day(*s.routing, req->plan);
     if (!solved) return solved.error();
     if (!solved->feasible) return Error::internal();

@@ -25,8 +25,8 @@ using core::ErrorCode;
 namespace {
 
 constexpr int64_t kLivePositionMaxAgeMs = 30 * 60 * 1000;  // an older ping is not "where the driver is"
-constexpr double kAnnounceS = 300;                          // eta_changed when a stop's ETA moves this much
-constexpr int64_t kEtaHalfWindowMs = 10 * 60 * 1000;        // earliest/latest stored around a planned ETA
+constexpr double kAnnounceS = 300;                         // eta_changed when a stop's ETA moves this much
+constexpr int64_t kEtaHalfWindowMs = 10 * 60 * 1000;       // earliest/latest stored around a planned ETA
 constexpr size_t kMaxCandidates = 20;
 constexpr size_t kMaxListed = 500;
 
@@ -51,7 +51,7 @@ void read_options(JsonReader& r, Options& o) {
 struct Loaded {
   LiveRoute live;
   std::vector<core::StopId> stored_order;  // every stop, as stored
-  std::vector<core::StopId> fixed;         // not open (done, failed, arrived, or without a location), stored order
+  std::vector<core::StopId> fixed;  // not open (done, failed, arrived, or without a location), stored order
   std::set<core::ShipmentId> open_shipments;
 };
 
@@ -59,7 +59,8 @@ Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::Ro
                     const std::string& field) {
   auto route = s.store.get_route(ctx.tenant(), id);
   if (!route) {
-    if (route.error().code == ErrorCode::kNotFound) return Error{ErrorCode::kNotFound, "route not found", field};
+    if (route.error().code == ErrorCode::kNotFound)
+      return Error{ErrorCode::kNotFound, "route not found", field};
     return route.error();
   }
   if (route->status != domain::RouteStatus::kPlanned && route->status != domain::RouteStatus::kInProgress)
@@ -177,7 +178,8 @@ Result<storage::RoutePlanStore*> plan_store(const Services& s) {
 }  // namespace
 
 Result<Reply> resequence_route(const Services& s, RequestContext& ctx) {
-  if (s.routing == nullptr) return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
+  if (s.routing == nullptr)
+    return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
   auto body = body_object(ctx);
   if (!body) return body.error();
   JsonReader r(*body);
@@ -212,7 +214,8 @@ Result<Reply> resequence_route(const Services& s, RequestContext& ctx) {
 }
 
 Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
-  if (s.routing == nullptr) return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
+  if (s.routing == nullptr)
+    return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
   auto body = body_object(ctx);
   if (!body) return body.error();
   JsonReader r(*body);
@@ -224,7 +227,8 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
   read_options(r, o);
   if (r.error()) return *r.error();
   if (to_routes->empty()) return Error::invalid_field("to_routes", "to_routes must not be empty");
-  if (stop_ids && shipment_ids) return Error::invalid_field("shipment_ids", "give stop_ids or shipment_ids, not both");
+  if (stop_ids && shipment_ids)
+    return Error::invalid_field("shipment_ids", "give stop_ids or shipment_ids, not both");
 
   auto from = load(s, ctx, core::RouteId(from_id), o, "from_route");
   if (!from) return from.error();
@@ -234,7 +238,8 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
     const std::string path = "to_routes[" + std::to_string(i) + "]";
     if (!(*to_routes)[i].is_string()) return Error::wrong_type(path, "a route id string");
     std::string id((*to_routes)[i].as_string());
-    if (!seen.insert(id).second) return Error::invalid_field(path, "a route listed twice or equal to from_route");
+    if (!seen.insert(id).second)
+      return Error::invalid_field(path, "a route listed twice or equal to from_route");
     auto l = load(s, ctx, core::RouteId(id), o, path);
     if (!l) return l.error();
     to.push_back(std::move(*l));
@@ -249,7 +254,8 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
     const std::string id((*listed)[i].as_string());
     auto it = std::find_if(from->live.open.begin(), from->live.open.end(), [&](const LiveStop& st) {
       if (stop_ids) return st.id.str() == id;
-      return std::any_of(st.shipment_ids.begin(), st.shipment_ids.end(), [&](const auto& x) { return x.str() == id; });
+      return std::any_of(st.shipment_ids.begin(), st.shipment_ids.end(),
+                         [&](const auto& x) { return x.str() == id; });
     });
     if (it == from->live.open.end())
       return Error{ErrorCode::kNotFound, "no open stop of from_route has this id", path};
@@ -275,7 +281,8 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
     std::vector<std::pair<domain::Event, domain::Milestone>> events;
     std::vector<storage::RouteStopsChange> changes{change_of(*from, result.from_after)};
     Timing before = result.from_before;  // every stop's ETA before, whichever route it was on
-    for (const auto& t : result.to_before) before.stops.insert(before.stops.end(), t.stops.begin(), t.stops.end());
+    for (const auto& t : result.to_before)
+      before.stops.insert(before.stops.end(), t.stops.begin(), t.stops.end());
     collect_changes(ctx, *from, before, result.from_timing, result.from_after, etas, events);
     for (size_t c = 0; c < to.size(); ++c) {
       // The moved stops' shipments are looked up on their new route's loaded view too.
@@ -303,16 +310,17 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
     moved.push_back(json::object{{"stop_id", mv.stop.str()}, {"to_route", to[mv.to].live.route.id.str()}});
   for (const auto& id : result.not_moved)
     not_moved.push_back(json::object{{"stop_id", id.str()}, {"reason", "no_feasible_insertion"}});
-  json::object out{{"source", std::string(map::source_name(m->source()))},
-                   {"at", core::format_iso8601(from->live.at)},
-                   {"applied", applied},
-                   {"moved", std::move(moved)},
-                   {"not_moved", std::move(not_moved)},
-                   {"from_route", json::object{{"route_id", from->live.route.id.str()},
-                                               {"from", lat_lon_json(from->live.from)},
-                                               {"before", timing_json(result.from_before, from->live.open)},
-                                               {"after", timing_json(result.from_timing, result.from_after)}}},
-                   {"to_routes", std::move(to_json_routes)}};
+  json::object out{
+      {"source", std::string(map::source_name(m->source()))},
+      {"at", core::format_iso8601(from->live.at)},
+      {"applied", applied},
+      {"moved", std::move(moved)},
+      {"not_moved", std::move(not_moved)},
+      {"from_route", json::object{{"route_id", from->live.route.id.str()},
+                                  {"from", lat_lon_json(from->live.from)},
+                                  {"before", timing_json(result.from_before, from->live.open)},
+                                  {"after", timing_json(result.from_timing, result.from_after)}}},
+      {"to_routes", std::move(to_json_routes)}};
   return json_reply(200, to_json(out));
 }
 

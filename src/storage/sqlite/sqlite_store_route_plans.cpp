@@ -10,7 +10,8 @@ namespace {
 
 using core::ErrorCode;
 
-Result<std::vector<core::StopId>> stored_order(Connection& db, const core::TenantId& tenant, const core::RouteId& route) {
+Result<std::vector<core::StopId>> stored_order(Connection& db, const core::TenantId& tenant,
+                                               const core::RouteId& route) {
   auto status = db.prepare("SELECT status FROM routes WHERE tenant_id = ? AND id = ?");
   if (!status) return status.error();
   auto row = status->bind_all(tenant.str(), route.str()).step();
@@ -19,7 +20,8 @@ Result<std::vector<core::StopId>> stored_order(Connection& db, const core::Tenan
   const std::string current = status->text(0);
   if (current != domain::route_status_name(domain::RouteStatus::kPlanned) &&
       current != domain::route_status_name(domain::RouteStatus::kInProgress))
-    return Error{ErrorCode::kConflict, "route is " + current + "; only a planned or started route is re-planned", ""};
+    return Error{ErrorCode::kConflict,
+                 "route is " + current + "; only a planned or started route is re-planned", ""};
   auto stmt = db.prepare("SELECT id FROM stops WHERE tenant_id = ? AND route_id = ? ORDER BY visit_order");
   if (!stmt) return stmt.error();
   stmt->bind_all(tenant.str(), route.str());
@@ -33,8 +35,8 @@ Result<std::vector<core::StopId>> stored_order(Connection& db, const core::Tenan
   return out;
 }
 
-Status place_stop(Connection& db, const core::TenantId& tenant, const core::RouteId& route, const core::StopId& stop,
-                  int64_t visit_order) {
+Status place_stop(Connection& db, const core::TenantId& tenant, const core::RouteId& route,
+                  const core::StopId& stop, int64_t visit_order) {
   auto place = db.prepare("UPDATE stops SET route_id = ?, visit_order = ? WHERE tenant_id = ? AND id = ?");
   if (!place) return place.error();
   if (auto st = place->bind_all(route.str(), visit_order, tenant.str(), stop.str()).run(); !st) return st;
@@ -50,7 +52,8 @@ Status place_stop(Connection& db, const core::TenantId& tenant, const core::Rout
 }  // namespace
 
 Result<std::vector<domain::Event>> SqliteStore::replan_routes(
-    const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes, const std::vector<StopEta>& etas,
+    const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes,
+    const std::vector<StopEta>& etas,
     const std::vector<std::pair<domain::Event, domain::Milestone>>& events) {
   std::multiset<std::string> before, after;
   for (const auto& c : changes) {
@@ -79,9 +82,11 @@ Result<std::vector<domain::Event>> SqliteStore::replan_routes(
       }
     }
     for (const auto& e : etas) {
-      auto stmt = db.prepare("UPDATE stops SET eta = ?, eta_earliest = ?, eta_latest = ? WHERE tenant_id = ? AND id = ?");
+      auto stmt = db.prepare(
+          "UPDATE stops SET eta = ?, eta_earliest = ?, eta_latest = ? WHERE tenant_id = ? AND id = ?");
       if (!stmt) return stmt.error();
-      if (auto s = stmt->bind_all(e.eta.ms, e.earliest.ms, e.latest.ms, tenant.str(), e.stop_id.str()).run(); !s)
+      if (auto s = stmt->bind_all(e.eta.ms, e.earliest.ms, e.latest.ms, tenant.str(), e.stop_id.str()).run();
+          !s)
         return s;
     }
     for (const auto& [event, expected] : events) {

@@ -2,8 +2,8 @@
 // is executed until noon, the remaining stops are re-planned from the vans' positions (completed and
 // committed stops fixed, loaded parcels locked to their van), and the day must still serve every stop
 // with no more late deliveries (served after the window, or not served) than the best static plan made
-// with hindsight (knowing the breakdown from the start) + 10%. Every plan goes through the feasibility checker. Fixed seed and iteration
-// budgets: the outcome is the same on every run.
+// with hindsight (knowing the breakdown from the start) + 10%. Every plan goes through the feasibility
+// checker. Fixed seed and iteration budgets: the outcome is the same on every run.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -90,7 +90,8 @@ TEST(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsight
     const std::size_t fixed = v == broken ? finished[v] : committed[v];
     st.working = v != broken;
     st.position = fixed == 0 ? depot : p.jobs[r.stops[fixed - 1].job].location;
-    st.available_at = fixed == 0 ? noon : std::max(noon, r.stops[fixed - 1].start + p.jobs[r.stops[fixed - 1].job].service);
+    st.available_at =
+        fixed == 0 ? noon : std::max(noon, r.stops[fixed - 1].start + p.jobs[r.stops[fixed - 1].job].service);
     for (std::size_t i = fixed; i < r.stops.size(); ++i) {
       remaining.push_back(r.stops[i].job);
       st.on_board.push_back(r.stops[i].job);
@@ -102,7 +103,8 @@ TEST(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsight
   EXPECT_EQ(replan.problem.vehicles.size(), p.vehicles.size() - 1);
   const auto dynamic = solve_allowing_lateness(replan.problem, options());
   expect_feasible(dynamic.relaxed, dynamic.solution);
-  EXPECT_TRUE(dynamic.solution.unassigned.empty()) << dynamic.solution.unassigned.size() << " stops not served";
+  EXPECT_TRUE(dynamic.solution.unassigned.empty())
+      << dynamic.solution.unassigned.size() << " stops not served";
   // Loaded parcels stayed on their van (the checker's skills check, made explicit here).
   for (std::size_t rv = 0; rv < dynamic.solution.routes.size(); ++rv) {
     const auto base_v = replan.vehicle_of[rv];
@@ -130,8 +132,8 @@ TEST(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsight
   const auto late_hindsight = best_static.late.size() + best_static.solution.unassigned.size();
   RecordProperty("late_dynamic", static_cast<int>(late_dynamic));
   RecordProperty("late_hindsight", static_cast<int>(late_hindsight));
-  std::printf("breakdown of van %zu at t=%.1f: %zu stops re-planned, late %zu (hindsight %zu)\n", broken, noon,
-              remaining.size(), late_dynamic, late_hindsight);
+  std::printf("breakdown of van %zu at t=%.1f: %zu stops re-planned, late %zu (hindsight %zu)\n", broken,
+              noon, remaining.size(), late_dynamic, late_hindsight);
   EXPECT_LE(static_cast<double>(late_dynamic), static_cast<double>(late_hindsight) * 1.1);
 }
 

@@ -45,7 +45,8 @@ TEST_F(RoutePlansTest, ReordersStopsAndStoresEtasAndEvents) {
   ASSERT_OK(sh);
   auto event = make_event(*sh, std::nullopt, at(10));
   event.type = "eta_changed";
-  auto written = plans_->replan_routes(tenant_, {{a_.id, before, order}}, etas, {{event, domain::Milestone::kCreated}});
+  auto written =
+      plans_->replan_routes(tenant_, {{a_.id, before, order}}, etas, {{event, domain::Milestone::kCreated}});
   ASSERT_OK(written);
   ASSERT_EQ(written->size(), 1u);
   EXPECT_EQ((*written)[0].type, "eta_changed");
@@ -60,7 +61,8 @@ TEST_F(RoutePlansTest, ReordersStopsAndStoresEtasAndEvents) {
 
 TEST_F(RoutePlansTest, MovesAStopWithItsShipmentToAnotherRoute) {
   const auto from = ids(a_), to = ids(b_);
-  ASSERT_OK(plans_->replan_routes(tenant_, {{a_.id, from, {from[0], from[2]}}, {b_.id, to, {from[1], to[0]}}}, {}, {}));
+  ASSERT_OK(plans_->replan_routes(tenant_, {{a_.id, from, {from[0], from[2]}}, {b_.id, to, {from[1], to[0]}}},
+                                  {}, {}));
   EXPECT_EQ(ids(read(a_)), (std::vector{from[0], from[2]}));
   const auto got = read(b_);
   EXPECT_EQ(ids(got), (std::vector{from[1], to[0]}));
