@@ -221,7 +221,9 @@ class ReplanApiTest(ServerTestCase):
         body = {"from_route": self.route["id"], "shipment_ids": [self.ids[1]], "to_routes": [other["id"]]}
         preview = self.assertStatus(self.server.request("POST", "/v1/routes/reassign", body, token=self.key), 200)
         moved_stop = self.route["stops"][1]["id"]
-        self.assertEqual(preview["moved"], [{"stop_id": moved_stop, "to_route": other["id"]}])
+        # A handover is flagged when the stop's parcels are already on the first van (out for delivery).
+        loaded = self.get(f"/v1/shipments/{self.ids[1]}")["status"] in ("out_for_delivery", "arriving")
+        self.assertEqual(preview["moved"], [{"stop_id": moved_stop, "to_route": other["id"], "handover": loaded}])
         self.assertEqual(len(preview["from_route"]["after"]["stops"]), 3)
         self.assertEqual(len(preview["to_routes"][0]["after"]["stops"]), 2)
         self.assertEqual(len(self.get(f"/v1/routes/{self.route['id']}")["stops"]), 4)

@@ -53,6 +53,7 @@ struct Loaded {
   std::vector<core::StopId> stored_order;  // every stop, as stored
   std::vector<core::StopId> fixed;  // not open (done, failed, arrived, or without a location), stored order
   std::set<core::ShipmentId> open_shipments;
+  std::set<core::ShipmentId> loaded;  // out for delivery or arriving: the parcels are on this route's van
 };
 
 Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::RouteId& id, const Options& o,
@@ -88,6 +89,8 @@ Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::Ro
       auto sh = s.store.get_shipment(ctx.tenant(), sid);
       if (!sh) return sh.error();
       if (!domain::is_terminal(sh->status)) out.open_shipments.insert(sid);
+      if (sh->status == domain::Milestone::kOutForDelivery || sh->status == domain::Milestone::kArriving)
+        out.loaded.insert(sid);
       if (!sh->promised) continue;
       if (!ls.window) {
         ls.window = sh->promised;
@@ -306,8 +309,16 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
                                           {"after", timing_json(result.to_timing[c], result.to_after[c])}});
   }
   json::array moved, not_moved;
-  for (const auto& mv : result.moved)
-    moved.push_back(json::object{{"stop_id", mv.stop.str()}, {"to_route", to[mv.to].live.route.id.str()}});
+  for (const auto& mv : result.moved) {
+    // Its parcels are on the source van when a shipment of it is out for delivery: a handover is needed.
+    bool loaded = false;
+    for (const auto& st : from->live.open) {
+      if (st.id != mv.stop) continue;
+      for (const auto& sid : st.shipment_ids) loaded = loaded || from->loaded.contains(sid);
+    }
+    moved.push_back(json::object{
+        {"stop_id", mv.stop.str()}, {"to_route", to[mv.to].live.route.id.str()}, {"handover", loaded}});
+  }
   for (const auto& id : result.not_moved)
     not_moved.push_back(json::object{{"stop_id", id.str()}, {"reason", "no_feasible_insertion"}});
   json::object out{
