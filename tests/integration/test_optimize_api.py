@@ -274,5 +274,26 @@ class ReplanApiTest(ServerTestCase):
             self.assertError(post("/v1/routes/reassign", {}), 400, "missing_field", "from_route")
 
 
+class WithoutMapTest(ServerTestCase):
+    """Without --map the same routes plan on great-circle estimates and say so."""
+
+    def test_plan_and_resequence_on_great_circle_estimates(self):
+        key = make_tenant(self.server)["api_key"]
+        driver = make_driver(self.server, key)["id"]
+        ids = [make_shipment(self.server, key, external_order_id=unique("ord"), address=address(p),
+                             promised={"start": f"{DATE}T09:00:00Z", "end": f"{DATE}T12:00:00Z"})["id"]
+               for p in POINTS[:3]]
+        body = {"date": DATE, "time_limit_s": 0.2, "shipment_ids": ids, "apply": True,
+                "drivers": [{"driver_id": driver, "shift": SHIFT, "start": DEPOT}]}
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", body, token=key), 201)
+        self.assertEqual(plan["source"], "great_circle")
+        self.assertEqual(plan["summary"]["stops"], 3)
+        route_id = plan["routes"][0]["route_id"]
+        again = self.assertStatus(self.server.request("POST", f"/v1/routes/{route_id}/resequence", {}, token=key), 200)
+        self.assertEqual(again["source"], "great_circle")
+        self.assertEqual(len(again["before"]["stops"]), 3)
+        self.assertEqual(again["from"], DEPOT)  # a planned route starts at its depot
+
+
 if __name__ == "__main__":
     unittest.main()
