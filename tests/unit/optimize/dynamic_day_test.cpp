@@ -1,5 +1,5 @@
-// Issue 9's dynamic test: a simulated day on R101 where one van breaks down at noon. The morning plan
-// is executed until noon, the remaining stops are re-planned from the vans' positions (completed and
+// Issue 9's dynamic test: a simulated day on R101 (and C101) where one van breaks down at noon. The morning
+// plan is executed until noon, the remaining stops are re-planned from the vans' positions (completed and
 // committed stops fixed, loaded parcels locked to their van), and the day must still serve every stop
 // with no more late deliveries (served after the window, or not served) than the best static plan made
 // with hindsight (knowing the breakdown from the start) + 10%. Every plan goes through the feasibility
@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "optimize/feasibility_checker.hpp"
 #include "optimize/replan.hpp"
@@ -52,8 +53,10 @@ Day plan_day(const char* name) {
   return day;
 }
 
-TEST(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsight) {
-  const Day day = plan_day("R101");
+class DynamicDayTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsight) {
+  const Day day = plan_day(GetParam());
   const Problem& p = day.problem;
   expect_feasible(p, day.plan);
   ASSERT_TRUE(day.plan.unassigned.empty());
@@ -136,6 +139,9 @@ TEST(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsight
               noon, remaining.size(), late_dynamic, late_hindsight);
   EXPECT_LE(static_cast<double>(late_dynamic), static_cast<double>(late_hindsight) * 1.1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Solomon, DynamicDayTest, ::testing::Values("R101", "C101"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace lastmile::optimize
