@@ -128,28 +128,32 @@ json::object timing_json(const Timing& t, const std::vector<LiveStop>& stops) {
                       {"late_s", std::round(t.late_s)}};
 }
 
-// ETAs of every stop in `after`, and eta_changed on the open shipments of the stops whose ETA moved
-// by kAnnounceS from the one stored (or, never stored, from `before`).
+// The ETAs of the stops in `after` and eta_changed on the open shipments of each stop whose ETA moved by
+// kAnnounceS. The shift of a stop is measured in one model (its `before` and `after` timings, found by
+// stop id), then applied to the ETA the stop had stored (the live estimate, with its learned
+// corrections), or, never stored, to its `before` timing: a stop the plan does not move keeps its ETA.
 void collect_changes(const RequestContext& ctx, const Loaded& l, const Timing& before, const Timing& after,
                      const std::vector<LiveStop>& stops, std::vector<storage::StopEta>& etas,
                      std::vector<std::pair<domain::Event, domain::Milestone>>& events) {
   for (size_t i = 0; i < after.stops.size(); ++i) {
     const auto& t = after.stops[i];
-    const storage::StopEta eta{t.id, t.eta, core::Timestamp{t.eta.ms - kEtaHalfWindowMs},
-                               core::Timestamp{t.eta.ms + kEtaHalfWindowMs}};
+    auto b = std::find_if(before.stops.begin(), before.stops.end(),
+                          [&](const TimedStop& x) { return x.id == t.id; });
+    if (b == before.stops.end()) continue;
+    const int64_t shift_ms = t.eta.ms - b->eta.ms;
+    const core::Timestamp previous = stops[i].stored_eta.value_or(b->eta);
+    const core::Timestamp now_eta{previous.ms + shift_ms};
+    const storage::StopEta eta{t.id, now_eta, core::Timestamp{now_eta.ms - kEtaHalfWindowMs},
+                               core::Timestamp{now_eta.ms + kEtaHalfWindowMs}};
     etas.push_back(eta);
-    std::optional<core::Timestamp> previous = stops[i].stored_eta;
-    for (const auto& b : before.stops) {
-      if (!previous && b.id == t.id) previous = b.eta;
-    }
-    if (!previous || std::abs(static_cast<double>(t.eta.ms - previous->ms)) < kAnnounceS * 1000) continue;
+    if (std::abs(static_cast<double>(shift_ms)) < kAnnounceS * 1000) continue;
     json::object payload{{"route_id", l.live.route.id.str()},
                          {"stop_id", t.id.str()},
-                         {"previous_eta", core::format_iso8601(*previous)},
+                         {"previous_eta", core::format_iso8601(previous)},
                          {"eta", core::format_iso8601(eta.eta)},
                          {"earliest", core::format_iso8601(eta.earliest)},
                          {"latest", core::format_iso8601(eta.latest)},
-                         {"shift_minutes", std::round((t.eta.ms - previous->ms) / 60000.0)},
+                         {"shift_minutes", std::round(shift_ms / 60000.0)},
                          {"reason", "replanned"}};
     for (const auto& sid : stops[i].shipment_ids) {
       if (!l.open_shipments.contains(sid)) continue;
@@ -288,6 +292,7 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
       before.stops.insert(before.stops.end(), t.stops.begin(), t.stops.end());
     collect_changes(ctx, *from, before, result.from_timing, result.from_after, etas, events);
     for (size_t c = 0; c < to.size(); ++c) {
+      if (result.to_after[c].size() == to[c].live.open.size()) continue;  // received nothing: untouched
       // The moved stops' shipments are looked up on their new route's loaded view too.
       for (const auto& st : result.to_after[c]) {
         for (const auto& sid : st.shipment_ids) {
