@@ -141,6 +141,10 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
 
       // Secrets (issue 12): a new secret for an API key or device token; the old one stops at once.
       {verb::post, "/v1/api-keys/{id}/rotate", false, admin, h::rotate_api_key},
+      // Route optimization (docs/optimization.md): office staff plan and re-plan.
+      {verb::post, "/v1/optimize", false, office, h::post_optimize},
+      {verb::post, "/v1/routes/{id}/resequence", false, office, h::resequence_route},
+      {verb::post, "/v1/routes/reassign", false, office, h::reassign_stops},
   };
 }
 

@@ -146,4 +146,9 @@ Result<Reply> get_map_style(const Services&, RequestContext&);
 Result<Reply> live_without_upgrade(const Services&, RequestContext&);
 Result<Reply> live_sse_unavailable(const Services&, RequestContext&);
 
+// Route optimization (docs/optimization.md): plan a day; re-sequence or reassign a started route's stops.
+Result<Reply> post_optimize(const Services&, RequestContext&);
+Result<Reply> resequence_route(const Services&, RequestContext&);
+Result<Reply> reassign_stops(const Services&, RequestContext&);
+
 }  // namespace lastmile::api::handlers

@@ -36,6 +36,7 @@
 #include "storage/survey_store.hpp"
 #include "storage/notification_store.hpp"
 #include "storage/webhook_store.hpp"
+#include "storage/route_plan_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -43,7 +44,8 @@ class SqliteStore final : public Store,
                           public WebhookStore,
                           public ChatStore,
                           public SurveyStore,
-                          public NotificationStore {
+                          public NotificationStore,
+                          public RoutePlanStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -182,6 +184,11 @@ class SqliteStore final : public Store,
   Result<int> requeue_interrupted(core::Timestamp now) override;
   Result<std::optional<core::Timestamp>> next_due_at() override;
   Result<OutboxCounts> outbox_counts() override;
+
+  // Re-planned routes (sqlite_store_route_plans.cpp).
+  Result<std::vector<domain::Event>> replan_routes(
+      const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes, const std::vector<StopEta>& etas,
+      const std::vector<std::pair<domain::Event, domain::Milestone>>& events) override;
 
   // Chat threads (sqlite_store_chat.cpp) and surveys (sqlite_store_surveys.cpp).
   ChatStore* chat() override { return this; }

@@ -7,6 +7,7 @@ import { call, getAll, type ExceptionCase } from './api';
 import { el } from '../shared/dom';
 import { stamp } from '../shared/format';
 import { kindLabel, label } from './labels';
+import { replanActions } from './replan';
 
 export interface QueueContext {
   subject(c: ExceptionCase): string; // "Shipment LM…" or "Driver Luca Rossi"
@@ -149,6 +150,7 @@ export class ExceptionQueue {
         resolution,
         el('div', { class: 'buttons' }, ...buttons),
       ),
+      replanActions(c),
       status,
     );
   }

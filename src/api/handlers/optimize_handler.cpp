@@ -1,0 +1,289 @@
+// POST /v1/optimize: plan a tenant's day (shipments + drivers -> proposed routes), and with
+// "apply": true create those routes as POST /v1/routes would. docs/optimization.md.
+//
+// The solve runs on the server's blocking pool (every POST does, api/server.cpp), never on an IO
+// thread; at most kMaxConcurrentSolves run at once, the rest are answered 503 at once.
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <set>
+
+#include "api/day_plan.hpp"
+#include "api/handlers/common.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/handlers/serializers.hpp"
+#include "api/json_io.hpp"
+#include "core/new_id.hpp"
+
+namespace lastmile::api::handlers {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+constexpr size_t kMaxShipments = 500;
+constexpr size_t kMaxDrivers = 50;
+constexpr int kMaxConcurrentSolves = 1;
+constexpr int kScanPages = 20;  // "all unassigned shipments of the date": at most 20 × 500 newest rows
+std::atomic<int> g_solves{0};
+
+struct Request {
+  std::string date;
+  PlanInput plan;
+  std::vector<std::pair<core::ShipmentId, std::string>> skipped;  // listed but not plannable
+  bool apply = false;
+};
+
+std::string day_of(core::Timestamp t) { return core::format_iso8601(t).substr(0, 10); }
+
+Result<PlanDriver> parse_driver(const Services& s, const RequestContext& ctx, const json::value& v,
+                                const std::string& path) {
+  if (!v.is_object()) return Error::wrong_type(path, "an object");
+  JsonReader r(v.as_object(), path);
+  PlanDriver d;
+  d.driver_id = core::DriverId(r.string("driver_id", {.required = true, .max_len = 64}));
+  auto vehicle = r.optional_string("vehicle_id", 64);
+  auto capacity = r.integer("capacity", 1, 100000);
+  auto capacity_kg = r.number("capacity_kg", 0, 1e6);
+  const json::object* shift = r.object("shift", true);
+  const json::object* start = r.object("start", true);
+  const json::object* end = r.object("end");
+  if (r.error()) return *r.error();
+  JsonReader sr(*shift, path + ".shift");
+  auto from = sr.timestamp("start", true);
+  auto to = sr.timestamp("end", true);
+  if (sr.error()) return *sr.error();
+  if (to->ms <= from->ms || to->ms - from->ms > 48LL * 3600 * 1000)
+    return Error::invalid_field(path + ".shift.end", "the shift must end after it starts, within 48 hours");
+  d.shift_start = *from;
+  d.shift_end = *to;
+  JsonReader st(*start, path + ".start");
+  auto start_pos = st.lat_lon();
+  if (st.error()) return *st.error();
+  if (!start_pos) return Error::missing_field(path + ".start.lat");
+  d.start = d.end = *start_pos;
+  if (end) {
+    JsonReader er(*end, path + ".end");
+    auto end_pos = er.lat_lon();
+    if (er.error()) return *er.error();
+    if (end_pos) d.end = *end_pos;
+  }
+  auto driver = s.store.get_driver(ctx.tenant(), d.driver_id);
+  if (!driver) return Error{ErrorCode::kNotFound, "driver not found", path + ".driver_id"};
+  if (vehicle)
+    d.vehicle_id = core::VehicleId(*vehicle);
+  else
+    d.vehicle_id = driver->vehicle_id;
+  double vehicle_kg = 0;
+  if (d.vehicle_id) {
+    auto veh = s.store.get_vehicle(ctx.tenant(), *d.vehicle_id);
+    if (!veh) return Error{ErrorCode::kNotFound, "vehicle not found", path + ".vehicle_id"};
+    vehicle_kg = veh->capacity_kg;
+  }
+  d.capacity = capacity.value_or(1000);
+  d.capacity_kg = capacity_kg.value_or(vehicle_kg);
+  return d;
+}
+
+// Why a shipment cannot be planned at all, or "" when it can.
+std::string unplannable(const domain::Shipment& sh) {
+  if (!sh.address.location) return "no_location";
+  if (sh.route_id) return "on_route";
+  if (domain::is_terminal(sh.status)) return "closed";
+  return "";
+}
+
+core::Status add_listed(const Services& s, const RequestContext& ctx, const json::array& ids, Request& req) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string path = "shipment_ids[" + std::to_string(i) + "]";
+    if (!ids[i].is_string()) return Error::wrong_type(path, "a shipment id string");
+    std::string id(ids[i].as_string());
+    if (!seen.insert(id).second) return Error::invalid_field(path, "shipment listed twice");
+    auto sh = s.store.get_shipment(ctx.tenant(), core::ShipmentId(id));
+    if (!sh) return Error{ErrorCode::kNotFound, "shipment not found", path};
+    if (auto why = unplannable(*sh); !why.empty()) {
+      req.skipped.emplace_back(sh->id, why);
+      continue;
+    }
+    req.plan.shipments.push_back(std::move(*sh));
+  }
+  return {};
+}
+
+// Every shipment of the tenant with no route, not closed, with a location, promised on `date` (or,
+// without a promise, created on it).
+core::Status add_unassigned_of_day(const Services& s, const RequestContext& ctx, Request& req) {
+  storage::PageRequest page;
+  page.limit = 500;
+  for (int i = 0; i < kScanPages; ++i) {
+    auto res = s.store.list_shipments(ctx.tenant(), {}, page);
+    if (!res) return res.error();
+    for (auto& sh : res->items) {
+      const auto day = sh.promised ? day_of(sh.promised->start) : day_of(sh.created_at);
+      if (day != req.date || !unplannable(sh).empty()) continue;
+      if (req.plan.shipments.size() == kMaxShipments)
+        return Error{ErrorCode::kTooLarge, "more than 500 unassigned shipments that day: list shipment_ids",
+                     "shipment_ids"};
+      req.plan.shipments.push_back(std::move(sh));
+    }
+    if (!res->next_before) break;
+    page.before_seq = res->next_before;
+  }
+  return {};
+}
+
+Result<Request> parse_request(const Services& s, const RequestContext& ctx) {
+  auto body = body_object(ctx);
+  if (!body) return body.error();
+  JsonReader r(*body);
+  Request req;
+  req.date = r.string("date", {.required = true, .max_len = 10});
+  const json::array* ids = r.array("shipment_ids", kMaxShipments);
+  const json::array* drivers = r.array("drivers", kMaxDrivers, true);
+  auto service = r.integer("service_s", 0, 3600);
+  auto limit = r.number("time_limit_s", 0.1, 30);
+  auto seed = r.integer("seed", 1, int64_t{1} << 31);
+  auto apply = r.boolean("apply");
+  if (r.error()) return *r.error();
+  if (!core::parse_date(req.date)) return Error::invalid_field("date", "date must be YYYY-MM-DD");
+  if (drivers->empty()) return Error::invalid_field("drivers", "drivers must not be empty");
+  req.plan.service_s = static_cast<int>(service.value_or(120));
+  req.plan.time_limit_s = limit.value_or(2);
+  req.plan.seed = static_cast<uint64_t>(seed.value_or(1));
+  req.apply = apply.value_or(false);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < drivers->size(); ++i) {
+    const std::string path = "drivers[" + std::to_string(i) + "]";
+    auto d = parse_driver(s, ctx, (*drivers)[i], path);
+    if (!d) return d.error();
+    if (!seen.insert(d->driver_id.str()).second)
+      return Error::invalid_field(path + ".driver_id", "driver listed twice");
+    req.plan.drivers.push_back(std::move(*d));
+  }
+  auto added = ids ? add_listed(s, ctx, *ids, req) : add_unassigned_of_day(s, ctx, req);
+  if (!added) return added.error();
+  return req;
+}
+
+domain::Route to_route(const Request& req, const PlannedRoute& pr, const RequestContext& ctx) {
+  const auto& d = req.plan.drivers[pr.driver];
+  domain::Route route;
+  route.id = core::new_id<core::RouteId>();
+  route.tenant_id = ctx.tenant();
+  route.driver_id = d.driver_id;
+  route.vehicle_id = d.vehicle_id;
+  route.date = req.date;
+  route.depot = d.start;
+  route.created_at = ctx.now;
+  for (size_t i = 0; i < pr.stops.size(); ++i) {
+    const auto& sh = req.plan.shipments[pr.stops[i].shipment];
+    domain::Stop stop;
+    stop.id = core::new_id<core::StopId>();
+    stop.sequence = static_cast<int>(i);
+    stop.shipment_ids = {sh.id};
+    stop.service_s = req.plan.service_s;
+    stop.location = sh.address.location;
+    route.stops.push_back(std::move(stop));
+  }
+  return route;
+}
+
+json::object plan_json(const Request& req, const DayPlan& plan, const std::vector<std::string>& route_ids) {
+  json::array routes;
+  double distance = 0, duration = 0;
+  size_t stops = 0;
+  for (size_t k = 0; k < plan.routes.size(); ++k) {
+    const auto& pr = plan.routes[k];
+    const auto& d = req.plan.drivers[pr.driver];
+    json::array out_stops;
+    for (const auto& st : pr.stops) {
+      const auto& sh = req.plan.shipments[st.shipment];
+      out_stops.push_back(json::object{{"shipment_ids", json::array{json::value(sh.id.str())}},
+                                       {"location", lat_lon_json(sh.address.location)},
+                                       {"arrival_at", core::format_iso8601(st.arrival)},
+                                       {"eta", core::format_iso8601(st.eta)},
+                                       {"waiting_s", std::round(st.waiting_s)},
+                                       {"service_s", req.plan.service_s}});
+    }
+    distance += pr.distance_m;
+    duration += pr.duration_s;
+    stops += pr.stops.size();
+    json::object r{{"driver_id", d.driver_id.str()},
+                   {"vehicle_id", d.vehicle_id ? json::value(d.vehicle_id->str()) : json::value(nullptr)},
+                   {"start_at", core::format_iso8601(pr.start_at)},
+                   {"end_at", core::format_iso8601(pr.end_at)},
+                   {"distance_m", std::round(pr.distance_m)},
+                   {"duration_s", std::round(pr.duration_s)},
+                   {"stops", std::move(out_stops)}};
+    if (k < route_ids.size()) r["route_id"] = route_ids[k];
+    routes.push_back(std::move(r));
+  }
+  json::array unassigned;
+  for (const auto& [id, why] : req.skipped)
+    unassigned.push_back(json::object{{"shipment_id", id.str()}, {"reason", why}});
+  for (const auto& u : plan.unassigned)
+    unassigned.push_back(
+        json::object{{"shipment_id", req.plan.shipments[u.shipment].id.str()}, {"reason", u.reason}});
+  json::object summary{{"routes", plan.routes.size()},
+                       {"stops", stops},
+                       {"unassigned", unassigned.size()},
+                       {"distance_m", std::round(distance)},
+                       {"duration_s", std::round(duration)}};
+  return json::object{{"date", req.date},
+                      {"source", std::string(map::source_name(plan.source))},
+                      {"applied", !route_ids.empty() || (req.apply && plan.routes.empty())},
+                      {"summary", std::move(summary)},
+                      {"routes", std::move(routes)},
+                      {"unassigned", std::move(unassigned)}};
+}
+
+class SolveSlot {
+ public:
+  SolveSlot() : held_(g_solves.fetch_add(1) < kMaxConcurrentSolves) {}
+  ~SolveSlot() { g_solves.fetch_sub(1); }
+  SolveSlot(const SolveSlot&) = delete;
+  SolveSlot& operator=(const SolveSlot&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  bool held_;
+};
+
+}  // namespace
+
+Result<Reply> post_optimize(const Services& s, RequestContext& ctx) {
+  if (s.routing == nullptr)
+    return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
+  auto req = parse_request(s, ctx);
+  if (!req) return req.error();
+  std::optional<DayPlan> plan;
+  if (req->plan.shipments.empty()) {
+    plan.emplace();
+    plan->source =
+        s.routing->has_road_network() ? map::RouteSource::kRoadNetwork : map::RouteSource::kGreatCircle;
+  } else {
+    SolveSlot slot;
+    if (!slot.held())
+      return Error{ErrorCode::kUnavailable, "another optimization is running; retry shortly", ""};
+    auto solved = plan_day(*s.routing, req->plan);
+    if (!solved) return solved.error();
+    if (!solved->feasible) return Error::internal();
+    plan = std::move(*solved);
+  }
+  std::vector<std::string> route_ids;
+  if (req->apply) {
+    for (const auto& pr : plan->routes) {
+      auto route = to_route(*req, pr, ctx);
+      auto stored = s.store.create_route(route, nullptr);
+      if (!stored) return stored.error();
+      route_ids.push_back(route.id.str());
+    }
+  }
+  return json_reply(req->apply ? 201 : 200, to_json(plan_json(*req, *plan, route_ids)));
+}
+
+}  // namespace lastmile::api::handlers

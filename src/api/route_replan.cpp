@@ -1,0 +1,197 @@
+#include "api/route_replan.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "api/day_plan.hpp"
+#include "api/routing_json.hpp"
+#include "optimize/replan.hpp"
+
+namespace lastmile::api {
+
+namespace opt = optimize;
+
+namespace {
+
+constexpr double kHorizonS = 2 * 86400;
+constexpr uint64_t kIterations = 1000;  // the time limit is then only a safety stop: same input, same order
+
+double seconds_between(core::Timestamp from, core::Timestamp to) {
+  return static_cast<double>(to.ms - from.ms) / 1000;
+}
+core::Timestamp plus(core::Timestamp t, double s) {
+  return core::Timestamp{t.ms + static_cast<int64_t>(std::llround(s * 1000))};
+}
+
+// Fewer late stops, then less lateness, then an earlier return.
+bool better(const Timing& a, const Timing& b) {
+  if (a.late_stops != b.late_stops) return a.late_stops < b.late_stops;
+  if (std::abs(a.late_s - b.late_s) > 1) return a.late_s < b.late_s;
+  return a.end_at.ms + 1000 < b.end_at.ms;
+}
+
+}  // namespace
+
+core::Result<ReplanMatrix> ReplanMatrix::build(const map::RoutingService& routing,
+                                               std::vector<LiveRoute*> routes) {
+  std::vector<core::LatLon> points;
+  for (auto* r : routes) {
+    r->from_point = points.size();
+    points.push_back(r->from);
+    r->end_point = points.size();
+    points.push_back(r->route.depot);
+    for (auto& s : r->open) {
+      s.point = points.size();
+      points.push_back(s.location);
+    }
+  }
+  auto answer = routing.matrix(points, points);
+  if (!answer) return routing_error(answer.error());
+  ReplanMatrix m;
+  m.size_ = points.size();
+  m.source_ = answer->source;
+  m.durations_.resize(m.size_ * m.size_);
+  for (std::size_t i = 0; i < m.size_; ++i) {
+    for (std::size_t j = 0; j < m.size_; ++j) {
+      const auto k = answer->matrix.index(i, j);
+      const double d = answer->matrix.duration_s[k];
+      m.durations_[i * m.size_ + j] = answer->matrix.reachable(i, j) && std::isfinite(d) ? d : kUnreachableS;
+    }
+  }
+  return m;
+}
+
+double ReplanMatrix::duration(std::size_t from, std::size_t to) const {
+  return durations_[from * size_ + to];
+}
+
+Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const ReplanMatrix& m) {
+  Timing t;
+  double clock = 0;
+  std::size_t here = route.from_point;
+  for (const auto& s : stops) {
+    const double leg = m.duration(here, s.point);
+    t.travel_s += leg;
+    clock += leg;
+    TimedStop ts{s.id, plus(route.at, clock), plus(route.at, clock), 0};
+    if (s.window) {
+      const double open = seconds_between(route.at, s.window->start),
+                   close = seconds_between(route.at, s.window->end);
+      const double start = std::max(clock, open);
+      ts.eta = plus(route.at, start);
+      if (start > close + 0.5) {
+        ts.late_s = std::round(start - close);
+        ++t.late_stops;
+        t.late_s += ts.late_s;
+      }
+      clock = start;
+    }
+    clock += s.service_s;
+    here = s.point;
+    t.stops.push_back(ts);
+  }
+  const double back = m.duration(here, route.end_point);
+  t.travel_s += back;
+  t.end_at = plus(route.at, clock + back);
+  return t;
+}
+
+Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double time_limit_s, uint64_t seed) {
+  Resequenced out;
+  out.order = route.open;
+  out.before = out.after = time_route(route, route.open, m);
+  if (route.open.size() < 2) return out;
+  opt::Problem p;
+  p.name = route.route.id.str();
+  p.objective.secondary = opt::SecondaryObjective::kDuration;
+  std::vector<std::size_t> points{route.from_point, route.end_point};
+  for (const auto& s : route.open) points.push_back(s.point);
+  const auto n = points.size();
+  p.matrix.size = n;
+  p.matrix.durations.resize(n * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) p.matrix.durations[i * n + j] = m.duration(points[i], points[j]);
+  }
+  p.matrix.distances = p.matrix.durations;
+  opt::Vehicle v;
+  v.start = opt::LocationIndex{0};
+  v.end = opt::LocationIndex{1};
+  v.capacity = {1};
+  v.shift = {0, kHorizonS};
+  p.vehicles.push_back(v);
+  for (std::size_t i = 0; i < route.open.size(); ++i) {
+    const auto& s = route.open[i];
+    opt::Job job;
+    job.id = opt::ExternalId{static_cast<int64_t>(i)};
+    job.location = opt::LocationIndex{i + 2};
+    job.delivery = job.pickup = {0};
+    job.service = s.service_s;
+    double a = 0, b = kHorizonS;
+    if (s.window) {
+      b = std::clamp(seconds_between(route.at, s.window->end), 0.0, kHorizonS);
+      a = std::clamp(seconds_between(route.at, s.window->start), 0.0, b);
+    }
+    job.windows = {{a, b}};
+    p.jobs.push_back(std::move(job));
+  }
+  if (opt::validate(p)) return out;
+  opt::SolveOptions o;
+  o.seed = seed;
+  o.iterations = kIterations;
+  o.seconds = time_limit_s;
+  const auto solved = opt::solve_allowing_lateness(p, o);
+  std::vector<LiveStop> order;
+  for (auto j : solved.solution.routes[0]) order.push_back(route.open[j]);
+  for (auto j : solved.solution.unassigned) order.push_back(route.open[j]);
+  const auto timing = time_route(route, order, m);
+  if (better(timing, out.before)) {
+    out.order = std::move(order);
+    out.after = timing;
+    out.improved = true;
+  }
+  return out;
+}
+
+Reassigned reassign(const LiveRoute& from, const std::vector<core::StopId>& stops,
+                    const std::vector<LiveRoute>& candidates, const ReplanMatrix& m) {
+  Reassigned out;
+  out.from_after = from.open;
+  out.from_before = time_route(from, from.open, m);
+  for (const auto& c : candidates) {
+    out.to_after.push_back(c.open);
+    out.to_before.push_back(time_route(c, c.open, m));
+  }
+  out.to_timing = out.to_before;
+  for (const auto& s : from.open) {
+    if (std::find(stops.begin(), stops.end(), s.id) == stops.end()) continue;
+    std::optional<std::pair<std::size_t, std::size_t>> best;  // (candidate, position)
+    double best_cost = 0;
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const auto& current = out.to_timing[c];
+      for (std::size_t pos = 0; pos <= out.to_after[c].size(); ++pos) {
+        auto trial = out.to_after[c];
+        trial.insert(trial.begin() + static_cast<std::ptrdiff_t>(pos), s);
+        const auto t = time_route(candidates[c], trial, m);
+        if (t.late_stops > current.late_stops || t.late_s > current.late_s + 0.5) continue;
+        const double cost = t.travel_s - current.travel_s;
+        if (!best || cost < best_cost) {
+          best = std::pair{c, pos};
+          best_cost = cost;
+        }
+      }
+    }
+    if (!best) {
+      out.not_moved.push_back(s.id);
+      continue;
+    }
+    auto& target = out.to_after[best->first];
+    target.insert(target.begin() + static_cast<std::ptrdiff_t>(best->second), s);
+    out.to_timing[best->first] = time_route(candidates[best->first], target, m);
+    out.moved.push_back({s.id, best->first});
+    std::erase_if(out.from_after, [&](const LiveStop& x) { return x.id == s.id; });
+  }
+  out.from_timing = time_route(from, out.from_after, m);
+  return out;
+}
+
+}  // namespace lastmile::api

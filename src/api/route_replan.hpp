@@ -1,0 +1,102 @@
+#pragma once
+// Re-planning started routes (docs/optimization.md), without HTTP or storage: a route's open stops
+// re-sequenced from the driver's live position (the solver, one vehicle, windows kept where possible,
+// lateness allowed rather than a stop dropped), and stops moved to other routes by cheapest insertion
+// (no new lateness on the receiving route, the receiving route's order otherwise kept). Timings use the
+// routing service's matrix (road network with --map, great circle otherwise) from `at`, the moment
+// the plan starts.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/geo.hpp"
+#include "core/time.hpp"
+#include "domain/entities.hpp"
+#include "map/routing_service.hpp"
+
+namespace lastmile::api {
+
+struct LiveStop {
+  core::StopId id;
+  std::vector<core::ShipmentId> shipment_ids;
+  core::LatLon location = *core::LatLon::from_unsafe({0, 0});
+  int service_s = 0;
+  std::optional<domain::TimeWindow> window;  // the promised windows of its shipments, intersected
+  std::optional<core::Timestamp> stored_eta;
+  std::size_t point = 0;  // set by ReplanMatrix::build
+};
+
+// A route from the driver's position on: the open stops in their current order.
+struct LiveRoute {
+  domain::Route route;  // as stored
+  core::LatLon from = *core::LatLon::from_unsafe({0, 0});
+  core::Timestamp at;
+  std::vector<LiveStop> open;
+  std::size_t from_point = 0, end_point = 0;  // set by ReplanMatrix::build
+};
+
+struct TimedStop {
+  core::StopId id;
+  core::Timestamp arrival;
+  core::Timestamp eta;  // service start
+  double late_s = 0;    // after the window's end
+};
+
+struct Timing {
+  std::vector<TimedStop> stops;
+  core::Timestamp end_at;  // back at the depot
+  double travel_s = 0;
+  int late_stops = 0;
+  double late_s = 0;
+};
+
+class ReplanMatrix {
+ public:
+  // Sets the point indices of `routes` and asks the routing service for their matrix. Errors as
+  // RoutingService::matrix (kNotRoutable naming a point outside the map).
+  static core::Result<ReplanMatrix> build(const map::RoutingService& routing, std::vector<LiveRoute*> routes);
+  double duration(std::size_t from, std::size_t to) const;
+  map::RouteSource source() const { return source_; }
+
+ private:
+  std::size_t size_ = 0;
+  std::vector<double> durations_;
+  map::RouteSource source_ = map::RouteSource::kGreatCircle;
+};
+
+// The timing of `route` visiting `stops` (from its open stops) in that order.
+Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const ReplanMatrix& m);
+
+struct Resequenced {
+  std::vector<LiveStop> order;  // the proposed order of the open stops
+  Timing before, after;
+  bool improved = false;  // false: the current order is kept (after == before)
+};
+
+// The best order found within `time_limit_s`: fewer late stops, then an earlier return.
+Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double time_limit_s, uint64_t seed);
+
+struct Moved {
+  core::StopId stop;
+  std::size_t to = 0;  // index into the candidates
+};
+
+struct Reassigned {
+  std::vector<LiveStop> from_after;             // the source route's open stops left
+  std::vector<std::vector<LiveStop>> to_after;  // per candidate, its open stops after
+  Timing from_before, from_timing;
+  std::vector<Timing> to_before, to_timing;
+  std::vector<Moved> moved;
+  std::vector<core::StopId> not_moved;  // no candidate takes it without new lateness
+};
+
+// Moves `stops` (ids of from.open) one by one, in from's order, each to the cheapest position (least
+// added travel) among the candidates' open stops that makes no stop of that route later than its
+// window and the moved stop on time.
+Reassigned reassign(const LiveRoute& from, const std::vector<core::StopId>& stops,
+                    const std::vector<LiveRoute>& candidates, const ReplanMatrix& m);
+
+}  // namespace lastmile::api

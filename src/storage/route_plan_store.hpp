@@ -1,0 +1,41 @@
+#pragma once
+// Re-planned routes (docs/optimization.md): a new visit order for a route's stops, or stops moved to
+// other routes, written with their new ETAs and eta_changed events in one transaction.
+//
+// A separate interface (like chat_store.hpp) so the main Store stays as it is; the SQLite store
+// implements it. Threading: any thread. Tenant rules as in store.hpp.
+
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "domain/entities.hpp"
+#include "storage/store.hpp"
+
+namespace lastmile::storage {
+
+// One route's stops: `expected` is the stored visit order the caller planned from, `order` the new
+// one. A stop listed in `order` of one change and in `expected` of another moves to this route with
+// its shipments (their route_id follows; stop_id stays).
+struct RouteStopsChange {
+  core::RouteId route;
+  std::vector<core::StopId> expected;
+  std::vector<core::StopId> order;
+};
+
+class RoutePlanStore {
+ public:
+  virtual ~RoutePlanStore() = default;
+  // Applies every change, sets the ETAs and appends the events (no status change: eta_changed), in one
+  // transaction; returns the stored events. kNotFound when a route is not this tenant's; kConflict when
+  // a route's stored stops differ from `expected` (it changed meanwhile) or a route is neither planned
+  // nor in progress; kInvalidField when the changes' `order`s are not a permutation of their `expected`s.
+  // Nothing is written on error.
+  virtual core::Result<std::vector<domain::Event>> replan_routes(
+      const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes,
+      const std::vector<StopEta>& etas,
+      const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
+};
+
+}  // namespace lastmile::storage

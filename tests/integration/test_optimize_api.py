@@ -1,0 +1,299 @@
+"""Route optimization against the real server with the Monaco road network (docs/optimization.md).
+
+POST /v1/optimize: a day's shipments and drivers become proposed routes that respect the promised
+windows, shifts and capacities; `apply` creates them; without shipment_ids the day's unassigned
+shipments are planned; shipments that cannot be planned are listed with a reason.
+POST /v1/routes/{id}/resequence and /v1/routes/reassign: a started route re-planned from the driver's
+last ping, before/after ETAs and lateness, `apply` writes the new orders and eta_changed events.
+Bad input is refused and changes nothing.
+"""
+
+import datetime
+import time
+import unittest
+
+from lastmile_server import (ServerTestCase, expect, iso, make_api_key, make_driver, make_route, make_shipment,
+                             make_tenant, monaco_graph, post_event, unique)
+
+DATE = "2026-11-23"
+DEPOT = {"lat": 43.7350, "lon": 7.4210}
+POINTS = [(43.7384, 7.4246), (43.7396, 7.4270), (43.7370, 7.4230), (43.7410, 7.4290), (43.7330, 7.4200),
+          (43.7365, 7.4255)]
+SHIFT = {"start": f"{DATE}T08:00:00Z", "end": f"{DATE}T14:00:00Z"}
+
+
+def parse(ts):
+    return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+
+
+def oversized(server, path, key):
+    """A 2 MiB JSON body (over the 1 MiB limit), written until the server answers."""
+    body = b'{"apply":true,"note":"' + b"x" * (2 << 20) + b'"}'
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    return server.send_raw(head, [body])
+
+
+def address(p):
+    return {"line1": "Monaco", "line2": "", "city": "Monaco", "postal_code": "98000", "country": "MC",
+            "lat": p[0], "lon": p[1]}
+
+
+class OptimizeApiTest(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server_options = {"extra_args": ["--map", monaco_graph()]}
+        super().setUpClass()
+
+    def setUp(self):
+        tenant = make_tenant(self.server)
+        self.key = tenant["api_key"]
+        self.dispatcher = make_api_key(self.server, self.key, "dispatcher")["api_key"]
+        self.drivers = [make_driver(self.server, self.key, name=f"Driver {i}")["id"] for i in range(2)]
+
+    def shipment(self, point, start="09:00", end="12:00", date=DATE, parcels=1):
+        return make_shipment(self.server, self.key, external_order_id=unique("ord"), address=address(point),
+                             promised={"start": f"{date}T{start}:00Z", "end": f"{date}T{end}:00Z"},
+                             parcels=[{"barcode": unique("P"), "weight_kg": 1.0} for _ in range(parcels)])["id"]
+
+    def body(self, shipment_ids=None, **fields):
+        b = {"date": DATE, "time_limit_s": 0.2,
+             "drivers": [{"driver_id": d, "shift": SHIFT, "start": DEPOT, "capacity": 10} for d in self.drivers]}
+        if shipment_ids is not None:
+            b["shipment_ids"] = shipment_ids
+        b.update(fields)
+        return b
+
+    def routes_of_day(self):
+        return self.assertStatus(self.server.request("GET", "/v1/routes", token=self.key, params={"date": DATE}),
+                                 200)["items"]
+
+    def test_plan_respects_windows_then_apply_creates_the_routes(self):
+        ids = [self.shipment(p) for p in POINTS]
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(ids), token=self.dispatcher),
+                                 200)
+        self.assertEqual(plan["source"], "road_network")
+        self.assertFalse(plan["applied"])
+        self.assertEqual(plan["unassigned"], [])
+        self.assertEqual(plan["summary"]["stops"], len(ids))
+        planned = [s["shipment_ids"][0] for r in plan["routes"] for s in r["stops"]]
+        self.assertEqual(sorted(planned), sorted(ids))
+        for r in plan["routes"]:
+            self.assertIn(r["driver_id"], self.drivers)
+            self.assertGreater(r["distance_m"], 0)
+            self.assertGreaterEqual(parse(r["start_at"]), parse(SHIFT["start"]))
+            self.assertLessEqual(parse(r["end_at"]), parse(SHIFT["end"]))
+            previous = parse(r["start_at"])
+            for s in r["stops"]:
+                eta = parse(s["eta"])
+                self.assertGreaterEqual(eta, parse(f"{DATE}T09:00:00Z"))
+                self.assertLessEqual(eta, parse(f"{DATE}T12:00:00Z"))
+                self.assertGreaterEqual(eta, previous)
+                previous = eta
+        self.assertEqual(self.routes_of_day(), [])  # a preview stores nothing
+
+        applied = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(ids, apply=True),
+                                                        token=self.key), 201)
+        self.assertTrue(applied["applied"])
+        for r in applied["routes"]:
+            stored = self.assertStatus(self.server.request("GET", f"/v1/routes/{r['route_id']}", token=self.key), 200)
+            self.assertEqual(stored["driver_id"], r["driver_id"])
+            self.assertEqual([s["shipment_ids"] for s in stored["stops"]], [s["shipment_ids"] for s in r["stops"]])
+        self.assertEqual(len(self.routes_of_day()), len(applied["routes"]))
+        # Now on routes: listed again they are skipped, and the day has nothing left to plan.
+        again = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(ids[:1]), token=self.key), 200)
+        self.assertEqual(again["unassigned"], [{"shipment_id": ids[0], "reason": "on_route"}])
+        rest = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(), token=self.key), 200)
+        self.assertEqual(rest["summary"]["stops"], 0)
+
+    def test_without_shipment_ids_the_days_unassigned_shipments_are_planned(self):
+        today = [self.shipment(p) for p in POINTS[:3]]
+        self.shipment(POINTS[3], date="2026-11-24")  # another day
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(), token=self.key), 200)
+        planned = sorted(s["shipment_ids"][0] for r in plan["routes"] for s in r["stops"])
+        self.assertEqual(planned, sorted(today))
+
+    def test_shipments_that_cannot_be_planned_say_why(self):
+        early = self.shipment(POINTS[0], start="05:00", end="06:00")  # before every shift
+        heavy = self.shipment(POINTS[1], parcels=11)                     # more parcels than any van holds
+        fine = self.shipment(POINTS[2])
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body([early, heavy, fine]),
+                                                     token=self.key), 200)
+        reasons = {u["shipment_id"]: u["reason"] for u in plan["unassigned"]}
+        self.assertEqual(reasons, {early: "time_window", heavy: "capacity"})
+        self.assertEqual(plan["summary"]["stops"], 1)
+
+    def test_bad_input_is_refused_and_changes_nothing(self):
+        ids = [self.shipment(p) for p in POINTS[:2]]
+        other = make_tenant(self.server)["api_key"]
+        foreign = make_shipment(self.server, other, external_order_id=unique("ord"))["id"]
+        driver_token = make_driver(self.server, self.key)["device_token"]
+        reads = [(self.key, f"/v1/routes?date={DATE}")] + [(self.key, f"/v1/shipments/{i}") for i in ids]
+        with self.unchanged(*reads):
+            post = lambda body, token=self.key: self.server.request("POST", "/v1/optimize", body, token=token)
+            self.assertError(post(self.body(ids + [foreign], apply=True)), 404, "not_found", "shipment_ids[2]")
+            self.assertError(post(self.body(ids + ["shp_nope"], apply=True)), 404, "not_found", "shipment_ids[2]")
+            unknown = self.body(ids, apply=True)
+            unknown["drivers"][1]["driver_id"] = "drv_nope"
+            self.assertError(post(unknown), 404, "not_found", "drivers[1].driver_id")
+            self.assertError(post({}), 400, "missing_field", "date")
+            self.assertError(post(self.body(ids, apply=True, time_limit_s=31)), 400, "invalid_field", "time_limit_s")
+            self.assertError(post(self.body(ids, apply=True, time_limit_s=0)), 400, "invalid_field", "time_limit_s")
+            self.assertError(post(self.body(ids, apply=True, drivers=[])), 400, "invalid_field", "drivers")
+            self.assertError(post(self.body(ids + ids[:1], apply=True)), 400, "invalid_field", "shipment_ids[2]")
+            backwards = self.body(ids, apply=True)
+            backwards["drivers"][0]["shift"] = {"start": SHIFT["end"], "end": SHIFT["start"]}
+            self.assertError(post(backwards), 400, "invalid_field", "drivers[0].shift.end")
+            self.assertError(post(self.body(ids, apply=True, date="23/11/2026")), 400, "invalid_field", "date")
+            self.assertError(post(self.body(ids, apply=True), token=driver_token), 403, "forbidden")
+            self.assertError(oversized(self.server, "/v1/optimize", self.key), 413, "too_large")
+
+
+class ReplanApiTest(ServerTestCase):
+    """A started route whose order makes a stop late; the driver's last ping is at the depot."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server_options = {"extra_args": ["--map", monaco_graph()]}
+        super().setUpClass()
+
+    def setUp(self):
+        s = self.server
+        self.key = make_tenant(s)["api_key"]
+        self.drivers = [make_driver(s, self.key, name=f"Driver {i}") for i in range(2)]
+        self.now = time.time()
+        wide = {"start": iso(self.now - 3600), "end": iso(self.now + 6 * 3600)}
+        tight = {"start": iso(self.now - 3600), "end": iso(self.now + 20 * 60)}
+        self.ids = []
+        for i, p in enumerate(POINTS[:4]):
+            sh = make_shipment(s, self.key, external_order_id=unique("ord"), address=address(p),
+                               promised=tight if i == 3 else wide)
+            for m in ("processed", "shipped"):
+                post_event(s, self.key, sh["id"], m)
+            self.ids.append(sh["id"])
+        # The tight stop last, after three stops of 15 minutes each: late.
+        self.route = self.make_route(self.drivers[0], self.ids)
+        expect(s.request("POST", f"/v1/routes/{self.route['id']}/start", token=self.key), 200, "start")
+        fix = [{"t": iso(self.now - 30), "lat": DEPOT["lat"], "lon": DEPOT["lon"], "accuracy": 8}]
+        expect(s.request("POST", "/v1/pings", fix, token=self.drivers[0]["device_token"]), 200, "ping")
+
+    def make_route(self, driver, ids):
+        body = {"driver_id": driver["id"], "date": DATE, "depot": DEPOT,
+                "stops": [{"shipment_ids": [i], "service_s": 900} for i in ids]}
+        return expect(self.server.request("POST", "/v1/routes", body, token=self.key), 201, "route")
+
+    def get(self, path):
+        return self.assertStatus(self.server.request("GET", path, token=self.key), 200)
+
+    def test_resequence_fixes_the_late_stop_and_apply_announces_the_new_etas(self):
+        path = f"/v1/routes/{self.route['id']}/resequence"
+        preview = self.assertStatus(self.server.request("POST", path, {"time_limit_s": 1}, token=self.key), 200)
+        self.assertEqual(preview["source"], "road_network")
+        self.assertFalse(preview["applied"])
+        self.assertTrue(preview["improved"])
+        self.assertEqual(preview["before"]["late_stops"], 1)
+        self.assertEqual(preview["before"]["stops"][3]["shipment_ids"], [self.ids[3]])
+        self.assertGreater(preview["before"]["stops"][3]["late_s"], 0)
+        self.assertEqual(preview["after"]["late_stops"], 0)
+        after_ids = [st["shipment_ids"][0] for st in preview["after"]["stops"]]
+        self.assertEqual(sorted(after_ids), sorted(self.ids))
+        stored = self.get(f"/v1/routes/{self.route['id']}")
+        self.assertEqual([st["shipment_ids"][0] for st in stored["stops"]], self.ids)  # a preview writes nothing
+
+        applied = self.assertStatus(self.server.request("POST", path, {"time_limit_s": 1, "apply": True},
+                                                        token=self.key), 200)
+        self.assertTrue(applied["applied"])
+        self.assertEqual([st["shipment_ids"][0] for st in applied["after"]["stops"]], after_ids)
+        stored = self.get(f"/v1/routes/{self.route['id']}")
+        self.assertEqual([st["shipment_ids"][0] for st in stored["stops"]], after_ids)
+        self.assertEqual([st["sequence"] for st in stored["stops"]], list(range(4)))
+        self.assertTrue(all(st["eta"] for st in stored["stops"]))
+        # The tight stop moved forward by at least two stops of 15 minutes: its customer hears of it.
+        events = self.get(f"/v1/shipments/{self.ids[3]}/events")["items"]
+        changed = [e for e in events if e["type"] == "eta_changed"]
+        self.assertEqual(len(changed), 1)
+        self.assertEqual(changed[0]["payload"]["reason"], "replanned")
+        self.assertLess(changed[0]["payload"]["shift_minutes"], -20)
+
+    def test_reassign_moves_a_stop_to_the_cheapest_route(self):
+        other = self.make_route(self.drivers[1], [make_shipment(self.server, self.key, external_order_id=unique("o"),
+                                                                address=address(POINTS[4]))["id"]])
+        body = {"from_route": self.route["id"], "shipment_ids": [self.ids[1]], "to_routes": [other["id"]]}
+        preview = self.assertStatus(self.server.request("POST", "/v1/routes/reassign", body, token=self.key), 200)
+        moved_stop = self.route["stops"][1]["id"]
+        # A handover is flagged when the stop's parcels are already on the first van (out for delivery).
+        loaded = self.get(f"/v1/shipments/{self.ids[1]}")["status"] in ("out_for_delivery", "arriving")
+        self.assertEqual(preview["moved"], [{"stop_id": moved_stop, "to_route": other["id"], "handover": loaded}])
+        self.assertEqual(len(preview["from_route"]["after"]["stops"]), 3)
+        self.assertEqual(len(preview["to_routes"][0]["after"]["stops"]), 2)
+        self.assertEqual(len(self.get(f"/v1/routes/{self.route['id']}")["stops"]), 4)
+
+        applied = self.assertStatus(self.server.request("POST", "/v1/routes/reassign", dict(body, apply=True),
+                                                        token=self.key), 200)
+        self.assertTrue(applied["applied"])
+        source = self.get(f"/v1/routes/{self.route['id']}")
+        target = self.get(f"/v1/routes/{other['id']}")
+        self.assertNotIn(moved_stop, [st["id"] for st in source["stops"]])
+        self.assertIn(moved_stop, [st["id"] for st in target["stops"]])
+        self.assertEqual([st["sequence"] for st in source["stops"]], list(range(3)))
+        self.assertEqual([st["sequence"] for st in target["stops"]], list(range(2)))
+        self.assertEqual(self.get(f"/v1/shipments/{self.ids[1]}")["route_id"], other["id"])
+
+    def test_bad_input_is_refused_and_changes_nothing(self):
+        s = self.server
+        stranger = make_tenant(s)["api_key"]
+        foreign = make_route(s, stranger, make_driver(s, stranger)["id"],
+                             [make_shipment(s, stranger, external_order_id=unique("o"))["id"]])
+        other = self.make_route(self.drivers[1], [make_shipment(s, self.key, external_order_id=unique("o"),
+                                                                address=address(POINTS[4]))["id"]])
+        reseq = f"/v1/routes/{self.route['id']}/resequence"
+        reads = [(self.key, f"/v1/routes/{self.route['id']}"), (self.key, f"/v1/routes/{other['id']}")] + \
+                [(self.key, f"/v1/shipments/{i}/events") for i in self.ids]
+        with self.unchanged(*reads):
+            post = lambda path, body, token=self.key: s.request("POST", path, body, token=token)
+            self.assertError(post("/v1/routes/rte_nope/resequence", {"apply": True}), 404, "not_found")
+            self.assertError(post(f"/v1/routes/{foreign['id']}/resequence", {"apply": True}), 404, "not_found")
+            self.assertError(post(reseq, {"apply": True, "time_limit_s": 31}), 400, "invalid_field", "time_limit_s")
+            self.assertError(post(reseq, {"apply": True, "time_limit_s": 0.01}), 400, "invalid_field", "time_limit_s")
+            self.assertError(post(reseq, {"apply": "yes"}), 400, "wrong_type", "apply")
+            self.assertError(post(reseq, {"apply": True}, token=self.drivers[0]["device_token"]), 403, "forbidden")
+            self.assertError(oversized(s, reseq, self.key), 413, "too_large")
+            self.assertError(oversized(s, "/v1/routes/reassign", self.key), 413, "too_large")
+            move = {"from_route": self.route["id"], "to_routes": [other["id"]], "apply": True}
+            self.assertError(post("/v1/routes/reassign", dict(move, from_route="rte_nope")), 404, "not_found",
+                             "from_route")
+            self.assertError(post("/v1/routes/reassign", dict(move, to_routes=[foreign["id"]])), 404, "not_found",
+                             "to_routes[0]")
+            self.assertError(post("/v1/routes/reassign", dict(move, stop_ids=["stp_nope"])), 404, "not_found",
+                             "stop_ids[0]")
+            self.assertError(post("/v1/routes/reassign", dict(move, to_routes=[])), 400, "invalid_field", "to_routes")
+            self.assertError(post("/v1/routes/reassign", dict(move, to_routes=[self.route["id"]])), 400,
+                             "invalid_field", "to_routes[0]")
+            self.assertError(post("/v1/routes/reassign", dict(move, time_limit_s=31)), 400, "invalid_field",
+                             "time_limit_s")
+            self.assertError(post("/v1/routes/reassign", {}), 400, "missing_field", "from_route")
+
+
+class WithoutMapTest(ServerTestCase):
+    """Without --map the same routes plan on great-circle estimates and say so."""
+
+    def test_plan_and_resequence_on_great_circle_estimates(self):
+        key = make_tenant(self.server)["api_key"]
+        driver = make_driver(self.server, key)["id"]
+        ids = [make_shipment(self.server, key, external_order_id=unique("ord"), address=address(p),
+                             promised={"start": f"{DATE}T09:00:00Z", "end": f"{DATE}T12:00:00Z"})["id"]
+               for p in POINTS[:3]]
+        body = {"date": DATE, "time_limit_s": 0.2, "shipment_ids": ids, "apply": True,
+                "drivers": [{"driver_id": driver, "shift": SHIFT, "start": DEPOT}]}
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", body, token=key), 201)
+        self.assertEqual(plan["source"], "great_circle")
+        self.assertEqual(plan["summary"]["stops"], 3)
+        route_id = plan["routes"][0]["route_id"]
+        again = self.assertStatus(self.server.request("POST", f"/v1/routes/{route_id}/resequence", {}, token=key), 200)
+        self.assertEqual(again["source"], "great_circle")
+        self.assertEqual(len(again["before"]["stops"]), 3)
+        self.assertEqual(again["from"], DEPOT)  # a planned route starts at its depot
+
+
+if __name__ == "__main__":
+    unittest.main()
