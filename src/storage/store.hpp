@@ -219,6 +219,8 @@ class WebhookStore;  // webhook_store.hpp
 class ChatStore;     // chat_store.hpp
 class SurveyStore;   // survey_store.hpp
 class NotificationStore;  // notification_store.hpp
+class CarrierEventStore;  // carrier_event_store.hpp
+class RoutePlanStore;     // route_plan_store.hpp
 
 class Store {
  public:
@@ -231,6 +233,10 @@ class Store {
   virtual SurveyStore* surveys() { return nullptr; }
   // E-mail/SMS notifications; null for a store without them.
   virtual NotificationStore* notifications() { return nullptr; }
+  // Carriers' own status events and code mappings (docs/carriers.md); null for a store without them.
+  virtual CarrierEventStore* carrier_events() { return nullptr; }
+  // Writing re-planned routes (docs/optimization.md); null for a store without it.
+  virtual RoutePlanStore* route_plans() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

@@ -178,7 +178,7 @@ storage::RouteStopsChange change_of(const Loaded& l, const std::vector<LiveStop>
 }
 
 Result<storage::RoutePlanStore*> plan_store(const Services& s) {
-  if (auto* p = dynamic_cast<storage::RoutePlanStore*>(&s.store)) return p;
+  if (auto* p = s.store.route_plans()) return p;
   return Error{ErrorCode::kUnavailable, "re-planning is not available with this store", ""};
 }
 

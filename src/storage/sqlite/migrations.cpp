@@ -614,6 +614,42 @@ CREATE TABLE sms_inbound (
 CREATE INDEX sms_inbound_by_tenant ON sms_inbound (tenant_id, seq);
 )sql";
 
+// Carriers' own status events and their code mappings (docs/carriers.md).
+constexpr std::string_view kCarrierEvents = R"sql(
+CREATE TABLE carrier_code_mappings (
+  tenant_id TEXT NOT NULL,
+  carrier_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  milestone TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, carrier_id, code)
+);
+
+CREATE TABLE carrier_events (
+  seq INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  carrier_id TEXT NOT NULL,
+  carrier_event_id TEXT NOT NULL,
+  tracking_number TEXT NOT NULL DEFAULT '',
+  order_id TEXT NOT NULL DEFAULT '',
+  code TEXT NOT NULL,
+  occurred_at BIGINT NOT NULL,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  description TEXT NOT NULL DEFAULT '',
+  shipment_id TEXT,
+  outcome TEXT NOT NULL,
+  why TEXT NOT NULL DEFAULT '',
+  event_id TEXT,
+  received_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, carrier_id, carrier_event_id)
+);
+CREATE INDEX carrier_events_by_outcome ON carrier_events (tenant_id, carrier_id, outcome, code);
+CREATE INDEX carrier_events_by_shipment ON carrier_events (tenant_id, shipment_id, seq);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -629,6 +665,7 @@ constexpr std::array kMigrations = {
     Migration{12, "webhook secret rotation", kWebhookRotation},
     Migration{13, "chat and surveys", kChatAndSurveys},
     Migration{14, "notifications", kNotifications},
+    Migration{16, "carrier events", kCarrierEvents},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -32,6 +32,7 @@
 #include "storage/sqlite/connection_pool.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 #include "storage/store.hpp"
+#include "storage/carrier_event_store.hpp"
 #include "storage/chat_store.hpp"
 #include "storage/survey_store.hpp"
 #include "storage/notification_store.hpp"
@@ -45,7 +46,8 @@ class SqliteStore final : public Store,
                           public ChatStore,
                           public SurveyStore,
                           public NotificationStore,
-                          public RoutePlanStore {
+                          public RoutePlanStore,
+                          public CarrierEventStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -229,6 +231,27 @@ class SqliteStore final : public Store,
                             const std::string& from, const std::string& body, const std::string& action,
                             core::Timestamp at) override;
   Result<std::pair<core::TenantId, std::string>> find_unsubscribe_token(const std::string& token) override;
+
+  // Carriers' own events and code mappings (sqlite_store_carrier_events.cpp).
+  CarrierEventStore* carrier_events() override { return this; }
+  RoutePlanStore* route_plans() override { return this; }
+  Status put_code_mappings(const core::TenantId& tenant, const core::CarrierId& carrier,
+                           const std::vector<domain::CarrierCodeMapping>& mappings, core::Timestamp now) override;
+  Result<std::vector<domain::CarrierCodeMapping>> list_code_mappings(const core::TenantId& tenant,
+                                                                     const core::CarrierId& carrier) override;
+  Result<CarrierEventRecord> record_carrier_event(const CarrierEventRecord& record,
+                                                  const std::optional<domain::Event>& event,
+                                                  domain::Milestone expected_status) override;
+  Result<CarrierEventRecord> resolve_carrier_event(const CarrierEventRecord& record,
+                                                   const std::optional<domain::Event>& event,
+                                                   domain::Milestone expected_status) override;
+  Result<std::vector<CarrierEventRecord>> list_carrier_events(const core::TenantId& tenant,
+                                                              const core::CarrierId& carrier,
+                                                              const std::optional<core::ShipmentId>& shipment,
+                                                              std::optional<domain::CarrierEventOutcome> outcome,
+                                                              int64_t before, int limit) override;
+  Result<std::vector<MappingTask>> list_mapping_tasks(const core::TenantId& tenant,
+                                                      const core::CarrierId& carrier) override;
 
  private:
   using Events = std::vector<domain::Event>;
