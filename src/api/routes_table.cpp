@@ -135,6 +135,12 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/driver/sw.js", true, none, h::web_driver_service_worker},
       {verb::get, "/driver/icon.svg", true, none, h::web_driver_icon},
       {verb::get, "/assets/*", true, none, h::web_asset},
+
+      // Privacy (docs/privacy.md): tenant admins only.
+      {verb::get, "/v1/tenant/retention", false, admin, h::get_tenant_retention},
+      {verb::put, "/v1/tenant/retention", false, admin, h::put_tenant_retention},
+      {verb::get, "/v1/recipients/export", false, admin, h::export_recipient},
+      {verb::post, "/v1/recipients/erase", false, admin, h::erase_recipient},
   };
 }
 

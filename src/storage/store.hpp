@@ -219,6 +219,7 @@ class WebhookStore;  // webhook_store.hpp
 class ChatStore;     // chat_store.hpp
 class SurveyStore;   // survey_store.hpp
 class NotificationStore;  // notification_store.hpp
+class PrivacyStore;  // privacy_store.hpp
 
 class Store {
  public:
@@ -231,6 +232,8 @@ class Store {
   virtual SurveyStore* surveys() { return nullptr; }
   // E-mail/SMS notifications; null for a store without them.
   virtual NotificationStore* notifications() { return nullptr; }
+  // Retention settings and passes, recipient erasure (docs/privacy.md); null for a store without them.
+  virtual PrivacyStore* privacy() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

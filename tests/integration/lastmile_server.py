@@ -38,6 +38,9 @@ START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 15.0
 _HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_BIN = os.path.normpath(os.path.join(_HERE, "..", "..", "build", "lastmile"))
+# True under the ASan+UBSan build (`make test-sanitize` sets ASAN_OPTIONS): the server runs several times
+# slower, so long loops may run fewer rounds there (test_crash_loop.py).
+SANITIZED = bool(os.environ.get("ASAN_OPTIONS"))
 
 
 class ServerError(RuntimeError):
@@ -355,6 +358,13 @@ def monaco_graph(binary=None):
             raise AssertionError(f"import-map failed: {done.stderr.decode(errors='replace')}")
         _monaco_graph_dir = folder
     return os.path.join(_monaco_graph_dir, "monaco.lmgraph")
+
+
+def run_verify(server, db=None):
+    """`lastmile verify` on the server's database: (exit code, the JSON report or None, stderr)."""
+    done = subprocess.run([server.binary, "verify", "--db", db or f"sqlite:{server.db_path}"], capture_output=True,
+                          text=True, timeout=60)
+    return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
 
 
 def unique(prefix):

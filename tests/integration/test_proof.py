@@ -4,18 +4,16 @@ A driver on its route uploads a POD (a real PNG/JPEG built here, no imaging libr
 uploads that must leave nothing behind; staff and the customer read it; a tampered database is caught by
 `lastmile verify`; a server killed in the middle of a stream of uploads keeps every acknowledged POD.
 """
-import json
 import os
 import sqlite3
 import struct
-import subprocess
 import threading
 import unittest
 import uuid
 import zlib
 
 from lastmile_server import (LastmileServer, ServerTestCase, expect, make_driver, make_route, make_shipment,
-                             make_tenant, post_event)
+                             make_tenant, post_event, run_verify)
 
 
 # ---- images and forms ------------------------------------------------------------------------------------
@@ -275,12 +273,6 @@ class FailedAttemptTest(ProofTestCase):
                                  {"reason": "access_issue", "next_step": "pickup_point", "lat": 43.7385, "lon": 7.4247},
                                  token=self.f.device, headers={"Idempotency-Key": "a2"})
         self.assertEqual(self.assertStatus(ok, 201)["type"], "attempt_failed")
-
-
-def run_verify(server, db=None):
-    done = subprocess.run([server.binary, "verify", "--db", db or f"sqlite:{server.db_path}"], capture_output=True,
-                          text=True, timeout=60)
-    return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
 
 
 class TamperTest(ProofTestCase):

@@ -36,6 +36,7 @@
 #include "storage/survey_store.hpp"
 #include "storage/notification_store.hpp"
 #include "storage/webhook_store.hpp"
+#include "storage/privacy_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -43,7 +44,8 @@ class SqliteStore final : public Store,
                           public WebhookStore,
                           public ChatStore,
                           public SurveyStore,
-                          public NotificationStore {
+                          public NotificationStore,
+                          public PrivacyStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -220,6 +222,25 @@ class SqliteStore final : public Store,
                             const std::string& from, const std::string& body, const std::string& action,
                             core::Timestamp at) override;
   Result<std::pair<core::TenantId, std::string>> find_unsubscribe_token(const std::string& token) override;
+
+  // Privacy (sqlite_store_privacy.cpp; track points in sqlite_store_live.cpp).
+  PrivacyStore* privacy() override { return this; }
+  Result<RetentionSettings> get_retention(const core::TenantId& tenant) override;
+  Result<RetentionSettings> put_retention(const core::TenantId& tenant, const RetentionSettings& s,
+                                          core::Timestamp at) override;
+  Result<std::vector<TenantRetention>> list_retention() override;
+  Result<int> delete_tenant_track_points_before(const core::TenantId& tenant, core::Timestamp cutoff,
+                                                int limit) override;
+  Result<int> expire_chat_messages_before(const core::TenantId& tenant, core::Timestamp cutoff, int limit) override;
+  Result<int> expire_photos_before(const core::TenantId& tenant, core::Timestamp cutoff, core::Timestamp now,
+                                   int limit) override;
+  Result<std::vector<std::string>> unreferenced_expired_blobs(int limit) override;
+  Status mark_blobs_removed(const std::vector<std::string>& shas) override;
+  Result<std::vector<ExpiredBlob>> expired_blobs(const core::TenantId& tenant, const core::ShipmentId& shipment) override;
+  Result<std::vector<core::ShipmentId>> find_recipient_shipments(const core::TenantId& tenant, const RecipientKey& key,
+                                                                 int limit) override;
+  Result<ErasureResult> erase_recipient(const core::TenantId& tenant, const RecipientKey& key, core::Timestamp at,
+                                        const std::string& actor) override;
 
  private:
   using Events = std::vector<domain::Event>;
