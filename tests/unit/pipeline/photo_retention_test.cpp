@@ -38,7 +38,7 @@ class PhotoRetentionTest : public storage::testing::StoreTest {
     return s;
   }
 
-  RetentionOptions options() {
+  RetentionOptions retention_options() {
     RetentionOptions o;
     o.keep_days = 0;
     o.interval = std::chrono::hours(24);  // the background pass runs once at start; run_once is ours
@@ -62,7 +62,7 @@ TEST_F(PhotoRetentionTest, ATenantsPhotoDaysExpireItsOldImagesOnly) {
   auto old_lenient = delivered(lenient, "lenient photo", 400);
   const std::string old_sha = core::sha256_hex("old photo");
 
-  Retention r(*store_, clock_, options());
+  Retention r(*store_, clock_, retention_options());
   auto report = r.run_once();  // after the background pass, which may already have done the work
   ASSERT_TRUE(is_ok(report));
   EXPECT_FALSE(std::filesystem::exists(*blobs_->path_of(old_sha)));
@@ -89,7 +89,7 @@ TEST_F(PhotoRetentionTest, ASharedBlobStaysWhileAnotherTenantsProofUsesIt) {
   ASSERT_TRUE(is_ok(store_->privacy()->put_retention(strict, storage::RetentionSettings{std::nullopt, 1, std::nullopt, {}}, now_)));
   delivered(strict, "same photo", 5);
   delivered(lenient, "same photo", 5);
-  Retention r(*store_, clock_, options());
+  Retention r(*store_, clock_, retention_options());
   ASSERT_TRUE(is_ok(r.run_once()));
   EXPECT_TRUE(std::filesystem::exists(*blobs_->path_of(core::sha256_hex("same photo"))));
 }
@@ -98,7 +98,7 @@ TEST_F(PhotoRetentionTest, ARecentlyWrittenFileWaitsForTheIdleTime) {
   auto strict = add_tenant();
   ASSERT_TRUE(is_ok(store_->privacy()->put_retention(strict, storage::RetentionSettings{std::nullopt, 1, std::nullopt, {}}, now_)));
   delivered(strict, "fresh bytes", 5);
-  auto o = options();
+  auto o = retention_options();
   o.blob_idle = std::chrono::hours(1);  // the file was written a moment ago (wall time)
   Retention r(*store_, clock_, o);
   auto report = r.run_once();
