@@ -6,6 +6,7 @@
 
 #include "core/crypto.hpp"
 #include "pipeline/retention.hpp"
+#include "storage/chat_store.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::pipeline {
@@ -106,6 +107,52 @@ TEST_F(PhotoRetentionTest, ARecentlyWrittenFileWaitsForTheIdleTime) {
   EXPECT_EQ(report->blobs_removed, 0);
   EXPECT_TRUE(std::filesystem::exists(*blobs_->path_of(core::sha256_hex("fresh bytes"))));
   EXPECT_EQ(store_->privacy()->unreferenced_expired_blobs(10)->size(), 1u);  // still to do
+}
+
+// Track points and chat texts follow each tenant's own days too (the server default otherwise).
+TEST_F(PhotoRetentionTest, TrackAndChatDaysArePerTenant) {
+  auto strict = add_tenant();
+  auto lenient = add_tenant();
+  ASSERT_TRUE(is_ok(store_->privacy()->put_retention(strict, storage::RetentionSettings{7, std::nullopt, 1, {}}, now_)));
+  auto add_points = [&](const core::TenantId& t) {
+    auto d = add_driver(t);
+    std::vector<ingest::Ping> pings;
+    for (int days : {30, 10, 0}) {
+      ingest::Ping p;
+      p.driver_id = d.id;
+      p.t = p.received_at = core::Timestamp{now_.ms - days * kDay - 1000};
+      p.position = storage::testing::latlon(43.73 + 1e-3 * days, 7.42);
+      pings.push_back(p);
+    }
+    EXPECT_TRUE(is_ok(store_->append_track_points(t, d.id, pings)));
+    return d;
+  };
+  auto strict_driver = add_points(strict);
+  auto lenient_driver = add_points(lenient);
+  auto add_message = [&](const core::TenantId& t) {
+    auto s = add_shipment(t);
+    storage::ChatMessageDraft m;
+    m.author_label = "Customer";
+    m.body = "door code 1234";
+    m.at = core::Timestamp{now_.ms - 3 * kDay};
+    EXPECT_TRUE(is_ok(store_->chat()->add_chat_message(t, s.id, m)));
+    return s;
+  };
+  auto strict_chat = add_message(strict);
+  auto lenient_chat = add_message(lenient);
+
+  auto o = retention_options();
+  o.keep_days = 20;  // the default for the lenient tenant
+  Retention r(*store_, clock_, o);
+  ASSERT_TRUE(is_ok(r.run_once()));
+  auto points = [&](const core::TenantId& t, const domain::Driver& d) {
+    auto all = store_->list_track_points(t, d.id, core::Timestamp{0}, core::Timestamp{now_.ms + kDay}, 100);
+    return all ? all->size() : 0u;
+  };
+  EXPECT_EQ(points(strict, strict_driver), 1u);    // 7 days: only today's point
+  EXPECT_EQ(points(lenient, lenient_driver), 2u);  // default 20 days
+  EXPECT_EQ(store_->chat()->list_chat_messages(strict, strict_chat.id, 0, 10)->at(0).body, "[expired]");
+  EXPECT_EQ(store_->chat()->list_chat_messages(lenient, lenient_chat.id, 0, 10)->at(0).body, "door code 1234");
 }
 
 }  // namespace
