@@ -112,6 +112,38 @@ core::Result<int64_t> Retention::purge_once(const std::atomic<bool>* stopping) {
   return r->track_points;
 }
 
+namespace {
+
+struct FileRemoval {
+  int64_t removed = 0;  // files deleted now
+  size_t gone = 0;      // of `shas`, no file remains (recorded in the store)
+};
+
+core::Result<FileRemoval> remove_files(storage::PrivacyStore& p, const storage::BlobStore& blobs,
+                                       const std::vector<std::string>& shas, std::chrono::seconds idle) {
+  FileRemoval out;
+  std::vector<std::string> gone;
+  for (const auto& sha : shas) {
+    auto r = blobs.remove_if_idle(sha, idle);
+    if (!r) return r.error();
+    if (r->removed) ++out.removed;
+    if (r->gone) gone.push_back(sha);
+  }
+  if (!gone.empty())
+    if (auto st = p.mark_blobs_removed(gone); !st) return st.error();
+  out.gone = gone.size();
+  return out;
+}
+
+}  // namespace
+
+core::Result<int64_t> remove_blob_files(storage::PrivacyStore& p, const storage::BlobStore& blobs,
+                                        const std::vector<std::string>& shas, std::chrono::seconds idle) {
+  auto r = remove_files(p, blobs, shas, idle);
+  if (!r) return r.error();
+  return r->removed;
+}
+
 core::Result<int64_t> remove_unreferenced_blobs(storage::PrivacyStore& p, const storage::BlobStore& blobs,
                                                 std::chrono::seconds idle, int chunk,
                                                 const std::atomic<bool>* stopping) {
@@ -119,17 +151,11 @@ core::Result<int64_t> remove_unreferenced_blobs(storage::PrivacyStore& p, const 
   for (;;) {
     auto shas = p.unreferenced_expired_blobs(chunk);
     if (!shas) return shas.error();
-    std::vector<std::string> gone;
-    for (const auto& sha : *shas) {
-      auto r = blobs.remove_if_idle(sha, idle);
-      if (!r) return r.error();
-      if (r->removed) ++removed;
-      if (r->gone) gone.push_back(sha);
-    }
-    if (!gone.empty())
-      if (auto st = p.mark_blobs_removed(gone); !st) return st.error();
+    auto r = remove_files(p, blobs, *shas, idle);
+    if (!r) return r.error();
+    removed += r->removed;
     // Fewer than a chunk, or only recent files left (they wait for a later pass).
-    if (static_cast<int>(shas->size()) < chunk || gone.empty() || stop_requested(stopping)) return removed;
+    if (static_cast<int>(shas->size()) < chunk || r->gone == 0 || stop_requested(stopping)) return removed;
   }
 }
 

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "pipeline/periodic_job.hpp"
@@ -68,8 +70,13 @@ class Retention {
   std::unique_ptr<PeriodicJob> job_;  // last: stopped first
 };
 
-// Deletes the files of blobs no live proof refers to any more (at most `chunk` per call to the
-// store), leaving those written less than `idle` ago; returns how many files were removed.
+// Deletes the files of `shas` (blobs the caller found unreferenced), leaving those written less
+// than `idle` ago, and records the ones gone; returns how many files were removed.
+core::Result<int64_t> remove_blob_files(storage::PrivacyStore& p, const storage::BlobStore& blobs,
+                                        const std::vector<std::string>& shas, std::chrono::seconds idle);
+
+// remove_blob_files for every blob no live proof refers to any more (at most `chunk` per call to
+// the store) until none is left or only recent files remain.
 core::Result<int64_t> remove_unreferenced_blobs(storage::PrivacyStore& p, const storage::BlobStore& blobs,
                                                 std::chrono::seconds idle, int chunk,
                                                 const std::atomic<bool>* stopping = nullptr);

@@ -191,11 +191,11 @@ Result<Reply> erase_recipient(const Services& s, RequestContext& ctx) {
   if (!key) return key.error();
   auto result = (*p)->erase_recipient(ctx.tenant(), *key, ctx.now, ctx.actor());
   if (!result) return result.error();
-  // Files no live proof refers to go now (unless written in the last blob_idle; the retention job
-  // removes those later).
+  // Their files no live proof refers to go now (unless written in the last blob_idle; the retention
+  // job removes those later).
   int64_t removed = 0;
   if (s.blobs && !result->unreferenced_blobs.empty()) {
-    auto n = pipeline::remove_unreferenced_blobs(**p, *s.blobs, s.retention_defaults.blob_idle, 1000);
+    auto n = pipeline::remove_blob_files(**p, *s.blobs, result->unreferenced_blobs, s.retention_defaults.blob_idle);
     if (!n) spdlog::warn("erasure: removing blob files failed: {}", n.error().message);
     else removed = *n;
   }
