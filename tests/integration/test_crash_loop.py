@@ -24,10 +24,9 @@ import time
 import unittest
 import uuid
 
-from lastmile_server import (SANITIZED, LastmileServer, expect, list_all, make_driver, make_tenant, run_verify,
-                             shipment_body)
+from lastmile_server import (SANITIZED, LastmileServer, expect, list_all, make_driver, make_tenant, multipart,
+                             png_bytes, run_verify, shipment_body)
 from notification_providers import SmtpSink, expected_message_id
-from test_proof import multipart, png_bytes
 
 ROUNDS = int(os.environ.get("LASTMILE_CRASH_ROUNDS", "15" if SANITIZED else "50"))
 SEED = int(os.environ.get("LASTMILE_CRASH_SEED", str(random.SystemRandom().randrange(1 << 31))))

@@ -13,10 +13,10 @@ import time
 import unittest
 import uuid
 
-from lastmile_server import (ServerTestCase, expect, make_api_key, make_shipment, make_tenant, post_event,
-                             run_verify)
+from lastmile_server import (ServerTestCase, expect, make_api_key, make_shipment, make_tenant, multipart, png_bytes,
+                             post_event, run_verify)
 from notification_providers import SmtpSink
-from test_proof import AT_THE_DOOR, blob_files, multipart, png_bytes
+from test_proof import AT_THE_DOOR, blob_files
 
 RETENTION_ARGS = ["--retention-interval-s", "1", "--blob-delete-idle-s", "0"]
 
