@@ -18,6 +18,7 @@
 #include "core/time.hpp"
 #include "domain/roles.hpp"
 #include "storage/blob_store.hpp"
+#include "storage/privacy_store.hpp"
 #include "storage/store.hpp"
 
 namespace lastmile::pipeline {
@@ -94,6 +95,9 @@ struct Services {
   // E-mail/SMS notifications (docs/notifications.md); null: those routes answer 503.
   storage::NotificationStore* notifications = nullptr;
   std::string sms_auth_token = {};  // verifies X-Twilio-Signature of the provider's callbacks
+  // Retention defaults (serve --track/photo/chat-retention-days) shown by GET /v1/tenant/retention,
+  // and the idle time before an erased image's file may be deleted (docs/privacy.md).
+  storage::RetentionDefaults retention_defaults = {};
 };
 
 struct Reply {

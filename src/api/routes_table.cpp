@@ -145,6 +145,11 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::post, "/v1/optimize", false, office, h::post_optimize},
       {verb::post, "/v1/routes/{id}/resequence", false, office, h::resequence_route},
       {verb::post, "/v1/routes/reassign", false, office, h::reassign_stops},
+      // Privacy (docs/privacy.md): tenant admins only.
+      {verb::get, "/v1/tenant/retention", false, admin, h::get_tenant_retention},
+      {verb::put, "/v1/tenant/retention", false, admin, h::put_tenant_retention},
+      {verb::get, "/v1/recipients/export", false, admin, h::export_recipient},
+      {verb::post, "/v1/recipients/erase", false, admin, h::erase_recipient},
   };
 }
 

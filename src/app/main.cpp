@@ -91,6 +91,18 @@ int main(int argc, char** argv) {
   s->add_option("--track-retention-days", serve.track_retention_days,
                  "Days raw track points are kept; older ones are deleted hourly. 0 keeps them forever (default 90)")
       ->check(CLI::Range(0, 36500));
+  s->add_option("--photo-retention-days", serve.photo_retention_days,
+                 "Default days proof images are kept (a tenant may set its own); 0 keeps them forever (default 0)")
+      ->check(CLI::Range(0, 36500));
+  s->add_option("--chat-retention-days", serve.chat_retention_days,
+                 "Default days chat message texts are kept (a tenant may set its own); 0 keeps them forever (default 0)")
+      ->check(CLI::Range(0, 36500));
+  s->add_option("--retention-interval-s", serve.retention_interval_s,
+                 "Seconds between retention passes (default 3600)")
+      ->check(CLI::Range(1, 86400));
+  s->add_option("--blob-delete-idle-s", serve.blob_delete_idle_s,
+                 "A blob file written less than this many seconds ago is not deleted yet (default 3600)")
+      ->check(CLI::Range(0, 86400));
   s->add_option("--webhook-max-attempts", serve.webhook_max_attempts,
                  "Tries of a webhook message before it is dead-lettered (default 8)")
       ->check(CLI::Range(1, 100));

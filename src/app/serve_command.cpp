@@ -327,8 +327,15 @@ int serve(const ServeOptions& o) {
         "# TYPE lastmile_store_write_queue gauge\nlastmile_store_write_queue {}\n",
         w.bodies, w.commits, w.queued);
   });
+  const BlobFolder blob_folder(o.db, o.blob_dir);
+  const storage::BlobStore blobs(blob_folder.path());
   pipeline::RetentionOptions retention_options;
   retention_options.keep_days = o.track_retention_days;
+  retention_options.photo_days = o.photo_retention_days;
+  retention_options.chat_days = o.chat_retention_days;
+  retention_options.interval = std::chrono::seconds(o.retention_interval_s);
+  retention_options.blob_idle = std::chrono::seconds(o.blob_delete_idle_s);
+  retention_options.blobs = &blobs;
   retention_options.on_purged = [&metrics](int64_t n) {
     metrics.count("lastmile_track_points_purged_total", "Track points deleted by retention", static_cast<uint64_t>(n));
   };
@@ -347,9 +354,8 @@ int serve(const ServeOptions& o) {
   services.tiles = tiles.get();
   services.raster_tiles_url = o.raster_tiles;
   services.web_dir = o.web_dir.empty() ? std::string(kDefaultWebDir) : o.web_dir;
-  const BlobFolder blob_folder(o.db, o.blob_dir);
-  const storage::BlobStore blobs(blob_folder.path());
   services.blobs = &blobs;
+  services.retention_defaults = retention.defaults();
   services.max_photo_bytes = static_cast<size_t>(o.pod_max_photo_mib * 1024 * 1024);
   spdlog::info("proof-of-delivery blobs in {}", blob_folder.path().string());
   if (!std::filesystem::is_regular_file(std::filesystem::path(services.web_dir) / "track.html"))

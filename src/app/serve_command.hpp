@@ -76,6 +76,12 @@ struct ServeOptions {
   std::string sms_account_sid;
   std::string sms_auth_token;  // also verifies the provider's callbacks
   std::string sms_from;
+  // Privacy (docs/privacy.md): default retention of proof images and chat texts (0: forever), how
+  // often the retention job runs, and how long a just-written blob is safe from deletion.
+  int photo_retention_days = 0;
+  int chat_retention_days = 0;
+  int retention_interval_s = 3600;
+  int blob_delete_idle_s = 3600;
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

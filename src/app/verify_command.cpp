@@ -44,6 +44,7 @@ int verify_command(const VerifyOptions& options, std::ostream& out, std::ostream
   out << json::serialize(json::object{{"shipments_checked", report->shipments_checked},
                                       {"events_checked", report->events_checked},
                                       {"blobs_checked", report->blobs_checked},
+                                      {"blobs_expired", report->blobs_expired},
                                       {"problems", std::move(problems)}})
       << "\n";
   return report->problems.empty() ? 0 : 1;

@@ -1,6 +1,7 @@
 #include "pod/hash_chain.hpp"
 
 #include <charconv>
+#include <map>
 
 #include "core/crypto.hpp"
 
@@ -58,13 +59,45 @@ std::string event_hash(const ChainedEvent& e, std::string_view prev_hash) {
   return core::sha256_hex(data);
 }
 
+std::string erasure_payload(const std::vector<ErasedEntry>& entries) {
+  // Ids are "evt_…" and digests hex, so no JSON escaping is needed; anything else is rejected by
+  // the comparison in verify_chain (the stored payload would not match).
+  std::string out = "{\"erased_events\":[";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"event_id\":\"" + entries[i].event_id + "\",\"redacted_sha256\":\"" + entries[i].redacted_sha256 + "\"}";
+  }
+  out += "]}";
+  return out;
+}
+
 std::vector<ChainProblem> verify_chain(const std::vector<ChainedEvent>& events) {
   std::vector<ChainProblem> problems;
   std::string expected_prev(kGenesisHash);
-  for (const ChainedEvent& e : events) {
+  std::map<std::string, std::vector<ErasedEntry>> sealed_by;  // erasure event id → the events it names
+  std::map<std::string, size_t> erasure_at;                    // erasure event id → its index
+  for (size_t i = 0; i < events.size(); ++i) {
+    const ChainedEvent& e = events[i];
     if (e.prev_hash != expected_prev) problems.push_back({e.id, "broken_link"});
-    if (event_hash(e, e.prev_hash) != e.hash) problems.push_back({e.id, "hash_mismatch"});
+    if (!e.erased_by.empty()) {
+      sealed_by[e.erased_by].push_back({e.id, core::sha256_hex(canonical_event(e))});
+    } else if (event_hash(e, e.prev_hash) != e.hash) {
+      problems.push_back({e.id, "hash_mismatch"});
+    }
+    if (e.type == kErasureEventType) erasure_at[e.id] = i;
     expected_prev = e.hash;
+  }
+  for (const auto& [erasure_id, entries] : sealed_by) {
+    auto at = erasure_at.find(erasure_id);
+    bool ok = at != erasure_at.end() && events[at->second].erased_by.empty() &&
+              events[at->second].payload == erasure_payload(entries);
+    // The erasure must come after every event it seals (chain order = the order of `entries`).
+    if (ok) {
+      for (size_t j = at->second; j < events.size(); ++j)
+        if (events[j].erased_by == erasure_id) ok = false;
+    }
+    if (!ok)
+      for (const auto& entry : entries) problems.push_back({entry.event_id, "erasure_mismatch"});
   }
   return problems;
 }

@@ -32,7 +32,20 @@ struct ChainedEvent {
   std::string payload;
   std::string prev_hash;  // as stored
   std::string hash;       // as stored
+  // Set when personal data in this event was erased (docs/privacy.md): the id of the later
+  // `personal_data_erased` event of the same chain that seals the redacted form. Not hashed.
+  std::string erased_by;
 };
+
+// The event type that records an erasure, and the payload it must carry: the ids of the events it
+// redacted with the SHA-256 of each one's redacted canonical form, in chain order. Deterministic, so
+// verification recomputes it from the redacted events and compares byte for byte.
+inline constexpr std::string_view kErasureEventType = "personal_data_erased";
+struct ErasedEntry {
+  std::string event_id;
+  std::string redacted_sha256;  // sha256_hex(canonical_event(redacted event))
+};
+std::string erasure_payload(const std::vector<ErasedEntry>& entries);
 
 // Unambiguous encoding: a version line, then one `name=len:value\n` line per field (`name=-\n` when
 // absent); doubles in their shortest round-trip form.
@@ -43,10 +56,15 @@ std::string event_hash(const ChainedEvent& e, std::string_view prev_hash);
 
 struct ChainProblem {
   std::string event_id;
-  std::string reason;  // "hash_mismatch" (fields altered) | "broken_link" (prev_hash is not the predecessor's)
+  // "hash_mismatch" (fields altered) | "broken_link" (prev_hash is not the predecessor's) |
+  // "erasure_mismatch" (an erased event's redacted form is not the one its erasure event sealed)
+  std::string reason;
 };
 
-// Checks one shipment's events, oldest first.
+// Checks one shipment's events, oldest first. Every event's prev_hash must be its predecessor's
+// hash. An event that is not erased must hash to its stored hash. An erased event (erased_by set)
+// cannot (its personal fields are gone): instead the erasure event it names must follow it in this
+// chain, verify itself, and carry erasure_payload() of the redacted events it names.
 std::vector<ChainProblem> verify_chain(const std::vector<ChainedEvent>& events);
 
 }  // namespace lastmile::pod

@@ -66,8 +66,12 @@ core::Result<std::string> BlobStore::put(std::string_view bytes) const {
   const std::filesystem::path target = *path_of(sha);
   std::error_code ec;
   if (std::filesystem::exists(target, ec) &&
-      std::filesystem::file_size(target, ec) == bytes.size() && !ec)
+      std::filesystem::file_size(target, ec) == bytes.size() && !ec) {
+    // Mark it as just written: remove_if_idle (retention) leaves a recently written blob alone,
+    // so a proof being stored with these bytes does not lose its file (docs/privacy.md).
+    std::filesystem::last_write_time(target, std::filesystem::file_time_type::clock::now(), ec);
     return sha;
+  }
   const std::filesystem::path dir = target.parent_path();
   const bool new_dir = !std::filesystem::exists(dir, ec);
   std::filesystem::create_directories(dir, ec);
@@ -83,6 +87,19 @@ core::Result<std::string> BlobStore::put(std::string_view bytes) const {
   }
   if (!fsync_dir(dir) || (new_dir && !fsync_dir(root_))) return disk_error("cannot fsync " + dir.string());
   return sha;
+}
+
+core::Result<BlobStore::Removal> BlobStore::remove_if_idle(std::string_view sha256, std::chrono::seconds idle) const {
+  auto path = path_of(sha256);
+  if (!path) return Error::not_found("blob");
+  std::error_code ec;
+  if (!std::filesystem::exists(*path, ec)) return Removal{false, true};
+  const auto written = std::filesystem::last_write_time(*path, ec);
+  if (ec) return disk_error("cannot stat " + path->string());
+  if (std::filesystem::file_time_type::clock::now() - written < idle) return Removal{false, false};
+  const bool removed = std::filesystem::remove(*path, ec);
+  if (ec) return disk_error("cannot remove " + path->string());
+  return Removal{removed, true};
 }
 
 core::Result<std::string> BlobStore::get(std::string_view sha256) const {

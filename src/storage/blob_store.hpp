@@ -7,6 +7,7 @@
 // the same bytes twice is a no-op. Orphan blobs (written, then the DB transaction failed) are harmless.
 // Thread-safe: no shared mutable state beyond the filesystem.
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,6 +28,15 @@ class BlobStore {
 
   // The bytes of blob `sha256`; kNotFound when absent or `sha256` is not 64 lower-case hex digits.
   core::Result<std::string> get(std::string_view sha256) const;
+
+  // Deletes blob `sha256` unless it was written (or re-put) less than `idle` ago. The caller has
+  // checked that no live proof refers to it; the idle time covers an upload of the same bytes whose
+  // transaction has not committed yet. kInternal when the disk refuses.
+  struct Removal {
+    bool removed = false;  // this call deleted the file
+    bool gone = false;     // no file remains (deleted now or absent before)
+  };
+  core::Result<Removal> remove_if_idle(std::string_view sha256, std::chrono::seconds idle) const;
 
   // The path blob `sha256` has (whether or not it exists); nullopt for a malformed name.
   std::optional<std::filesystem::path> path_of(std::string_view sha256) const;

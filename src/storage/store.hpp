@@ -221,6 +221,7 @@ class SurveyStore;   // survey_store.hpp
 class NotificationStore;  // notification_store.hpp
 class CarrierEventStore;  // carrier_event_store.hpp
 class RoutePlanStore;     // route_plan_store.hpp
+class PrivacyStore;  // privacy_store.hpp
 
 class Store {
  public:
@@ -237,6 +238,8 @@ class Store {
   virtual CarrierEventStore* carrier_events() { return nullptr; }
   // Writing re-planned routes (docs/optimization.md); null for a store without it.
   virtual RoutePlanStore* route_plans() { return nullptr; }
+  // Retention settings and passes, recipient erasure (docs/privacy.md); null for a store without them.
+  virtual PrivacyStore* privacy() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

@@ -7,7 +7,8 @@ and `restart()` on the same database. The OsmAnd tracker listener also gets a fr
 stdout line "osmand listening on HOST:PORT". The rate limits are off (every test talks from one address
 with a few keys, far faster than a client would) unless `extra_args` names one: test_rate_limits.py
 tests them. `ServerTestCase` gives each test module one server and the
-assertions the tests share (`assertError`, `unchanged`). The `make_*` functions create the entities of
+assertions the tests share (`assertError`, `unchanged`). `run_verify` runs `lastmile verify` on a server's database;
+`png_bytes` and `multipart` build proof-of-delivery uploads; `SANITIZED` is true under the ASan build. The `make_*` functions create the entities of
 docs/api.md and fail loudly, with the server's answer, when creation does not return 201.
 
 Each test module is one ctest test: `python3 -m unittest -v test_x` from this folder, with
@@ -26,18 +27,23 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import time
 import unittest
 import urllib.parse
 import uuid
+import zlib
 
 ADMIN_TOKEN = "lm-test-root-token-0123456789abcdef"
 START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 15.0
 _HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_BIN = os.path.normpath(os.path.join(_HERE, "..", "..", "build", "lastmile"))
+# True under the ASan+UBSan build (`make test-sanitize` sets ASAN_OPTIONS): the server runs several times
+# slower, so long loops may run fewer rounds there (test_crash_loop.py).
+SANITIZED = bool(os.environ.get("ASAN_OPTIONS"))
 
 
 class ServerError(RuntimeError):
@@ -355,6 +361,41 @@ def monaco_graph(binary=None):
             raise AssertionError(f"import-map failed: {done.stderr.decode(errors='replace')}")
         _monaco_graph_dir = folder
     return os.path.join(_monaco_graph_dir, "monaco.lmgraph")
+
+
+def run_verify(server, db=None):
+    """`lastmile verify` on the server's database: (exit code, the JSON report or None, stderr)."""
+    done = subprocess.run([server.binary, "verify", "--db", db or f"sqlite:{server.db_path}"], capture_output=True,
+                          text=True, timeout=60)
+    return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
+
+
+# ---- proof-of-delivery uploads (test_proof, test_privacy, test_crash_loop) ---------------------------------
+
+def png_bytes(width, height, seed=0):
+    """A valid RGB PNG: signature, IHDR, one zlib IDAT, IEND (CRCs included)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(((x + y + seed) % 256, (2 * x) % 256, (3 * y) % 256)) for x in range(width))
+        for y in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def multipart(fields, files=(), boundary=None):
+    """(content_type, body) of a multipart/form-data form: `fields` name → text, `files` (name, filename,
+    content_type, bytes)."""
+    boundary = boundary or "lmB" + uuid.uuid4().hex
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").encode() + \
+               str(value).encode() + b"\r\n"
+    for name, filename, ctype, data in files:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n"
+                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", out
 
 
 def unique(prefix):

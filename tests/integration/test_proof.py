@@ -4,32 +4,18 @@ A driver on its route uploads a POD (a real PNG/JPEG built here, no imaging libr
 uploads that must leave nothing behind; staff and the customer read it; a tampered database is caught by
 `lastmile verify`; a server killed in the middle of a stream of uploads keeps every acknowledged POD.
 """
-import json
 import os
 import sqlite3
 import struct
-import subprocess
 import threading
 import unittest
 import uuid
-import zlib
 
 from lastmile_server import (LastmileServer, ServerTestCase, expect, make_driver, make_route, make_shipment,
-                             make_tenant, post_event)
+                             make_tenant, multipart, png_bytes, post_event, run_verify)
 
 
 # ---- images and forms ------------------------------------------------------------------------------------
-
-def png_bytes(width, height, seed=0):
-    """A valid RGB PNG: signature, IHDR, one zlib IDAT, IEND (CRCs included)."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    rows = b"".join(
-        b"\x00" + b"".join(bytes(((x + y + seed) % 256, (2 * x) % 256, (3 * y) % 256)) for x in range(width))
-        for y in range(height))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-
 
 def jpeg_bytes(width, height):
     """A baseline JPEG header (SOI, APP0, SOF0 with the dimensions, EOI): enough for the header check."""
@@ -39,21 +25,6 @@ def jpeg_bytes(width, height):
 
 SIGNATURE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 100">'
                  b'<path d="M10 80 C 40 10, 65 10, 95 80" stroke="black" fill="none"/></svg>')
-
-
-def multipart(fields, files=(), boundary=None):
-    """(content_type, body) of a multipart/form-data form: `fields` name → text, `files` (name, filename,
-    content_type, bytes)."""
-    boundary = boundary or "lmB" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").encode() + \
-               str(value).encode() + b"\r\n"
-    for name, filename, ctype, data in files:
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n"
-                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return f"multipart/form-data; boundary={boundary}", out
 
 
 AT_THE_DOOR = {"lat": 43.7385, "lon": 7.4247}   # ~15 m from the address of SHIPMENT_BODY
@@ -275,12 +246,6 @@ class FailedAttemptTest(ProofTestCase):
                                  {"reason": "access_issue", "next_step": "pickup_point", "lat": 43.7385, "lon": 7.4247},
                                  token=self.f.device, headers={"Idempotency-Key": "a2"})
         self.assertEqual(self.assertStatus(ok, 201)["type"], "attempt_failed")
-
-
-def run_verify(server, db=None):
-    done = subprocess.run([server.binary, "verify", "--db", db or f"sqlite:{server.db_path}"], capture_output=True,
-                          text=True, timeout=60)
-    return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
 
 
 class TamperTest(ProofTestCase):

@@ -150,5 +150,11 @@ Result<Reply> live_sse_unavailable(const Services&, RequestContext&);
 Result<Reply> post_optimize(const Services&, RequestContext&);
 Result<Reply> resequence_route(const Services&, RequestContext&);
 Result<Reply> reassign_stops(const Services&, RequestContext&);
+// Privacy (privacy_handler.cpp, docs/privacy.md): the tenant's retention settings, and export /
+// erasure of one recipient's personal data. 503 unavailable with a store without PrivacyStore.
+Result<Reply> get_tenant_retention(const Services&, RequestContext&);
+Result<Reply> put_tenant_retention(const Services&, RequestContext&);
+Result<Reply> export_recipient(const Services&, RequestContext&);
+Result<Reply> erase_recipient(const Services&, RequestContext&);
 
 }  // namespace lastmile::api::handlers

@@ -8,6 +8,7 @@
 #include "api/handlers/shipment_access.hpp"
 #include "api/json_io.hpp"
 #include "domain/tracking_number.hpp"
+#include "storage/privacy_store.hpp"
 
 namespace lastmile::api::handlers {
 
@@ -43,6 +44,35 @@ Result<std::pair<domain::Shipment, storage::StoredProof>> public_proof(const Ser
   return std::pair{std::move(*sh), std::move(**proof)};
 }
 
+// Images a retention pass or an erasure removed (docs/privacy.md) keep their digest, size and
+// dimensions in the proof (the hash chain covers them) but lose their URL and say why:
+// "expired": "retention" | "erasure". Nothing else changes, so verification still passes.
+core::Status mark_expired_images(const Services& s, const core::TenantId& tenant, const core::ShipmentId& shipment,
+                           json::object& proof) {
+  auto* privacy = s.store.privacy();
+  if (!privacy) return {};
+  auto expired = privacy->expired_blobs(tenant, shipment);
+  if (!expired) return expired.error();
+  if (expired->empty()) return {};
+  auto mark = [&](json::value& v) {
+    if (!v.is_object()) return;
+    auto& o = v.as_object();
+    const auto* sha = o.if_contains("sha256");
+    if (!sha || !sha->is_string()) return;
+    for (const auto& b : *expired) {
+      if (b.sha256 != sha->as_string()) continue;
+      o.erase("url");
+      o["expired"] = b.reason;
+      o["expired_at"] = core::format_iso8601(b.at);
+      return;
+    }
+  };
+  if (auto* photos = proof.if_contains("photos"); photos && photos->is_array())
+    for (auto& p : photos->as_array()) mark(p);
+  if (auto* sig = proof.if_contains("signature")) mark(*sig);
+  return {};
+}
+
 }  // namespace
 
 Result<Reply> get_proof(const Services& s, RequestContext& ctx) {
@@ -58,6 +88,7 @@ Result<Reply> get_proof(const Services& s, RequestContext& ctx) {
   for (const auto& [event_id, reason] : check->problems)
     problems.push_back(json::object{{"event_id", event_id}, {"reason", reason}});
   auto out = proof_json((*proof)->event, "/v1/blobs/");
+  if (auto st = mark_expired_images(s, ctx.tenant(), id, out); !st) return st.error();
   out["verification"] = json::object{{"ok", check->problems.empty()},
                                      {"events_checked", check->events_checked},
                                      {"problems", std::move(problems)}};
@@ -87,6 +118,7 @@ Result<Reply> track_proof(const Services& s, RequestContext& ctx) {
   auto check = s.store.verify_shipment(found->first.tenant_id, found->first.id);
   if (!check) return check.error();
   auto out = proof_json(found->second.event, "/v1/track/" + token + "/blobs/");
+  if (auto st = mark_expired_images(s, found->first.tenant_id, found->first.id, out); !st) return st.error();
   out.erase("shipment_id");
   out.erase("event_id");
   out.erase("location");  // the customer's door is theirs to know; the position adds nothing for them

@@ -34,10 +34,12 @@ Result<std::string> last_event_hash(Connection& db, const core::TenantId& tenant
 }
 
 Result<std::vector<pod::ChainedEvent>> load_chain(Connection& db, const core::TenantId* tenant,
-                                                  const core::ShipmentId* shipment) {
+                                                  const core::ShipmentId* shipment, bool with_erasures) {
   std::string sql =
       "SELECT id, tenant_id, shipment_id, event_type, milestone, occurred_at, recorded_at, actor, source, lat, lon, "
-      "payload, COALESCE(prev_hash, ''), COALESCE(hash, '') FROM events";
+      "payload, COALESCE(prev_hash, ''), COALESCE(hash, ''), ";
+  sql += with_erasures ? "COALESCE(erased_by, '')" : "''";
+  sql += " FROM events";
   if (tenant && shipment) sql += " WHERE tenant_id = ? AND shipment_id = ?";
   sql += " ORDER BY tenant_id, shipment_id, global_seq";
   auto stmt = db.prepare(sql);
@@ -63,13 +65,14 @@ Result<std::vector<pod::ChainedEvent>> load_chain(Connection& db, const core::Te
     e.payload = stmt->text(11);
     e.prev_hash = stmt->text(12);
     e.hash = stmt->text(13);
+    e.erased_by = stmt->text(14);
     out.push_back(std::move(e));
   }
   return out;
 }
 
 Status backfill_event_chain(Connection& db) {
-  auto events = load_chain(db);
+  auto events = load_chain(db, nullptr, nullptr, /*with_erasures=*/false);  // before migration 15
   if (!events) return events.error();
   std::string prev;
   const pod::ChainedEvent* last = nullptr;

@@ -22,8 +22,10 @@ Result<std::string> last_event_hash(Connection& db, const core::TenantId& tenant
 Status backfill_event_chain(Connection& db);
 
 // Every stored event of one shipment (or, with an empty shipment id, of all shipments), ordered by
-// tenant, shipment, global_seq, as chain records.
+// tenant, shipment, global_seq, as chain records. `with_erasures` reads events.erased_by (migration
+// 15, docs/privacy.md); false only for migrations that run before that column exists.
 Result<std::vector<pod::ChainedEvent>> load_chain(Connection& db, const core::TenantId* tenant = nullptr,
-                                                  const core::ShipmentId* shipment = nullptr);
+                                                  const core::ShipmentId* shipment = nullptr,
+                                                  bool with_erasures = true);
 
 }  // namespace lastmile::storage::sqlite

@@ -648,6 +648,22 @@ CREATE TABLE carrier_events (
 );
 CREATE INDEX carrier_events_by_outcome ON carrier_events (tenant_id, carrier_id, outcome, code);
 CREATE INDEX carrier_events_by_shipment ON carrier_events (tenant_id, shipment_id, seq);
+// Privacy (docs/privacy.md): per-tenant retention settings (NULL: the server's default), photos
+// expired by retention or erasure (the proof keeps their digests; the file may be gone), and
+// events whose personal fields were erased (sealed by a later personal_data_erased event).
+constexpr std::string_view kPrivacy = R"sql(
+CREATE TABLE tenant_retention (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
+  track_days INTEGER,
+  photo_days INTEGER,
+  chat_days INTEGER,
+  updated_at BIGINT NOT NULL
+);
+ALTER TABLE proof_blobs ADD COLUMN expired_at BIGINT;
+ALTER TABLE proof_blobs ADD COLUMN expired_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE proof_blobs ADD COLUMN blob_removed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX proof_blobs_live ON proof_blobs (sha256) WHERE expired_at IS NULL;
+ALTER TABLE events ADD COLUMN erased_by TEXT;
 )sql";
 
 constexpr std::array kMigrations = {
@@ -665,6 +681,7 @@ constexpr std::array kMigrations = {
     Migration{12, "webhook secret rotation", kWebhookRotation},
     Migration{13, "chat and surveys", kChatAndSurveys},
     Migration{14, "notifications", kNotifications},
+    Migration{15, "privacy", kPrivacy},
     Migration{16, "carrier events", kCarrierEvents},
 };
 

@@ -38,6 +38,7 @@
 #include "storage/notification_store.hpp"
 #include "storage/webhook_store.hpp"
 #include "storage/route_plan_store.hpp"
+#include "storage/privacy_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -47,7 +48,8 @@ class SqliteStore final : public Store,
                           public SurveyStore,
                           public NotificationStore,
                           public RoutePlanStore,
-                          public CarrierEventStore {
+                          public CarrierEventStore,
+                          public PrivacyStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -252,6 +254,24 @@ class SqliteStore final : public Store,
                                                               int64_t before, int limit) override;
   Result<std::vector<MappingTask>> list_mapping_tasks(const core::TenantId& tenant,
                                                       const core::CarrierId& carrier) override;
+  // Privacy (sqlite_store_privacy.cpp; track points in sqlite_store_live.cpp).
+  PrivacyStore* privacy() override { return this; }
+  Result<RetentionSettings> get_retention(const core::TenantId& tenant) override;
+  Result<RetentionSettings> put_retention(const core::TenantId& tenant, const RetentionSettings& s,
+                                          core::Timestamp at) override;
+  Result<std::vector<TenantRetention>> list_retention() override;
+  Result<int> delete_tenant_track_points_before(const core::TenantId& tenant, core::Timestamp cutoff,
+                                                int limit) override;
+  Result<int> expire_chat_messages_before(const core::TenantId& tenant, core::Timestamp cutoff, int limit) override;
+  Result<int> expire_photos_before(const core::TenantId& tenant, core::Timestamp cutoff, core::Timestamp now,
+                                   int limit) override;
+  Result<std::vector<std::string>> unreferenced_expired_blobs(int limit) override;
+  Status mark_blobs_removed(const std::vector<std::string>& shas) override;
+  Result<std::vector<ExpiredBlob>> expired_blobs(const core::TenantId& tenant, const core::ShipmentId& shipment) override;
+  Result<std::vector<core::ShipmentId>> find_recipient_shipments(const core::TenantId& tenant, const RecipientKey& key,
+                                                                 int limit) override;
+  Result<ErasureResult> erase_recipient(const core::TenantId& tenant, const RecipientKey& key, core::Timestamp at,
+                                        const std::string& actor) override;
 
  private:
   using Events = std::vector<domain::Event>;

@@ -205,4 +205,31 @@ Result<int> SqliteStore::delete_track_points_before(core::Timestamp cutoff, int 
   return deleted;
 }
 
+Result<int> SqliteStore::delete_tenant_track_points_before(const core::TenantId& tenant, core::Timestamp cutoff,
+                                                          int limit) {
+  int deleted = 0;
+  Status st = write("delete_tenant_track_points_before", [&](Connection& db, Events&) -> Status {
+    deleted = 0;
+    std::vector<std::string> drivers;
+    auto ids = db.prepare("SELECT id FROM drivers WHERE tenant_id = ? ORDER BY seq");
+    if (!ids) return ids.error();
+    ids->bind_all(tenant.str());
+    for (;;) {
+      auto row = ids->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      drivers.push_back(ids->text(0));
+    }
+    for (const auto& driver : drivers) {
+      if (deleted >= limit) break;
+      auto n = delete_driver_fixes_before(db, driver, cutoff.ms, limit - deleted);
+      if (!n) return n.error();
+      deleted += *n;
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return deleted;
+}
+
 }  // namespace lastmile::storage::sqlite

@@ -23,13 +23,17 @@ void check_chains(const std::vector<pod::ChainedEvent>& events, VerifyReport& re
 }
 
 Status check_blobs(Connection& db, const BlobStore& blobs, VerifyReport& report) {
-  auto stmt = db.prepare("SELECT shipment_id, event_id, sha256 FROM proof_blobs ORDER BY seq");
+  auto stmt = db.prepare("SELECT shipment_id, event_id, sha256, expired_at IS NOT NULL FROM proof_blobs ORDER BY seq");
   if (!stmt) return stmt.error();
   while (true) {
     auto row = stmt->step();
     if (!row) return row.error();
     if (!*row) return {};
     const std::string sha = stmt->text(2);
+    if (stmt->int64(3) != 0) {  // expired (docs/privacy.md): the digest stays in the proof, the file may be gone
+      report.blobs_expired += 1;
+      continue;
+    }
     report.blobs_checked += 1;
     auto bytes = blobs.get(sha);
     if (!bytes) {

@@ -14,13 +14,15 @@ namespace lastmile::storage::sqlite {
 struct VerifyProblem {
   std::string shipment_id;
   std::string event_id;
-  std::string reason;  // hash_mismatch | broken_link | blob_missing | blob_mismatch
+  // hash_mismatch | broken_link | erasure_mismatch | blob_missing | blob_mismatch
+  std::string reason;
 };
 
 struct VerifyReport {
   int64_t shipments_checked = 0;
   int64_t events_checked = 0;
   int64_t blobs_checked = 0;
+  int64_t blobs_expired = 0;  // proof images expired by retention or erasure: not expected on disk
   std::vector<VerifyProblem> problems;
 };
 
