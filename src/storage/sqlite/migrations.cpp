@@ -648,6 +648,8 @@ CREATE TABLE carrier_events (
 );
 CREATE INDEX carrier_events_by_outcome ON carrier_events (tenant_id, carrier_id, outcome, code);
 CREATE INDEX carrier_events_by_shipment ON carrier_events (tenant_id, shipment_id, seq);
+)sql";
+
 // Privacy (docs/privacy.md): per-tenant retention settings (NULL: the server's default), photos
 // expired by retention or erasure (the proof keeps their digests; the file may be gone), and
 // events whose personal fields were erased (sealed by a later personal_data_erased event).
