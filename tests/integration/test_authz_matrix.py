@@ -63,7 +63,8 @@ PUBLIC_MAY_BE_ABSENT = {"GET /v1/tiles.json", "GET /v1/tiles/style.json", "GET /
                         "GET /driver/manifest.webmanifest", "GET /driver/sw.js", "GET /driver/icon.svg",
                         "GET /assets/*"}
 # Query strings a GET needs to answer 2xx.
-QUERIES = {"GET /v1/route": {"from": "43.7350,7.4210", "to": "43.7412,7.4283"}}
+QUERIES = {"GET /v1/route": {"from": "43.7350,7.4210", "to": "43.7412,7.4283"},
+           "GET /v1/recipients/export": {"email": "nobody@example.com"}}
 
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
 FAST_WEBHOOKS = ["--webhook-allow-private", "--webhook-backoff-scale", "0.001", "--webhook-max-attempts", "3"]
