@@ -150,6 +150,12 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::put, "/v1/tenant/retention", false, admin, h::put_tenant_retention},
       {verb::get, "/v1/recipients/export", false, admin, h::export_recipient},
       {verb::post, "/v1/recipients/erase", false, admin, h::erase_recipient},
+      // Carriers' own systems (docs/carriers.md): a carrier key reaches its own carrier only.
+      {verb::post, "/v1/carriers/{id}/events", false, readers, h::post_carrier_events, true},
+      {verb::get, "/v1/carriers/{id}/events", false, readers, h::list_carrier_events},
+      {verb::get, "/v1/carriers/{id}/code-mappings", false, readers, h::get_code_mappings},
+      {verb::put, "/v1/carriers/{id}/code-mappings", false, office, h::put_code_mappings},
+      {verb::get, "/v1/carriers/{id}/mapping-tasks", false, office_carrier, h::list_mapping_tasks},
   };
 }
 

@@ -49,6 +49,13 @@ class CarrierEventStore {
   virtual core::Result<std::vector<domain::CarrierCodeMapping>> list_code_mappings(const core::TenantId& tenant,
                                                                                    const core::CarrierId& carrier) = 0;
 
+  // The shipment of `carrier` with our tracking number `tracking_number` (when not empty), else with
+  // the shipper's `order_id`. kNotFound when there is none, or it is not assigned to the carrier.
+  virtual core::Result<domain::Shipment> find_carrier_shipment(const core::TenantId& tenant,
+                                                               const core::CarrierId& carrier,
+                                                               const std::string& tracking_number,
+                                                               const std::string& order_id) = 0;
+
   // Keeps `record` and, when `event` is given, appends it to record.shipment_id in the same
   // transaction (compare-and-set on `expected_status` as Store::append_event: kConflict when the
   // status moved — nothing is written then, re-read and decide again). When the carrier already sent

@@ -157,4 +157,13 @@ Result<Reply> put_tenant_retention(const Services&, RequestContext&);
 Result<Reply> export_recipient(const Services&, RequestContext&);
 Result<Reply> erase_recipient(const Services&, RequestContext&);
 
+// Carriers' own systems (carrier_events_handler.cpp, docs/carriers.md): status events in their codes
+// (JSON or CSV), the code → milestone mapping, and the mapping tasks of unmapped codes. A carrier key
+// reaches its own carrier only.
+Result<Reply> post_carrier_events(const Services&, RequestContext&);
+Result<Reply> list_carrier_events(const Services&, RequestContext&);
+Result<Reply> get_code_mappings(const Services&, RequestContext&);
+Result<Reply> put_code_mappings(const Services&, RequestContext&);
+Result<Reply> list_mapping_tasks(const Services&, RequestContext&);
+
 }  // namespace lastmile::api::handlers

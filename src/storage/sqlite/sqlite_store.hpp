@@ -241,6 +241,9 @@ class SqliteStore final : public Store,
                            const std::vector<domain::CarrierCodeMapping>& mappings, core::Timestamp now) override;
   Result<std::vector<domain::CarrierCodeMapping>> list_code_mappings(const core::TenantId& tenant,
                                                                      const core::CarrierId& carrier) override;
+  Result<domain::Shipment> find_carrier_shipment(const core::TenantId& tenant, const core::CarrierId& carrier,
+                                                 const std::string& tracking_number,
+                                                 const std::string& order_id) override;
   Result<CarrierEventRecord> record_carrier_event(const CarrierEventRecord& record,
                                                   const std::optional<domain::Event>& event,
                                                   domain::Milestone expected_status) override;

@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "storage/sqlite/sqlite_loaders.hpp"
 #include "storage/sqlite/sqlite_queries.hpp"
+#include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace lastmile::storage::sqlite {
@@ -112,6 +114,21 @@ Result<std::vector<domain::CarrierCodeMapping>> SqliteStore::list_code_mappings(
     if (!stmt) return stmt.error();
     stmt->bind_all(tenant.str(), carrier.str());
     return fetch_all<domain::CarrierCodeMapping>(*stmt, mapping_from_row);
+  });
+}
+
+Result<domain::Shipment> SqliteStore::find_carrier_shipment(const core::TenantId& tenant,
+                                                            const core::CarrierId& carrier,
+                                                            const std::string& tracking_number,
+                                                            const std::string& order_id) {
+  return read<domain::Shipment>("find_carrier_shipment", [&](Connection& db) -> Result<domain::Shipment> {
+    const bool by_number = !tracking_number.empty();
+    if (!by_number && order_id.empty()) return Error::not_found("shipment");
+    auto stmt = db.prepare(sql({"SELECT ", kShipmentColumns, " FROM shipments WHERE tenant_id = ? AND carrier_id = ? AND ",
+                                by_number ? "tracking_number = ?" : "external_order_id = ?"}));
+    if (!stmt) return stmt.error();
+    stmt->bind_all(tenant.str(), carrier.str(), by_number ? tracking_number : order_id);
+    return fetch_shipment(db, *stmt);
   });
 }
 
