@@ -279,6 +279,11 @@ class SqliteStore final : public Store,
  private:
   using Events = std::vector<domain::Event>;
 
+  // Deletes raw fixes older than `cutoff` of `tenant`'s drivers (every tenant's when none), at most
+  // `limit`; reported as `op` (sqlite_store_live.cpp).
+  Result<int> delete_fixes_of_drivers(std::string_view op, const std::optional<core::TenantId>& tenant,
+                                      core::Timestamp cutoff, int limit);
+
   SqliteStore(std::unique_ptr<ConnectionPool> pool, StoreOptions options)
       : options_(std::move(options)), pool_(std::move(pool)), commits_(*pool_, options_.on_commit) {}
 

@@ -180,40 +180,25 @@ Result<std::vector<StopVisitRecord>> SqliteStore::list_stop_visits(const core::T
 }
 
 Result<int> SqliteStore::delete_track_points_before(core::Timestamp cutoff, int limit) {
-  int deleted = 0;
-  Status st = write("delete_track_points_before", [&](Connection& db, Events&) -> Status {
-    // Driver by driver, through the chunks' index (driver_id, t_max).
-    deleted = 0;
-    std::vector<std::string> drivers;
-    auto ids = db.prepare("SELECT id FROM drivers ORDER BY seq");
-    if (!ids) return ids.error();
-    for (;;) {
-      auto row = ids->step();
-      if (!row) return row.error();
-      if (!*row) break;
-      drivers.push_back(ids->text(0));
-    }
-    for (const auto& driver : drivers) {
-      if (deleted >= limit) break;
-      auto n = delete_driver_fixes_before(db, driver, cutoff.ms, limit - deleted);
-      if (!n) return n.error();
-      deleted += *n;
-    }
-    return {};
-  });
-  if (!st) return st.error();
-  return deleted;
+  return delete_fixes_of_drivers("delete_track_points_before", std::nullopt, cutoff, limit);
 }
 
 Result<int> SqliteStore::delete_tenant_track_points_before(const core::TenantId& tenant, core::Timestamp cutoff,
                                                           int limit) {
+  return delete_fixes_of_drivers("delete_tenant_track_points_before", tenant, cutoff, limit);
+}
+
+// Driver by driver (of `tenant`, or of every tenant), through the chunks' index (driver_id, t_max).
+Result<int> SqliteStore::delete_fixes_of_drivers(std::string_view op, const std::optional<core::TenantId>& tenant,
+                                                 core::Timestamp cutoff, int limit) {
   int deleted = 0;
-  Status st = write("delete_tenant_track_points_before", [&](Connection& db, Events&) -> Status {
+  Status st = write(op, [&](Connection& db, Events&) -> Status {
     deleted = 0;
     std::vector<std::string> drivers;
-    auto ids = db.prepare("SELECT id FROM drivers WHERE tenant_id = ? ORDER BY seq");
+    auto ids = db.prepare("SELECT id FROM drivers WHERE (? IS NULL OR tenant_id = ?) ORDER BY seq");
     if (!ids) return ids.error();
-    ids->bind_all(tenant.str());
+    const std::optional<std::string> t = tenant ? std::optional(tenant->str()) : std::nullopt;
+    ids->bind_all(t, t);
     for (;;) {
       auto row = ids->step();
       if (!row) return row.error();
