@@ -13,6 +13,7 @@ import { DetailPanel } from './detail';
 import type { ChatMessage } from '../shared/chat_panel';
 import { StaffLive, type StaffPosition } from './live';
 import { DispatchMap, type DriverState } from './map';
+import { CarrierCodesPanel } from './carrier_codes';
 import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
 import { ShipmentsPanel } from './shipments';
@@ -97,6 +98,7 @@ class Dashboard {
   private readonly queue: ExceptionQueue;
   private readonly detail: DetailPanel;
   private readonly invite = new InvitePanel();
+  private readonly carrierCodes = new CarrierCodesPanel();
 
   constructor(key: string) {
     this.shipments = new ShipmentsPanel({
@@ -160,7 +162,7 @@ class Dashboard {
     this.mapBox.append(mapArea);
     main.replaceChildren(
       el('div', { class: 'left' }, this.mapBox, this.shipments.element),
-      el('div', { class: 'right' }, this.queue.element, this.detail.element, this.invite.element),
+      el('div', { class: 'right' }, this.queue.element, this.detail.element, this.invite.element, this.carrierCodes.element),
     );
     const style = await loadStyle();
     if (style) this.map = new DispatchMap(mapArea, style);
@@ -190,6 +192,7 @@ class Dashboard {
     this.routes = new Map(routes.map((r) => [r.id, r]));
     this.shipments.setChoices();
     this.invite.setDrivers(drivers);
+    void this.carrierCodes.setCarriers(carriers);
     // The list has no positions: ask each driver (a tenant's fleet, capped).
     await Promise.all(
       drivers.slice(0, 200).map(async (d) => {

@@ -365,6 +365,18 @@ export const en = {
   'invite.link': 'Sign-in link',
   'invite.qr': 'QR code of the sign-in link',
   'invite.none': 'No drivers yet.',
+  'carrier_codes.heading': 'Carrier codes to map',
+  'carrier_codes.intro': 'Status codes your carriers sent that mean nothing here yet. Their events wait; map a code and they move their shipments on.',
+  'carrier_codes.none': 'Every carrier code is mapped.',
+  'carrier_codes.events': '{n} waiting',
+  'carrier_codes.seen': 'Seen {from} – {to}',
+  'carrier_codes.means': 'Means',
+  'carrier_codes.choose': 'Choose a milestone',
+  'carrier_codes.choose_first': 'Choose the milestone the code means first.',
+  'carrier_codes.map': 'Map',
+  'carrier_codes.mapped': '{code} now means “{milestone}”: {n} waiting events decided again.',
+  'carrier_codes.failed': 'The mapping could not be saved ({code}).',
+  'carrier_codes.refresh': 'Refresh',
 } as const;
 
 export type MessageKey = keyof typeof en;
