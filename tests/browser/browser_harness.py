@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -32,6 +33,23 @@ def require_browser(page_html):
 def web_server(**options):
     """The real server with the bundled Monaco road network and the built web bundle (not started)."""
     return LastmileServer(extra_args=["--map", monaco_graph(), "--web-dir", os.path.join(WEB_DIR, "dist")], **options)
+
+
+class BrowserTestCase(unittest.TestCase):
+    """One real server (web_server) per test class, after checking the built `pages` and Chromium."""
+
+    pages = ()
+
+    @classmethod
+    def setUpClass(cls):
+        for page in cls.pages:
+            require_browser(page)
+        cls.server = web_server()
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
 
 
 def run_script(test, script, config, server=None, timeout=240):

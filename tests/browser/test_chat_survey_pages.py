@@ -12,22 +12,13 @@ signed with the first name). Nothing logs an error or leaves the origin; no phon
 import time
 import unittest
 
-from browser_harness import require_browser, run_script, web_server
+from browser_harness import BrowserTestCase, run_script
 from lastmile_server import (expect, make_api_key, make_driver, make_route, make_shipment,  # noqa: E402
                              make_tenant, post_event)
 
 
-class ChatAndSurveyInTheBrowser(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        require_browser("track.html")
-        require_browser("dispatch.html")
-        cls.server = web_server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class ChatAndSurveyInTheBrowser(BrowserTestCase):
+    pages = ("track.html", "dispatch.html")
 
     def test_customer_driver_and_dispatcher_talk_and_the_customer_rates(self):
         s = self.server

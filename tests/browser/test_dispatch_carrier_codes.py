@@ -9,20 +9,12 @@ the carrier's other mapping kept.
 import time
 import unittest
 
-from browser_harness import require_browser, run_script, web_server
+from browser_harness import BrowserTestCase, run_script
 from lastmile_server import expect, iso, make_api_key, make_carrier, make_shipment, make_tenant
 
 
-class DispatchCarrierCodesInTheBrowser(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        require_browser("dispatch.html")
-        cls.server = web_server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class DispatchCarrierCodesInTheBrowser(BrowserTestCase):
+    pages = ("dispatch.html",)
 
     def test_a_dispatcher_maps_an_unknown_carrier_code(self):
         s = self.server

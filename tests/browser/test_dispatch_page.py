@@ -18,7 +18,7 @@ import os
 import time
 import unittest
 
-from browser_harness import ARTIFACTS, require_browser, run_script, web_server
+from browser_harness import ARTIFACTS, BrowserTestCase, run_script
 from lastmile_server import (make_api_key, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
                              make_tenant, post_event)
 
@@ -29,16 +29,8 @@ def address(line1, lat, lon):
     return {"line1": line1, "city": "Monaco", "postal_code": "98000", "country": "MC", "lat": lat, "lon": lon}
 
 
-class DispatchPageInTheBrowser(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        require_browser("dispatch.html")
-        cls.server = web_server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class DispatchPageInTheBrowser(BrowserTestCase):
+    pages = ("dispatch.html",)
 
     def test_a_dispatcher_works_the_day(self):
         s = self.server

@@ -10,7 +10,7 @@ then shows the tight stop moved forward and an eta_changed event for its custome
 import time
 import unittest
 
-from browser_harness import require_browser, run_script, web_server
+from browser_harness import BrowserTestCase, run_script
 from lastmile_server import expect, iso, make_api_key, make_driver, make_shipment, make_tenant, post_event
 
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
@@ -21,16 +21,8 @@ def address(p):
     return {"line1": "Monaco", "city": "Monaco", "postal_code": "98000", "country": "MC", "lat": p[0], "lon": p[1]}
 
 
-class DispatchReplanInTheBrowser(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        require_browser("dispatch.html")
-        cls.server = web_server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class DispatchReplanInTheBrowser(BrowserTestCase):
+    pages = ("dispatch.html",)
 
     def test_a_dispatcher_resequences_a_late_route(self):
         s = self.server

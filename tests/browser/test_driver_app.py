@@ -20,7 +20,7 @@ import time
 import unittest
 import zlib
 
-from browser_harness import ARTIFACTS, require_browser, run_script, web_server
+from browser_harness import ARTIFACTS, BrowserTestCase, run_script
 from lastmile_server import (expect, make_api_key, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
                              make_tenant)
 
@@ -46,16 +46,8 @@ def address(line1, lat, lon):
     return {"line1": line1, "city": "Monaco", "postal_code": "98000", "country": "MC", "lat": lat, "lon": lon}
 
 
-class DriverAppInTheBrowser(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        require_browser("driver.html")
-        cls.server = web_server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class DriverAppInTheBrowser(BrowserTestCase):
+    pages = ("driver.html",)
 
     def test_a_driver_delivers_with_proof_offline(self):
         s = self.server

@@ -19,7 +19,7 @@ import os
 import time
 import unittest
 
-from browser_harness import ARTIFACTS, require_browser, run_script, web_server
+from browser_harness import ARTIFACTS, BrowserTestCase, run_script
 from lastmile_server import (expect, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
                              make_tenant, post_event)
 
@@ -56,16 +56,8 @@ def drive_points(coordinates):
     return out
 
 
-class TrackingPageInTheBrowser(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        require_browser("track.html")
-        cls.server = web_server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class TrackingPageInTheBrowser(BrowserTestCase):
+    pages = ("track.html",)
 
     def test_a_customer_follows_the_delivery_on_a_phone(self):
         s = self.server

@@ -126,4 +126,15 @@ Result<domain::Event> insert_event(Connection& db, const core::TenantId& tenant,
   return insert_event_row(db, std::move(event));
 }
 
+Status insert_events(Connection& db, const core::TenantId& tenant,
+                     const std::vector<std::pair<domain::Event, domain::Milestone>>& events,
+                     std::vector<domain::Event>& committed) {
+  for (const auto& [event, expected] : events) {
+    auto e = insert_event(db, tenant, event, expected);
+    if (!e) return e.error();
+    committed.push_back(std::move(*e));
+  }
+  return {};
+}
+
 }  // namespace lastmile::storage::sqlite

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/entities.hpp"
@@ -97,5 +98,10 @@ Result<domain::Event> insert_event_row(Connection& db, domain::Event event);
 // shipment is not the tenant's. Returns the stored event (global_seq set; payload "{}" when empty).
 Result<domain::Event> insert_event(Connection& db, const core::TenantId& tenant, domain::Event event,
                                    domain::Milestone expected);
+// insert_event for each (event, expected status) in order, appending the stored events to `committed`;
+// the first failure stops and is returned (the caller's transaction rolls back).
+Status insert_events(Connection& db, const core::TenantId& tenant,
+                     const std::vector<std::pair<domain::Event, domain::Milestone>>& events,
+                     std::vector<domain::Event>& committed);
 
 }  // namespace lastmile::storage::sqlite

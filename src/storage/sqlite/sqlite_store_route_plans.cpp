@@ -89,11 +89,7 @@ Result<std::vector<domain::Event>> SqliteStore::replan_routes(
           !s)
         return s;
     }
-    for (const auto& [event, expected] : events) {
-      auto e = insert_event(db, tenant, event, expected);
-      if (!e) return e.error();
-      committed.push_back(std::move(*e));
-    }
+    if (auto s = insert_events(db, tenant, events, committed); !s) return s;
     stored = committed;
     return {};
   });
