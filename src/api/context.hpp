@@ -37,6 +37,7 @@ class ModelRegistry;
 namespace lastmile::map {
 class RoutingService;
 class TileService;
+class AddressBook;
 }  // namespace lastmile::map
 
 namespace lastmile::notify {
@@ -76,6 +77,7 @@ struct Services {
   push::Hub* live_hub = nullptr;                  // live updates (push/hub.hpp); null: no push
   const map::RoutingService* routing = nullptr;   // routes and matrices; null: 503 unavailable
   const map::TileService* tiles = nullptr;        // vector tiles of the --map road network; null: 404
+  const map::AddressBook* addresses = nullptr;    // the --map's addresses (GET /v1/geocode); null: 503
   std::string raster_tiles_url = {};  // serve --raster-tiles: an XYZ raster template offered as an alternative
   const eta::ModelRegistry* eta_models = nullptr;  // each tenant's learned ETA model; null: 503
   // The built web bundle (web/dist: track.html, dispatch.html, assets/); empty or missing files: the

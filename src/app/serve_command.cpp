@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "app/tracker_listeners.hpp"
 #include "core/crypto.hpp"
 #include "storage/blob_store.hpp"
+#include "map/address_file.hpp"
 #include "map/graph.hpp"
 #include "map/router.hpp"
 #include "eta/routing_legs.hpp"
@@ -127,6 +129,28 @@ std::unique_ptr<map::TileService> load_tiles(const ServeOptions& o, const map::R
   return tiles;
 }
 
+// The map's addresses for the geocoder (OUT.addresses of import-map); null without --map or without
+// the file (a map imported before addresses were): GET /v1/geocode then answers 503. A file that
+// is there but unreadable stops the server, as a bad map file does.
+std::optional<std::unique_ptr<map::AddressBook>> load_addresses(const ServeOptions& o) {
+  if (o.map_file.empty()) return std::unique_ptr<map::AddressBook>();
+  const std::string path = map::address_file_path(o.map_file);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    spdlog::info("geocoding: no {} (import the map again to get its addresses); GET /v1/geocode is off", path);
+    return std::unique_ptr<map::AddressBook>();
+  }
+  auto data = map::read_address_file(path);
+  if (!data) {
+    spdlog::critical("cannot load addresses {}: error {}: {}", path, map::code_name(data.error().code),
+                     data.error().message);
+    return std::nullopt;
+  }
+  auto book = std::make_unique<map::AddressBook>(std::move(*data));
+  spdlog::info("geocoding: {} addresses on {} streets", book->points().size(), book->streets().size());
+  return book;
+}
+
 // --raster-tiles: an http(s) URL template with {z}, {x} and {y}.
 void check_raster_tiles(const std::string& url) {
   if (url.empty()) return;
@@ -192,6 +216,9 @@ int serve(const ServeOptions& o) {
   if (routing == nullptr) return 1;
   check_raster_tiles(o.raster_tiles);
   const std::unique_ptr<map::TileService> tiles = load_tiles(o, *routing);
+  auto loaded_addresses = load_addresses(o);
+  if (!loaded_addresses) return 1;
+  const std::unique_ptr<map::AddressBook> addresses = std::move(*loaded_addresses);
 
   auto [host, port] = split_host_port(o.http);
   core::SystemClock wall_clock;
@@ -352,6 +379,7 @@ int serve(const ServeOptions& o) {
   services.routing = routing.get();
   services.eta_models = &eta_models;
   services.tiles = tiles.get();
+  services.addresses = addresses.get();
   services.raster_tiles_url = o.raster_tiles;
   services.web_dir = o.web_dir.empty() ? std::string(kDefaultWebDir) : o.web_dir;
   services.blobs = &blobs;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "map/address_file.hpp"
 #include "map/contraction_hierarchy.hpp"
 #include "map/graph_file.hpp"
 
@@ -12,7 +13,8 @@ Result<ImportReport> import_map(const std::string& in, const std::string& out, P
   const auto start = std::chrono::steady_clock::now();
   ImportReport report;
   GraphBuilder builder;
-  auto read = read_osm(in, builder, progress);
+  AddressData addresses;
+  auto read = read_osm(in, builder, progress, &addresses);
   if (!read) return read.error();
   report.read = *read;
 
@@ -39,6 +41,13 @@ Result<ImportReport> import_map(const std::string& in, const std::string& out, P
     std::remove(out.c_str());
     return check.error();
   }
+  auto address_bytes = write_address_file(addresses, address_file_path(out));
+  if (!address_bytes) {
+    std::remove(out.c_str());
+    return address_bytes.error();
+  }
+  progress.note("wrote " + address_file_path(out) + " (" + std::to_string(addresses.points.size()) +
+                " addresses, " + std::to_string(*address_bytes) + " bytes)");
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.note("wrote " + out + " (" + std::to_string(report.file_bytes) + " bytes) in " +
                 std::to_string(static_cast<int>(report.seconds * 1000)) + " ms");

@@ -1,5 +1,6 @@
 #pragma once
-// `lastmile import-map IN -o OUT`: OSM file → car routing graph file.
+// `lastmile import-map IN -o OUT`: OSM file → car routing graph file, and the map's addresses next
+// to it (OUT.addresses, address_file.hpp) for the geocoder.
 
 #include <cstdint>
 #include <string>

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "map/address_collector.hpp"
+
 namespace lastmile::map {
 namespace {
 
@@ -20,13 +22,24 @@ std::string_view tag(const osmium::TagList& tags, const char* key) {
   return v == nullptr ? std::string_view() : std::string_view(v);
 }
 
+AddressTags address_tags(const osmium::TagList& t) {
+  return AddressTags{tag(t, "addr:housenumber"), tag(t, "addr:street"), tag(t, "addr:place"), tag(t, "addr:postcode"),
+                     tag(t, "addr:city")};
+}
+
 class WayPass : public osmium::handler::Handler {
  public:
-  WayPass(GraphBuilder& builder, OsmReadStats& stats) : builder_(builder), stats_(stats) {}
+  WayPass(GraphBuilder& builder, OsmReadStats& stats, AddressCollector* addresses)
+      : builder_(builder), stats_(stats), addresses_(addresses) {}
 
   void way(const osmium::Way& way) {
     ++stats_.ways;
     const osmium::TagList& t = way.tags();
+    if (addresses_ != nullptr) {
+      refs_.clear();
+      for (const osmium::NodeRef& r : way.nodes()) refs_.push_back(r.ref());
+      addresses_->add_way(refs_, address_tags(t), tag(t, "highway"), tag(t, "name"));
+    }
     const WayTags tags{tag(t, "highway"), tag(t, "maxspeed"), tag(t, "oneway"),
                        tag(t, "junction"), tag(t, "area"), tag(t, "access"),
                        tag(t, "vehicle"), tag(t, "motor_vehicle"), tag(t, "motorcar")};
@@ -90,23 +103,27 @@ class WayPass : public osmium::handler::Handler {
  private:
   GraphBuilder& builder_;
   OsmReadStats& stats_;
+  AddressCollector* addresses_;
   std::vector<int64_t> refs_;
 };
 
 class NodePass : public osmium::handler::Handler {
  public:
-  NodePass(GraphBuilder& builder, OsmReadStats& stats) : builder_(builder), stats_(stats) {}
+  NodePass(GraphBuilder& builder, OsmReadStats& stats, AddressCollector* addresses)
+      : builder_(builder), stats_(stats), addresses_(addresses) {}
 
   void node(const osmium::Node& node) {
     ++stats_.nodes;
     const osmium::Location loc = node.location();
     if (!loc.valid()) return;
     builder_.set_location(node.id(), NodeCoord{loc.y(), loc.x()});
+    if (addresses_ != nullptr) addresses_->add_node(node.id(), NodeCoord{loc.y(), loc.x()}, address_tags(node.tags()));
   }
 
  private:
   GraphBuilder& builder_;
   OsmReadStats& stats_;
+  AddressCollector* addresses_;
 };
 
 // Reads the whole file once with `handler`, reporting progress by bytes.
@@ -123,7 +140,8 @@ void read_pass(const osmium::io::File& file, osmium::osm_entity_bits::type entit
 
 }  // namespace
 
-Result<OsmReadStats> read_osm(const std::string& path, GraphBuilder& builder, Progress& progress) {
+Result<OsmReadStats> read_osm(const std::string& path, GraphBuilder& builder, Progress& progress,
+                              AddressData* addresses) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Error{ErrorCode::kFileNotFound, "cannot open " + path + ": no such file"};
@@ -131,16 +149,26 @@ Result<OsmReadStats> read_osm(const std::string& path, GraphBuilder& builder, Pr
   OsmReadStats stats;
   try {
     const osmium::io::File file(path);
-    WayPass ways(builder, stats);
+    AddressCollector collector;
+    AddressCollector* collect = addresses == nullptr ? nullptr : &collector;
+    WayPass ways(builder, stats, collect);
     read_pass(file, osmium::osm_entity_bits::way | osmium::osm_entity_bits::relation, ways, progress,
               "reading ways and relations");
     progress.note("read " + std::to_string(stats.ways) + " ways (" + std::to_string(stats.drivable_ways) +
                   " drivable), " + std::to_string(stats.relations) + " relations (" +
                   std::to_string(stats.restrictions) + " turn restrictions)");
     builder.needed_nodes();
-    NodePass nodes(builder, stats);
+    if (collect != nullptr) collect->end_ways();
+    NodePass nodes(builder, stats, collect);
     read_pass(file, osmium::osm_entity_bits::node, nodes, progress, "reading nodes");
     progress.note("read " + std::to_string(stats.nodes) + " nodes");
+    if (collect != nullptr) {
+      *addresses = collect->finish();
+      stats.addresses = addresses->points.size();
+      stats.named_streets = addresses->streets.size();
+      progress.note("found " + std::to_string(stats.addresses) + " addresses and " +
+                    std::to_string(stats.named_streets) + " named road pieces");
+    }
   } catch (const std::exception& e) {
     return Error{ErrorCode::kInvalidOsm, path + ": cannot read OSM data: " + e.what()};
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "map/address_book.hpp"
 #include "map/graph_builder.hpp"
 #include "map/map_error.hpp"
 #include "map/progress.hpp"
@@ -23,10 +24,14 @@ struct OsmReadStats {
   uint64_t restrictions = 0;              // via-node no_*/only_* restrictions handed to the builder
   uint64_t restrictions_via_way = 0;      // via-way restrictions: skipped (not supported yet)
   uint64_t restrictions_skipped = 0;      // malformed, for other vehicles, or excepting motorcars
+  uint64_t addresses = 0;                 // address points found (when asked for)
+  uint64_t named_streets = 0;             // named road pieces found (when asked for)
 };
 
+// With `addresses`, also collects the file's addresses and named roads (address_collector.hpp).
 // Errors: kFileNotFound (no such file), kInvalidOsm (unreadable, unknown format, truncated or
 // corrupt data, with libosmium's message).
-Result<OsmReadStats> read_osm(const std::string& path, GraphBuilder& builder, Progress& progress);
+Result<OsmReadStats> read_osm(const std::string& path, GraphBuilder& builder, Progress& progress,
+                              AddressData* addresses = nullptr);
 
 }  // namespace lastmile::map

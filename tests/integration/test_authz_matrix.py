@@ -33,7 +33,7 @@ import unittest
 import urllib.parse
 import uuid
 
-from lastmile_server import (ServerTestCase, expect, list_all, make_api_key, make_carrier, make_driver, make_route,
+from lastmile_server import (ServerTestCase, expect, monaco_graph, list_all, make_api_key, make_carrier, make_driver, make_route,
                              make_shipment, make_tenant, make_vehicle, post_event, unique)
 from test_proof import AT_THE_DOOR, multipart, png_bytes
 from webhook_receiver import Receiver
@@ -64,7 +64,8 @@ PUBLIC_MAY_BE_ABSENT = {"GET /v1/tiles.json", "GET /v1/tiles/style.json", "GET /
                         "GET /assets/*"}
 # Query strings a GET needs to answer 2xx.
 QUERIES = {"GET /v1/route": {"from": "43.7350,7.4210", "to": "43.7412,7.4283"},
-           "GET /v1/recipients/export": {"email": "nobody@example.com"}}
+           "GET /v1/recipients/export": {"email": "nobody@example.com"},
+           "GET /v1/geocode": {"q": "10 avenue Princesse Grace, 98000 Monaco"}}
 
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
 FAST_WEBHOOKS = ["--webhook-allow-private", "--webhook-backoff-scale", "0.001", "--webhook-max-attempts", "3"]
@@ -264,6 +265,8 @@ class AuthorizationMatrixTest(ServerTestCase):
 
     @classmethod
     def setUpClass(cls):
+        # With the Monaco map, so the routes that need one (routing, tiles, geocoding) answer.
+        cls.server_options = {"extra_args": FAST_WEBHOOKS + ["--map", monaco_graph()]}
         super().setUpClass()
         cls.receiver = Receiver()
         cls.addClassCleanup(cls.receiver.close)

@@ -129,6 +129,8 @@ Result<Reply> unsubscribe_confirm(const Services&, RequestContext&);
 
 // Routing (docs/routing.md): the road network when the server has one, else great-circle estimates.
 Result<Reply> get_road_route(const Services&, RequestContext&);
+// Geocoding (docs/geocoding.md) on the --map's addresses.
+Result<Reply> get_geocode(const Services&, RequestContext&);
 Result<Reply> get_eta_model(const Services&, RequestContext&);
 Result<Reply> post_road_matrix(const Services&, RequestContext&);
 // The OSRM-compatible subset: OSRM's URLs and JSON shapes, errors as OSRM's {"code", "message"}.
