@@ -102,6 +102,9 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/eta/model", false, office, h::get_eta_model},
       {verb::post, "/v1/matrix", false, routing, h::post_road_matrix},
       {verb::get, "/v1/geocode", false, shippers, h::get_geocode},
+      // Personalised delivery windows (docs/delivery-windows.md).
+      {verb::get, "/v1/shipments/{id}/delivery-window", false, shippers, h::get_delivery_window},
+      {verb::get, "/v1/delivery-windows/evaluation", false, office, h::get_delivery_window_evaluation},
       // OSRM's URLs (docs/routing.md): credentials unless the server was started with --osrm-public.
       {verb::get, "/route/v1/driving/{coordinates}", options.osrm_public, routing, h::osrm_route},
       {verb::get, "/table/v1/driving/{coordinates}", options.osrm_public, routing, h::osrm_table},

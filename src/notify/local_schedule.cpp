@@ -84,4 +84,24 @@ std::string format_window(core::Timestamp start, core::Timestamp end, std::strin
   return out + "\u2013" + date::format("%H:%M", b);
 }
 
+LocalWeekHour local_week_hour(core::Timestamp at, std::string_view tz) {
+  const auto local = zone(tz)->to_local(sys(at));
+  const auto day = date::floor<date::days>(local);
+  const date::weekday wd{day};
+  return LocalWeekHour{static_cast<int>(wd.iso_encoding()) - 1,
+                       static_cast<int>(duration_cast<hours>(local - day).count())};
+}
+
+core::Timestamp next_local_weekday_hour(core::Timestamp after, int weekday, int hour, std::string_view tz) {
+  const auto* z = zone(tz);
+  const auto today = date::floor<date::days>(z->to_local(sys(after)));
+  for (int d = 0; d <= 7; ++d) {
+    const auto day = today + date::days{d};
+    if (static_cast<int>(date::weekday{day}.iso_encoding()) - 1 != weekday) continue;
+    const core::Timestamp t = to_instant(z, date::local_time<minutes>{day.time_since_epoch() + hours{hour}});
+    if (t >= after) return t;
+  }
+  return after;  // unreachable for weekday in 0..6
+}
+
 }  // namespace lastmile::notify

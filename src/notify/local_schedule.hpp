@@ -37,4 +37,15 @@ ReminderTime reminder_time(core::Timestamp window_start, ReminderKind kind, Loca
 // "14:00–16:00" in `tz` (the en dash), or "Tue 14:00–16:00" when `with_day`.
 std::string format_window(core::Timestamp start, core::Timestamp end, std::string_view tz, bool with_day = false);
 
+// Weekday (0 = Monday … 6 = Sunday) and hour of `at` in `tz` (UTC when unknown).
+struct LocalWeekHour {
+  int weekday = 0;
+  int hour = 0;
+};
+LocalWeekHour local_week_hour(core::Timestamp at, std::string_view tz);
+
+// The first instant at or after `after` that is local `weekday` at `hour`:00 in `tz` (DST rule as
+// above); within the next 7 days.
+core::Timestamp next_local_weekday_hour(core::Timestamp after, int weekday, int hour, std::string_view tz);
+
 }  // namespace lastmile::notify

@@ -88,6 +88,9 @@ core::Status relay_sms_to_chat(const Services& s, const core::TenantId& tenant, 
 Result<Reply> get_track_survey(const Services&, RequestContext&);
 Result<Reply> post_track_survey(const Services&, RequestContext&);
 Result<Reply> get_shipment_survey(const Services&, RequestContext&);
+// Personalised delivery windows (docs/delivery-windows.md).
+Result<Reply> get_delivery_window(const Services&, RequestContext&);
+Result<Reply> get_delivery_window_evaluation(const Services&, RequestContext&);
 Result<Reply> list_surveys(const Services&, RequestContext&);
 
 // The web pages (api/static_files.hpp): the tracking page, the dashboard placeholder, the bundle's files.

@@ -39,6 +39,7 @@
 #include "storage/webhook_store.hpp"
 #include "storage/route_plan_store.hpp"
 #include "storage/privacy_store.hpp"
+#include "storage/delivery_history_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -49,7 +50,8 @@ class SqliteStore final : public Store,
                           public NotificationStore,
                           public RoutePlanStore,
                           public CarrierEventStore,
-                          public PrivacyStore {
+                          public PrivacyStore,
+                          public DeliveryHistoryStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -275,6 +277,11 @@ class SqliteStore final : public Store,
                                                                  int limit) override;
   Result<ErasureResult> erase_recipient(const core::TenantId& tenant, const RecipientKey& key, core::Timestamp at,
                                         const std::string& actor) override;
+  // Delivery history (sqlite_store_delivery_history.cpp).
+  DeliveryHistoryStore* delivery_history() override { return this; }
+  Result<std::vector<AttemptRow>> delivery_attempts(const core::TenantId& tenant,
+                                                    const std::optional<RecipientKey>& recipient,
+                                                    core::Timestamp since, size_t limit) override;
 
  private:
   using Events = std::vector<domain::Event>;
