@@ -12,7 +12,7 @@ import uuid
 
 from lastmile_server import ServerTestCase, expect, make_api_key, make_carrier, make_tenant, unique
 
-MAX_IMPORT = 16384
+MAX_IMPORT = 256 << 10
 CSV = {"Content-Type": "text/csv; charset=utf-8"}
 HEADER = ("external_order_id,recipient_name,recipient_email,address_line1,city,postal_code,country,lat,lon,"
           "window_start,window_end,carrier_id,parcels,weight_kg,notes\r\n")
@@ -98,6 +98,20 @@ class OrderIntakeTest(ServerTestCase):
         again = expect(self.import_csv(body), 200, "import again")
         self.assertEqual((again["created"], again["duplicates"], again["invalid"]), (0, 3, 7))
         self.assertEqual(len(self.find(f"{p}-1")), 1)
+
+    def test_a_file_of_several_batches_gets_complete_counts_and_the_first_100_issues(self):
+        p = uid("MANY")
+        lines = ["external_order_id,recipient_name,address_line1,country"]
+        for i in range(2500):  # 3 transactions of up to 1000 rows; every 10th row has a bad country
+            lines.append(f"{p}-{i},Client {i},{i} Rue Grimaldi,{'XXX' if i % 10 == 9 else 'MC'}")
+        out = expect(self.import_csv("\n".join(lines) + "\n"), 200, "import")
+        self.assertEqual((out["rows"], out["created"], out["duplicates"], out["invalid"]), (2500, 2250, 0, 250))
+        self.assertTrue(out["issues_truncated"])
+        self.assertEqual([i["line"] for i in out["issues"]], [11 + 10 * k for k in range(100)])
+        self.assertEqual({(e["field"], e["code"]) for i in out["issues"] for e in i["errors"]},
+                         {("country", "invalid_field")})
+        self.assertEqual(len(self.find(f"{p}-2498")), 1)
+        self.assertEqual(self.find(f"{p}-2499"), [])
 
     def test_broken_files_are_refused_whole_and_change_nothing(self):
         p = uid("BAD")
