@@ -116,6 +116,9 @@ struct RequestContext {
   std::optional<Principal> principal;   // set on every non-public route
   core::Timestamp now;
   std::string_view peer = {};           // the client's address ("127.0.0.1"); empty when unknown
+  // The body of an import request, spooled to this file by the server (is_import_request) instead of
+  // req.body(); null otherwise. The file is removed after the handler returns.
+  const std::string* body_file = nullptr;
 
   const std::string& param(size_t i) const { return params.at(i); }
   std::optional<std::string> query(std::string_view key) const;

@@ -134,7 +134,8 @@ MatchResult Router::match(http::verb method, std::string_view path) const {
 }
 
 std::optional<core::Result<Reply>> Router::dispatch(const Request& req, std::string_view peer,
-                                                    const RouteSpec*& matched, AsyncDone* later) const {
+                                                    const RouteSpec*& matched, AsyncDone* later,
+                                                    const std::string* body_file) const {
   // Parsed from a NUL-terminated copy: Boost.URL 1.81 can read past the end of a string_view that is
   // not followed by a NUL (boostorg/url#946), and Beast's target is a view into its read buffer.
   const std::string target(req.target());
@@ -150,7 +151,7 @@ std::optional<core::Result<Reply>> Router::dispatch(const Request& req, std::str
   }
   matched = m.route;
 
-  RequestContext ctx{req, *url, std::move(m.params), std::nullopt, services_.clock.now(), peer};
+  RequestContext ctx{req, *url, std::move(m.params), std::nullopt, services_.clock.now(), peer, body_file};
   RateLimits* limits = services_.rate_limits;
   const bool token_route = m.route->is_public && has_token_parameter(m.route->pattern);
   // Authenticated routes, token routes and the public device routes (OsmAnd, OwnTracks over HTTP,
@@ -249,12 +250,12 @@ core::Result<Reply> handler_exception(const Request& req, const std::exception& 
 
 }  // namespace
 
-Response Router::handle(const Request& req, std::string_view peer) const {
+Response Router::handle(const Request& req, std::string_view peer, const std::string* body_file) const {
   const auto started = std::chrono::steady_clock::now();
   const RouteSpec* matched = nullptr;
   core::Result<Reply> result = core::Error::internal();
   try {
-    result = std::move(*dispatch(req, peer, matched, nullptr));
+    result = std::move(*dispatch(req, peer, matched, nullptr, body_file));
   } catch (const std::exception& e) {
     result = handler_exception(req, e);
   }

@@ -28,7 +28,8 @@ class Router {
 
   // Never throws: an exception from a handler becomes 500 internal (logged).
   // `peer`: the client's address, for the per-address rate limits (empty: not limited by address).
-  Response handle(const Request& req, std::string_view peer = {}) const;
+  // `body_file`: the spooled body of an import request (RequestContext::body_file), or null.
+  Response handle(const Request& req, std::string_view peer = {}, const std::string* body_file = nullptr) const;
   // The same, the response handed to `done`: before returning for a synchronous route, later (any
   // thread) for an asynchronous one. `req` must stay valid until `done` was called.
   using ResponseDone = std::function<void(Response)>;
@@ -42,7 +43,7 @@ class Router {
   // Authenticates and runs the matched route's handler. An asynchronous route with `later` set
   // returns nullopt and answers through *later; without `later` it is waited for.
   std::optional<core::Result<Reply>> dispatch(const Request& req, std::string_view peer, const RouteSpec*& matched,
-                                              AsyncDone* later) const;
+                                              AsyncDone* later, const std::string* body_file = nullptr) const;
   // The HTTP response for a handler's result, with metrics and the request log line.
   Response respond(const Request& req, const RouteSpec* matched, core::Result<Reply> result,
                    std::chrono::steady_clock::time_point started) const;

@@ -160,6 +160,14 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/carriers/{id}/code-mappings", false, readers, h::get_code_mappings},
       {verb::put, "/v1/carriers/{id}/code-mappings", false, office, h::put_code_mappings},
       {verb::get, "/v1/carriers/{id}/mapping-tasks", false, office_carrier, h::list_mapping_tasks},
+      // Order intake (docs/order-intake.md): who may create shipments; the import body is text/csv.
+      {verb::post, "/v1/shipments/bulk", false, shippers, h::bulk_create_shipments},
+      {verb::post, "/v1/shipments/import", false, shippers, h::import_shipments, true},
+      {verb::get, "/v1/integrations/shopify", false, admin, h::get_shopify_integration},
+      {verb::put, "/v1/integrations/shopify", false, admin, h::put_shopify_integration},
+      {verb::delete_, "/v1/integrations/shopify", false, admin, h::delete_shopify_integration},
+      // Public: authenticated by the HMAC of the body with the shop's secret.
+      {verb::post, "/v1/integrations/shopify/orders", true, none, h::shopify_order_created},
   };
 }
 

@@ -1,6 +1,7 @@
 #include "api/server.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "api/http_error.hpp"
+#include "core/crypto.hpp"
 
 namespace lastmile::api {
 
@@ -91,6 +93,10 @@ bool is_upload_request(http::verb method, std::string_view target) {
   return rest == "/proof" || rest == "/attempts";
 }
 
+bool is_import_request(http::verb method, std::string_view target) {
+  return method == http::verb::post && target.substr(0, target.find('?')) == "/v1/shipments/import";
+}
+
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics, StreamHandler* streams)
     : options_(std::move(options)), router_(router), metrics_(metrics), streams_(streams), io_(options_.threads),
       blocking_pool_(static_cast<size_t>(std::max(1, options_.blocking_threads))),
@@ -132,6 +138,79 @@ static asio::awaitable<Response> answer_async(const Router& router, const Reques
       asio::use_awaitable);
 }
 
+namespace {
+
+// Removes the spool file when the request is done with it.
+struct SpoolFile {
+  std::string path;
+  ~SpoolFile() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove(path, ec);
+  }
+};
+
+std::string spool_path(const ServerOptions& opt) {
+  std::error_code ec;
+  std::filesystem::path dir =
+      opt.spool_dir.empty() ? std::filesystem::temp_directory_path(ec) : std::filesystem::path(opt.spool_dir);
+  return (dir / ("lastmile-import-" + core::random_token(12) + ".body")).string();
+}
+
+}  // namespace
+
+// Reads the body of an import request (header already read by `header_parser`) into a spool file,
+// then answers it with the file as RequestContext::body_file. Memory stays bounded by the read
+// buffer whatever the body size; an oversized or cut-off body is refused before anything is
+// processed. Returns the response to write (keep-alive as the client asked, unless an error).
+static asio::awaitable<Response> answer_import(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                               http::request_parser<http::string_body>& header_parser,
+                                               const Router& router, const ServerOptions& opt,
+                                               asio::thread_pool& blocking_pool, std::string_view peer) {
+  if (auto length = header_parser.content_length(); length && *length > opt.max_import_bytes)
+    co_return error_response(413, core::ErrorCode::kTooLarge,
+                             "import body exceeds " + std::to_string(opt.max_import_bytes) + " bytes");
+  // The credential is checked by the router once the body is in; an anonymous request is refused
+  // before it can fill the disk.
+  if (header_parser.get()[http::field::authorization].empty())
+    co_return error_response(401, core::ErrorCode::kUnauthenticated,
+                             "missing Authorization header (use 'Bearer <token>')");
+  if (header_parser.is_done()) {  // no body: nothing to spool (the handler refuses an empty file)
+    const Request& empty = header_parser.get();
+    Response res = co_await asio::co_spawn(
+        blocking_pool.get_executor(),
+        [&router, &empty, peer]() -> asio::awaitable<Response> { co_return router.handle(empty, peer); },
+        asio::use_awaitable);
+    res.keep_alive(empty.keep_alive());
+    co_return res;
+  }
+  http::request_parser<http::file_body> parser(std::move(header_parser));
+  parser.body_limit(opt.max_import_bytes);
+  SpoolFile spool{spool_path(opt)};
+  beast::error_code ec;
+  parser.get().body().open(spool.path.c_str(), beast::file_mode::write_new, ec);
+  if (ec) {
+    spool.path.clear();
+    co_return error_response(503, core::ErrorCode::kUnavailable, "cannot spool the import body");
+  }
+  stream.expires_after(opt.import_read_timeout);
+  if (!parser.is_done()) {
+    auto [rec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (rec == http::error::body_limit)
+      co_return error_response(413, core::ErrorCode::kTooLarge,
+                               "import body exceeds " + std::to_string(opt.max_import_bytes) + " bytes");
+    if (rec) co_return error_response(400, core::ErrorCode::kInvalidField, "import body not received: " + rec.message());
+  }
+  parser.get().body().file().close(ec);
+  const Request req(parser.get().base());  // the header; the body is the spool file
+  const std::string* file = &spool.path;
+  Response res = co_await asio::co_spawn(
+      blocking_pool.get_executor(),
+      [&router, &req, peer, file]() -> asio::awaitable<Response> { co_return router.handle(req, peer, file); },
+      asio::use_awaitable);
+  res.keep_alive(req.keep_alive());
+  co_return res;
+}
+
 // The request/response loop of one connection. A request a StreamHandler wants is handed over with
 // the socket: the Stream is started with `stream_done` and this coroutine returns, so its frame
 // (buffer, parser) and the HTTP side of the connection are freed for as long as the stream lasts.
@@ -147,7 +226,7 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
     // Beast checks a Content-Length against the limit while reading the header: admit the larger
     // upload limit there, then narrow it for every route that is not an upload.
-    parser.body_limit(std::max(opt.max_body_bytes, opt.max_upload_bytes));
+    parser.body_limit(std::max({opt.max_body_bytes, opt.max_upload_bytes, opt.max_import_bytes}));
     stream.expires_after(opt.read_timeout);
     // The header first: once it is in, the request is in flight and a shutdown lets it finish;
     // before that the connection is idle and a shutdown closes it.
@@ -155,10 +234,22 @@ static asio::awaitable<void> serve_session(std::shared_ptr<Server::Session> s, c
     size_t body_limit = opt.max_body_bytes;
     if (!ec) {
       if (is_upload_request(parser.get().method(), parser.get().target())) body_limit = opt.max_upload_bytes;
+      if (is_import_request(parser.get().method(), parser.get().target())) body_limit = opt.max_import_bytes;
       parser.body_limit(body_limit);
       if (auto length = parser.content_length(); length && *length > body_limit) ec = http::error::body_limit;
     } else if (ec == http::error::body_limit) {
-      body_limit = std::max(opt.max_body_bytes, opt.max_upload_bytes);
+      body_limit = std::max({opt.max_body_bytes, opt.max_upload_bytes, opt.max_import_bytes});
+    }
+    if (!ec && is_import_request(parser.get().method(), parser.get().target())) {
+      s->busy = true;
+      Response res = co_await answer_import(stream, buffer, parser, router, opt, blocking_pool, s->peer);
+      const bool keep_alive = res.keep_alive() && !stopping.load();
+      res.keep_alive(keep_alive);
+      stream.expires_after(opt.read_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      s->busy = false;
+      if (wec || !keep_alive) break;
+      continue;
     }
     if (!ec && !parser.is_done()) {
       s->busy = true;

@@ -80,6 +80,12 @@ struct ServerOptions {
   // The body limit of the proof-of-delivery uploads (is_upload_request), chosen once the header is in.
   size_t max_upload_bytes = 24 << 20;
   size_t max_header_bytes = 16 << 10;
+  // The CSV order import (is_import_request): its body is spooled to a file in `spool_dir` (empty: the
+  // system's temporary directory) up to this size, then parsed from there in bounded memory; the
+  // whole request may take import_read_timeout to arrive.
+  size_t max_import_bytes = size_t{512} << 20;
+  std::string spool_dir = {};
+  std::chrono::seconds import_read_timeout{600};
   std::chrono::seconds read_timeout{30};   // for one whole request, and idle keep-alive
   std::chrono::seconds drain_timeout{10};
   // Open connections (WebSockets and event streams included). Over either limit a new connection
@@ -95,6 +101,8 @@ struct ServerOptions {
 // True for the multipart upload routes (POST /v1/shipments/{id}/proof and …/attempts), which get
 // max_upload_bytes instead of max_body_bytes.
 bool is_upload_request(boost::beast::http::verb method, std::string_view target);
+// True for POST /v1/shipments/import, whose body is spooled to disk (ServerOptions::max_import_bytes).
+bool is_import_request(boost::beast::http::verb method, std::string_view target);
 
 class Server {
  public:

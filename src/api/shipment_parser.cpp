@@ -86,7 +86,11 @@ void read_parcels(JsonReader& top, std::vector<domain::Parcel>& out) {
 core::Result<ShipmentDraft> parse_shipment_create(std::string_view body) {
   auto obj = parse_object(body);
   if (!obj) return obj.error();
-  JsonReader r(*obj);
+  return parse_shipment_object(*obj);
+}
+
+core::Result<ShipmentDraft> parse_shipment_object(const json::object& obj) {
+  JsonReader r(obj);
   ShipmentDraft d;
   auto& s = d.shipment;
   s.external_order_id = r.string("external_order_id", {.max_len = 128});

@@ -2,6 +2,8 @@
 // Parsers for the untrusted shipment bodies (POST /v1/shipments, POST /v1/shipments/{id}/events).
 // Pure functions of the body text: fuzzed by tests/fuzz/json_request_fuzz.cpp.
 
+#include <boost/json/object.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,8 @@ struct ShipmentDraft {
 
 // kInvalidJson / kMissingField / kWrongType / kInvalidField / kTooLarge with the field's path.
 core::Result<ShipmentDraft> parse_shipment_create(std::string_view body);
+// The same for an already parsed object (an item of a bulk create, a mapped CSV row or shop order).
+core::Result<ShipmentDraft> parse_shipment_object(const boost::json::object& obj);
 
 struct EventDraft {
   domain::Milestone milestone = domain::Milestone::kCreated;

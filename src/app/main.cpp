@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   s->add_option("--max-upload-bytes", serve.max_upload_bytes,
                  "Largest accepted proof-of-delivery upload (multipart) in bytes (default 24 MiB)");
+  s->add_option("--max-import-bytes", serve.max_import_bytes,
+                 "Largest accepted CSV order import (POST /v1/shipments/import, spooled to the temporary "
+                 "directory) in bytes (default 512 MiB)")
+      ->check(CLI::Range(size_t{1024}, size_t{16} << 30));
   s->add_option("--blob-dir", serve.blob_dir,
                 "Folder of the proof-of-delivery blob store (default: blobs/ next to the database file; a "
                 "temporary folder for sqlite::memory:)")

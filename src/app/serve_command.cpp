@@ -284,6 +284,7 @@ int serve(const ServeOptions& o) {
   so.blocking_threads = o.blocking_threads;
   so.max_body_bytes = o.max_body_bytes;
   so.max_upload_bytes = o.max_upload_bytes;
+  so.max_import_bytes = o.max_import_bytes;
   so.read_timeout = std::chrono::seconds(o.read_timeout_s);
   apply_connection_limits(o, so);
 

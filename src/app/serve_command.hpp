@@ -27,6 +27,7 @@ struct ServeOptions {
   int blocking_threads = 64;
   size_t max_body_bytes = 1 << 20;
   size_t max_upload_bytes = 24 << 20;  // proof-of-delivery uploads (multipart)
+  size_t max_import_bytes = size_t{512} << 20;  // POST /v1/shipments/import (spooled to disk)
   // Proof-of-delivery blobs; empty: <dir of the database file>/blobs, or for a :memory: database a
   // fresh temporary folder (removed at exit).
   std::string blob_dir;

@@ -223,6 +223,7 @@ class CarrierEventStore;  // carrier_event_store.hpp
 class RoutePlanStore;     // route_plan_store.hpp
 class PrivacyStore;  // privacy_store.hpp
 class DeliveryHistoryStore;  // delivery_history_store.hpp
+class IntakeStore;   // intake_store.hpp
 
 class Store {
  public:
@@ -243,6 +244,8 @@ class Store {
   virtual PrivacyStore* privacy() { return nullptr; }
   // Delivery attempts for personalised windows (docs/delivery-windows.md); null for a store without them.
   virtual DeliveryHistoryStore* delivery_history() { return nullptr; }
+  // Batch shipment creation and the Shopify integration (docs/order-intake.md); null for a store without them.
+  virtual IntakeStore* intake() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

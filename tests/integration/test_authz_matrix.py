@@ -54,6 +54,7 @@ SELF_AUTHENTICATING = {
     "POST /v1/driver/session": "one-time sign-in code",
     "GET /v1/live": "a tracking token or a credential, then a WebSocket upgrade",
     "GET /v1/live/sse": "a tracking token or a credential",
+    "POST /v1/integrations/shopify/orders": "the HMAC of the body with the shop's secret",
 }
 # Public routes of this server that may answer 404 (or 503) to a real request: no basemap loaded, no
 # unsubscribe token issued (no notification was sent), no web bundle built (`make build` builds it).
@@ -247,6 +248,9 @@ BODIES = {
     "POST /v1/track/{token}/survey": lambda w: {"stars": 5},
     "POST /v1/shipments/{id}/messages": lambda w: {"body": "on my way", "client_id": str(uuid.uuid4())},
     "POST /v1/driver/session": lambda w: {"code": "x" * 22},
+    "POST /v1/shipments/bulk": lambda w: {"shipments": [json.loads(json.dumps(SHIPMENT))]},
+    "PUT /v1/integrations/shopify": lambda w: {"shop_domain": f"{uuid.uuid4().hex[:12]}.myshopify.com",
+                                               "secret": "swept-secret-0123456789"},
 }
 SHIPMENT = {
     "service_level": "standard",

@@ -171,4 +171,12 @@ Result<Reply> get_code_mappings(const Services&, RequestContext&);
 Result<Reply> put_code_mappings(const Services&, RequestContext&);
 Result<Reply> list_mapping_tasks(const Services&, RequestContext&);
 
+// Order intake (intake_handler.cpp, shopify_handler.cpp, docs/order-intake.md).
+Result<Reply> bulk_create_shipments(const Services&, RequestContext&);
+Result<Reply> import_shipments(const Services&, RequestContext&);
+Result<Reply> put_shopify_integration(const Services&, RequestContext&);
+Result<Reply> get_shopify_integration(const Services&, RequestContext&);
+Result<Reply> delete_shopify_integration(const Services&, RequestContext&);
+Result<Reply> shopify_order_created(const Services&, RequestContext&);
+
 }  // namespace lastmile::api::handlers

@@ -6,6 +6,7 @@
 #include "api/handlers/serializers.hpp"
 #include "api/handlers/shipment_access.hpp"
 #include "api/json_io.hpp"
+#include "api/shipment_creation.hpp"
 #include "api/shipment_parser.hpp"
 #include "core/crypto.hpp"
 #include "core/new_id.hpp"
@@ -73,33 +74,15 @@ Result<Reply> create_shipment(const Services& s, RequestContext& ctx) {
 
   auto draft = parse_shipment_create(ctx.req.body());
   if (!draft) return draft.error();
-  auto& sh = draft->shipment;
-  if (draft->carrier_id) {
-    core::CarrierId cid(*draft->carrier_id);
-    if (!s.store.get_carrier(ctx.tenant(), cid)) return Error{ErrorCode::kNotFound, "carrier not found", "carrier_id"};
-    sh.carrier_id = cid;
-  }
-  sh.id = core::new_id<core::ShipmentId>();
-  sh.tenant_id = ctx.tenant();
-  sh.tracking_token = core::random_token(16);
-  sh.status = domain::Milestone::kCreated;
-  sh.created_at = sh.updated_at = ctx.now;
-  auto created = new_event(ctx, sh, domain::Milestone::kCreated, ctx.now, "api");
-
-  for (int attempt = 0;; ++attempt) {
-    sh.tracking_number = domain::make_tracking_number(core::random_digits(10));
-    auto body = to_json(shipment_json(sh, s.public_url));
-    auto stored = s.store.create_shipment(sh, created, idem.record(201, body));
-    if (!stored && stored.error().code == ErrorCode::kConflict) {
-      if (stored.error().field == "tracking_number" && attempt < 5) continue;
-      if (stored.error().field == "external_order_id") {  // idempotent on the shop's order id
-        auto existing = s.store.find_shipment_by_external_id(ctx.tenant(), sh.external_order_id);
-        if (!existing) return existing.error();
-        return json_reply(200, to_json(shipment_json(*existing, s.public_url)));
-      }
-    }
-    return finish_create(s, idem, std::move(stored), std::move(body));
-  }
+  const CreationContext c{ctx.tenant(), ctx.actor(), "api", ctx.now};
+  std::string body;
+  auto made = api::create_shipment(s, c, std::move(*draft), [&](const domain::Shipment& sh) {
+    body = to_json(shipment_json(sh, s.public_url));
+    return idem.record(201, body);
+  });
+  if (!made) return finish_create(s, idem, made.error(), std::move(body));
+  if (made->duplicate) return json_reply(200, to_json(shipment_json(made->shipment, s.public_url)));
+  return json_reply(201, std::move(body));
 }
 
 Result<Reply> list_shipments(const Services& s, RequestContext& ctx) {

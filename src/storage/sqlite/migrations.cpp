@@ -668,6 +668,27 @@ CREATE INDEX proof_blobs_live ON proof_blobs (sha256) WHERE expired_at IS NULL;
 ALTER TABLE events ADD COLUMN erased_by TEXT;
 )sql";
 
+// Order intake (docs/order-intake.md): each tenant's Shopify shop (the shared secret is kept in
+// clear: verifying an HMAC needs it; the API never returns it) and the webhook ids received, so a
+// redelivered webhook creates nothing. External order ids are already unique per tenant
+// (shipments_external_order_id, migration 1).
+constexpr std::string_view kOrderIntake = R"sql(
+CREATE TABLE shop_integrations (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
+  shop_domain TEXT NOT NULL UNIQUE,
+  secret TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE shop_webhooks (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  webhook_id TEXT NOT NULL,
+  shipment_id TEXT,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, webhook_id)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -685,6 +706,7 @@ constexpr std::array kMigrations = {
     Migration{14, "notifications", kNotifications},
     Migration{15, "privacy", kPrivacy},
     Migration{16, "carrier events", kCarrierEvents},
+    Migration{17, "order intake", kOrderIntake},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

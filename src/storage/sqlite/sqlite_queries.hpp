@@ -92,6 +92,11 @@ Status insert_idempotency(Connection& db, const core::TenantId& tenant, const Id
 // in its tenant. Returns the stored event (global_seq set; payload "{}" when it was empty).
 Result<domain::Event> insert_event_row(Connection& db, domain::Event event);
 
+// Inserts a new shipment (row, parcels) and its "created" event, appended to `committed`. Errors
+// as Store::create_shipment (kConflict with field "external_order_id" or "tracking_number").
+Status insert_new_shipment(Connection& db, const domain::Shipment& shipment, const domain::Event& created,
+                           std::vector<domain::Event>& committed);
+
 // Appends `event` to its shipment of `tenant` (the stored tenant_id is `tenant`). When
 // event.milestone is set, compare-and-set: kConflict unless the shipment's status is `expected`,
 // then the status becomes *event.milestone and updated_at event.recorded_at. kNotFound when the

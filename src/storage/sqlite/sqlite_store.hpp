@@ -40,6 +40,7 @@
 #include "storage/route_plan_store.hpp"
 #include "storage/privacy_store.hpp"
 #include "storage/delivery_history_store.hpp"
+#include "storage/intake_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -51,7 +52,8 @@ class SqliteStore final : public Store,
                           public RoutePlanStore,
                           public CarrierEventStore,
                           public PrivacyStore,
-                          public DeliveryHistoryStore {
+                          public DeliveryHistoryStore,
+                          public IntakeStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -237,6 +239,16 @@ class SqliteStore final : public Store,
   Result<std::pair<core::TenantId, std::string>> find_unsubscribe_token(const std::string& token) override;
 
   // Carriers' own events and code mappings (sqlite_store_carrier_events.cpp).
+  // Order intake: batch creation, the Shopify integration (sqlite_store_intake.cpp).
+  IntakeStore* intake() override { return this; }
+  Result<std::vector<Status>> create_shipments(const std::vector<NewShipment>& batch) override;
+  Status put_shop_integration(const ShopIntegration& integration) override;
+  Result<ShopIntegration> get_shop_integration(const core::TenantId& tenant) override;
+  Result<ShopIntegration> find_shop_integration(std::string_view shop_domain) override;
+  Status delete_shop_integration(const core::TenantId& tenant) override;
+  Result<ShopOrderOutcome> create_shop_order(const std::string& webhook_id, const NewShipment& order,
+                                             core::ShipmentId& shipment_id) override;
+
   CarrierEventStore* carrier_events() override { return this; }
   RoutePlanStore* route_plans() override { return this; }
   Status put_code_mappings(const core::TenantId& tenant, const core::CarrierId& carrier,

@@ -118,6 +118,16 @@ void bind_shipment_filter(Statement& stmt, const core::TenantId& tenant, const S
 
 }  // namespace
 
+Status insert_new_shipment(Connection& db, const domain::Shipment& shipment, const domain::Event& created,
+                           std::vector<domain::Event>& committed) {
+  if (auto st = insert_shipment_row(db, shipment); !st) return st;
+  if (auto st = insert_parcels(db, shipment); !st) return st;
+  auto event = insert_event_row(db, created);
+  if (!event) return event.error();
+  committed.push_back(std::move(*event));
+  return {};
+}
+
 // ---- shipments ----------------------------------------------------------------------------------
 
 Status SqliteStore::create_shipment(const domain::Shipment& shipment, const domain::Event& created,
