@@ -156,6 +156,13 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/carriers/{id}/code-mappings", false, readers, h::get_code_mappings},
       {verb::put, "/v1/carriers/{id}/code-mappings", false, office, h::put_code_mappings},
       {verb::get, "/v1/carriers/{id}/mapping-tasks", false, office_carrier, h::list_mapping_tasks},
+      // Analytics (docs/analytics.md): a carrier key sees its own carrier's and drivers' figures only.
+      {verb::get, "/v1/analytics/carriers", false, office_carrier, h::get_carrier_analytics},
+      {verb::get, "/v1/analytics/drivers", false, office_carrier, h::get_driver_analytics},
+      {verb::get, "/v1/analytics/targets", false, office_carrier, h::get_analytics_targets},
+      {verb::put, "/v1/analytics/targets", false, admin, h::put_analytics_targets},
+      {verb::get, "/v1/carriers/{id}/rate-card", false, office_carrier, h::get_rate_card},
+      {verb::put, "/v1/carriers/{id}/rate-card", false, admin, h::put_rate_card},
   };
 }
 

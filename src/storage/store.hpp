@@ -222,6 +222,7 @@ class NotificationStore;  // notification_store.hpp
 class CarrierEventStore;  // carrier_event_store.hpp
 class RoutePlanStore;     // route_plan_store.hpp
 class PrivacyStore;  // privacy_store.hpp
+class AnalyticsStore;  // analytics_store.hpp
 
 class Store {
  public:
@@ -240,6 +241,8 @@ class Store {
   virtual RoutePlanStore* route_plans() { return nullptr; }
   // Retention settings and passes, recipient erasure (docs/privacy.md); null for a store without them.
   virtual PrivacyStore* privacy() { return nullptr; }
+  // Carrier/driver analytics, rate cards and targets (docs/analytics.md); null for a store without them.
+  virtual AnalyticsStore* analytics() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

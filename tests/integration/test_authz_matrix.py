@@ -246,6 +246,8 @@ BODIES = {
     "POST /v1/track/{token}/survey": lambda w: {"stars": 5},
     "POST /v1/shipments/{id}/messages": lambda w: {"body": "on my way", "client_id": str(uuid.uuid4())},
     "POST /v1/driver/session": lambda w: {"code": "x" * 22},
+    "PUT /v1/analytics/targets": lambda w: {"on_time_rate": 90},
+    "PUT /v1/carriers/{id}/rate-card": lambda w: {"per_stop": 1, "per_km": 0.5, "per_parcel": 0.2},
 }
 SHIPMENT = {
     "service_level": "standard",
