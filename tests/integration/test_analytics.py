@@ -110,8 +110,8 @@ class Analytics(ServerTestCase):
         a = self.by_name(self.assertStatus(self.figures(), 200)["items"])['Acme, "Fast" Ltd']
         self.assertEqual((a["cost"], a["cost_per_delivery"], a["currency"]), (7.0, 3.5, "EUR"))  # 2×3 + 0 km + 2×0.5
         bad = self.server.request("PUT", path, dict(card, per_stop=-1), token=self.key)
-        self.assertError(bad, 422, "invalid_field", "per_stop")
-        self.assertError(self.server.request("PUT", path, {"per_stop": 1}, token=self.key), 422, "missing_field",
+        self.assertError(bad, 400, "invalid_field", "per_stop")
+        self.assertError(self.server.request("PUT", path, {"per_stop": 1}, token=self.key), 400, "missing_field",
                          "per_km")
         self.assertEqual(self.assertStatus(self.server.request("GET", path, token=self.key), 200)["rate_card"], card)
         self.assertError(self.server.request("PUT", path, card, token=self.other_key), 404, "not_found")
@@ -126,9 +126,9 @@ class Analytics(ServerTestCase):
         items = self.by_name(self.assertStatus(self.figures(), 200)["items"])
         self.assertEqual(items['Acme, "Fast" Ltd']["below_target"], [])
         self.assertEqual(items["Beta Couriers"]["below_target"], ["on_time_rate", "csat"])
-        self.assertError(self.server.request("PUT", "/v1/analytics/targets", {"csat": 101}, token=self.key), 422,
+        self.assertError(self.server.request("PUT", "/v1/analytics/targets", {"csat": 101}, token=self.key), 400,
                          "invalid_field", "csat")
-        self.assertError(self.server.request("PUT", "/v1/analytics/targets", {"speed": 1}, token=self.key), 422,
+        self.assertError(self.server.request("PUT", "/v1/analytics/targets", {"speed": 1}, token=self.key), 400,
                          "invalid_field", "speed")
         dispatcher = make_api_key(self.server, self.key, "dispatcher")["api_key"]
         self.assertEqual(self.server.request("PUT", "/v1/analytics/targets", targets, token=dispatcher).status, 403)
@@ -172,12 +172,12 @@ class Analytics(ServerTestCase):
             by = {row["name"]: row for row in rows}
             self.assertEqual((by['Acme, "Fast" Ltd']["deliveries"], by["Beta Couriers"]["on_time_rate"]), ("2", "0"))
 
-    def test_bad_parameters_are_422_with_the_field(self):
+    def test_bad_parameters_are_400_with_the_field(self):
         cases = [({"from": "2026-02-30"}, "from"), ({"to": "yesterday"}, "to"),
                  ({"from": day(1), "to": day(-1)}, "from"), ({"from": "2024-01-01", "to": "2025-06-01"}, "to"),
                  ({"group": "month"}, "group"), ({"format": "xml"}, "format")]
         for params, field in cases:
-            self.assertError(self.figures(**params), 422, "invalid_field", field)
+            self.assertError(self.figures(**params), 400, "invalid_field", field)
         self.assertError(self.figures(carrier_id="car_unknown"), 404, "not_found")
         self.assertError(self.figures(carrier_id=self.a["id"], token=self.other_key), 404, "not_found")
 

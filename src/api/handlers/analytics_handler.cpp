@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analytics/delivery_fact.hpp"
 #include "api/analytics_json.hpp"
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
