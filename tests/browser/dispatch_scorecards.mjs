@@ -53,7 +53,7 @@ async function main() {
     check(await bars.locator('rect.bar').count() === 2 && await bars.locator('rect.bar.below').count() === 1 &&
           await bars.locator('rect.bar.below').getAttribute('data-name') === 'Baie Couriers',
           'the ranking bars mark Baie Couriers');
-    check(await trend.getAttribute('role') === 'img' && (await trend.locator('title').first().innerText()).length > 0,
+    check(await trend.getAttribute('role') === 'img' && ((await trend.locator('title').first().textContent()) ?? '').length > 0,
           'the charts are images with a title');
     ok('the charts are drawn as inline SVG');
     check(problems.length === 0, 'no console error, CSP violation or foreign request', problems.join('\n'));
