@@ -4,6 +4,7 @@
 # daily rollups of BENCH_ANALYTICS_DELIVERIES deliveries (default 1,000,000) over 365 days through the store;
 # the server restarted on that database; then each dashboard query is timed over HTTP (one keep-alive
 # connection, BENCH_ANALYTICS_REQUESTS requests after 3 warm-ups): p50 and p99 in ms, goal < 200 ms.
+# BENCH_ANALYTICS_KEEP_DB=PATH keeps a copy of the seeded database.
 #
 #   LASTMILE_BIN=build/lastmile bash bench/analytics.sh     (run by bench/run.sh; BENCH_ANALYTICS=0 skips it)
 set -euo pipefail
@@ -27,6 +28,7 @@ cleanup() {
   local code=$?
   [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   if [[ $code -ne 0 && -f $TMP/lastmile.log ]]; then tail -n 20 "$TMP/lastmile.log" >&2; fi
+  [[ -n ${BENCH_ANALYTICS_KEEP_DB:-} && -f $TMP/analytics.db ]] && cp "$TMP/analytics.db" "$BENCH_ANALYTICS_KEEP_DB"
   rm -rf "$TMP"
   exit $code
 }

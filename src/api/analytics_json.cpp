@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <tuple>
 
 #include "core/json_reader.hpp"
@@ -16,9 +17,12 @@ json::value opt(const std::optional<int64_t>& v) { return v ? json::value(*v) : 
 
 std::string num(const std::optional<double>& v) {
   if (!v) return "";
-  std::string s = std::to_string(std::round(*v * 100.0) / 100.0);
+  char buf[48];
+  const int n = std::snprintf(buf, sizeof buf, "%.2f", std::round(*v * 100.0) / 100.0);
+  std::string s(buf, static_cast<size_t>(std::max(0, std::min(n, static_cast<int>(sizeof buf) - 1))));
   s.erase(s.find_last_not_of('0') + 1);
   if (!s.empty() && s.back() == '.') s.pop_back();
+  if (s == "-0") s = "0";
   return s;
 }
 std::string num(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : ""; }
@@ -128,21 +132,42 @@ std::string analytics_csv(const std::vector<AnalyticsItem>& items, storage::Anal
   out += "period,deliveries,returned,failed_attempts,on_time_rate,first_attempt_rate,lateness_p50_min,"
          "lateness_p90_min,missed_scans,surveys,csat,nps,tracking_quality,routes,stops,km,parcels,cost,"
          "cost_per_delivery,currency,below_target\r\n";
+  out.reserve(out.size() + items.size() * 160);
+  auto text = [&out](std::string_view v, bool first = false) {  // a name or id: quoted, formulas defused
+    if (!first) out += ',';
+    out += csv_field(v);
+  };
+  auto raw = [&out](const std::string& v) {  // a number: never needs quoting
+    out += ',';
+    out += v;
+  };
   for (const auto& item : items) {
     const auto& f = item.figures;
     const auto& t = f.totals;
     std::string below;
     for (const auto& b : f.below_target) below += (below.empty() ? "" : " ") + b;
-    std::vector<std::string> fields = {item.key_id, item.name};
-    if (drivers) fields.push_back(item.carrier_id);
-    for (std::string v : {item.period, std::to_string(t.deliveries), std::to_string(t.returned),
-                          std::to_string(t.failed_attempts), num(f.on_time_rate), num(f.first_attempt_rate),
-                          num(f.lateness_p50_min), num(f.lateness_p90_min), std::to_string(f.missed_scans),
-                          std::to_string(t.surveys), num(f.csat), num(f.nps), num(f.tracking_quality),
-                          std::to_string(t.routes), std::to_string(t.stops), num(std::optional<double>(t.km)),
-                          std::to_string(t.parcels), num(f.cost), num(f.cost_per_delivery), item.currency, below})
-      fields.push_back(std::move(v));
-    for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    text(item.key_id, true);
+    text(item.name);
+    if (drivers) text(item.carrier_id);
+    text(item.period);
+    for (int64_t v : {t.deliveries, t.returned, t.failed_attempts}) raw(std::to_string(v));
+    raw(num(f.on_time_rate));
+    raw(num(f.first_attempt_rate));
+    raw(num(f.lateness_p50_min));
+    raw(num(f.lateness_p90_min));
+    raw(std::to_string(f.missed_scans));
+    raw(std::to_string(t.surveys));
+    raw(num(f.csat));
+    raw(num(f.nps));
+    raw(num(f.tracking_quality));
+    raw(std::to_string(t.routes));
+    raw(std::to_string(t.stops));
+    raw(num(std::optional<double>(t.km)));
+    raw(std::to_string(t.parcels));
+    raw(num(f.cost));
+    raw(num(f.cost_per_delivery));
+    text(item.currency);
+    text(below);
     out += "\r\n";
   }
   return out;

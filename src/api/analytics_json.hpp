@@ -30,7 +30,8 @@ std::vector<AnalyticsItem> group_analytics(const std::vector<storage::AnalyticsR
                                            const analytics::Targets& targets);
 
 boost::json::object analytics_item_json(const AnalyticsItem& item, storage::AnalyticsDim dim);
-// A header line and one line per item, CRLF line ends, fields quoted when needed (RFC 4180).
+// A header line and one line per item, CRLF line ends, text fields quoted when needed (RFC 4180);
+// numbers as plain decimals (an empty field is null).
 std::string analytics_csv(const std::vector<AnalyticsItem>& items, storage::AnalyticsDim dim);
 // One RFC 4180 field: quoted (with doubled quotes) when it holds a comma, quote, CR or LF, or starts
 // with a character a spreadsheet would treat as a formula (=, +, -, @), then also prefixed by '.

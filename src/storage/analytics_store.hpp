@@ -49,7 +49,7 @@ class AnalyticsStore {
   // The global_seq of the last event folded (0 before the first).
   virtual core::Result<int64_t> analytics_cursor() = 0;
 
-  // The tenant's daily rows of the dimension in the range, by key then day.
+  // The tenant's daily rows of the dimension in the range, in no particular order.
   virtual core::Result<std::vector<AnalyticsRow>> analytics_rows(const AnalyticsQuery& q) = 0;
   // Adds rows to the rollups as they are (benchmarks and imports; the aggregator never calls it),
   // in one transaction. Rows of carriers/drivers the tenant does not have are kNotFound.

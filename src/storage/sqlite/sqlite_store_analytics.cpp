@@ -1,6 +1,7 @@
 // Analytics (storage/analytics_store.hpp, docs/analytics.md): the aggregator's fold of the event
 // log into facts and daily rollups, the rollup reads, rate cards and targets.
 #include <algorithm>
+#include <unordered_map>
 
 #include "analytics/delivery_fact.hpp"
 #include "analytics/route_track.hpp"
@@ -311,23 +312,37 @@ Result<int64_t> SqliteStore::analytics_cursor() {
 Result<std::vector<AnalyticsRow>> SqliteStore::analytics_rows(const AnalyticsQuery& q) {
   using Rows = std::vector<AnalyticsRow>;
   return read<Rows>("analytics_rows", [&](Connection& db) -> Result<Rows> {
-    const bool carriers = q.dim == AnalyticsDim::kCarrier;
-    const std::string_view names = carriers ? "carriers" : "drivers";
-    auto stmt = db.prepare(sql({"SELECT a.key_id, COALESCE(n.name, ''), a.carrier_id, a.day, ", kRollupColumns,
-                                " FROM analytics_daily a LEFT JOIN ", names,
-                                " n ON n.tenant_id = a.tenant_id AND n.id = a.key_id "
-                                "WHERE a.tenant_id = ? AND a.dim = ? AND a.day >= ? AND a.day <= ? AND "
-                                "(? = '' OR a.carrier_id = ?) ORDER BY a.key_id, a.day"}));
+    // The names once per key (a few hundred), not joined on every daily row.
+    auto names_stmt = db.prepare(q.dim == AnalyticsDim::kCarrier ? "SELECT id, name FROM carriers WHERE tenant_id = ?"
+                                                                  : "SELECT id, name FROM drivers WHERE tenant_id = ?");
+    if (!names_stmt) return names_stmt.error();
+    names_stmt->bind_all(q.tenant.str());
+    std::unordered_map<std::string, std::string> names;
+    for (;;) {
+      auto row = names_stmt->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      names.emplace(names_stmt->text(0), names_stmt->text(1));
+    }
+    auto stmt = db.prepare(sql({"SELECT key_id, carrier_id, day, ", kRollupColumns,
+                                " FROM analytics_daily WHERE tenant_id = ? AND dim = ? AND day >= ? AND day <= ? AND "
+                                "(? = '' OR carrier_id = ?)"}));
     if (!stmt) return stmt.error();
     const std::string carrier = q.carrier ? q.carrier->str() : "";
     stmt->bind_all(q.tenant.str(), dim_name(q.dim), q.from_day, q.to_day, carrier, carrier);
-    return fetch_all<AnalyticsRow>(*stmt, [](const Statement& s) -> Result<AnalyticsRow> {
-      AnalyticsRow r{s.text(0), s.text(1), s.text(2), s.text(3), {}};
-      auto rollup = rollup_from_row(s, 4);
+    Rows out;
+    for (;;) {
+      auto row = stmt->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      AnalyticsRow r{stmt->text(0), "", stmt->text(1), stmt->text(2), {}};
+      auto rollup = rollup_from_row(*stmt, 3);
       if (!rollup) return rollup.error();
       r.rollup = *rollup;
-      return r;
-    });
+      if (auto n = names.find(r.key_id); n != names.end()) r.name = n->second;
+      out.push_back(std::move(r));
+    }
+    return out;
   });
 }
 
