@@ -4,7 +4,8 @@
 # daily rollups of BENCH_ANALYTICS_DELIVERIES deliveries (default 1,000,000) over 365 days through the store;
 # the server restarted on that database; then each dashboard query is timed over HTTP (one keep-alive
 # connection, BENCH_ANALYTICS_REQUESTS requests after 3 warm-ups): p50 and p99 in ms, goal < 200 ms.
-# BENCH_ANALYTICS_KEEP_DB=PATH keeps a copy of the seeded database.
+# BENCH_ANALYTICS_KEEP_DB=PATH keeps a copy of the seeded database. Then the aggregator's throughput:
+# BENCH_ANALYTICS_FOLD shipments (default 5,000) created and delivered, the log folded, events/s printed.
 #
 #   LASTMILE_BIN=build/lastmile bash bench/analytics.sh     (run by bench/run.sh; BENCH_ANALYTICS=0 skips it)
 set -euo pipefail
@@ -118,3 +119,9 @@ for name, path, params in cases:
     print(f"  {name:<44} p50 {p50:7.1f}  p99 {p99:7.1f}   ({size / 1024:.0f} KiB)")
 print(f"analytics: worst p99 {worst:.1f} ms — goal {'met' if worst < goal else 'NOT met'}")
 PY
+
+# The aggregator itself: BENCH_ANALYTICS_FOLD shipments (default 5,000) created and delivered through the
+# store on the same database (server stopped), then the whole log folded (analytics_seed --fold).
+kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+"$SEED" --fold "$TMP/analytics.db" "$TENANT" "${BENCH_ANALYTICS_FOLD:-5000}" || die "the fold measurement failed"
