@@ -11,6 +11,7 @@
 # BENCH_MAP=0 (skip the road-network part, bench/map_bench), BENCH_ETA_REAL=0 (skip the ETA-on-real-histories
 # part, bench/eta_real_bench), BENCH_ETA_SIM=0 (skip the ETA-on-simulated-Monaco-drives part, bench/eta_sim_bench),
 # BENCH_SIM=0 (skip the simulated-devices part, `lastmile simulate --rate`; its knobs BENCH_SIM_* are listed there).
+# BENCH_ANALYTICS=0 (skip the analytics part, bench/analytics.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -415,4 +416,11 @@ fi
 if [[ ${BENCH_OPTIMIZE:-1} != 0 ]]; then
   echo
   LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/optimize_solomon.sh" || exit $?
+fi
+
+# ---- analytics (issue 10): bench/analytics.sh, its own server and database (bench/README.md, "Analytics") ------
+# Dashboard queries over the rollups of 1,000,000 deliveries (BENCH_ANALYTICS_DELIVERIES). BENCH_ANALYTICS=0 skips it.
+if [[ ${BENCH_ANALYTICS:-1} != 0 ]]; then
+  echo
+  LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/analytics.sh" || exit $?
 fi

@@ -168,6 +168,13 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::delete_, "/v1/integrations/shopify", false, admin, h::delete_shopify_integration},
       // Public: authenticated by the HMAC of the body with the shop's secret.
       {verb::post, "/v1/integrations/shopify/orders", true, none, h::shopify_order_created},
+      // Analytics (docs/analytics.md): a carrier key sees its own carrier's and drivers' figures only.
+      {verb::get, "/v1/analytics/carriers", false, office_carrier, h::get_carrier_analytics},
+      {verb::get, "/v1/analytics/drivers", false, office_carrier, h::get_driver_analytics},
+      {verb::get, "/v1/analytics/targets", false, office_carrier, h::get_analytics_targets},
+      {verb::put, "/v1/analytics/targets", false, admin, h::put_analytics_targets},
+      {verb::get, "/v1/carriers/{id}/rate-card", false, office_carrier, h::get_rate_card},
+      {verb::put, "/v1/carriers/{id}/rate-card", false, admin, h::put_rate_card},
   };
 }
 

@@ -43,6 +43,7 @@
 #include "pipeline/device_directory.hpp"
 #include "pipeline/ingest_pipeline.hpp"
 #include "pipeline/retention.hpp"
+#include "pipeline/analytics_worker.hpp"
 #include "notify/curl_webhook_sender.hpp"
 #include "notify/outbox_worker.hpp"
 #include "app/notification_setup.hpp"
@@ -368,6 +369,11 @@ int serve(const ServeOptions& o) {
     metrics.count("lastmile_track_points_purged_total", "Track points deleted by retention", static_cast<uint64_t>(n));
   };
   pipeline::Retention retention(*store, clock, retention_options);
+  pipeline::AnalyticsWorkerOptions analytics_options;  // events → analytics rollups (docs/analytics.md)
+  analytics_options.on_folded = [&metrics](int64_t n) {
+    metrics.count("lastmile_analytics_events_folded_total", "Events folded into analytics", static_cast<uint64_t>(n));
+  };
+  pipeline::AnalyticsWorker analytics_worker(store->analytics(), analytics_options);
   pipeline::EtaLearnerOptions learner_options;
   learner_options.history_days = o.eta_history_days;
   learner_options.background = o.eta_history_days > 0;

@@ -224,6 +224,7 @@ class RoutePlanStore;     // route_plan_store.hpp
 class PrivacyStore;  // privacy_store.hpp
 class DeliveryHistoryStore;  // delivery_history_store.hpp
 class IntakeStore;   // intake_store.hpp
+class AnalyticsStore;  // analytics_store.hpp
 
 class Store {
  public:
@@ -246,6 +247,8 @@ class Store {
   virtual DeliveryHistoryStore* delivery_history() { return nullptr; }
   // Batch shipment creation and the Shopify integration (docs/order-intake.md); null for a store without them.
   virtual IntakeStore* intake() { return nullptr; }
+  // Carrier/driver analytics, rate cards and targets (docs/analytics.md); null for a store without them.
+  virtual AnalyticsStore* analytics() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

@@ -251,6 +251,8 @@ BODIES = {
     "POST /v1/shipments/bulk": lambda w: {"shipments": [json.loads(json.dumps(SHIPMENT))]},
     "PUT /v1/integrations/shopify": lambda w: {"shop_domain": f"{uuid.uuid4().hex[:12]}.myshopify.com",
                                                "secret": "swept-secret-0123456789"},
+    "PUT /v1/analytics/targets": lambda w: {"on_time_rate": 90},
+    "PUT /v1/carriers/{id}/rate-card": lambda w: {"per_stop": 1, "per_km": 0.5, "per_parcel": 0.2},
 }
 SHIPMENT = {
     "service_level": "standard",

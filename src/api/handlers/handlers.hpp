@@ -178,5 +178,13 @@ Result<Reply> put_shopify_integration(const Services&, RequestContext&);
 Result<Reply> get_shopify_integration(const Services&, RequestContext&);
 Result<Reply> delete_shopify_integration(const Services&, RequestContext&);
 Result<Reply> shopify_order_created(const Services&, RequestContext&);
+// Analytics (analytics_handler.cpp, docs/analytics.md): carrier and driver figures over a date range
+// (JSON or CSV), per-carrier rate cards, the tenant's targets. A carrier key sees its own only.
+Result<Reply> get_carrier_analytics(const Services&, RequestContext&);
+Result<Reply> get_driver_analytics(const Services&, RequestContext&);
+Result<Reply> get_rate_card(const Services&, RequestContext&);
+Result<Reply> put_rate_card(const Services&, RequestContext&);
+Result<Reply> get_analytics_targets(const Services&, RequestContext&);
+Result<Reply> put_analytics_targets(const Services&, RequestContext&);
 
 }  // namespace lastmile::api::handlers

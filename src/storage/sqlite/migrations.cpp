@@ -689,6 +689,98 @@ CREATE TABLE shop_webhooks (
 );
 )sql";
 
+// Analytics (docs/analytics.md): the aggregator's cursor (moved in the same transaction as the rows
+// it folds), one fact per shipment, finished routes, daily rollups per carrier and per driver,
+// per-carrier rate cards and per-tenant targets. Not tenant data of their own: derived from events.
+constexpr std::string_view kAnalytics = R"sql(
+CREATE TABLE analytics_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_seq BIGINT NOT NULL
+);
+INSERT INTO analytics_cursor (id, last_seq) VALUES (1, 0);
+
+CREATE TABLE analytics_facts (
+  tenant_id TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  status TEXT,
+  failed_attempts INTEGER NOT NULL,
+  exception_mask INTEGER NOT NULL,
+  finished_at BIGINT,
+  day TEXT,
+  carrier_id TEXT,
+  driver_id TEXT,
+  driver_carrier_id TEXT,
+  PRIMARY KEY (tenant_id, shipment_id)
+);
+
+CREATE TABLE analytics_routes (
+  tenant_id TEXT NOT NULL,
+  route_id TEXT NOT NULL,
+  finished_at BIGINT NOT NULL,
+  km DOUBLE PRECISION NOT NULL,
+  route_s DOUBLE PRECISION NOT NULL,
+  tracked_s DOUBLE PRECISION NOT NULL,
+  stops INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, route_id)
+);
+
+-- dim: 'carrier' | 'driver'; carrier_id: the carrier row's own id, or the driver's carrier ('' when none).
+-- Clustered by day (WITHOUT ROWID): a dashboard query reads one contiguous range of the key.
+CREATE TABLE analytics_daily (
+  tenant_id TEXT NOT NULL,
+  dim TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  carrier_id TEXT NOT NULL,
+  deliveries BIGINT NOT NULL,
+  finished BIGINT NOT NULL,
+  first_attempt BIGINT NOT NULL,
+  returned BIGINT NOT NULL,
+  failed_attempts BIGINT NOT NULL,
+  windowed BIGINT NOT NULL,
+  on_time BIGINT NOT NULL,
+  parcels BIGINT NOT NULL,
+  stops BIGINT NOT NULL,
+  km DOUBLE PRECISION NOT NULL,
+  routes BIGINT NOT NULL,
+  route_s DOUBLE PRECISION NOT NULL,
+  tracked_s DOUBLE PRECISION NOT NULL,
+  surveys BIGINT NOT NULL,
+  csat_good BIGINT NOT NULL,
+  nps_count BIGINT NOT NULL,
+  promoters BIGINT NOT NULL,
+  detractors BIGINT NOT NULL,
+  lateness TEXT NOT NULL,
+  exceptions TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, dim, day, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE analytics_rate_cards (
+  tenant_id TEXT NOT NULL,
+  carrier_id TEXT NOT NULL,
+  per_stop DOUBLE PRECISION NOT NULL,
+  per_km DOUBLE PRECISION NOT NULL,
+  per_parcel DOUBLE PRECISION NOT NULL,
+  currency TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, carrier_id),
+  FOREIGN KEY (tenant_id, carrier_id) REFERENCES carriers (tenant_id, id)
+);
+
+CREATE TABLE analytics_targets (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
+  on_time_rate DOUBLE PRECISION,
+  first_attempt_rate DOUBLE PRECISION,
+  csat DOUBLE PRECISION,
+  nps DOUBLE PRECISION,
+  tracking_quality DOUBLE PRECISION,
+  lateness_p90_min DOUBLE PRECISION,
+  cost_per_delivery DOUBLE PRECISION,
+  updated_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -707,6 +799,7 @@ constexpr std::array kMigrations = {
     Migration{15, "privacy", kPrivacy},
     Migration{16, "carrier events", kCarrierEvents},
     Migration{17, "order intake", kOrderIntake},
+    Migration{18, "analytics", kAnalytics},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -41,6 +41,7 @@
 #include "storage/privacy_store.hpp"
 #include "storage/delivery_history_store.hpp"
 #include "storage/intake_store.hpp"
+#include "storage/analytics_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -53,7 +54,8 @@ class SqliteStore final : public Store,
                           public CarrierEventStore,
                           public PrivacyStore,
                           public DeliveryHistoryStore,
-                          public IntakeStore {
+                          public IntakeStore,
+                          public AnalyticsStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -294,6 +296,21 @@ class SqliteStore final : public Store,
   Result<std::vector<AttemptRow>> delivery_attempts(const core::TenantId& tenant,
                                                     const std::optional<RecipientKey>& recipient,
                                                     core::Timestamp since, size_t limit) override;
+
+  AnalyticsStore* analytics() override { return this; }
+  Result<int> aggregate_events(int limit) override;
+  Result<int64_t> analytics_cursor() override;
+  Result<std::vector<AnalyticsRow>> analytics_rows(const AnalyticsQuery& q) override;
+  Status add_analytics_rows(const core::TenantId& tenant, AnalyticsDim dim,
+                            const std::vector<AnalyticsRow>& rows) override;
+  Result<std::optional<analytics::RateCard>> get_rate_card(const core::TenantId& tenant,
+                                                          const core::CarrierId& carrier) override;
+  Status put_rate_card(const core::TenantId& tenant, const core::CarrierId& carrier,
+                       const analytics::RateCard& card, core::Timestamp at) override;
+  Result<std::vector<std::pair<std::string, analytics::RateCard>>> list_rate_cards(
+      const core::TenantId& tenant) override;
+  Result<analytics::Targets> get_targets(const core::TenantId& tenant) override;
+  Status put_targets(const core::TenantId& tenant, const analytics::Targets& targets, core::Timestamp at) override;
 
  private:
   using Events = std::vector<domain::Event>;

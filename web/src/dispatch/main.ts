@@ -17,6 +17,7 @@ import { CarrierCodesPanel } from './carrier_codes';
 import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
 import { ShipmentsPanel } from './shipments';
+import { ScorecardsPage } from './scorecards';
 
 const main = document.getElementById('main') as HTMLElement;
 const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
@@ -277,16 +278,39 @@ let dashboard: Dashboard | null = null;
 
 function startDashboard(key: string): void {
   dashboard?.stop();
+  if (showScorecards()) return;
   dashboard = new Dashboard(key);
   void dashboard.start();
 }
 
 function signOut(message = ''): void {
   dashboard?.stop();
+  scorecardsLink.hidden = true;
   dashboard = null;
   session.clear();
   showSignIn(message);
 }
+
+// Carrier scorecards (scorecards.ts): /dispatch#scorecards shows them instead of the live dashboard.
+const scorecardsLink = document.getElementById('nav-scorecards') as HTMLAnchorElement;
+function showScorecards(): boolean {
+  const on = location.hash === '#scorecards';
+  scorecardsLink.hidden = false;
+  scorecardsLink.href = on ? '#dashboard' : '#scorecards';
+  scorecardsLink.textContent = t(on ? 'scorecards.nav_back' : 'scorecards.nav');
+  if (!on) return false;
+  dashboard = null;
+  document.body.dataset.view = 'scorecards';
+  signOutButton.hidden = false;
+  const page = new ScorecardsPage();
+  main.replaceChildren(page.element);
+  void page.load();
+  return true;
+}
+window.addEventListener('hashchange', () => {
+  const key = session.key();
+  if (key) startDashboard(key);
+});
 
 signOutButton.addEventListener('click', () => signOut());
 whenUnauthenticated(() => signOut(t('dispatch.sign_in.expired')));
