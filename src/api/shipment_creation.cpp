@@ -1,5 +1,7 @@
 #include "api/shipment_creation.hpp"
 
+#include "api/address_geocoding.hpp"
+
 #include "core/crypto.hpp"
 #include "core/new_id.hpp"
 #include "domain/tracking_number.hpp"
@@ -47,6 +49,8 @@ core::Result<storage::NewShipment> prepare_shipment(const Services& s, const Cre
     if (auto st = check_carrier(s, c.tenant, *draft.carrier_id, carriers); !st) return st.error();
     sh.carrier_id = core::CarrierId(*draft.carrier_id);
   }
+  const AddressLocation where = locate_address(s.addresses, sh.address);
+  sh.address.location = where.location;
   sh.id = core::new_id<core::ShipmentId>();
   sh.tenant_id = c.tenant;
   sh.tracking_token = core::random_token(16);
@@ -63,7 +67,8 @@ core::Result<storage::NewShipment> prepare_shipment(const Services& s, const Cre
   e.at = e.recorded_at = c.now;
   e.actor = c.actor;
   e.source = c.source;
-  e.payload_json = "{}";
+  // How the location was found (docs/geocoding.md); "{}" when no map was there to ask.
+  e.payload_json = where.match || s.addresses != nullptr ? location_payload_json(where) : "{}";
   return n;
 }
 

@@ -2,7 +2,8 @@
 // The one creation path: every way a shipment enters the system (POST /v1/shipments, the JSON bulk
 // create, the CSV import, the Shopify webhook) turns a validated ShipmentDraft into a stored
 // shipment here — tracking number, tracking token, "created" event (which feeds notifications,
-// webhooks and live updates through on_commit). Address geocoding belongs in prepare_shipment.
+// webhooks and live updates through on_commit). prepare_shipment also places the address
+// (address_geocoding.hpp: the map's addresses, else the order's coordinates).
 //
 // Threading: any thread (handlers run on the blocking pool).
 

@@ -10,7 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
-from lastmile_server import DEFAULT_BIN, ServerTestCase, make_api_key, make_driver, make_tenant, monaco_graph
+from lastmile_server import (DEFAULT_BIN, ServerTestCase, make_api_key, make_driver, make_shipment, make_tenant,
+                             monaco_graph, shipment_body)
 
 BIN = os.environ.get("LASTMILE_BIN", DEFAULT_BIN)
 
@@ -57,6 +58,37 @@ class GeocodeTest(ServerTestCase):
                               ({"q": "rue", "limit": "11"}, "limit"), ({"q": "rue", "limit": "2x"}, "limit")):
             e = self.geocode(status=400, **params)["error"]
             self.assertEqual((e["code"], e["field"]), ("invalid_field", field), params)
+
+    def created_event(self, sid):
+        events = self.assertStatus(self.server.request("GET", f"/v1/shipments/{sid}/events", token=self.key), 200)
+        return events["items"][0] if "items" in events else events["events"][0]
+
+    def test_a_shipment_without_coordinates_is_placed_on_its_address(self):
+        address = {"line1": "10 av. Princesse Grace", "line2": "", "city": "Monaco", "postal_code": "98000",
+                   "country": "MC"}
+        sid = make_shipment(self.server, self.key, address=address)["id"]
+        sh = self.assertStatus(self.server.request("GET", f"/v1/shipments/{sid}", token=self.key), 200)
+        self.assertAlmostEqual(sh["address"]["lat"], 43.745, delta=0.01)
+        created = self.created_event(sid)
+        self.assertEqual(created["payload"]["location"]["source"], "geocoded")
+        self.assertEqual(created["payload"]["location"]["geocode"]["level"], "house_number")
+
+    def test_given_coordinates_stand_unless_the_house_number_itself_matches(self):
+        given = {"line1": "3 boulevard du Larvotto", "line2": "", "city": "Monaco", "postal_code": "98000",
+                 "country": "MC", "lat": 43.7460, "lon": 7.4330}
+        sid = make_shipment(self.server, self.key, address=given)["id"]
+        sh = self.assertStatus(self.server.request("GET", f"/v1/shipments/{sid}", token=self.key), 200)
+        self.assertEqual((sh["address"]["lat"], sh["address"]["lon"]), (43.7460, 7.4330))
+        location = self.created_event(sid)["payload"]["location"]
+        self.assertEqual((location["source"], location["geocode"]["level"]), ("provided", "street"))
+        # Bulk creation takes the same path.
+        r = self.assertStatus(self.server.request("POST", "/v1/shipments/bulk", token=self.key, body={
+            "shipments": [shipment_body(address={"line1": "17 avenue de l'Annonciade", "line2": "", "city": "Monaco",
+                                                 "postal_code": "98000", "country": "MC"},
+                                        external_order_id="geo-bulk-1")]}), 200)
+        sid = r["results"][0]["id"]
+        sh = self.assertStatus(self.server.request("GET", f"/v1/shipments/{sid}", token=self.key), 200)
+        self.assertIsNotNone(sh["address"]["lat"])
 
     def test_roles(self):
         self.geocode(token=self.key, q="10 avenue Princesse Grace")
