@@ -156,6 +156,10 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/carriers/{id}/code-mappings", false, readers, h::get_code_mappings},
       {verb::put, "/v1/carriers/{id}/code-mappings", false, office, h::put_code_mappings},
       {verb::get, "/v1/carriers/{id}/mapping-tasks", false, office_carrier, h::list_mapping_tasks},
+      // The tenant settings document (docs/settings.md): dispatchers read, tenant admins change.
+      {verb::get, "/v1/tenant/settings", false, office, h::get_tenant_settings},
+      {verb::put, "/v1/tenant/settings", false, admin, h::put_tenant_settings},
+      {verb::get, "/v1/tenant/settings/history", false, office, h::list_tenant_settings_history},
   };
 }
 

@@ -222,6 +222,7 @@ class NotificationStore;  // notification_store.hpp
 class CarrierEventStore;  // carrier_event_store.hpp
 class RoutePlanStore;     // route_plan_store.hpp
 class PrivacyStore;  // privacy_store.hpp
+class SettingsStore;  // settings_store.hpp
 
 class Store {
  public:
@@ -240,6 +241,9 @@ class Store {
   virtual RoutePlanStore* route_plans() { return nullptr; }
   // Retention settings and passes, recipient erasure (docs/privacy.md); null for a store without them.
   virtual PrivacyStore* privacy() { return nullptr; }
+  // The tenant settings document, its audit trail and the tracking_stale pass (docs/settings.md);
+  // null for a store without them.
+  virtual SettingsStore* settings() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

@@ -246,6 +246,7 @@ BODIES = {
     "POST /v1/track/{token}/survey": lambda w: {"stars": 5},
     "POST /v1/shipments/{id}/messages": lambda w: {"body": "on my way", "client_id": str(uuid.uuid4())},
     "POST /v1/driver/session": lambda w: {"code": "x" * 22},
+    "PUT /v1/tenant/settings": lambda w: {"version": 0, "settings": {}},
 }
 SHIPMENT = {
     "service_level": "standard",

@@ -668,6 +668,34 @@ CREATE INDEX proof_blobs_live ON proof_blobs (sha256) WHERE expired_at IS NULL;
 ALTER TABLE events ADD COLUMN erased_by TEXT;
 )sql";
 
+// The tenant settings document (docs/settings.md): per-tenant overrides of server defaults (NULL:
+// the default), the document's version and its audit trail.
+constexpr std::string_view kTenantSettings = R"sql(
+ALTER TABLE tenants ADD COLUMN geofence_dwell_s INTEGER;
+ALTER TABLE tenants ADD COLUMN device_offline_minutes INTEGER;
+ALTER TABLE tenants ADD COLUMN stationary_minutes INTEGER;
+ALTER TABLE tenants ADD COLUMN tracking_stale_hours INTEGER;
+CREATE TABLE tenant_settings (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
+  version BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_by_name TEXT NOT NULL,
+  rerouting_auto_apply INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE tenant_settings_history (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  version BIGINT NOT NULL,
+  base_version BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  via TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, version)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -685,6 +713,7 @@ constexpr std::array kMigrations = {
     Migration{14, "notifications", kNotifications},
     Migration{15, "privacy", kPrivacy},
     Migration{16, "carrier events", kCarrierEvents},
+    Migration{17, "tenant settings", kTenantSettings},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -39,6 +39,7 @@
 #include "storage/webhook_store.hpp"
 #include "storage/route_plan_store.hpp"
 #include "storage/privacy_store.hpp"
+#include "storage/settings_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -49,7 +50,8 @@ class SqliteStore final : public Store,
                           public NotificationStore,
                           public RoutePlanStore,
                           public CarrierEventStore,
-                          public PrivacyStore {
+                          public PrivacyStore,
+                          public SettingsStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -275,6 +277,15 @@ class SqliteStore final : public Store,
                                                                  int limit) override;
   Result<ErasureResult> erase_recipient(const core::TenantId& tenant, const RecipientKey& key, core::Timestamp at,
                                         const std::string& actor) override;
+  // The tenant settings document and the tracking_stale pass (sqlite_store_settings.cpp).
+  SettingsStore* settings() override { return this; }
+  Result<TenantSettingsRecord> get_tenant_settings(const core::TenantId& tenant) override;
+  Result<TenantSettingsRecord> put_tenant_settings(const core::TenantId& tenant, const TenantSettingsRecord& next,
+                                                   int64_t expected_version, SettingsAuditEntry audit) override;
+  Result<std::vector<SettingsAuditEntry>> list_settings_history(const core::TenantId& tenant, int64_t before,
+                                                                int limit) override;
+  Result<TrackedPage> list_carrier_tracked(const std::vector<domain::Milestone>& statuses, int64_t after,
+                                           int limit) override;
 
  private:
   using Events = std::vector<domain::Event>;

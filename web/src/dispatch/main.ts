@@ -17,6 +17,7 @@ import { CarrierCodesPanel } from './carrier_codes';
 import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
 import { ShipmentsPanel } from './shipments';
+import { SettingsPage } from './settings_page';
 
 const main = document.getElementById('main') as HTMLElement;
 const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
@@ -61,7 +62,7 @@ function showSignIn(message = ''): void {
       return;
     }
     session.set(key);
-    startDashboard(key);
+    showView(key);
   });
   main.replaceChildren(form);
   input.focus();
@@ -296,6 +297,20 @@ new MutationObserver(() => {
   liveState.dataset.state = state ?? '';
 }).observe(document.body, { attributes: true, attributeFilter: ['data-live'] });
 
+// #settings: the tenant settings page (settings_page.ts) in place of the dashboard.
+function showView(key: string): void {
+  if (location.hash !== '#settings') return startDashboard(key);
+  dashboard?.stop();
+  dashboard = null;
+  document.body.dataset.view = 'settings';
+  signOutButton.hidden = false;
+  void new SettingsPage().show(main);
+}
+window.addEventListener('hashchange', () => {
+  const key = session.key();
+  if (key) showView(key);
+});
+
 const saved = session.key();
-if (saved) startDashboard(saved);
+if (saved) showView(saved);
 else showSignIn();
