@@ -157,6 +157,7 @@ core::Status read_tenant_row(Reader& r, domain::Tenant& t) {
     r.fail(Error::invalid_field("delivery.out_for_delivery_on",
                                 "delivery.out_for_delivery_on must be depot_departure or route_start"));
   }
+  t.arriving_milestone = r.boolean("milestones", "arriving", defaults.arriving_milestone);
   t.geofence_radius_m = r.number("geofence", "radius_m", defaults.geofence_radius_m, kMinRadiusM, kMaxRadiusM);
   t.geofence_dwell_s = r.integer("geofence", "dwell_s", std::nullopt, 0, kMaxDwellS);
   t.show_driver_within_stops =
@@ -228,6 +229,7 @@ void diff_into(const json::value& before, const json::value& after, const std::s
 json::object settings_json(const storage::TenantSettingsRecord& r) {
   const domain::Tenant& t = r.tenant;
   return json::object{
+      {"milestones", json::object{{"arriving", t.arriving_milestone}}},
       {"delivery", json::object{{"out_for_delivery_on", domain::out_for_delivery_trigger_name(t.out_for_delivery_on)}}},
       {"geofence", json::object{{"radius_m", t.geofence_radius_m}, {"dwell_s", int_or_null(t.geofence_dwell_s)}}},
       {"privacy", json::object{{"show_driver_within_stops", t.show_driver_within_stops}}},

@@ -26,7 +26,7 @@ inline constexpr int kMaxWithinStops = 100;
 inline constexpr double kMinPodDistanceM = 10, kMaxPodDistanceM = 100000;
 inline constexpr int kMaxRetentionDays = 36'500;
 
-// The "settings" object of the document: sections delivery, geofence, privacy, exceptions,
+// The "settings" object of the document: sections milestones, delivery, geofence, privacy, exceptions,
 // devices, proof, branding, rerouting, retention, notifications (every member present; null where the
 // server's default applies).
 boost::json::object settings_json(const storage::TenantSettingsRecord& r);

@@ -53,6 +53,9 @@ struct Tenant {
   std::optional<int> device_offline_minutes;  // no ping this long on an active route: device_offline
   std::optional<int> stationary_minutes;      // standing still this long away from stops: stationary
   std::optional<int> tracking_stale_hours;    // no carrier event this long in transit: tracking_stale (0: off)
+  // Whether the pipeline sets the automatic `arriving` milestone (the next stop's shipments as the
+  // driver heads there); off: out_for_delivery goes straight to the delivery outcome.
+  bool arriving_milestone = true;
 };
 
 // An API key or device token as stored: the secret itself is never stored, only its SHA-256.

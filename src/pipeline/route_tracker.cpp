@@ -78,6 +78,7 @@ core::Status RouteTracker::refresh(storage::Store& store, core::Timestamp now, i
   v.route = std::move(**route);
   v.trigger = tenant->out_for_delivery_on;
   v.show_driver_within_stops = tenant->show_driver_within_stops;
+  v.arriving = tenant->arriving_milestone;
   v.depot_departed = same && view_->depot_departed;
   if (!same) {
     geofence_ = {};

@@ -675,6 +675,7 @@ ALTER TABLE tenants ADD COLUMN geofence_dwell_s INTEGER;
 ALTER TABLE tenants ADD COLUMN device_offline_minutes INTEGER;
 ALTER TABLE tenants ADD COLUMN stationary_minutes INTEGER;
 ALTER TABLE tenants ADD COLUMN tracking_stale_hours INTEGER;
+ALTER TABLE tenants ADD COLUMN arriving_milestone INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE tenant_settings (
   tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
   version BIGINT NOT NULL,

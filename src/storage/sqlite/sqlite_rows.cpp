@@ -68,6 +68,7 @@ Result<domain::Tenant> tenant_from_row(const Statement& s) {
                                      &t.tracking_stale_hours};
   for (int i = 0; i < 4; ++i)
     if (!s.is_null(11 + i)) *overrides[i] = static_cast<int>(s.int64(11 + i));
+  t.arriving_milestone = s.int64(15) != 0;
   return t;
 }
 

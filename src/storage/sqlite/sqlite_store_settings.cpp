@@ -69,11 +69,12 @@ Status write_settings(Connection& db, const core::TenantId& tenant, const Tenant
                     "UPDATE tenants SET brand_color = ?, brand_logo_url = ?, show_driver_within_stops = ?, "
                     "require_device_secret = ?, geofence_radius_m = ?, out_for_delivery_on = ?, "
                     "pod_max_distance_m = ?, geofence_dwell_s = ?, device_offline_minutes = ?, "
-                    "stationary_minutes = ?, tracking_stale_hours = ? WHERE id = ?",
+                    "stationary_minutes = ?, tracking_stale_hours = ?, arriving_milestone = ? WHERE id = ?",
                     t.brand_color, t.brand_logo_url, t.show_driver_within_stops, t.require_device_secret ? 1 : 0,
                     t.geofence_radius_m, std::string(domain::out_for_delivery_trigger_name(t.out_for_delivery_on)),
                     t.pod_max_distance_m, as_int64(t.geofence_dwell_s), as_int64(t.device_offline_minutes),
-                    as_int64(t.stationary_minutes), as_int64(t.tracking_stale_hours), tenant.str());
+                    as_int64(t.stationary_minutes), as_int64(t.tracking_stale_hours), t.arriving_milestone ? 1 : 0,
+                    tenant.str());
       !st)
     return st;
   const std::string before = notify::settings_json(cur.notifications);

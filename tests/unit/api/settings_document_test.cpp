@@ -32,7 +32,9 @@ void expect_error(std::string_view text, ErrorCode code, std::string_view field)
 
 TEST(SettingsDocument, ShowsEverySectionWithNullForServerDefaults) {
   const json::object s = settings_json(defaults());
-  for (const char* section : {"delivery", "geofence", "privacy", "exceptions", "devices", "proof", "branding",
+  EXPECT_EQ(s.at("milestones").at("arriving"), true);
+  EXPECT_EQ(s.at("rerouting").at("auto_apply"), false);
+  for (const char* section : {"milestones", "rerouting", "delivery", "geofence", "privacy", "exceptions", "devices", "proof", "branding",
                               "retention", "notifications"})
     EXPECT_TRUE(s.contains(section)) << section;
   EXPECT_EQ(s.at("geofence").at("radius_m").to_number<double>(), 75);
@@ -47,7 +49,8 @@ TEST(SettingsDocument, MergePatchChangesOnlyWhatItNames) {
   auto r = patch(defaults(), R"({"geofence":{"radius_m":120,"dwell_s":5},"privacy":{"show_driver_within_stops":0},
                                   "exceptions":{"tracking_stale_hours":6},"devices":{"require_secret":false},
                                   "delivery":{"out_for_delivery_on":"route_start"},"branding":{"color":"#112233"},
-                                  "retention":{"track_days":30},
+                                  "retention":{"track_days":30},"milestones":{"arriving":false},
+                                  "rerouting":{"auto_apply":true},
                                   "notifications":{"rules":{"delivered":["sms"]}}})");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->tenant.geofence_radius_m, 120);
@@ -59,6 +62,8 @@ TEST(SettingsDocument, MergePatchChangesOnlyWhatItNames) {
   EXPECT_EQ(r->tenant.brand_color, "#112233");
   EXPECT_EQ(r->tenant.pod_max_distance_m, 150);  // untouched
   EXPECT_EQ(r->retention.track_days, 30);
+  EXPECT_FALSE(r->tenant.arriving_milestone);
+  EXPECT_TRUE(r->rerouting_auto_apply);
   EXPECT_FALSE(r->retention.photo_days);
   EXPECT_TRUE(notify::rule_has_channel(r->notifications, "delivered", "sms"));
   EXPECT_FALSE(notify::rule_has_channel(r->notifications, "delivered", "email"));
@@ -89,6 +94,9 @@ TEST(SettingsDocument, EveryErrorNamesItsPath) {
   expect_error(R"({"exceptions":{"tracking_stale_hours":721}})", ErrorCode::kInvalidField,
                "exceptions.tracking_stale_hours");
   expect_error(R"({"devices":{"require_secret":"yes"}})", ErrorCode::kWrongType, "devices.require_secret");
+  expect_error(R"({"milestones":{"arriving":1}})", ErrorCode::kWrongType, "milestones.arriving");
+  expect_error(R"({"milestones":{"processed":false}})", ErrorCode::kInvalidField, "milestones.processed");
+  expect_error(R"({"rerouting":{"auto_apply":"always"}})", ErrorCode::kWrongType, "rerouting.auto_apply");
   expect_error(R"({"delivery":{"out_for_delivery_on":"whenever"}})", ErrorCode::kInvalidField,
                "delivery.out_for_delivery_on");
   expect_error(R"({"branding":{"color":"red"}})", ErrorCode::kInvalidField, "branding.color");

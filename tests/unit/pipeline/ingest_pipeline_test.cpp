@@ -252,6 +252,15 @@ TEST_F(TenantSettingsInThePipelineTest, ALongerDwellDelaysTheArrival) {
   EXPECT_EQ(store_->get_route(tenant_, route_.id)->stops[0].arrived_at, at(60));
 }
 
+TEST_F(TenantSettingsInThePipelineTest, WithoutTheArrivingMilestoneTheShipmentStaysOutForDelivery) {
+  make_pipeline();
+  start_route();
+  change([](domain::Tenant& t) { t.arriving_milestone = false; });
+  submit({fix(at(1), 43.7350, 7.4210), fix(at(20), 43.7360, 7.4222)});  // depot, then ~140 m away
+  pipeline_->drain();
+  EXPECT_EQ(status(), Milestone::kOutForDelivery) << "not arriving: the tenant turned it off";
+}
+
 TEST_F(TenantSettingsInThePipelineTest, AShorterOfflineThresholdRaisesDeviceOfflineSooner) {
   PipelineOptions o;
   o.activity_check_ms = 20;  // the server's threshold stays at 10 minutes

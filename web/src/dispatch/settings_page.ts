@@ -18,6 +18,7 @@ interface Field {
 
 // The scalar members of the document, in the order shown (docs/settings.md has their ranges).
 const FIELDS: Field[] = [
+  { section: 'milestones', key: 'arriving', kind: 'bool' },
   { section: 'delivery', key: 'out_for_delivery_on', kind: 'choice', choices: ['depot_departure', 'route_start'] },
   { section: 'geofence', key: 'radius_m', kind: 'number' },
   { section: 'geofence', key: 'dwell_s', kind: 'nint' },
@@ -34,7 +35,7 @@ const FIELDS: Field[] = [
   { section: 'retention', key: 'photo_days', kind: 'nint' },
   { section: 'retention', key: 'chat_days', kind: 'nint' },
 ];
-const SECTIONS = ['delivery', 'geofence', 'privacy', 'exceptions', 'devices', 'proof', 'branding', 'rerouting', 'retention'];
+const SECTIONS = ['milestones', 'delivery', 'geofence', 'privacy', 'exceptions', 'devices', 'proof', 'branding', 'rerouting', 'retention'];
 const CHANNELS = ['email', 'sms'];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

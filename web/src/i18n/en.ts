@@ -395,6 +395,8 @@ export const en = {
   'settings.refused': 'Not saved: {message}',
   'settings.save': 'Save settings',
   'settings.default': 'default: {value}',
+  'settings.section.milestones': 'Milestones',
+  'settings.field.milestones.arriving': 'Use the “arriving” milestone (the next stop’s customers, as the driver heads there)',
   'settings.section.delivery': 'Delivery',
   'settings.section.geofence': 'Geofences',
   'settings.section.privacy': 'Location privacy',
