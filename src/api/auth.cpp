@@ -76,6 +76,7 @@ core::Result<Principal> authenticate(storage::Store& store, std::string_view hea
   p.carrier_id = cred->carrier_id;
   p.driver_id = cred->driver_id;
   p.credential_id = cred->id.str();
+  p.credential_name = cred->name;
   return p;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/metrics.hpp"
+#include "api/settings_defaults.hpp"
 #include "api/track_cache.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -63,6 +64,7 @@ struct Principal {
   std::optional<core::CarrierId> carrier_id; // role carrier
   std::optional<core::DriverId> driver_id;   // role driver
   std::string credential_id;                 // for event actors and logs
+  std::string credential_name;               // for audit trails (the key's name)
 };
 
 // Long-lived dependencies shared by all handlers. Thread-safe.
@@ -100,6 +102,8 @@ struct Services {
   // Retention defaults (serve --track/photo/chat-retention-days) shown by GET /v1/tenant/retention,
   // and the idle time before an erased image's file may be deleted (docs/privacy.md).
   storage::RetentionDefaults retention_defaults = {};
+  // The server's values of the settings a tenant leaves null (GET /v1/tenant/settings "defaults").
+  settings::ServerDefaults settings_defaults = {};
 };
 
 struct Reply {

@@ -175,6 +175,10 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::put, "/v1/analytics/targets", false, admin, h::put_analytics_targets},
       {verb::get, "/v1/carriers/{id}/rate-card", false, office_carrier, h::get_rate_card},
       {verb::put, "/v1/carriers/{id}/rate-card", false, admin, h::put_rate_card},
+      // The tenant settings document (docs/settings.md): dispatchers read, tenant admins change.
+      {verb::get, "/v1/tenant/settings", false, office, h::get_tenant_settings},
+      {verb::put, "/v1/tenant/settings", false, admin, h::put_tenant_settings},
+      {verb::get, "/v1/tenant/settings/history", false, office, h::list_tenant_settings_history},
   };
 }
 

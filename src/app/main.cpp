@@ -107,6 +107,13 @@ int main(int argc, char** argv) {
   s->add_option("--blob-delete-idle-s", serve.blob_delete_idle_s,
                  "A blob file written less than this many seconds ago is not deleted yet (default 3600)")
       ->check(CLI::Range(0, 86400));
+  s->add_option("--tracking-stale-hours", serve.tracking_stale_hours,
+                 "Hours without a carrier event before an in-transit shipment is tracking_stale (a tenant may set "
+                 "its own); 0 turns it off (default 24)")
+      ->check(CLI::Range(0, 720));
+  s->add_option("--tracking-stale-interval-s", serve.tracking_stale_interval_s,
+                 "Seconds (server clock) between tracking_stale passes (default 300)")
+      ->check(CLI::Range(1, 86400));
   s->add_option("--webhook-max-attempts", serve.webhook_max_attempts,
                  "Tries of a webhook message before it is dead-lettered (default 8)")
       ->check(CLI::Range(1, 100));

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "api/auth.hpp"
+#include "api/auto_reroute.hpp"
 #include "api/exception_messages.hpp"
 #include "api/live_messages.hpp"
 #include "api/live_stream.hpp"
@@ -44,6 +45,7 @@
 #include "pipeline/ingest_pipeline.hpp"
 #include "pipeline/retention.hpp"
 #include "pipeline/analytics_worker.hpp"
+#include "pipeline/tracking_stale.hpp"
 #include "notify/curl_webhook_sender.hpp"
 #include "notify/outbox_worker.hpp"
 #include "app/notification_setup.hpp"
@@ -391,6 +393,11 @@ int serve(const ServeOptions& o) {
   services.web_dir = o.web_dir.empty() ? std::string(kDefaultWebDir) : o.web_dir;
   services.blobs = &blobs;
   services.retention_defaults = retention.defaults();
+  services.settings_defaults.geofence_dwell_s = static_cast<int>(pipeline_options.geofence.dwell_ms / 1000);
+  services.settings_defaults.device_offline_minutes = static_cast<int>(pipeline_options.activity.offline_after_ms / 60'000);
+  services.settings_defaults.stationary_minutes = static_cast<int>(pipeline_options.activity.stationary_after_ms / 60'000);
+  services.settings_defaults.tracking_stale_hours = o.tracking_stale_hours;
+  services.settings_defaults.retention = services.retention_defaults;
   services.max_photo_bytes = static_cast<size_t>(o.pod_max_photo_mib * 1024 * 1024);
   spdlog::info("proof-of-delivery blobs in {}", blob_folder.path().string());
   if (!std::filesystem::is_regular_file(std::filesystem::path(services.web_dir) / "track.html"))
@@ -460,6 +467,25 @@ int serve(const ServeOptions& o) {
   }
   TrackerListeners trackers(o, host, services);  // OsmAnd port, MQTT subscriber
   trackers.start();
+  // tracking_stale passes every --tracking-stale-interval-s of server clock (wall time / speedup).
+  pipeline::TrackingStaleOptions stale_options;
+  stale_options.default_hours = o.tracking_stale_hours;
+  stale_options.interval = std::chrono::milliseconds(
+      std::max<int64_t>(100, std::llround(o.tracking_stale_interval_s * 1000.0 / o.clock_speedup)));
+  auto tracking_stale = std::make_unique<pipeline::TrackingStaleMonitor>(*store, clock, stale_options);
+  // Automatic rerouting on late_risk when a tenant's settings allow it (api/auto_reroute.hpp). The bus
+  // thread outlives it, so it goes through a guard that shutdown clears first.
+  struct RerouteFeed {
+    std::mutex mu;
+    api::AutoReroute* target = nullptr;  // GUARDED_BY(mu)
+  };
+  auto auto_reroute = std::make_unique<api::AutoReroute>(services);
+  auto reroute_feed = std::make_shared<RerouteFeed>();
+  reroute_feed->target = auto_reroute.get();
+  bus.subscribe([reroute_feed](const domain::Event& e) {
+    std::lock_guard lock(reroute_feed->mu);
+    if (reroute_feed->target) reroute_feed->target->on_event(e);
+  });
 
   // Signals are waited for on a separate small io_context so the server's loop stays its own.
   boost::asio::io_context signal_io;
@@ -477,6 +503,12 @@ int serve(const ServeOptions& o) {
   std::cout << "lastmile is running: " << services.public_url << "/healthz" << std::endl;
   server.run();
   trackers.join();
+  tracking_stale.reset();  // its pass appends events: stopped before the pipeline and the bus drain
+  {
+    std::lock_guard lock(reroute_feed->mu);
+    reroute_feed->target = nullptr;
+  }
+  auto_reroute.reset();  // finishes the attempt in progress
 
   signal_io.stop();
   signal_thread.join();

@@ -83,6 +83,10 @@ struct ServeOptions {
   int chat_retention_days = 0;
   int retention_interval_s = 3600;
   int blob_delete_idle_s = 3600;
+  // tracking_stale (docs/carriers.md): hours without a carrier event in transit (a tenant's
+  // settings may say otherwise; 0: off), and the seconds of server clock between passes.
+  int tracking_stale_hours = 24;
+  int tracking_stale_interval_s = 300;
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

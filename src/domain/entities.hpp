@@ -47,6 +47,15 @@ struct Tenant {
   // (docs/proof-of-delivery.md).
   double pod_max_distance_m = 150;
   Timestamp created_at;
+  // Overrides of the server's defaults, set through the settings document (GET/PUT
+  // /v1/tenant/settings, docs/settings.md); nullopt: the server's default applies.
+  std::optional<int> geofence_dwell_s;        // a stay lasts this long before it is an arrival
+  std::optional<int> device_offline_minutes;  // no ping this long on an active route: device_offline
+  std::optional<int> stationary_minutes;      // standing still this long away from stops: stationary
+  std::optional<int> tracking_stale_hours;    // no carrier event this long in transit: tracking_stale (0: off)
+  // Whether the pipeline sets the automatic `arriving` milestone (the next stop's shipments as the
+  // driver heads there); off: out_for_delivery goes straight to the delivery outcome.
+  bool arriving_milestone = true;
 };
 
 // An API key or device token as stored: the secret itself is never stored, only its SHA-256.

@@ -11,6 +11,7 @@ constexpr std::array kAllKinds = {
     ExceptionKind::kMissingScan,
     ExceptionKind::kPodLocationMismatch,
     ExceptionKind::kLowRating,
+    ExceptionKind::kTrackingStale,
 };
 
 template <typename Enum, size_t N>
@@ -37,6 +38,7 @@ std::string_view exception_kind_name(ExceptionKind k) {
     case ExceptionKind::kMissingScan: return "missing_scan";
     case ExceptionKind::kPodLocationMismatch: return "pod_location_mismatch";
     case ExceptionKind::kLowRating: return "low_rating";
+    case ExceptionKind::kTrackingStale: return "tracking_stale";
   }
   return "exception";
 }
@@ -100,15 +102,20 @@ std::optional<ExceptionEntryKind> parse_exception_entry(std::string_view name) {
 std::vector<ExceptionSignal> exception_signals(const Event& e) {
   using K = ExceptionKind;
   if (e.milestone) {
-    if (*e.milestone == Milestone::kAttemptFailed) return {raise(K::kAttemptFailed)};
-    if (*e.milestone == Milestone::kException) return {raise(K::kShipmentException)};
-    if (is_terminal(*e.milestone)) return {{ExceptionSignal::Action::kClearShipmentCases, K::kLateRisk}};
-    return {};
+    std::vector<ExceptionSignal> out;
+    // A carrier reported (source "carrier:…"): its tracking is alive again.
+    if (e.source.starts_with("carrier:")) out.push_back(clear(K::kTrackingStale));
+    if (*e.milestone == Milestone::kAttemptFailed) out.push_back(raise(K::kAttemptFailed));
+    if (*e.milestone == Milestone::kException) out.push_back(raise(K::kShipmentException));
+    if (is_terminal(*e.milestone)) out.push_back({ExceptionSignal::Action::kClearShipmentCases, K::kLateRisk});
+    return out;
   }
   if (e.type == "pod_location_mismatch") return {raise(K::kPodLocationMismatch)};
   if (e.type == "late_risk") return {raise(K::kLateRisk)};
   if (e.type == "missing_scan") return {raise(K::kMissingScan)};
   if (e.type == "survey_low_rating") return {raise(K::kLowRating)};
+  if (e.type == "tracking_stale") return {raise(K::kTrackingStale)};
+  if (e.type == "tracking_stale_cleared") return {clear(K::kTrackingStale)};
   if (e.type == "late_risk_cleared") return {clear(K::kLateRisk)};
   if (e.type == "off_route") return {raise(K::kOffRoute)};
   if (e.type == "back_on_route") return {clear(K::kOffRoute)};

@@ -34,10 +34,11 @@ enum class ExceptionKind {
   kMissingScan,          // a stop completed with a parcel never scanned (docs/chain-of-custody.md)
   kPodLocationMismatch,  // a proof of delivery captured too far from the address (docs/proof-of-delivery.md)
   kLowRating,            // a customer rated the delivery 1 or 2 stars (docs/chat-and-surveys.md)
+  kTrackingStale,        // no carrier event for the tenant's tracking_stale_hours in transit (docs/carriers.md)
 };
 // Stable API names: "late_risk", "off_route", "device_offline", "stationary", "attempt_failed",
 // "exception", "missing_scan", "pod_location_mismatch" (the event types that raise them), and
-// "low_rating" (raised by the event `survey_low_rating`).
+// "low_rating" (raised by the event `survey_low_rating`), "tracking_stale".
 std::string_view exception_kind_name(ExceptionKind k);
 std::optional<ExceptionKind> parse_exception_kind(std::string_view name);
 std::span<const ExceptionKind> all_exception_kinds();
@@ -119,6 +120,8 @@ struct ExceptionSignal {
 //   milestone attempt_failed / exception → raise attempt_failed / exception;
 //   missing_scan (a completed stop's delivered parcel never scanned, domain/custody.hpp) → raise;
 //   survey_low_rating (a survey of at most 2 stars, domain/survey.hpp) → raise low_rating;
+//   tracking_stale → raise tracking_stale; tracking_stale_cleared, or any event a carrier reported
+//   (source "carrier:…") → clear it;
 //   a terminal milestone (delivered, returned, cancelled) → clear the shipment's cases.
 std::vector<ExceptionSignal> exception_signals(const Event& e);
 

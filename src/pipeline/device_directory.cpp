@@ -37,6 +37,11 @@ core::Result<Device> DeviceDirectory::resolve_trusted(std::string_view device_id
   return entry->device;
 }
 
+void DeviceDirectory::forget_tenant(const core::TenantId& tenant) {
+  std::lock_guard lock(mu_);
+  std::erase_if(known_, [&](const auto& kv) { return kv.second.device.tenant == tenant; });
+}
+
 size_t DeviceDirectory::cached_devices() const {
   std::lock_guard lock(mu_);
   return known_.size();

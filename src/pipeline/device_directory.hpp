@@ -62,6 +62,10 @@ class DeviceDirectory {
   // the client's credentials and its topic). Never kUnauthenticated.
   core::Result<Device> resolve_trusted(std::string_view device_id);
 
+  // Forgets the cached devices of `tenant`, so a changed tenant setting (require_device_secret)
+  // applies to their next request.
+  void forget_tenant(const core::TenantId& tenant);
+
   // Cache sizes, for tests and metrics.
   size_t cached_devices() const;
   size_t cached_unknown() const;

@@ -242,6 +242,17 @@ void IngestPipeline::route_changed(const Device& device) {
   });
 }
 
+void IngestPipeline::tenant_changed(const core::TenantId& tenant) {
+  for (auto& shard : shards_) {
+    Shard* sh = shard.get();
+    sh->state.post([this, sh, tenant] {
+      const core::Timestamp now = clock_.now();
+      for (auto& [id, d] : sh->drivers)
+        if (d.tracker && d.tracker->device().tenant == tenant) refresh(d, Device{d.tracker->device()}, now, true);
+    });
+  }
+}
+
 void IngestPipeline::refresh(DriverLive& d, const Device& device, core::Timestamp now, bool force) {
   auto& tracker = d.tracker_for(device);
   const uint64_t before = tracker.loads();

@@ -141,6 +141,10 @@ class IngestPipeline {
   // Tells the pipeline that `device`'s routes changed (a route started): its route view is re-read
   // before the next ping is processed. Asynchronous.
   void route_changed(const Device& device);
+  // Tells the pipeline that `tenant`'s settings changed (geofence radius and dwell, thresholds,
+  // privacy, out_for_delivery trigger): every followed driver of that tenant re-reads its route and
+  // settings before its next ping. Asynchronous; any thread.
+  void tenant_changed(const core::TenantId& tenant);
 
   // A committed event (from the EventBus): a status change of a shipment on a route the pipeline
   // follows updates that route's view (e.g. a delivery reported by the driver app), so the next

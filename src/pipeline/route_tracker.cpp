@@ -78,6 +78,7 @@ core::Status RouteTracker::refresh(storage::Store& store, core::Timestamp now, i
   v.route = std::move(**route);
   v.trigger = tenant->out_for_delivery_on;
   v.show_driver_within_stops = tenant->show_driver_within_stops;
+  v.arriving = tenant->arriving_milestone;
   v.depot_departed = same && view_->depot_departed;
   if (!same) {
     geofence_ = {};
@@ -87,10 +88,26 @@ core::Status RouteTracker::refresh(storage::Store& store, core::Timestamp now, i
   const size_t old_sites = sites_.size();
   view_ = std::move(v);
   default_radius_m_ = tenant->geofence_radius_m;
+  dwell_s_ = tenant->geofence_dwell_s;
+  offline_minutes_ = tenant->device_offline_minutes;
+  stationary_minutes_ = tenant->stationary_minutes;
   rebuild_sites();
   if (same && sites_.size() != old_sites) geofence_ = {};  // stops changed: start the fences afresh
   eta_.load(*view_, promised);
   return {};
+}
+
+tracking::GeofenceParams RouteTracker::geofence_params(const PipelineOptions& options) const {
+  tracking::GeofenceParams p = options.geofence;
+  if (dwell_s_) p.dwell_ms = int64_t{*dwell_s_} * 1000;
+  return p;
+}
+
+tracking::ActivityParams RouteTracker::activity_params(const PipelineOptions& options) const {
+  tracking::ActivityParams p = options.activity;
+  if (offline_minutes_) p.offline_after_ms = int64_t{*offline_minutes_} * 60'000;
+  if (stationary_minutes_) p.stationary_after_ms = int64_t{*stationary_minutes_} * 60'000;
+  return p;
 }
 
 void RouteTracker::rebuild_sites() {
@@ -132,9 +149,9 @@ std::vector<core::ShipmentId> RouteTracker::position_audience() const {
 void RouteTracker::on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now,
                            TrackerOutput& out) {
   if (!view_) return;
-  for (auto ended : tracking::observe_ping(activity_, ping, options.activity))
+  for (auto ended : tracking::observe_ping(activity_, ping, activity_params(options)))
     record_activity(tracking::activity_cleared_name(ended), ping.t, now, ping.position, out);
-  for (const auto& ev : tracking::update_geofence(geofence_, sites_, ping, options.geofence)) {
+  for (const auto& ev : tracking::update_geofence(geofence_, sites_, ping, geofence_params(options))) {
     ++out.geofence_events;
     const bool arrival = ev.kind == tracking::GeofenceEventKind::kArrival;
     if (sites_[ev.site].kind == tracking::SiteKind::kDepot) {
@@ -158,7 +175,7 @@ void RouteTracker::on_position(const ingest::Ping& ping, const PipelineOptions& 
 void RouteTracker::on_tick(core::Timestamp now, const PipelineOptions& options, TrackerOutput& out) {
   if (!view_) return;
   const bool near = tracking::near_any_site(geofence_);
-  for (const auto& ex : tracking::check_activity(activity_, now, near, options.activity)) {
+  for (const auto& ex : tracking::check_activity(activity_, now, near, activity_params(options))) {
     ++out.exceptions;
     out.live.push_back(exception_update(device_, view_->route.id, ex));
     record_activity(tracking::activity_exception_name(ex.kind), ex.detected_at, now, ex.location, out);

@@ -72,6 +72,9 @@ class RouteTracker {
  private:
   void apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now, TrackerOutput& out);
   void rebuild_sites();
+  // The pipeline's parameters with the tenant's overrides (its settings document) applied.
+  tracking::GeofenceParams geofence_params(const PipelineOptions& options) const;
+  tracking::ActivityParams activity_params(const PipelineOptions& options) const;
   // An activity episode's start or end (`type`: its event type) as an event on every open shipment
   // of the route, in one write.
   void record_activity(std::string_view type, core::Timestamp at, core::Timestamp now,
@@ -86,6 +89,8 @@ class RouteTracker {
   EtaMonitor eta_;
   std::optional<core::Timestamp> loaded_at_;
   double default_radius_m_ = 75;
+  // The tenant's overrides, read with the route (nullopt: the pipeline's value).
+  std::optional<int> dwell_s_, offline_minutes_, stationary_minutes_;
   uint64_t loads_ = 0;
 };
 

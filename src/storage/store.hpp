@@ -225,6 +225,7 @@ class PrivacyStore;  // privacy_store.hpp
 class DeliveryHistoryStore;  // delivery_history_store.hpp
 class IntakeStore;   // intake_store.hpp
 class AnalyticsStore;  // analytics_store.hpp
+class SettingsStore;  // settings_store.hpp
 
 class Store {
  public:
@@ -249,6 +250,9 @@ class Store {
   virtual IntakeStore* intake() { return nullptr; }
   // Carrier/driver analytics, rate cards and targets (docs/analytics.md); null for a store without them.
   virtual AnalyticsStore* analytics() { return nullptr; }
+  // The tenant settings document, its audit trail and the tracking_stale pass (docs/settings.md);
+  // null for a store without them.
+  virtual SettingsStore* settings() { return nullptr; }
 
   // Readiness probe: a trivial query. Fails with kUnavailable when the database is unusable.
   virtual Status ping() = 0;

@@ -39,6 +39,7 @@ void note(Progress& p, const core::ShipmentId& id, std::string type, const domai
 
 // The next stop's shipments that are out for delivery become arriving.
 void announce_next(RouteView& v, Progress& p) {
+  if (!v.arriving) return;
   auto next = next_stop(v);
   if (!next) return;
   const auto& stop = v.route.stops[*next];
@@ -96,7 +97,8 @@ Progress on_stop_arrival(RouteView& view, size_t stop_index, core::Timestamp at)
   for (const auto& id : stop.shipment_ids) {
     if (finished(status_of(view, id))) continue;
     note(p, id, "driver_arrived", stop);
-    if (status_of(view, id) == Milestone::kOutForDelivery) change(view, p, id, Milestone::kArriving, &stop);
+    if (view.arriving && status_of(view, id) == Milestone::kOutForDelivery)
+      change(view, p, id, Milestone::kArriving, &stop);
   }
   return p;
 }

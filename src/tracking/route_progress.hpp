@@ -13,6 +13,7 @@
 //    has reached a final or failed-attempt status, else it stays arrived (the driver may still
 //    report the delivery). Each shipment gets a "driver_departed" event; then the next stop's
 //    out_for_delivery shipments become arriving.
+//  - Without `arriving` (the tenant turned the milestone off) no shipment becomes arriving here.
 //  - The next stop is the first stop in sequence order not yet departed whose shipments are not all
 //    finished.
 //  - Location privacy: a customer may see the driver's position only while their shipment is
@@ -37,6 +38,7 @@ struct RouteView {
   std::unordered_map<core::ShipmentId, domain::Milestone> status;  // every shipment on the route
   domain::OutForDeliveryTrigger trigger = domain::OutForDeliveryTrigger::kDepotDeparture;
   int show_driver_within_stops = 1;
+  bool arriving = true;  // the tenant uses the automatic arriving milestone (tenant.arriving_milestone)
   bool depot_departed = false;
 };
 

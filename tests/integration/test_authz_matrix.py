@@ -253,6 +253,7 @@ BODIES = {
                                                "secret": "swept-secret-0123456789"},
     "PUT /v1/analytics/targets": lambda w: {"on_time_rate": 90},
     "PUT /v1/carriers/{id}/rate-card": lambda w: {"per_stop": 1, "per_km": 0.5, "per_parcel": 0.2},
+    "PUT /v1/tenant/settings": lambda w: {"version": 0, "settings": {}},
 }
 SHIPMENT = {
     "service_level": "standard",

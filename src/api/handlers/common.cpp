@@ -36,6 +36,30 @@ core::Result<storage::PageRequest> page_request(const RequestContext& ctx) {
   return page;
 }
 
+// The version the client read: If-Match ("3" or 3), else the body's "version".
+core::Result<int64_t> expected_version(const RequestContext& ctx) {
+  std::string_view v = ctx.header(http::field::if_match);
+  if (v.empty()) {
+    boost::system::error_code ec;
+    json::value doc = json::parse(ctx.req.body(), ec);
+    if (!ec && doc.is_object()) {
+      if (const auto* x = doc.as_object().if_contains("version"); x && x->is_int64()) return x->as_int64();
+    }
+    return Error{core::ErrorCode::kMissingField,
+                 "send the version you read in If-Match (or as \"version\"), so a concurrent change is not lost",
+                 "version"};
+  }
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  int64_t n = 0;
+  if (v.empty() || v.size() > 12) return Error::invalid_field("If-Match", "If-Match must be the settings' version");
+  for (char c : v) {
+    if (c < '0' || c > '9') return Error::invalid_field("If-Match", "If-Match must be the settings' version");
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 std::string page_body(json::array items, std::optional<int64_t> next_before) {
   json::object out{{"items", std::move(items)}};
   if (next_before)

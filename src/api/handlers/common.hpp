@@ -19,6 +19,10 @@ core::Result<storage::PageRequest> page_request(const RequestContext& ctx);
 // {"items": [...], "next_cursor": "…" | null}
 std::string page_body(boost::json::array items, std::optional<int64_t> next_before);
 
+// The version a client read before a PUT of a versioned document: If-Match ("3", W/"3" or 3), else
+// the body's "version". kMissingField "version" when neither is given; kInvalidField "If-Match".
+core::Result<int64_t> expected_version(const RequestContext& ctx);
+
 // Idempotency-Key handling for creates. `scope` names the route ("POST /v1/shipments").
 class Idempotency {
  public:

@@ -186,5 +186,11 @@ Result<Reply> get_rate_card(const Services&, RequestContext&);
 Result<Reply> put_rate_card(const Services&, RequestContext&);
 Result<Reply> get_analytics_targets(const Services&, RequestContext&);
 Result<Reply> put_analytics_targets(const Services&, RequestContext&);
+// The tenant settings document (settings_handler.cpp, docs/settings.md): one versioned document of
+// a tenant's settings (PUT: a merge patch with the version read; 409 conflict when stale) and the
+// audit trail of its changes. 503 unavailable with a store without SettingsStore.
+Result<Reply> get_tenant_settings(const Services&, RequestContext&);
+Result<Reply> put_tenant_settings(const Services&, RequestContext&);
+Result<Reply> list_tenant_settings_history(const Services&, RequestContext&);
 
 }  // namespace lastmile::api::handlers

@@ -5,6 +5,7 @@
 
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
+#include "api/handlers/settings_common.hpp"
 #include "api/json_io.hpp"
 #include "domain/masking.hpp"
 #include "notify/local_schedule.hpp"
@@ -29,30 +30,6 @@ Reply settings_reply(int status, const notify::NotificationSettings& settings) {
   return r;
 }
 
-// The version the client read: If-Match ("3" or 3), else the body's "version".
-Result<int64_t> expected_version(const RequestContext& ctx) {
-  std::string_view v = ctx.header(http::field::if_match);
-  if (v.empty()) {
-    boost::system::error_code ec;
-    json::value doc = json::parse(ctx.req.body(), ec);
-    if (!ec && doc.is_object()) {
-      if (const auto* x = doc.as_object().if_contains("version"); x && x->is_int64()) return x->as_int64();
-    }
-    return Error{core::ErrorCode::kMissingField,
-                 "send the version you read in If-Match (or as \"version\"), so a concurrent change is not lost",
-                 "version"};
-  }
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  int64_t n = 0;
-  if (v.empty() || v.size() > 12) return Error::invalid_field("If-Match", "If-Match must be the settings' version");
-  for (char c : v) {
-    if (c < '0' || c > '9') return Error::invalid_field("If-Match", "If-Match must be the settings' version");
-    n = n * 10 + (c - '0');
-  }
-  return n;
-}
-
 std::string masked(const std::string& channel, const std::string& address) {
   return channel == "email" ? domain::mask_email(address) : domain::mask_phone(address);
 }
@@ -72,6 +49,8 @@ Result<Reply> get_notification_settings(const Services& s, RequestContext& ctx) 
   return settings_reply(200, *settings);
 }
 
+// The notification settings are the `notifications` section of the tenant settings document:
+// written through its path (one version check on theirs, one audit trail).
 Result<Reply> put_notification_settings(const Services& s, RequestContext& ctx) {
   auto store = notification_store(s);
   if (!store) return store.error();
@@ -79,9 +58,21 @@ Result<Reply> put_notification_settings(const Services& s, RequestContext& ctx) 
   if (!parsed) return parsed.error();
   auto version = expected_version(ctx);
   if (!version) return version.error();
-  auto saved = (*store)->put_notification_settings(ctx.tenant(), std::move(*parsed), *version, ctx.now);
+  auto settings = settings_store(s);
+  if (!settings) return settings.error();
+  auto current = (*settings)->get_tenant_settings(ctx.tenant());
+  if (!current) return current.error();
+  if (current->notifications.version != *version)
+    return Error{core::ErrorCode::kConflict,
+                 "the settings changed (version " + std::to_string(current->notifications.version) +
+                     "); reload and retry",
+                 "version"};
+  storage::TenantSettingsRecord next = *current;
+  next.notifications = std::move(*parsed);
+  next.notifications.version = current->notifications.version;
+  auto saved = commit_settings(s, ctx, *current, next, "notification-settings");
   if (!saved) return saved.error();
-  return settings_reply(200, *saved);
+  return settings_reply(200, saved->notifications);
 }
 
 // POST {"rule":"delivered","channel":"email","shipment_id"?: "...","settings"?: {…unsaved document}}

@@ -7,6 +7,7 @@
 #include "api/chat_json.hpp"
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
+#include "api/handlers/settings_common.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
 #include "api/track_cache.hpp"
@@ -146,10 +147,22 @@ Result<Reply> put_tenant_retention(const Services& s, RequestContext& ctx) {
   settings.photo_days = days("photo_days");
   settings.chat_days = days("chat_days");
   if (r.error()) return *r.error();
-  auto stored = (*p)->put_retention(ctx.tenant(), settings, ctx.now);
-  if (!stored) return stored.error();
-  spdlog::info("tenant {} retention set by {}", ctx.tenant().str(), ctx.actor());
-  return json_reply(200, to_json(retention_json(*stored, s.retention_defaults)));
+  // The retention is the `retention` section of the tenant settings document: written through its
+  // path (one audit trail). This route carries no version: the last writer wins, as before.
+  auto store = settings_store(s);
+  if (!store) return store.error();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto current = (*store)->get_tenant_settings(ctx.tenant());
+    if (!current) return current.error();
+    storage::TenantSettingsRecord next = *current;
+    next.retention = settings;
+    next.retention.updated_at = current->retention.updated_at;
+    auto saved = commit_settings(s, ctx, *current, next, "tenant/retention");
+    if (!saved && saved.error().code == core::ErrorCode::kConflict) continue;
+    if (!saved) return saved.error();
+    return json_reply(200, to_json(retention_json(saved->retention, s.retention_defaults)));
+  }
+  return Error{core::ErrorCode::kConflict, "the settings are being changed concurrently; retry", "version"};
 }
 
 Result<Reply> export_recipient(const Services& s, RequestContext& ctx) {

@@ -781,6 +781,35 @@ CREATE TABLE analytics_targets (
 );
 )sql";
 
+// The tenant settings document (docs/settings.md): per-tenant overrides of server defaults (NULL:
+// the default), the document's version and its audit trail.
+constexpr std::string_view kTenantSettings = R"sql(
+ALTER TABLE tenants ADD COLUMN geofence_dwell_s INTEGER;
+ALTER TABLE tenants ADD COLUMN device_offline_minutes INTEGER;
+ALTER TABLE tenants ADD COLUMN stationary_minutes INTEGER;
+ALTER TABLE tenants ADD COLUMN tracking_stale_hours INTEGER;
+ALTER TABLE tenants ADD COLUMN arriving_milestone INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE tenant_settings (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants (id),
+  version BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_by_name TEXT NOT NULL,
+  rerouting_auto_apply INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE tenant_settings_history (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  version BIGINT NOT NULL,
+  base_version BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  via TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, version)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -800,6 +829,7 @@ constexpr std::array kMigrations = {
     Migration{16, "carrier events", kCarrierEvents},
     Migration{17, "order intake", kOrderIntake},
     Migration{18, "analytics", kAnalytics},
+    Migration{19, "tenant settings", kTenantSettings},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

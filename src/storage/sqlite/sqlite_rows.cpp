@@ -64,6 +64,11 @@ Result<domain::Tenant> tenant_from_row(const Statement& s) {
   t.out_for_delivery_on = *trigger;
   t.brand_logo_url = s.text(9);
   t.pod_max_distance_m = s.real(10);
+  std::optional<int>* overrides[] = {&t.geofence_dwell_s, &t.device_offline_minutes, &t.stationary_minutes,
+                                     &t.tracking_stale_hours};
+  for (int i = 0; i < 4; ++i)
+    if (!s.is_null(11 + i)) *overrides[i] = static_cast<int>(s.int64(11 + i));
+  t.arriving_milestone = s.int64(15) != 0;
   return t;
 }
 

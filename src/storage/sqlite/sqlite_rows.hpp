@@ -15,7 +15,8 @@ namespace lastmile::storage::sqlite {
 
 inline constexpr std::string_view kTenantColumns =
     "seq, id, name, brand_color, show_driver_within_stops, created_at, require_device_secret, geofence_radius_m, "
-    "out_for_delivery_on, brand_logo_url, pod_max_distance_m";
+    "out_for_delivery_on, brand_logo_url, pod_max_distance_m, geofence_dwell_s, device_offline_minutes, "
+    "stationary_minutes, tracking_stale_hours, arriving_milestone";
 inline constexpr std::string_view kCredentialColumns =
     "seq, id, tenant_id, role, name, prefix, secret_hash, carrier_id, driver_id, revoked, created_at";
 inline constexpr std::string_view kCarrierColumns =

@@ -42,6 +42,7 @@
 #include "storage/delivery_history_store.hpp"
 #include "storage/intake_store.hpp"
 #include "storage/analytics_store.hpp"
+#include "storage/settings_store.hpp"
 
 namespace lastmile::storage::sqlite {
 
@@ -55,7 +56,8 @@ class SqliteStore final : public Store,
                           public PrivacyStore,
                           public DeliveryHistoryStore,
                           public IntakeStore,
-                          public AnalyticsStore {
+                          public AnalyticsStore,
+                          public SettingsStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -311,6 +313,15 @@ class SqliteStore final : public Store,
       const core::TenantId& tenant) override;
   Result<analytics::Targets> get_targets(const core::TenantId& tenant) override;
   Status put_targets(const core::TenantId& tenant, const analytics::Targets& targets, core::Timestamp at) override;
+  // The tenant settings document and the tracking_stale pass (sqlite_store_settings.cpp).
+  SettingsStore* settings() override { return this; }
+  Result<TenantSettingsRecord> get_tenant_settings(const core::TenantId& tenant) override;
+  Result<TenantSettingsRecord> put_tenant_settings(const core::TenantId& tenant, const TenantSettingsRecord& next,
+                                                   int64_t expected_version, SettingsAuditEntry audit) override;
+  Result<std::vector<SettingsAuditEntry>> list_settings_history(const core::TenantId& tenant, int64_t before,
+                                                                int limit) override;
+  Result<TrackedPage> list_carrier_tracked(const std::vector<domain::Milestone>& statuses, int64_t after,
+                                           int limit) override;
 
  private:
   using Events = std::vector<domain::Event>;

@@ -51,6 +51,22 @@ TEST(ExceptionSignals, AProofCapturedFarFromTheAddressRaises) {
   EXPECT_EQ(exception_kind_name(ExceptionKind::kPodLocationMismatch), "pod_location_mismatch");
 }
 
+TEST(ExceptionSignals, StaleCarrierTrackingRaisesAndAnyCarrierEventClears) {
+  EXPECT_TRUE(signals_one(event("tracking_stale"), Action::kRaise, ExceptionKind::kTrackingStale));
+  EXPECT_TRUE(signals_one(event("tracking_stale_cleared"), Action::kClear, ExceptionKind::kTrackingStale));
+  EXPECT_EQ(exception_kind_name(ExceptionKind::kTrackingStale), "tracking_stale");
+  EXPECT_EQ(parse_exception_kind("tracking_stale"), ExceptionKind::kTrackingStale);
+  EXPECT_FALSE(is_driver_exception(ExceptionKind::kTrackingStale));
+  Event carrier = event("out_for_delivery", Milestone::kOutForDelivery);
+  carrier.source = "carrier:car_1";
+  EXPECT_TRUE(signals_one(carrier, Action::kClear, ExceptionKind::kTrackingStale));
+  carrier.milestone = Milestone::kAttemptFailed;
+  auto s = exception_signals(carrier);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[1].kind, ExceptionKind::kAttemptFailed);
+  EXPECT_TRUE(exception_signals(event("out_for_delivery", Milestone::kOutForDelivery)).empty());
+}
+
 TEST(ExceptionSignals, ALowSurveyRatingRaises) {
   EXPECT_TRUE(signals_one(event("survey_low_rating"), Action::kRaise, ExceptionKind::kLowRating));
   EXPECT_TRUE(exception_signals(event("survey_submitted")).empty());
@@ -84,7 +100,7 @@ TEST(ExceptionKinds, DriverKindsAreTheRouteWideOnes) {
 
 TEST(ExceptionNames, RoundTripAndRejectUnknownNames) {
   for (auto k : all_exception_kinds()) EXPECT_EQ(parse_exception_kind(exception_kind_name(k)), k);
-  EXPECT_EQ(all_exception_kinds().size(), 9u);
+  EXPECT_EQ(all_exception_kinds().size(), 10u);
   for (auto s : {S::kOpen, S::kAcknowledged, S::kResolved})
     EXPECT_EQ(parse_exception_status(exception_status_name(s)), s);
   for (auto r : {Resolution::kAuto, Resolution::kHandled, Resolution::kFalseAlarm})

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/crypto.hpp"
+#include "storage/settings_store.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::pipeline {
@@ -138,6 +139,22 @@ TEST_F(DeviceDirectoryTest, WithoutTheTenantSettingTheIdAloneIsTrusted) {
   add_driver(tenant, "4711");
   EXPECT_TRUE(directory_->resolve("4711", "").ok());
   EXPECT_TRUE(directory_->resolve("4711", "anything at all").ok());
+}
+
+TEST_F(DeviceDirectoryTest, AChangedTenantSettingAppliesOnceTheTenantIsForgotten) {
+  auto tenant = add_tenant(/*require_secret=*/false);
+  add_driver(tenant, "4711");
+  ASSERT_TRUE(directory_->resolve("4711", "").ok());  // cached: the id alone is trusted
+  auto* settings = store_->settings();
+  ASSERT_NE(settings, nullptr);
+  auto next = settings->get_tenant_settings(tenant);
+  ASSERT_TRUE(next.ok());
+  next->tenant.require_device_secret = true;
+  storage::SettingsAuditEntry audit{0, 0, clock_.now(), "key", "admin", "tenant/settings", "[]"};
+  ASSERT_TRUE(settings->put_tenant_settings(tenant, *next, 0, audit).ok());
+  EXPECT_TRUE(directory_->resolve("4711", "").ok()) << "still the cached setting";
+  directory_->forget_tenant(tenant);
+  EXPECT_TRUE(fails_with(directory_->resolve("4711", ""), ErrorCode::kUnauthenticated));
 }
 
 TEST_F(DeviceDirectoryTest, TrustedTransportsNeedNoSecret) {

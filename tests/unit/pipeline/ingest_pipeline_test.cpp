@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <thread>
 
+#include "storage/settings_store.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::pipeline {
@@ -216,6 +218,60 @@ TEST_F(IngestPipelineTest, TheDeviceComingBackEndsTheOfflineEpisodeWithAnEvent) 
   submit({fix(at(5 * 60), 43.7351, 7.4211)});  // back in coverage
   pipeline_->drain();
   EXPECT_EQ(event_types().back(), "device_offline_cleared");
+}
+
+// A tenant's settings document (docs/settings.md) changed while its driver is followed: after
+// tenant_changed() the route view uses the new values at once.
+class TenantSettingsInThePipelineTest : public IngestPipelineTest {
+ protected:
+  void change(const std::function<void(domain::Tenant&)>& edit) {
+    auto* settings = store_->settings();
+    ASSERT_NE(settings, nullptr);
+    auto next = settings->get_tenant_settings(tenant_);
+    ASSERT_TRUE(next.ok());
+    edit(next->tenant);
+    storage::SettingsAuditEntry audit{0, 0, clock_.now(), "key", "admin", "tenant/settings", "[]"};
+    ASSERT_TRUE(settings->put_tenant_settings(tenant_, *next, next->version, audit).ok());
+    pipeline_->tenant_changed(tenant_);
+  }
+};
+
+TEST_F(TenantSettingsInThePipelineTest, ALongerDwellDelaysTheArrival) {
+  make_pipeline();
+  start_route();
+  submit({fix(at(1), 43.7350, 7.4210), fix(at(20), 43.7360, 7.4222)});
+  change([](domain::Tenant& t) { t.geofence_dwell_s = 300; });
+  std::vector<ingest::UnsafePing> stay;
+  for (int s = 60; s <= 120; s += 10) stay.push_back(fix(at(s), 43.7384, 7.4246));
+  submit(stay);  // a minute at the stop: an arrival with the default 20 s dwell, not with 300 s
+  pipeline_->drain();
+  EXPECT_FALSE(store_->get_route(tenant_, route_.id)->stops[0].arrived_at);
+  clock_.set(at(400));  // the filter refuses fixes from the future
+  submit({fix(at(300), 43.7384, 7.4246), fix(at(370), 43.7384, 7.4246)});
+  pipeline_->drain();
+  EXPECT_EQ(store_->get_route(tenant_, route_.id)->stops[0].arrived_at, at(60));
+}
+
+TEST_F(TenantSettingsInThePipelineTest, WithoutTheArrivingMilestoneTheShipmentStaysOutForDelivery) {
+  make_pipeline();
+  start_route();
+  change([](domain::Tenant& t) { t.arriving_milestone = false; });
+  submit({fix(at(1), 43.7350, 7.4210), fix(at(20), 43.7360, 7.4222)});  // depot, then ~140 m away
+  pipeline_->drain();
+  EXPECT_EQ(status(), Milestone::kOutForDelivery) << "not arriving: the tenant turned it off";
+}
+
+TEST_F(TenantSettingsInThePipelineTest, AShorterOfflineThresholdRaisesDeviceOfflineSooner) {
+  PipelineOptions o;
+  o.activity_check_ms = 20;  // the server's threshold stays at 10 minutes
+  make_pipeline(o);
+  start_route();
+  submit({fix(at(1), 43.7350, 7.4210)});
+  change([](domain::Tenant& t) { t.device_offline_minutes = 1; });
+  clock_.set(at(5 * 60));  // five minutes of silence
+  for (int i = 0; i < 200 && (event_types().empty() || event_types().back() != "device_offline"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(event_types().back(), "device_offline");
 }
 
 }  // namespace

@@ -68,6 +68,16 @@ TEST(RouteProgressTest, WithTheRouteStartTriggerTheDepotOnlyAnnouncesTheNextStop
   EXPECT_TRUE(types_for(p, shp("b1")).empty());
 }
 
+TEST(RouteProgressTest, WithoutTheArrivingMilestoneNoShipmentBecomesArriving) {
+  auto v = three_stops();
+  v.arriving = false;  // the tenant's settings: milestones.arriving = false
+  auto p = on_depot_departure(v);
+  EXPECT_EQ(types_for(p, shp("a")), (std::vector<std::string>{"out_for_delivery"}));
+  p = on_stop_arrival(v, 2, kT);  // out of order: would be arriving
+  EXPECT_EQ(types_for(p, shp("c")), (std::vector<std::string>{"driver_arrived"}));
+  EXPECT_EQ(v.status[shp("c")], Milestone::kOutForDelivery);
+}
+
 TEST(RouteProgressTest, ArrivalRecordsTheTimeAndNotesEachShipment) {
   auto v = three_stops();
   on_depot_departure(v);

@@ -18,6 +18,7 @@ import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
 import { ShipmentsPanel } from './shipments';
 import { ScorecardsPage } from './scorecards';
+import { SettingsPage } from './settings_page';
 
 const main = document.getElementById('main') as HTMLElement;
 const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
@@ -62,7 +63,7 @@ function showSignIn(message = ''): void {
       return;
     }
     session.set(key);
-    startDashboard(key);
+    showView(key);
   });
   main.replaceChildren(form);
   input.focus();
@@ -307,11 +308,6 @@ function showScorecards(): boolean {
   void page.load();
   return true;
 }
-window.addEventListener('hashchange', () => {
-  const key = session.key();
-  if (key) startDashboard(key);
-});
-
 signOutButton.addEventListener('click', () => signOut());
 whenUnauthenticated(() => signOut(t('dispatch.sign_in.expired')));
 new MutationObserver(() => {
@@ -320,6 +316,21 @@ new MutationObserver(() => {
   liveState.dataset.state = state ?? '';
 }).observe(document.body, { attributes: true, attributeFilter: ['data-live'] });
 
+// The view for the hash: #settings is the tenant settings page (settings_page.ts), #scorecards the
+// scorecards (startDashboard), anything else the live dashboard.
+function showView(key: string): void {
+  if (location.hash !== '#settings') return startDashboard(key);
+  dashboard?.stop();
+  dashboard = null;
+  document.body.dataset.view = 'settings';
+  signOutButton.hidden = false;
+  void new SettingsPage().show(main);
+}
+window.addEventListener('hashchange', () => {
+  const key = session.key();
+  if (key) showView(key);
+});
+
 const saved = session.key();
-if (saved) startDashboard(saved);
+if (saved) showView(saved);
 else showSignIn();
