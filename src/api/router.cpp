@@ -262,6 +262,31 @@ Response Router::handle(const Request& req, std::string_view peer, const std::st
   return respond(req, matched, std::move(result), started);
 }
 
+std::optional<Response> Router::precheck_credential(const Request& header, std::string_view peer) const {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string target(header.target());  // NUL-terminated: see dispatch()
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;  // the full dispatch answers it
+  const MatchResult m = match(header.method(), url->path());
+  if (m.route == nullptr || m.route->is_public) return std::nullopt;
+  const core::Timestamp now = services_.clock.now();
+  RateLimits* limits = services_.rate_limits;
+  std::optional<core::Error> refusal;
+  if (limits && !peer.empty())
+    if (auto wait = limits->failures.check(peer, now.ms))
+      return respond(header, m.route, rate_limited(*wait, "failed sign-ins"), started);
+  auto p = authenticate(services_.store, header[http::field::authorization]);
+  if (!p) {
+    count_failed_lookup(limits, peer, now.ms);
+    refusal = p.error();
+  } else if (!m.route->roles.contains(p->role)) {
+    refusal = core::Error{core::ErrorCode::kForbidden,
+                          "role '" + std::string(domain::role_name(p->role)) + "' may not call this route", ""};
+  }
+  if (!refusal) return std::nullopt;
+  return respond(header, m.route, std::move(*refusal), started);
+}
+
 void Router::handle_async(const Request& req, ResponseDone done, std::string_view peer) const {
   const auto started = std::chrono::steady_clock::now();
   // Shared by the immediate path and a later completion. dispatch() sets the route before it starts

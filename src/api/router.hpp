@@ -36,6 +36,10 @@ class Router {
   void handle_async(const Request& req, ResponseDone done, std::string_view peer = {}) const;
   // True when `req` goes to an asynchronous route (so the caller need not lend it a thread).
   bool is_async(const Request& req) const;
+  // Before a large body is read (the CSV import): the error answer when the request's credential
+  // is missing, unknown, revoked or of a role the route does not admit — counted as a failed lookup
+  // like any other — or nullopt when the request may send its body. Blocking (a store read).
+  std::optional<Response> precheck_credential(const Request& header, std::string_view peer) const;
   MatchResult match(http::verb method, std::string_view path) const;
   const std::vector<RouteSpec>& routes() const { return routes_; }
 

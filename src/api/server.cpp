@@ -169,11 +169,21 @@ static asio::awaitable<Response> answer_import(beast::tcp_stream& stream, beast:
   if (auto length = header_parser.content_length(); length && *length > opt.max_import_bytes)
     co_return error_response(413, core::ErrorCode::kTooLarge,
                              "import body exceeds " + std::to_string(opt.max_import_bytes) + " bytes");
-  // The credential is checked by the router once the body is in; an anonymous request is refused
-  // before it can fill the disk.
-  if (header_parser.get()[http::field::authorization].empty())
-    co_return error_response(401, core::ErrorCode::kUnauthenticated,
-                             "missing Authorization header (use 'Bearer <token>')");
+  // The credential and its role are checked before the body is read, so only a caller allowed to
+  // import can fill the spool (the router checks them again with the body).
+  {
+    const Request& header = header_parser.get();
+    std::optional<Response> refused = co_await asio::co_spawn(
+        blocking_pool.get_executor(),
+        [&router, &header, peer]() -> asio::awaitable<std::optional<Response>> {
+          co_return router.precheck_credential(header, peer);
+        },
+        asio::use_awaitable);
+    if (refused) {
+      refused->keep_alive(false);  // its body was never read
+      co_return std::move(*refused);
+    }
+  }
   if (header_parser.is_done()) {  // no body: nothing to spool (the handler refuses an empty file)
     const Request& empty = header_parser.get();
     Response res = co_await asio::co_spawn(

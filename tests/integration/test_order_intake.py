@@ -166,6 +166,10 @@ class OrderIntakeTest(ServerTestCase):
                 f"Content-Type: text/csv\r\nContent-Length: {MAX_IMPORT + 1}\r\n\r\n").encode()
         self.assertError(self.server.send_raw(head, [(HEADER + good).encode()]), 413, "too_large")
         self.assertError(self.import_csv(HEADER + good, token="lm_forged_0000000000000000"), 401, "unauthenticated")
+        # A forged key is refused from the header alone: the server does not wait for (or spool) the body.
+        head = ("POST /v1/shipments/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer lm_forged_0000000000000000\r\n"
+                "Content-Type: text/csv\r\nContent-Length: 10000000\r\n\r\n").encode()
+        self.assertError(self.server.send_raw(head, [], timeout=10), 401, "unauthenticated")
         self.assertError(self.server.request("POST", "/v1/shipments/import", HEADER + good, headers=CSV), 401,
                          "unauthenticated")
         self.assertEqual(self.find(f"{p}-1"), [])
