@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a step of them.
 SHELL := /bin/bash
 JOBS  ?= $(shell nproc)
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache hits across clones in other folders (CI builds a fresh clone each time).
 export CCACHE_BASEDIR := $(CURDIR)

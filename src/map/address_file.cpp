@@ -1,9 +1,8 @@
 #include "map/address_file.hpp"
 
-#include <cerrno>
+#include "map/atomic_file.hpp"
+
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <string_view>
 #include <vector>
@@ -49,10 +48,7 @@ bool coord(std::string_view lat, std::string_view lon, NodeCoord& out) {
 std::string address_file_path(const std::string& graph_path) { return graph_path + ".addresses"; }
 
 Result<uint64_t> write_address_file(const AddressData& data, const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{ErrorCode::kIoError, "cannot create " + tmp + ": " + std::strerror(errno)};
+  return write_file_atomically(path, [&](std::ostream& out) {
     out << kHeaderPrefix << kVersion << '\n';
     for (const AddressPoint& p : data.points) {
       out << "A\t" << clean(p.house_number) << '\t' << clean(p.street) << '\t' << clean(p.postcode) << '\t'
@@ -62,18 +58,7 @@ Result<uint64_t> write_address_file(const AddressData& data, const std::string& 
       out << "S\t" << clean(s.name) << '\t' << s.at.lat_e7 << '\t' << s.at.lon_e7 << '\n';
     }
     out << "end " << data.points.size() << ' ' << data.streets.size() << '\n';
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Error{ErrorCode::kIoError, "cannot write " + tmp};
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Error{ErrorCode::kIoError, "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno)};
-  }
-  std::ifstream size_check(path, std::ios::binary | std::ios::ate);
-  return static_cast<uint64_t>(size_check.tellg());
+  });
 }
 
 Result<AddressData> read_address_file(const std::string& path) {

@@ -1,5 +1,7 @@
 #include "map/graph_file.hpp"
 
+#include "map/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -235,22 +237,9 @@ Result<uint64_t> write_graph(const GraphData& data, const std::string& path) {
   header.checksum = checksum64(std::span(file).subspan(kHeaderSize));
   std::memcpy(file.data(), &header, sizeof(header));
 
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{ErrorCode::kIoError, "cannot create " + tmp + ": " + std::strerror(errno)};
+  return write_file_atomically(path, [&](std::ostream& out) {
     out.write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Error{ErrorCode::kIoError, "cannot write " + tmp};
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Error{ErrorCode::kIoError, "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno)};
-  }
-  return static_cast<uint64_t>(file.size());
+  });
 }
 
 Result<Graph> Graph::open(const std::string& path) {

@@ -26,15 +26,6 @@ constexpr int kMaxCasRetries = 5;
 constexpr int64_t kMaxFutureSkewMs = 10 * 60 * 1000;
 constexpr int kReprocessBatch = 500;
 
-// "Text/CSV; charset=utf-8" → "text/csv".
-std::string media_type(std::string_view header) {
-  header = header.substr(0, header.find(';'));
-  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
-  std::string out(header);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 using Mappings = std::map<std::string, domain::CarrierCodeMapping, std::less<>>;
 
 // The carrier store, once the path's carrier is known to be the caller's: of its tenant, and for a

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "api/json_io.hpp"
@@ -116,6 +118,14 @@ core::Result<Reply> finish_create(const Services& services, const Idempotency& i
     if (*again) return std::move(**again);
   }
   return stored.error();
+}
+
+std::string media_type(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+  std::string out(content_type);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
 }
 
 }  // namespace lastmile::api

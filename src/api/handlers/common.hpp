@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/context.hpp"
@@ -13,6 +14,10 @@ namespace lastmile::api {
 
 // The request body as a JSON object (kInvalidJson otherwise).
 core::Result<boost::json::object> body_object(const RequestContext& ctx);
+
+// The media type of a Content-Type header, lower case, without parameters:
+// "Text/CSV; charset=utf-8" → "text/csv".
+std::string media_type(std::string_view content_type);
 
 // `limit` (1–500, default 50) and `cursor` from the query string; kInvalidField on bad values.
 core::Result<storage::PageRequest> page_request(const RequestContext& ctx);

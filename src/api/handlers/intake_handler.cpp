@@ -2,10 +2,9 @@
 // through api/shipment_creation.hpp, one transaction per batch.
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 
+#include "api/handlers/common.hpp"
 #include "api/csv_reader.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/json_io.hpp"
@@ -29,14 +28,6 @@ constexpr size_t kMaxRecordBytes = 64 << 10;
 
 json::object row_error_json(const RowError& e) {
   return json::object{{"field", e.field}, {"code", e.code}, {"message", e.message}};
-}
-
-std::string media_type(std::string_view header) {
-  header = header.substr(0, header.find(';'));
-  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
-  std::string out(header);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // Feeds the request body (the spooled file, or the in-memory body) to `reader` in chunks.

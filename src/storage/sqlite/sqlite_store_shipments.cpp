@@ -135,12 +135,7 @@ Status SqliteStore::create_shipment(const domain::Shipment& shipment, const doma
   return write("create_shipment", [&](Connection& db, Events& committed) -> Status {
     // The key first: a repeated request is answered from its record, not as a duplicate order.
     if (auto st = insert_idempotency(db, shipment.tenant_id, idem, shipment.created_at); !st) return st;
-    if (auto st = insert_shipment_row(db, shipment); !st) return st;
-    if (auto st = insert_parcels(db, shipment); !st) return st;
-    auto event = insert_event_row(db, created);
-    if (!event) return event.error();
-    committed.push_back(std::move(*event));
-    return {};
+    return insert_new_shipment(db, shipment, created, committed);
   });
 }
 
