@@ -60,10 +60,11 @@ bool is_json_content_type(std::string_view ct) {
 }
 
 // Path for logs: no query string (it may carry names), and the secrets of public links — tracking
-// tokens (/v1/track, /t and the survey link /track), unsubscribe tokens — masked.
+// tokens (/v1/track, /t and the survey link /track), unsubscribe tokens, carrier invitation codes —
+// masked.
 std::string loggable_path(std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
-  for (std::string_view p : {"/v1/track/", "/t/", "/track/", "/v1/unsubscribe/"})
+  for (std::string_view p : {"/v1/track/", "/t/", "/track/", "/v1/unsubscribe/", "/v1/carrier-invitations/"})
     if (path.starts_with(p)) return std::string(p) + "…";
   return std::string(path);
 }

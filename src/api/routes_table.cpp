@@ -102,6 +102,12 @@ std::vector<RouteSpec> route_table(const RouteTableOptions& options) {
       {verb::get, "/v1/eta/model", false, office, h::get_eta_model},
       {verb::post, "/v1/matrix", false, routing, h::post_road_matrix},
       {verb::get, "/v1/geocode", false, shippers, h::get_geocode},
+      // Carrier onboarding (docs/carriers.md "Onboarding"): the one-time code is the invitee's credential.
+      {verb::post, "/v1/carriers/{id}/invitations", false, admin, h::create_carrier_invitation},
+      {verb::get, "/v1/carriers/{id}/invitations", false, office, h::list_carrier_invitations},
+      {verb::delete_, "/v1/carriers/{id}/invitations/{invitation_id}", false, admin, h::revoke_carrier_invitation},
+      {verb::get, "/v1/carrier-invitations/{token}", true, none, h::get_carrier_invitation},
+      {verb::post, "/v1/carrier-invitations/{token}/accept", true, none, h::accept_carrier_invitation},
       // Personalised delivery windows (docs/delivery-windows.md).
       {verb::get, "/v1/shipments/{id}/delivery-window", false, shippers, h::get_delivery_window},
       {verb::get, "/v1/delivery-windows/evaluation", false, office, h::get_delivery_window_evaluation},

@@ -55,6 +55,8 @@ SELF_AUTHENTICATING = {
     "GET /v1/live": "a tracking token or a credential, then a WebSocket upgrade",
     "GET /v1/live/sse": "a tracking token or a credential",
     "POST /v1/integrations/shopify/orders": "the HMAC of the body with the shop's secret",
+    "GET /v1/carrier-invitations/{token}": "a one-time invitation code",
+    "POST /v1/carrier-invitations/{token}/accept": "a one-time invitation code",
 }
 # Public routes of this server that may answer 404 (or 503) to a real request: no basemap loaded, no
 # unsubscribe token issued (no notification was sent), no web bundle built (`make build` builds it).
@@ -126,6 +128,7 @@ class World:
         self.receiver = receiver
         self.hook_path = f"authz-{uuid.uuid4().hex[:8]}"
         self.throwaway_keys, self.throwaway_webhooks = {}, set()  # made for destructive requests
+        self.throwaway_invitations = set()
         self.webhook = self.new_webhook()
         self.delivery = self.first_delivery()
         self.api_key = make_api_key(s, admin, "dispatcher", name="swept")["id"]
@@ -148,6 +151,12 @@ class World:
         made = expect(self.server.request("POST", "/v1/webhooks", body, token=self.keys["tenant_admin"]), 201,
                       "create webhook")["id"]
         self.throwaway_webhooks.add(made)
+        return made
+
+    def new_invitation(self):
+        made = expect(self.server.request("POST", f"/v1/carriers/{self.carrier}/invitations", {},
+                                          token=self.keys["tenant_admin"]), 201, "invite a carrier")["id"]
+        self.throwaway_invitations.add(made)
         return made
 
     def new_api_key(self):
@@ -175,6 +184,9 @@ class World:
             "exceptions": sorted((c["id"], c["status"], c["revision"]) for c in list_all(s, "/v1/exceptions", admin)),
             "routes": sorted((r["id"], r["status"]) for r in list_all(s, "/v1/routes", admin)),
             "drivers": sorted(d["id"] for d in list_all(s, "/v1/drivers", admin)),
+            "invitations": sorted((i["id"], i["status"]) for i in expect(
+                s.request("GET", f"/v1/carriers/{self.carrier}/invitations", token=admin), 200, "invitations")["items"]
+                if i["id"] not in self.throwaway_invitations or i["status"] != "pending"),
             "shipments": sorted((sh["id"], sh["status"]) for sh in list_all(s, "/v1/shipments", admin)),
         }
         for sh in self.shipments:
@@ -193,6 +205,8 @@ PARAMS = [
     ("/v1/shipments/", "id", lambda w, fresh: w.shipment),
     ("/v1/drivers/", "id", lambda w, fresh: w.driver),
     ("/v1/carriers/", "id", lambda w, fresh: w.carrier),
+    ("/v1/carriers/", "invitation_id", lambda w, fresh: w.new_invitation()),
+    ("/v1/carrier-invitations/", "token", lambda w, fresh: "i" * 32),
     ("/v1/vehicles/", "id", lambda w, fresh: w.vehicle),
     ("/v1/routes/", "id", lambda w, fresh: w.route),
     ("/v1/exceptions/", "id", lambda w, fresh: w.exception),
@@ -209,7 +223,7 @@ PARAMS = [
     ("/v1/tiles/", "y", lambda w, fresh: "5974.mvt"),
 ]
 # Parameters that name a tenant's object: with another tenant's, the answer must be 404.
-TENANT_PARAMS = {"id", "delivery_id", "sha256"}
+TENANT_PARAMS = {"id", "delivery_id", "sha256", "invitation_id"}
 
 
 def png_form(**fields):

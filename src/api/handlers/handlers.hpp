@@ -88,6 +88,12 @@ core::Status relay_sms_to_chat(const Services& s, const core::TenantId& tenant, 
 Result<Reply> get_track_survey(const Services&, RequestContext&);
 Result<Reply> post_track_survey(const Services&, RequestContext&);
 Result<Reply> get_shipment_survey(const Services&, RequestContext&);
+// Carrier onboarding (carrier_invitations_handler.cpp, docs/carriers.md "Onboarding").
+Result<Reply> create_carrier_invitation(const Services&, RequestContext&);
+Result<Reply> list_carrier_invitations(const Services&, RequestContext&);
+Result<Reply> revoke_carrier_invitation(const Services&, RequestContext&);
+Result<Reply> get_carrier_invitation(const Services&, RequestContext&);
+Result<Reply> accept_carrier_invitation(const Services&, RequestContext&);
 // Personalised delivery windows (docs/delivery-windows.md).
 Result<Reply> get_delivery_window(const Services&, RequestContext&);
 Result<Reply> get_delivery_window_evaluation(const Services&, RequestContext&);

@@ -810,6 +810,26 @@ CREATE TABLE tenant_settings_history (
 );
 )sql";
 
+// Carrier onboarding (docs/carriers.md "Onboarding"): one-time invitations; only the code's SHA-256
+// is kept.
+constexpr std::string_view kCarrierInvitations = R"sql(
+CREATE TABLE carrier_invitations (
+  id TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  carrier_id TEXT NOT NULL,
+  email TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  accepted_at BIGINT,
+  revoked_at BIGINT,
+  api_key_id TEXT,
+  FOREIGN KEY (tenant_id, carrier_id) REFERENCES carriers (tenant_id, id)
+);
+CREATE INDEX carrier_invitations_by_carrier ON carrier_invitations (tenant_id, carrier_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -830,6 +850,7 @@ constexpr std::array kMigrations = {
     Migration{17, "order intake", kOrderIntake},
     Migration{18, "analytics", kAnalytics},
     Migration{19, "tenant settings", kTenantSettings},
+    Migration{20, "carrier invitations", kCarrierInvitations},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

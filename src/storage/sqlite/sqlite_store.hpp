@@ -40,6 +40,7 @@
 #include "storage/route_plan_store.hpp"
 #include "storage/privacy_store.hpp"
 #include "storage/delivery_history_store.hpp"
+#include "storage/invitation_store.hpp"
 #include "storage/intake_store.hpp"
 #include "storage/analytics_store.hpp"
 #include "storage/settings_store.hpp"
@@ -57,7 +58,8 @@ class SqliteStore final : public Store,
                           public DeliveryHistoryStore,
                           public IntakeStore,
                           public AnalyticsStore,
-                          public SettingsStore {
+                          public SettingsStore,
+                          public InvitationStore {
  public:
   static constexpr int kReaderConnections = 4;
 
@@ -293,6 +295,15 @@ class SqliteStore final : public Store,
                                                                  int limit) override;
   Result<ErasureResult> erase_recipient(const core::TenantId& tenant, const RecipientKey& key, core::Timestamp at,
                                         const std::string& actor) override;
+  // Carrier invitations (sqlite_store_invitations.cpp).
+  Status create_carrier_invitation(const CarrierInvitation& inv) override;
+  Result<std::vector<CarrierInvitation>> list_carrier_invitations(const core::TenantId& tenant,
+                                                                  const core::CarrierId& carrier) override;
+  Status revoke_carrier_invitation(const core::TenantId& tenant, const core::CarrierId& carrier,
+                                   const std::string& id, core::Timestamp now) override;
+  Result<InvitationView> find_carrier_invitation(const std::string& code_hash, core::Timestamp now) override;
+  Result<InvitationView> accept_carrier_invitation(const std::string& code_hash, core::Timestamp now,
+                                                   const domain::Credential& key) override;
   // Delivery history (sqlite_store_delivery_history.cpp).
   DeliveryHistoryStore* delivery_history() override { return this; }
   Result<std::vector<AttemptRow>> delivery_attempts(const core::TenantId& tenant,

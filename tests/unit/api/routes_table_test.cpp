@@ -52,6 +52,8 @@ const std::map<std::string, std::string>& public_allowlist() {
       {"GET /driver/icon.svg", "static file"},
       {"GET /assets/*", "static files"},
       {"POST /v1/integrations/shopify/orders", "Shopify webhook, checked by the HMAC of the body with the shop's secret"},
+      {"GET /v1/carrier-invitations/{token}", "the one-time invitation code is the invited carrier's credential"},
+      {"POST /v1/carrier-invitations/{token}/accept", "the one-time invitation code is the invited carrier's credential"},
   };
   return kRoutes;
 }
