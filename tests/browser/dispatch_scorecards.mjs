@@ -56,6 +56,11 @@ async function main() {
     check(await trend.getAttribute('role') === 'img' && ((await trend.locator('title').first().textContent()) ?? '').length > 0,
           'the charts are images with a title');
     ok('the charts are drawn as inline SVG');
+    const windows = page.getByTestId('sc-windows-result');
+    await windows.waitFor({ timeout: 10_000 });
+    check(/Not enough history yet: 0 held-back first attempts/.test(await windows.innerText()),
+          'the delivery-window card says the fixture has no earlier history to learn from', await windows.innerText());
+    ok('the personalised delivery windows card is shown');
     check(problems.length === 0, 'no console error, CSP violation or foreign request', problems.join('\n'));
   } finally {
     await browser.close();

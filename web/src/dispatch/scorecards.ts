@@ -4,6 +4,7 @@
 import { t } from '../i18n';
 import { el } from '../shared/dom';
 import { get } from './api';
+import { deliveryWindowsCard } from './delivery_windows_card';
 import { rankingChart, seriesColour, trendChart } from './scorecard_charts';
 
 export interface CarrierFigures {
@@ -48,6 +49,7 @@ export class ScorecardsPage {
     el('option', { value: 'week', text: t('scorecards.group.week') })) as HTMLSelectElement;
   private readonly status = el('p', { class: 'muted small', role: 'status', 'data-testid': 'sc-status' });
   private readonly body = el('div', { class: 'scorecards-body' });
+  private readonly windows = el('div', { class: 'scorecards-windows' });
 
   constructor(now = Date.now()) {
     this.to.value = isoDay(now);
@@ -64,11 +66,12 @@ export class ScorecardsPage {
     this.element = el('section', { class: 'card scorecards', 'aria-labelledby': 'scorecards-heading', 'data-testid': 'scorecards' },
       el('h2', { id: 'scorecards-heading', text: t('scorecards.heading') }),
       el('p', { class: 'muted small', text: t('scorecards.intro') }),
-      form, this.status, this.body);
+      form, this.status, this.body, this.windows);
   }
 
   async load(): Promise<void> {
     if (!this.from.value || !this.to.value) return;
+    void deliveryWindowsCard().then((card) => this.windows.replaceChildren(card));
     this.status.textContent = t('scorecards.loading');
     const range = { from: this.from.value, to: this.to.value };
     const [total, trend] = await Promise.all([
