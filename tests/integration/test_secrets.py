@@ -12,7 +12,8 @@ import time
 import unittest
 import urllib.parse
 
-from lastmile_server import ServerTestCase, expect, make_api_key, make_driver, make_shipment, make_tenant, post_event
+from lastmile_server import (ServerTestCase, expect, make_api_key, make_carrier, make_driver, make_shipment, make_tenant,
+                             post_event)
 from notification_providers import SmsApi, SmtpSink, twilio_signature
 
 FAST = ["--webhook-backoff-scale", "0.001", "--webhook-max-attempts", "3", "--log-level", "trace"]
@@ -143,6 +144,14 @@ class SecretsTest(ServerTestCase):
         secrets.add(link["code"])
         session = expect(s.request("POST", "/v1/driver/session", {"code": link["code"]}), 201, "sign in")
         secrets.add(session["token"])
+        # A carrier invitation: its code in the link's path, and the carrier key accepting it issues.
+        carrier = make_carrier(s, self.admin)
+        invitation = expect(s.request("POST", f"/v1/carriers/{carrier['id']}/invitations", {}, token=self.admin), 201,
+                            "invite")
+        secrets.add(invitation["code"])
+        self.assertEqual(s.request("GET", f"/v1/carrier-invitations/{invitation['code']}").status, 200)
+        accepted = expect(s.request("POST", f"/v1/carrier-invitations/{invitation['code']}/accept"), 201, "accept")
+        secrets.add(accepted["api_key"])
         # A wrong key and a wrong code are refused without being written down either.
         wrong_key = "lm_abcdefghijkl_" + "W" * 43
         secrets |= {wrong_key, "Q" * 22}
