@@ -10,7 +10,7 @@ import json
 import unittest
 import uuid
 
-from lastmile_server import ServerTestCase, expect, make_api_key, make_carrier, make_tenant, unique
+from lastmile_server import SANITIZED, ServerTestCase, expect, make_api_key, make_carrier, make_tenant, unique
 
 MAX_IMPORT = 48 << 20
 CSV = {"Content-Type": "text/csv; charset=utf-8"}
@@ -144,8 +144,11 @@ class OrderIntakeTest(ServerTestCase):
                          (rows, 0, rows, 100, True))
         grown_mib = (peak_rss_kib(self.server.proc.pid) - hwm_before) / 1024
         body_mib = rows * len(row) / 2**20
-        self.assertLess(grown_mib, body_mib / 2, f"a {body_mib:.0f} MiB upload grew the server's peak RSS by "
-                                                 f"{grown_mib:.0f} MiB")
+        # Under ASan the allocator's quarantine keeps freed memory (up to 256 MiB), so the peak RSS says
+        # nothing about what the server holds there: the memory bound is checked in the Release run.
+        if not SANITIZED:
+            self.assertLess(grown_mib, body_mib / 2, f"a {body_mib:.0f} MiB upload grew the server's peak RSS by "
+                                                     f"{grown_mib:.0f} MiB")
 
     def test_broken_files_are_refused_whole_and_change_nothing(self):
         p = uid("BAD")
