@@ -7,48 +7,16 @@ takes effect at once: a geofence arrival happens at the new radius, the tracking
 privacy rule. An acknowledged PUT survives kill -9.
 """
 
-import math
 import time
 import unittest
 
 from lastmile_server import (SHIPMENT_BODY, ServerTestCase, expect, iso, make_api_key, make_driver, make_shipment,
                              make_tenant, wait_for_status)
+from test_geofence_and_privacy import Drive, offset  # one fix every 3 s, with deterministic jitter
 
 DEPOT = (43.7350, 7.4210)
 STOP1 = (43.7384, 7.4246)
 STOP2 = (43.7412, 7.4283)
-
-
-def offset(point, north_m, east_m=0.0):
-    lat, lon = point
-    return (lat + north_m / 111_320.0, lon + east_m / (111_320.0 * math.cos(math.radians(lat))))
-
-
-class Fixes:
-    """One fix every 3 s from `start`."""
-
-    def __init__(self, start):
-        self.t = start
-        self.fixes = []
-
-    def stay(self, point, seconds):
-        for _ in range(int(seconds // 3)):
-            self.add(point)
-
-    def drive(self, a, b, seconds):
-        n = int(seconds // 3)
-        for i in range(1, n + 1):
-            f = i / n
-            self.add((a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f))
-
-    def add(self, p):
-        self.t += 3
-        self.fixes.append({"t": iso(self.t), "lat": round(p[0], 7), "lon": round(p[1], 7), "accuracy": 6,
-                           "speed": 5.0})
-
-    def take(self):
-        out, self.fixes = self.fixes, []
-        return out
 
 
 class TenantSettingsTest(ServerTestCase):
@@ -176,8 +144,8 @@ class TenantSettingsTest(ServerTestCase):
             return (view.get("driver") or {}).get("position")
 
         # Waiting 110 m south of stop 1: outside the default 75 m fence.
-        near = offset(STOP1, -110)
-        trip = Fixes(now - 1200)
+        near = offset(STOP1, -110, 0)
+        trip = Drive(now - 1200)
         trip.stay(DEPOT, 30)
         trip.drive(DEPOT, near, 60)
         trip.stay(near, 60)
