@@ -14,6 +14,12 @@ docs/api.md and fail loudly, with the server's answer, when creation does not re
 Each test module is one ctest test: `python3 -m unittest -v test_x` from this folder, with
 `LASTMILE_BIN` set to the binary (tests/CMakeLists.txt). Set `LASTMILE_KEEP_TMP=1` to keep the temp
 folders (database, server logs) for a post-mortem.
+
+PostgreSQL: when `LASTMILE_TEST_PG_URL_FILE` names a file holding the URL of a running throwaway PostgreSQL
+(`postgres://postgres@127.0.0.1:PORT/lastmile`, started by pg_cluster.py; the `pg.*` ctest tests set it),
+`PG_MODE` is true and each `LastmileServer` runs on its own fresh schema of that database
+(`--db URL?schema=t_<hex>`, the same across restart()) instead of a SQLite file, with its blob store in its
+temp folder; `db_url` is what `--db` gets in either mode, `db_path` the SQLite file (None under PG_MODE).
 """
 
 import atexit
@@ -44,6 +50,21 @@ DEFAULT_BIN = os.path.normpath(os.path.join(_HERE, "..", "..", "build", "lastmil
 # True under the ASan+UBSan build (`make test-sanitize` sets ASAN_OPTIONS): the server runs several times
 # slower, so long loops may run fewer rounds there (test_crash_loop.py).
 SANITIZED = bool(os.environ.get("ASAN_OPTIONS"))
+PG_URL_FILE = os.environ.get("LASTMILE_TEST_PG_URL_FILE")
+PG_MODE = bool(PG_URL_FILE)
+
+
+def pg_base_url():
+    """The URL of the test run's PostgreSQL database (PG_MODE), read from LASTMILE_TEST_PG_URL_FILE."""
+    try:
+        with open(PG_URL_FILE) as f:
+            url = f.read().strip()
+    except OSError as e:
+        raise ServerError(f"LASTMILE_TEST_PG_URL_FILE={PG_URL_FILE} is not readable ({e}): is the pg.start "
+                          "fixture (tests/integration/pg_cluster.py start) running?") from e
+    if not url.startswith("postgres"):
+        raise ServerError(f"LASTMILE_TEST_PG_URL_FILE={PG_URL_FILE} holds no postgres:// URL: {url!r}")
+    return url
 
 
 class ServerError(RuntimeError):
@@ -123,13 +144,21 @@ def path_with_query(path, params):
 
 
 class LastmileServer:
-    """One `lastmile serve` process on its own temp SQLite file and loopback port."""
+    """One `lastmile serve` process on its own temp SQLite file (or PostgreSQL schema) and loopback port."""
 
     def __init__(self, binary=None, db_path=None, admin_token=ADMIN_TOKEN, public_url=None, threads=2,
                  extra_args=(), env=None):
         self.binary = binary or os.environ.get("LASTMILE_BIN") or DEFAULT_BIN
         self.tmpdir = tempfile.mkdtemp(prefix="lastmile-it-")
-        self.db_path = db_path or os.path.join(self.tmpdir, "lastmile.db")
+        if PG_MODE and db_path is None:
+            base = pg_base_url()
+            self.db_path = None
+            self.pg_schema = f"t_{uuid.uuid4().hex[:16]}"
+            self.db_url = f"{base}{'&' if '?' in base else '?'}schema={self.pg_schema}"
+        else:
+            self.db_path = db_path or os.path.join(self.tmpdir, "lastmile.db")
+            self.db_url = f"sqlite:{self.db_path}"
+            self.pg_schema = None
         self.admin_token = admin_token
         self.public_url = public_url
         self.threads = threads
@@ -178,8 +207,10 @@ class LastmileServer:
         self.starts += 1
         self.stderr_path = os.path.join(self.tmpdir, f"stderr-{self.starts}.log")
         stdout_path = self.stdout_path = os.path.join(self.tmpdir, f"stdout-{self.starts}.log")
-        args = [self.binary, "serve", "--db", f"sqlite:{self.db_path}", "--http", f"127.0.0.1:{self.port}",
+        args = [self.binary, "serve", "--db", self.db_url, "--http", f"127.0.0.1:{self.port}",
                 "--threads", str(self.threads)]
+        if self.db_path is None and "--blob-dir" not in self.extra_args:
+            args += ["--blob-dir", os.path.join(self.tmpdir, "blobs")]  # where SQLite mode has it
         if self.public_url:
             args += ["--public-url", self.public_url]
         if "--osmand" not in self.extra_args:
@@ -365,9 +396,32 @@ def monaco_graph(binary=None):
 
 def run_verify(server, db=None):
     """`lastmile verify` on the server's database: (exit code, the JSON report or None, stderr)."""
-    done = subprocess.run([server.binary, "verify", "--db", db or f"sqlite:{server.db_path}"], capture_output=True,
-                          text=True, timeout=60)
+    args = [server.binary, "verify", "--db", db or server.db_url]
+    if server.db_path is None and db is None:
+        args += ["--blob-dir", os.path.join(server.tmpdir, "blobs")]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=60)
     return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
+
+
+def stored_bytes(server):
+    """Everything the server's database holds, as bytes, for checks that no secret is stored in clear: the
+    SQLite files (lastmile.db, -wal, -shm), or under PG_MODE a data-only pg_dump of the server's schema
+    (text format: text columns appear as they are stored)."""
+    if server.db_path is not None:
+        folder = os.path.dirname(server.db_path)
+        name = os.path.basename(server.db_path)
+        out = b""
+        for entry in sorted(os.listdir(folder)):
+            if entry.startswith(name):
+                with open(os.path.join(folder, entry), "rb") as f:
+                    out += f.read()
+        return out
+    pg_dump = "/usr/lib/postgresql/15/bin/pg_dump"
+    done = subprocess.run([pg_dump if os.access(pg_dump, os.X_OK) else "pg_dump", "--data-only",
+                           "--schema", server.pg_schema, "-d", pg_base_url()], capture_output=True, timeout=60)
+    if done.returncode != 0:
+        raise AssertionError(f"pg_dump failed: {done.stderr.decode(errors='replace')}")
+    return done.stdout
 
 
 # ---- proof-of-delivery uploads (test_proof, test_privacy, test_crash_loop) ---------------------------------

@@ -5,14 +5,13 @@ ping, event, POD and message is there." A 201 means the write is on disk (README
 """
 
 import http.client
-import pathlib
 import random
 import threading
 import time
 import unittest
 
 from lastmile_server import (ADMIN_TOKEN, LastmileServer, expect, list_all, make_api_key, make_carrier, make_driver,
-                             make_route, make_tenant, make_vehicle, post_event, shipment_body)
+                             make_route, make_tenant, make_vehicle, post_event, shipment_body, stored_bytes)
 
 PUBLIC_URL = "https://track.example.test"
 OTHER_ROOT = "a-different-root-token-for-the-second-start"
@@ -113,9 +112,8 @@ class PersistenceTest(unittest.TestCase):
         before = {path: expect(s.request("GET", path, token=t), 200, path) for t, path in reads}
 
         self.assert_stops_cleanly(s)
-        # "only its SHA-256 is stored": no secret is in the database files in clear
-        folder = pathlib.Path(s.db_path).parent
-        on_disk = b"".join(f.read_bytes() for f in folder.iterdir() if f.name.startswith("lastmile.db"))
+        # "only its SHA-256 is stored": no secret is in the database files (or PostgreSQL schema) in clear
+        on_disk = stored_bytes(s)
         self.assertIn(sid.encode(), on_disk, "looked at the right files")
         for secret in (key, dispatcher["api_key"], revoked["api_key"], driver["device_token"], ADMIN_TOKEN):
             self.assertNotIn(secret.encode(), on_disk, "a secret is stored in clear")
