@@ -7,7 +7,7 @@ CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all bootstrap configure web build binary run serve test test-unit test-sanitize fuzz bench bench-optimize clean
+.PHONY: all bootstrap configure web build binary run serve test test-unit test-sanitize fuzz bench bench-optimize clean bench-cluster
 
 all: build
 
@@ -85,3 +85,8 @@ bench-optimize: build
 
 clean:
 	rm -rf build build-asan build-fuzz web/dist
+
+# The scale-out part of `make bench` alone (bench/cluster.sh): CPU per ping on SQLite vs PostgreSQL, and
+# ingest points/s with 1 vs 2 nodes behind nginx.
+bench-cluster: build
+	LASTMILE_BIN=build/lastmile bash bench/cluster.sh

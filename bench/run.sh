@@ -12,6 +12,7 @@
 # part, bench/eta_real_bench), BENCH_ETA_SIM=0 (skip the ETA-on-simulated-Monaco-drives part, bench/eta_sim_bench),
 # BENCH_SIM=0 (skip the simulated-devices part, `lastmile simulate --rate`; its knobs BENCH_SIM_* are listed there).
 # BENCH_ANALYTICS=0 (skip the analytics part, bench/analytics.sh).
+# BENCH_CLUSTER=0 (skip the scale-out part, bench/cluster.sh: CPU per ping SQLite vs PostgreSQL, 1 vs 2 nodes).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -423,4 +424,12 @@ fi
 if [[ ${BENCH_ANALYTICS:-1} != 0 ]]; then
   echo
   LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/analytics.sh" || exit $?
+fi
+
+# ---- scale-out (issue 11): bench/cluster.sh, its own servers and databases (bench/README.md, "Scale-out") --------
+# CPU per ping on SQLite vs a throwaway PostgreSQL; ingest points/s with 1 vs 2 nodes behind nginx (skipped until
+# cluster mode is built). BENCH_CLUSTER=0 skips it.
+if [[ ${BENCH_CLUSTER:-1} != 0 ]]; then
+  echo
+  LASTMILE_BIN=$BIN bash "$ROOT_DIR/bench/cluster.sh" || exit $?
 fi
