@@ -19,7 +19,8 @@ PostgreSQL: when `LASTMILE_TEST_PG_URL_FILE` names a file holding the URL of a r
 (`postgres://postgres@127.0.0.1:PORT/lastmile`, started by pg_cluster.py; the `pg.*` ctest tests set it),
 `PG_MODE` is true and each `LastmileServer` runs on its own fresh schema of that database
 (`--db URL?schema=t_<hex>`, the same across restart()) instead of a SQLite file, with its blob store in its
-temp folder; `db_url` is what `--db` gets in either mode, `db_path` the SQLite file (None under PG_MODE).
+temp folder; `db_url` is what `--db` gets in either mode, `db_path` the SQLite file (None under PG_MODE,
+unless a test passes one: then that server runs on SQLite).
 """
 
 import atexit

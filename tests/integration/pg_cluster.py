@@ -8,7 +8,8 @@
         pg.psql("SELECT 1")       # psql's unaligned output, as text; raises PgError on an error
 
 `stop()` is a fast shutdown (SIGINT: open sessions are ended, every committed transaction stays), waits for
-the server to exit and removes the folder.
+the server to exit and removes the folder. A watchdog process does the same if the process that started the
+server exits without stopping it (a test killed by its timeout), so no server outlives its test.
 
 As a command (the ctest fixture of tests/CMakeLists.txt, bench/cluster.sh):
 
@@ -102,6 +103,7 @@ class PgCluster:
         self.folder = None
         self.port = None
         self.pid = None
+        self._watchdog = None
 
     @property
     def data_dir(self):
@@ -115,8 +117,9 @@ class PgCluster:
     def url(self):
         return f"postgres://postgres@127.0.0.1:{self.port}/lastmile"
 
-    def start(self):
-        """initdb, start, CREATE DATABASE lastmile; returns self. Raises PgError (folder removed) on failure."""
+    def start(self, watch=True):
+        """initdb, start, CREATE DATABASE lastmile; returns self. Raises PgError (folder removed) on failure.
+        `watch=False`: no watchdog, the server outlives this process (the command line's `start`)."""
         self.folder = tempfile.mkdtemp(prefix="lastmile-pg-")
         try:
             if os.geteuid() == 0:
@@ -135,6 +138,11 @@ class PgCluster:
                 raise PgError(f"postgres found no free port\n--- log ---\n{self.log_text()}")
             self.pid = self._postmaster_pid()
             self.psql("CREATE DATABASE lastmile", database="postgres")
+            if watch:
+                self._watchdog = subprocess.Popen(
+                    [sys.executable, os.path.abspath(__file__), "watch", str(os.getpid()), self.folder, str(self.pid)],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True)
             return self
         except BaseException:
             self.stop()
@@ -188,6 +196,13 @@ class PgCluster:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
             self.pid = None
+            if self._watchdog is not None:  # it ends once the folder is gone
+                try:
+                    self._watchdog.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self._watchdog.kill()
+                    self._watchdog.wait()
+                self._watchdog = None
 
     def __enter__(self):
         return self.start()
@@ -218,12 +233,34 @@ def stop_server(pid):
     raise PgError(f"postgres {pid} did not exit within {STOP_TIMEOUT_S} s of SIGINT")
 
 
+def _exited(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode(errors="replace")
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2:].startswith("Z")
+
+
+def watch(parent_pid, folder, pid):
+    """Until `folder` is removed (a clean stop): once `parent_pid` has exited, stops the server and removes
+    `folder`. Polls ten times a second."""
+    while os.path.isdir(folder):
+        if _exited(parent_pid):
+            try:
+                stop_server(pid)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            return
+        time.sleep(0.1)
+
+
 # ---- command line: a server that outlives the command (ctest fixture, benchmarks) -------------------------
 
 def cli_start(state_dir):
     os.makedirs(state_dir, exist_ok=True)
     cli_stop(state_dir)  # a server left behind by an interrupted run
-    pg = PgCluster().start()
+    pg = PgCluster().start(watch=False)
     for name, value in (("folder", pg.folder), ("pid", str(pg.pid)), ("url", pg.url)):
         with open(os.path.join(state_dir, name + ".tmp"), "w") as f:
             f.write(value + "\n")
@@ -254,6 +291,9 @@ def cli_stop(state_dir):
 
 
 def main(argv):
+    if len(argv) == 5 and argv[1] == "watch":
+        watch(int(argv[2]), argv[3], int(argv[4]))
+        return 0
     if len(argv) != 3 or argv[1] not in ("start", "stop"):
         print("usage: pg_cluster.py start|stop DIR", file=sys.stderr)
         return 2
