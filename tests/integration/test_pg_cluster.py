@@ -4,6 +4,7 @@ the command and is stopped by `stop DIR`, and a server whose test process dies i
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ class PgClusterTest(unittest.TestCase):
 
     def test_the_command_line_server_outlives_start_and_stop_ends_it(self):
         state = tempfile.mkdtemp(prefix="lastmile-pg-state-")
+        self.addCleanup(shutil.rmtree, state, ignore_errors=True)
         self.addCleanup(subprocess.run, [sys.executable, os.path.join(HERE, "pg_cluster.py"), "stop", state],
                         capture_output=True)
         cli = [sys.executable, os.path.join(HERE, "pg_cluster.py")]
