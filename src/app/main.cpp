@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   // section (TOML/INI, keys as the long flag names).
   app.set_config("--config", "", "Read options from a TOML/INI file: a [serve] section, keys as the long flag names");
   s->fallthrough();
-  s->add_option("--db", serve.db, "Database URL: sqlite:PATH (default sqlite:./lastmile.db)")
+  s->add_option("--db", serve.db, "Database URL: sqlite:PATH (default sqlite:./lastmile.db) or postgres://USER@HOST:PORT/DB[?schema=NAME]")
       ->envname("LASTMILE_DB");
   s->add_option("--http", serve.http, "Listen address HOST:PORT (default 127.0.0.1:8080)")
       ->envname("LASTMILE_HTTP");
@@ -280,8 +280,8 @@ int main(int argc, char** argv) {
   auto* vc = app.add_subcommand("verify",
                                 "Check every shipment's event hash chain and every proof blob's bytes; prints a JSON "
                                 "report, exit 0 when clean, 1 when a problem was found (docs/proof-of-delivery.md)");
-  vc->add_option("--db", verify.db, "Database: sqlite:PATH (or just PATH)")->required()->envname("LASTMILE_DB");
-  vc->add_option("--blob-dir", verify.blob_dir, "Blob folder (default: blobs/ next to the database file)");
+  vc->add_option("--db", verify.db, "Database: sqlite:PATH (or just PATH), or postgres://…?schema=NAME (then --blob-dir is needed)")->required()->envname("LASTMILE_DB");
+  vc->add_option("--blob-dir", verify.blob_dir, "Blob folder (default: blobs/ next to a SQLite database file)");
 
   // Hidden: the route table as JSON, for the authorization matrix test (tests/integration/test_authz_matrix.py).
   bool osrm_public_routes = false;

@@ -2,6 +2,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "storage/postgres/pg_sql.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store.hpp"
 
@@ -28,11 +29,16 @@ std::string scheme_of(std::string_view url) {
 }  // namespace
 
 std::unique_ptr<Store> open_store(std::string_view url, StoreOptions options) {
-  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://"))
-    throw std::runtime_error("PostgreSQL support is not built yet; use a sqlite:PATH database URL");
+  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://")) {
+    auto pg = postgres::parse_postgres_url(url);
+    if (!pg) throw std::runtime_error("bad PostgreSQL database URL: " + pg.error().message);
+    auto store = sqlite::SqliteStore::open_postgres(pg->conninfo, pg->schema, std::move(options));
+    if (!store) throw std::runtime_error("cannot open the PostgreSQL database: " + store.error().message);
+    return std::move(*store);
+  }
   if (!starts_with(url, kSqliteScheme))
     throw std::runtime_error("unsupported database URL scheme '" + scheme_of(url) +
-                             "'; expected sqlite:PATH (or sqlite::memory:)");
+                             "'; expected sqlite:PATH (or sqlite::memory:) or postgres://…");
   const std::string path = sqlite_path(url);
   if (path.empty()) throw std::runtime_error("database URL 'sqlite:' needs a path, e.g. sqlite:/var/lib/lastmile.db");
   auto store = sqlite::SqliteStore::open(path, std::move(options));

@@ -15,7 +15,7 @@ bool single_connection_database(const std::string& filename) {
 }  // namespace
 
 Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::string& filename, int readers) {
-  auto writer = Connection::open(filename, {.create = true, .query_only = false});
+  auto writer = SqliteConnection::open(filename, {.create = true, .query_only = false});
   if (!writer) return writer.error();
   if (auto st = (*writer)->enable_wal(); !st) return st.error();
   if (auto st = run_migrations(**writer); !st) return st.error();
@@ -24,16 +24,31 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::string& 
   pool->writer_ = std::move(*writer);
   if (single_connection_database(filename)) return pool;
   for (int i = 0; i < readers; ++i) {
-    auto reader = Connection::open(filename, {.create = false, .query_only = true});
+    auto reader = SqliteConnection::open(filename, {.create = false, .query_only = true});
     if (!reader) return reader.error();
     pool->idle_.push_back(reader->get());
     pool->readers_.push_back(std::move(*reader));
   }
   if (auto st = pool->writer_->exec("PRAGMA wal_autocheckpoint = 0"); !st) return st.error();
-  auto checkpointer = Connection::open(filename, {.create = false, .query_only = false});
+  auto checkpointer = SqliteConnection::open(filename, {.create = false, .query_only = false});
   if (!checkpointer) return checkpointer.error();
   pool->checkpointer_ = std::move(*checkpointer);
   pool->checkpoint_thread_ = std::thread([p = pool.get()] { p->checkpoint_loop(); });
+  return pool;
+}
+
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open_with(const Connect& connect, int readers) {
+  auto writer = connect();
+  if (!writer) return writer.error();
+  if (auto st = run_migrations(**writer); !st) return st.error();
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
+  pool->writer_ = std::move(*writer);
+  for (int i = 0; i < readers; ++i) {
+    auto reader = connect();
+    if (!reader) return reader.error();
+    pool->idle_.push_back(reader->get());
+    pool->readers_.push_back(std::move(*reader));
+  }
   return pool;
 }
 

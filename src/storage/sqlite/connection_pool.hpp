@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,6 +35,11 @@ class ConnectionPool {
   // `readers` reader connections (none for a memory database). Errors as from Connection::open and
   // run_migrations.
   static Result<std::unique_ptr<ConnectionPool>> open(const std::string& filename, int readers);
+  // A pool over another driver's connections (PostgreSQL): `connect` opens one; the first becomes
+  // the writer and gets the pending migrations, `readers` more are the readers. No checkpoints (a
+  // server database manages its own log).
+  using Connect = std::function<Result<std::unique_ptr<Connection>>()>;
+  static Result<std::unique_ptr<ConnectionPool>> open_with(const Connect& connect, int readers);
   ~ConnectionPool();  // stops the checkpoint thread (after one last checkpoint)
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;

@@ -5,9 +5,9 @@
 //
 // The SQL is kept portable so the PostgreSQL backend can reuse it: TEXT, BIGINT and DOUBLE
 // PRECISION column types (SQLite maps them to TEXT/INTEGER/REAL affinity), standard UNIQUE and
-// FOREIGN KEY constraints, partial indexes. The one SQLite-specific spelling is the row key
-// `seq INTEGER PRIMARY KEY` (an alias of the rowid, assigned increasing); PostgreSQL spells it
-// `seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY`.
+// FOREIGN KEY constraints, partial indexes. SQLite-specific spellings — the row key
+// `seq INTEGER PRIMARY KEY` (an alias of the rowid, assigned increasing), INTEGER, BLOB and
+// WITHOUT ROWID — are translated for PostgreSQL by postgres_ddl (storage/postgres/pg_sql.hpp).
 //
 // Rules for adding a migration: append to the list with the next version; never edit or reorder an
 // applied one.
@@ -24,6 +24,9 @@ struct Migration {
   std::string_view name;  // what it does, for humans
   std::string_view sql;   // one or more ';'-separated statements
   Status (*after)(Connection&) = nullptr;  // a data step run after the SQL, in the same transaction
+  // PostgreSQL's spelling when postgres_ddl(sql) (storage/postgres/pg_sql.hpp) does not give it,
+  // e.g. a data step that calls a SQLite function (a PostgreSQL database starts empty).
+  std::string_view postgres_sql = {};
 };
 
 // Every migration, oldest first.
@@ -33,7 +36,8 @@ std::span<const Migration> migrations();
 Result<int> schema_version(Connection& db);
 
 // Creates `schema_version` when missing, then applies every migration newer than the recorded
-// version inside one BEGIN IMMEDIATE transaction. Running it again applies nothing.
+// version inside one write transaction (on PostgreSQL, the DDL as postgres_ddl spells it; the
+// write transaction's lock keeps two nodes starting at once from migrating twice). Running it again applies nothing.
 // kInternal when the database was written by a newer lastmile (its version is unknown here) or a
 // migration fails; the message carries sqlite's detail (start-up diagnostics only).
 // REQUIRES: no transaction is open on `db`.

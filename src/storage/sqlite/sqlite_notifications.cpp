@@ -146,9 +146,9 @@ Result<bool> enqueue_one(Connection& db, const ShipmentContext& c, const notify:
   core::Timestamp due = e.due;
   if (e.channel == "sms" && s.quiet_hours) due = notify::defer_past_quiet_hours(due, *s.quiet_hours, tz);
   auto stmt = db.prepare(
-      "INSERT OR IGNORE INTO outbox (id, tenant_id, kind, subscription_id, event_id, event_type, idempotency_key, "
+      "INSERT INTO outbox (id, tenant_id, kind, subscription_id, event_id, event_type, idempotency_key, "
       "payload, state, attempts, next_attempt_at, created_at, shipment_id, recipient) "
-      "VALUES (?, ?, ?, '', ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, '', ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
   if (!stmt) return stmt.error();
   if (auto st = stmt->bind_all(core::new_id<core::DeliveryId>().str(), c.tenant.str(), e.channel, e.event_id, e.rule,
                                e.key, notify::message_payload(m), due.ms, e.at.ms, c.id.str(), address)

@@ -137,4 +137,21 @@ Status insert_events(Connection& db, const core::TenantId& tenant,
   return {};
 }
 
+std::string upsert_tail(std::string_view key, std::string_view columns) {
+  std::string out = " ON CONFLICT (" + std::string(key) + ") DO UPDATE SET ";
+  bool first = true;
+  while (!columns.empty()) {
+    const size_t comma = columns.find(',');
+    std::string_view column = columns.substr(0, comma);
+    columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 1);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    while (!column.empty() && column.back() == ' ') column.remove_suffix(1);
+    if (column.empty()) continue;
+    if (!first) out += ", ";
+    first = false;
+    out.append(column).append(" = excluded.").append(column);
+  }
+  return out;
+}
+
 }  // namespace lastmile::storage::sqlite

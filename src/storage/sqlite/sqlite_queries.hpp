@@ -20,6 +20,10 @@ namespace lastmile::storage::sqlite {
 // Joins SQL fragments: sql({"SELECT ", kColumns, " FROM t"}).
 std::string sql(std::initializer_list<std::string_view> parts);
 
+// " ON CONFLICT (key) DO UPDATE SET c = excluded.c, …" for the comma-separated `columns`: the
+// portable spelling (SQLite and PostgreSQL) of "insert, or replace the row with this key".
+std::string upsert_tail(std::string_view key, std::string_view columns);
+
 // The LIMIT to ask for: the page size (clamped to 1..500) plus one row that tells whether more follow.
 int64_t page_fetch_limit(const PageRequest& page);
 // The keyset bound: rows with seq below it (everything when the request has no cursor).

@@ -1,6 +1,7 @@
 // SqliteStore: lifecycle, tenants, credentials and idempotency records.
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include "storage/postgres/pg_connection.hpp"
 #include "storage/sqlite/sqlite_queries.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 
@@ -8,6 +9,19 @@ namespace lastmile::storage::sqlite {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& filename, StoreOptions options) {
   auto pool = ConnectionPool::open(filename, kReaderConnections);
+  if (!pool) return pool.error();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*pool), std::move(options)));
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open_postgres(const std::string& conninfo, const std::string& schema,
+                                                             StoreOptions options) {
+  auto pool = ConnectionPool::open_with(
+      [&]() -> Result<std::unique_ptr<Connection>> {
+        auto conn = postgres::PgConnection::open(conninfo, schema);
+        if (!conn) return conn.error();
+        return std::unique_ptr<Connection>(std::move(*conn));
+      },
+      kReaderConnections);
   if (!pool) return pool.error();
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*pool), std::move(options)));
 }
@@ -25,6 +39,7 @@ Status SqliteStore::ping() {
 Status SqliteStore::flush() {
   OpTimer timer(options_, "flush");
   auto db = pool_->writer();
+  if (db->dialect() != sql::Dialect::kSqlite) return {};  // a server database's commits are durable as they are
   // Copies the WAL into the database file and truncates it. Readers in the middle of a snapshot can
   // keep part of the WAL alive; that is not an error (the data is durable either way).
   auto stmt = db->prepare("PRAGMA wal_checkpoint(TRUNCATE)");

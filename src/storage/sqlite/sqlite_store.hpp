@@ -66,6 +66,10 @@ class SqliteStore final : public Store,
   // Opens (creating when missing) the database at `filename` (a path or ":memory:"), enables WAL
   // and runs pending migrations. Errors as from ConnectionPool::open.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& filename, StoreOptions options);
+  // The same store on PostgreSQL (storage/postgres/pg_connection.hpp): `conninfo` for libpq, and
+  // the schema to use (created when missing; "" for the server's default search path).
+  static Result<std::unique_ptr<SqliteStore>> open_postgres(const std::string& conninfo, const std::string& schema,
+                                                            StoreOptions options);
   ~SqliteStore() override = default;
 
   // Write counters (bodies run, transactions committed, writes queued now), for tests and metrics.

@@ -58,8 +58,9 @@ Status add_rollup(Connection& db, const std::string& tenant, AnalyticsDim dim, c
   }
   analytics::merge(r, delta);
   auto put = db.prepare(
-      sql({"INSERT OR REPLACE INTO analytics_daily (tenant_id, dim, key_id, day, carrier_id, ", kRollupColumns,
-           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
+      sql({"INSERT INTO analytics_daily (tenant_id, dim, key_id, day, carrier_id, ", kRollupColumns,
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           upsert_tail("tenant_id, dim, day, key_id", sql({"carrier_id, ", kRollupColumns}))}));
   if (!put) return put.error();
   put->bind_all(tenant, dim_name(dim), key, day, carrier, r.deliveries, r.finished, r.first_attempt, r.returned,
                 r.failed_attempts, r.windowed, r.on_time, r.parcels, r.stops, r.km, r.routes, r.route_s, r.tracked_s,
@@ -118,9 +119,12 @@ Result<StoredFact> load_fact(Connection& db, const std::string& tenant, const st
 }
 
 Status save_fact(Connection& db, const std::string& tenant, const std::string& shipment, const StoredFact& f) {
-  auto stmt = db.prepare(
-      "INSERT OR REPLACE INTO analytics_facts (tenant_id, shipment_id, outcome, status, failed_attempts, "
-      "exception_mask, finished_at, day, carrier_id, driver_id, driver_carrier_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  static const std::string kSave = sql(
+      {"INSERT INTO analytics_facts (tenant_id, shipment_id, outcome, status, failed_attempts, exception_mask, "
+       "finished_at, day, carrier_id, driver_id, driver_carrier_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+       upsert_tail("tenant_id, shipment_id", "outcome, status, failed_attempts, exception_mask, finished_at, day, "
+                                             "carrier_id, driver_id, driver_carrier_id")});
+  auto stmt = db.prepare(kSave);
   if (!stmt) return stmt.error();
   std::optional<std::string> status;
   if (f.fact.status) status = std::string(domain::milestone_name(*f.fact.status));
@@ -395,9 +399,11 @@ Status SqliteStore::put_rate_card(const core::TenantId& tenant, const core::Carr
     auto found = exists(c->bind_all(tenant.str(), carrier.str()));
     if (!found) return found.error();
     if (!*found) return Error::not_found("carrier");
-    auto stmt = db.prepare(
-        "INSERT OR REPLACE INTO analytics_rate_cards (tenant_id, carrier_id, per_stop, per_km, per_parcel, currency, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    static const std::string kPut =
+        sql({"INSERT INTO analytics_rate_cards (tenant_id, carrier_id, per_stop, per_km, per_parcel, currency, "
+             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             upsert_tail("tenant_id, carrier_id", "per_stop, per_km, per_parcel, currency, updated_at")});
+    auto stmt = db.prepare(kPut);
     if (!stmt) return stmt.error();
     return stmt->bind_all(tenant.str(), carrier.str(), card.per_stop, card.per_km, card.per_parcel, card.currency, at.ms)
         .run();
@@ -439,9 +445,12 @@ Result<analytics::Targets> SqliteStore::get_targets(const core::TenantId& tenant
 
 Status SqliteStore::put_targets(const core::TenantId& tenant, const analytics::Targets& t, core::Timestamp at) {
   return write("put_targets", [&](Connection& db, Events&) -> Status {
-    auto stmt = db.prepare(
-        "INSERT OR REPLACE INTO analytics_targets (tenant_id, on_time_rate, first_attempt_rate, csat, nps, "
-        "tracking_quality, lateness_p90_min, cost_per_delivery, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    static const std::string kPut =
+        sql({"INSERT INTO analytics_targets (tenant_id, on_time_rate, first_attempt_rate, csat, nps, "
+             "tracking_quality, lateness_p90_min, cost_per_delivery, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             upsert_tail("tenant_id", "on_time_rate, first_attempt_rate, csat, nps, tracking_quality, "
+                                      "lateness_p90_min, cost_per_delivery, updated_at")});
+    auto stmt = db.prepare(kPut);
     if (!stmt) return stmt.error();
     return stmt
         ->bind_all(tenant.str(), t.on_time_rate, t.first_attempt_rate, t.csat, t.nps, t.tracking_quality,

@@ -203,7 +203,7 @@ Result<std::vector<CarrierEventRecord>> SqliteStore::list_carrier_events(
     if (auto st = check_carrier(db, tenant, carrier); !st) return st.error();
     auto stmt = db.prepare(sql({"SELECT ", kRecordColumns,
                                 " FROM carrier_events WHERE tenant_id = ? AND carrier_id = ? AND seq < ? "
-                                "AND (? IS NULL OR shipment_id = ?) AND (? IS NULL OR outcome = ?) "
+                                "AND (CAST(? AS TEXT) IS NULL OR shipment_id = ?) AND (CAST(? AS TEXT) IS NULL OR outcome = ?) "
                                 "ORDER BY seq DESC LIMIT ?"}));
     if (!stmt) return stmt.error();
     const auto sh = shipment_text(shipment);

@@ -195,7 +195,7 @@ Result<int> SqliteStore::delete_fixes_of_drivers(std::string_view op, const std:
   Status st = write(op, [&](Connection& db, Events&) -> Status {
     deleted = 0;
     std::vector<std::string> drivers;
-    auto ids = db.prepare("SELECT id FROM drivers WHERE (? IS NULL OR tenant_id = ?) ORDER BY seq");
+    auto ids = db.prepare("SELECT id FROM drivers WHERE (CAST(? AS TEXT) IS NULL OR tenant_id = ?) ORDER BY seq");
     if (!ids) return ids.error();
     const std::optional<std::string> t = tenant ? std::optional(tenant->str()) : std::nullopt;
     ids->bind_all(t, t);

@@ -288,10 +288,10 @@ Result<std::optional<SmsSender>> SqliteStore::find_sms_sender(const std::string&
 Status SqliteStore::set_opt_out(const core::TenantId& tenant, const std::string& channel, const std::string& address,
                                 bool opted_out, core::Timestamp at) {
   return write("set_opt_out", [&](Connection& db, Events&) -> Status {
-    auto stmt = db.prepare(opted_out ? "INSERT OR IGNORE INTO notification_optouts (tenant_id, channel, address, "
-                                       "created_at) VALUES (?, ?, ?, ?)"
+    auto stmt = db.prepare(opted_out ? "INSERT INTO notification_optouts (tenant_id, channel, address, "
+                                       "created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
                                      : "DELETE FROM notification_optouts WHERE tenant_id = ? AND channel = ? AND "
-                                       "address = ? AND ? IS NOT NULL");
+                                       "address = ? AND CAST(? AS BIGINT) IS NOT NULL");
     if (!stmt) return stmt.error();
     if (auto s = stmt->bind_all(tenant.str(), channel, address, at.ms).run(); !s) return s;
     if (!opted_out) return {};

@@ -214,9 +214,9 @@ Result<int> SqliteStore::expire_chat_messages_before(const core::TenantId& tenan
   int changed = 0;
   Status st = write("expire_chat_messages", [&](Connection& db, Events&) -> Status {
     auto n = change(db,
-                    "UPDATE chat_messages SET body = ? WHERE rowid IN (SELECT rowid FROM chat_messages WHERE "
-                    "tenant_id = ? AND created_at < ? AND body <> ? AND body <> ? LIMIT ?)",
-                    kExpiredChatBody, tenant.str(), cutoff.ms, kExpiredChatBody, kErasedMarker, limit);
+                    "UPDATE chat_messages SET body = ? WHERE tenant_id = ? AND id IN (SELECT id FROM chat_messages "
+                    "WHERE tenant_id = ? AND created_at < ? AND body <> ? AND body <> ? LIMIT ?)",
+                    kExpiredChatBody, tenant.str(), tenant.str(), cutoff.ms, kExpiredChatBody, kErasedMarker, limit);
     if (!n) return n.error();
     changed = *n;
     return {};
@@ -320,7 +320,7 @@ Result<ErasureResult> SqliteStore::erase_recipient(const core::TenantId& tenant,
       if (!n) return n.error();
     }
     // Stored answers to repeated requests (idempotency) that quote the address are dropped to a stub.
-    auto n = change(db, "UPDATE idempotency SET body = '{\"erased\":true}' WHERE tenant_id = ? AND instr(body, ?) > 0",
+    auto n = change(db, "UPDATE idempotency SET body = '{\"erased\":true}' WHERE tenant_id = ? AND strpos(body, ?) > 0",
                     tenant.str(), address);
     if (!n) return n.error();
     for (const auto& sha : shas) {

@@ -170,7 +170,7 @@ Result<SettingsStore::TrackedPage> SqliteStore::list_carrier_tracked(const std::
     if (in.empty()) in = "NULL";
     auto stmt = db.prepare(sql(
         {"SELECT s.seq, s.tenant_id, s.id, s.status, "
-         "MAX(COALESCE((SELECT MAX(c.received_at) FROM carrier_events c WHERE c.tenant_id = s.tenant_id AND "
+         "GREATEST(COALESCE((SELECT MAX(c.received_at) FROM carrier_events c WHERE c.tenant_id = s.tenant_id AND "
          "c.shipment_id = s.id), 0), COALESCE((SELECT MAX(e.recorded_at) FROM events e WHERE e.tenant_id = s.tenant_id "
          "AND e.shipment_id = s.id AND e.milestone IS NOT NULL), 0)), x.last_seen_at "
          "FROM shipments s LEFT JOIN exceptions x ON x.tenant_id = s.tenant_id AND x.subject = 'shipment:' || s.id "

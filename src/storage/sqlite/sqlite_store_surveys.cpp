@@ -135,7 +135,7 @@ Result<std::vector<SurveyRecord>> SqliteStore::list_surveys(const core::TenantId
     auto stmt = db.prepare(sql({"SELECT ", kSurveyColumns,
                                 " FROM surveys v JOIN shipments s ON s.tenant_id = v.tenant_id AND s.id = v.shipment_id "
                                 "WHERE v.tenant_id = ? AND v.created_at >= ? AND v.created_at < ? "
-                                "AND (? IS NULL OR v.carrier_id = ?) AND (? IS NULL OR v.driver_id = ?) "
+                                "AND (CAST(? AS TEXT) IS NULL OR v.carrier_id = ?) AND (CAST(? AS TEXT) IS NULL OR v.driver_id = ?) "
                                 "ORDER BY v.seq DESC LIMIT ?"}));
     if (!stmt) return stmt.error();
     std::optional<std::string> carrier, driver;

@@ -19,7 +19,7 @@ using testing::is_ok;
 
 // A database from before the chain (migration 10): two shipments with events, no chain (run_migrations brings it up).
 std::unique_ptr<Connection> database_at_version_8() {
-  auto db = Connection::open(":memory:", {});
+  auto db = SqliteConnection::open(":memory:", {});
   EXPECT_TRUE(is_ok(db));
   Connection& c = **db;
   EXPECT_TRUE(is_ok(c.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "

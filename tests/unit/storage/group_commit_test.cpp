@@ -42,7 +42,7 @@ struct Published {
 class GroupCommitTest : public ::testing::TestWithParam<bool> {
  protected:
   std::string url() const {
-    return GetParam() ? "sqlite:" + (dir_.path() / "group.db").string() : test_store_url();
+    return GetParam() ? "sqlite:" + (dir_.path() / "group.db").string() : fresh_store_url();
   }
   TempDir dir_;
 };

@@ -33,15 +33,20 @@ TEST(OpenStore, EachMemoryStoreIsItsOwnDatabase) {
   EXPECT_TRUE(fails_with(b->get_tenant(t.id), ErrorCode::kNotFound));
 }
 
-TEST(OpenStore, PostgresIsNotBuiltYet) {
-  EXPECT_NE(open_error("postgres://user:secret@localhost/lastmile").find("PostgreSQL support is not built yet"),
-            std::string::npos);
-  EXPECT_NE(open_error("postgresql://localhost/lastmile").find("PostgreSQL support is not built yet"),
-            std::string::npos);
+// Port 1 on loopback: nothing listens there, the connection is refused at once.
+TEST(OpenStore, UnreachablePostgresIsNamed) {
+  const auto message = open_error("postgres://user:secret@127.0.0.1:1/lastmile");
+  EXPECT_NE(message.find("cannot connect to PostgreSQL"), std::string::npos) << message;
+  EXPECT_NE(open_error("postgresql://127.0.0.1:1/lastmile").find("cannot connect to PostgreSQL"), std::string::npos);
 }
 
 TEST(OpenStore, PostgresMessageDoesNotEchoThePassword) {
-  EXPECT_EQ(open_error("postgres://user:secret@localhost/lastmile").find("secret"), std::string::npos);
+  EXPECT_EQ(open_error("postgres://user:secret@127.0.0.1:1/lastmile").find("secret"), std::string::npos);
+}
+
+TEST(OpenStore, PostgresSchemaMustBeAPlainIdentifier) {
+  const auto message = open_error("postgres://127.0.0.1:1/lastmile?schema=x;drop");
+  EXPECT_NE(message.find("schema parameter"), std::string::npos) << message;
 }
 
 TEST(OpenStore, UnknownSchemeIsRefused) {

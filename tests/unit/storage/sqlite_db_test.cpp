@@ -15,7 +15,7 @@ using testing::is_ok;
 class SqliteDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = Connection::open(":memory:", {});
+    auto db = SqliteConnection::open(":memory:", {});
     ASSERT_OK(db);
     db_ = std::move(*db);
     ASSERT_OK(db_->exec(
@@ -143,7 +143,7 @@ TEST_F(SqliteDbTest, CachedStatementIsResetForReuse) {
 }
 
 TEST(Migrations, ApplyOnceAndRecordTheVersion) {
-  auto db = Connection::open(":memory:", {});
+  auto db = SqliteConnection::open(":memory:", {});
   ASSERT_OK(db);
   ASSERT_OK(run_migrations(**db));
   auto version = schema_version(**db);
@@ -164,7 +164,7 @@ TEST(Migrations, VersionsAreConsecutiveFromOne) {
 }
 
 TEST(Migrations, RefuseADatabaseFromANewerLastmile) {
-  auto db = Connection::open(":memory:", {});
+  auto db = SqliteConnection::open(":memory:", {});
   ASSERT_OK(db);
   ASSERT_OK(run_migrations(**db));
   ASSERT_OK((*db)->exec("INSERT INTO schema_version (version, name, applied_at) VALUES (999, 'future', 0)"));
@@ -172,7 +172,7 @@ TEST(Migrations, RefuseADatabaseFromANewerLastmile) {
 }
 
 TEST(Migrations, TrackPointsOfAnEarlierVersionMoveIntoChunks) {
-  auto db = Connection::open(":memory:", {});
+  auto db = SqliteConnection::open(":memory:", {});
   ASSERT_OK(db);
   Connection& c = **db;
   // The database as lastmile with schema version 3 left it, with two fixes of one driver.
@@ -221,7 +221,7 @@ TEST(Migrations, TrackPointsOfAnEarlierVersionMoveIntoChunks) {
 }
 
 TEST(Migrations, EveryTenantTableIsIndexedByTenant) {
-  auto db = Connection::open(":memory:", {});
+  auto db = SqliteConnection::open(":memory:", {});
   ASSERT_OK(db);
   ASSERT_OK(run_migrations(**db));
   auto tables = (*db)->prepare(

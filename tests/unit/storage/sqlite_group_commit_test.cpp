@@ -56,7 +56,7 @@ class SqliteGroupCommitTest : public ::testing::Test {
   // it once all but one (the leader, blocked in BEGIN IMMEDIATE) are queued: the queued ones then
   // form one group. Returns false when the queue did not fill up in time.
   bool run_queued(std::vector<std::function<void()>> writes) {
-    auto blocker = Connection::open(path(), {.create = false});
+    auto blocker = SqliteConnection::open(path(), {.create = false});
     EXPECT_OK(blocker);
     EXPECT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
     std::vector<std::thread> threads;
@@ -232,7 +232,7 @@ class SqliteAsyncAppendTest : public SqliteGroupCommitTest {
 TEST_F(SqliteAsyncAppendTest, AppendsQueuedBehindALockedDatabaseAnswerOnlyAfterTheirSharedCommit) {
   constexpr size_t kAppends = 6;
   const auto before = store_->write_stats();
-  auto blocker = Connection::open(path(), {.create = false});
+  auto blocker = SqliteConnection::open(path(), {.create = false});
   ASSERT_OK(blocker);
   ASSERT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
   Answers answers;
@@ -262,7 +262,7 @@ TEST_F(SqliteAsyncAppendTest, AppendsQueuedBehindALockedDatabaseAnswerOnlyAfterT
 }
 
 TEST_F(SqliteAsyncAppendTest, AFailingAppendGetsItsErrorAndTheRestOfItsGroupCommits) {
-  auto blocker = Connection::open(path(), {.create = false});
+  auto blocker = SqliteConnection::open(path(), {.create = false});
   ASSERT_OK(blocker);
   ASSERT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
   Answers answers;
@@ -285,7 +285,7 @@ TEST_F(SqliteAsyncAppendTest, ClosingTheStoreCompletesEveryQueuedAppendDurably) 
   constexpr size_t kAppends = 20;
   Answers answers;
   {
-    auto blocker = Connection::open(path(), {.create = false});
+    auto blocker = SqliteConnection::open(path(), {.create = false});
     ASSERT_OK(blocker);
     ASSERT_OK((*blocker)->exec("BEGIN IMMEDIATE"));
     lead_with(fixes(driver_.id, 0, 2), answers.callback(0));

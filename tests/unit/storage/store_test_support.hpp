@@ -1,18 +1,23 @@
 #pragma once
 // Helpers for the storage tests. The tests talk to the Store interface only, through open_store,
 // so every backend runs the same suite: set LASTMILE_TEST_STORE_URL to run it against another
-// database (default "sqlite::memory:", a fresh private database per store).
+// database (default "sqlite::memory:", a fresh private database per store), or
+// LASTMILE_TEST_STORE_URL_FILE to a file holding it (the ctest fixture of tests/integration/
+// pg_cluster.py writes a PostgreSQL URL there). On PostgreSQL every store gets a fresh schema of
+// that database (`?schema=t_<random>`), the counterpart of a fresh memory database.
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/new_id.hpp"
 #include "storage/store.hpp"
@@ -22,12 +27,28 @@ namespace lastmile::storage::testing {
 using core::ErrorCode;
 
 inline std::string test_store_url() {
+  if (const char* file = std::getenv("LASTMILE_TEST_STORE_URL_FILE"); file && *file) {
+    std::ifstream in(file);
+    std::string url;
+    std::getline(in, url);
+    if (!url.empty()) return url;
+  }
   const char* url = std::getenv("LASTMILE_TEST_STORE_URL");
   return url && *url ? url : "sqlite::memory:";
 }
 
+inline bool testing_postgres() { return test_store_url().rfind("postgres", 0) == 0; }
+
+// The URL of a fresh database for one store: on PostgreSQL a new schema.
+inline std::string fresh_store_url() {
+  std::string url = test_store_url();
+  if (!testing_postgres()) return url;
+  const std::string schema = "t_" + core::random_alnum(16);  // [a-z0-9]: a plain identifier
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
+}
+
 inline std::unique_ptr<Store> open_test_store(StoreOptions options = {}) {
-  return open_store(test_store_url(), std::move(options));
+  return open_store(fresh_store_url(), std::move(options));
 }
 
 // ---- assertions -------------------------------------------------------------------------------
