@@ -148,11 +148,11 @@ class LastmileServer:
     """One `lastmile serve` process on its own temp SQLite file (or PostgreSQL schema) and loopback port."""
 
     def __init__(self, binary=None, db_path=None, admin_token=ADMIN_TOKEN, public_url=None, threads=2,
-                 extra_args=(), env=None):
+                 extra_args=(), env=None, pg_url=None):
         self.binary = binary or os.environ.get("LASTMILE_BIN") or DEFAULT_BIN
         self.tmpdir = tempfile.mkdtemp(prefix="lastmile-it-")
-        if PG_MODE and db_path is None:
-            base = pg_base_url()
+        if (PG_MODE or pg_url) and db_path is None:  # pg_url: a PostgreSQL of the test's own
+            base = pg_url or pg_base_url()
             self.db_path = None
             self.pg_schema = f"t_{uuid.uuid4().hex[:16]}"
             self.db_url = f"{base}{'&' if '?' in base else '?'}schema={self.pg_schema}"

@@ -139,14 +139,32 @@ class PgCluster:
             self.pid = self._postmaster_pid()
             self.psql("CREATE DATABASE lastmile", database="postgres")
             if watch:
-                self._watchdog = subprocess.Popen(
-                    [sys.executable, os.path.abspath(__file__), "watch", str(os.getpid()), self.folder, str(self.pid)],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True)
+                self._start_watchdog()
             return self
         except BaseException:
             self.stop()
             raise
+
+    def pause(self):
+        """Stops the server (fast shutdown) and keeps its data: what clients see when their database goes
+        away. `resume()` starts it again on the same port."""
+        stop_server(self.pid)
+        self.pid = None
+
+    def resume(self):
+        """Starts the paused server again, same data and port; PgError when it does not start."""
+        if not self._start_server():
+            raise PgError(f"postgres did not start again\n--- log ---\n{self.log_text()}")
+        self.pid = self._postmaster_pid()
+        if self._watchdog is not None:  # it watches the postmaster's pid: give it the new one
+            self._watchdog.kill()
+            self._watchdog.wait()
+            self._start_watchdog()
+
+    def _start_watchdog(self):
+        self._watchdog = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "watch", str(os.getpid()), self.folder, str(self.pid)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def _write_settings(self):
         """Appends the settings to postgresql.conf (later lines win); the port is given at start."""

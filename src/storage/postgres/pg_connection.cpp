@@ -217,7 +217,17 @@ Status PgStatement::run_once(PGconn* conn) {
 
 Status PgStatement::execute() {
   PGconn* conn = owner_->conn_;
-  if (!(writes_ && owner_->in_transaction())) return run_once(conn);
+  if (!owner_->in_transaction()) {
+    Status st = run_once(conn);
+    // A read outside a transaction that found the connection dead (a restarted server, a killed
+    // backend) had no effect: it runs again once on a fresh connection.
+    if (!st && !writes_ && owner_->broken()) {
+      owner_->revive();
+      st = run_once(conn);
+    }
+    return st;
+  }
+  if (!writes_) return run_once(conn);
   // SQLite's meaning for a failed statement inside a transaction: only it is undone.
   if (auto st = owner_->exec("SAVEPOINT lm_statement"); !st) return st;
   Status st = run_once(conn);
@@ -285,6 +295,21 @@ Result<sql::Statement> PgConnection::prepare(std::string_view sql) {
 }
 
 Status PgConnection::exec(const std::string& sql) {
+  const bool idle = !in_transaction();
+  if (idle) revive();
+  Status st = exec_once(sql);
+  // BEGIN on a connection found dead had no effect: it runs again once on a fresh connection, so a
+  // pooled connection the server dropped costs its next user nothing.
+  if (!st && idle && broken() && sql.rfind("BEGIN", 0) == 0) {
+    revive();
+    st = exec_once(sql);
+  }
+  return st;
+}
+
+bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+Status PgConnection::exec_once(const std::string& sql) {
   PGresult* res = PQexec(conn_, sql.c_str());
   const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {

@@ -14,8 +14,9 @@
 //   transactions of every node of a cluster serialize, as SQLite's BEGIN IMMEDIATE does on one node
 //   (events.global_seq stays the commit order; a read-then-write cannot be overtaken). Reads are
 //   REPEATABLE READ, READ ONLY snapshots.
-// - A lost connection is reset on the next prepare() outside a transaction (statements are
-//   prepared again); the failed call itself gets kUnavailable.
+// - A lost connection is reset on the next use outside a transaction (statements are prepared
+//   again). A BEGIN, or a read outside a transaction, that finds it lost is retried once on the fresh
+//   connection (it had no effect); a write or anything inside a transaction gets kUnavailable.
 
 #include <cstdint>
 #include <memory>
@@ -55,6 +56,8 @@ class PgConnection final : public sql::Connection {
   friend class PgStatement;
   PgConnection(pg_conn* conn, std::string schema);
   Status apply_session_settings();
+  Status exec_once(const std::string& sql);
+  bool broken() const;  // libpq found the connection closed
   // Resets a broken connection (outside a transaction); statements are prepared again after it.
   void revive();
 
