@@ -25,8 +25,8 @@ namespace {
 // - timestamps are BIGINT milliseconds since the Unix epoch (UTC); enums are their stable API
 //   names as TEXT; optional values are NULL; empty strings stay empty strings.
 // - events.global_seq is the commit order because every write is serialized through one writer
-//   connection (a PostgreSQL backend must serialize event inserts likewise, e.g. with an advisory
-//   lock, since identity values are not handed out in commit order there).
+//   connection; on PostgreSQL (whose identity values are not handed out in commit order) every write
+//   transaction of every node also takes one advisory lock first (storage/postgres/pg_connection.hpp).
 constexpr std::string_view kInitialSchema = R"sql(
 CREATE TABLE tenants (
   seq INTEGER PRIMARY KEY,
