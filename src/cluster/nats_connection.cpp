@@ -125,10 +125,12 @@ core::Result<std::unique_ptr<NatsConnection::Subscription>> NatsConnection::subs
 }
 
 NatsConnection::Subscription::~Subscription() {
-  if (sub_) {
-    natsSubscription_Unsubscribe(sub_);
-    natsSubscription_Destroy(sub_);
-  }
+  if (!sub_) return;
+  // Drained, not just unsubscribed: once the drain completes no callback runs any more, so the
+  // handler (and what it captured) may go. A closed connection cannot drain, and calls nothing.
+  if (natsSubscription_Drain(sub_) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub_, 2'000);
+  else natsSubscription_Unsubscribe(sub_);
+  natsSubscription_Destroy(sub_);
 }
 
 }  // namespace lastmile::cluster

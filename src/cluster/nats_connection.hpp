@@ -50,7 +50,7 @@ class NatsConnection {
   // JetStream publish: returns once the stream has stored the message (PubAck). Errors: kUnavailable.
   core::Status js_publish(const std::string& subject, std::string_view data, int64_t timeout_ms);
   // Subscribes `on_message(subject, data)` (called on the library's thread; quick). The returned
-  // handle unsubscribes when destroyed.
+  // handle unsubscribes when destroyed, after the callback in progress (if any) has returned.
   using Handler = std::function<void(std::string_view subject, std::string_view data)>;
   class Subscription;
   core::Result<std::unique_ptr<Subscription>> subscribe(const std::string& subject, Handler on_message);

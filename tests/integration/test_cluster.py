@@ -210,6 +210,7 @@ class ReadinessTest(unittest.TestCase):
         while node.request("GET", "/readyz").status != 200 and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertEqual(node.request("GET", "/readyz").status, 200)
+        self.assertEqual(node.stop(), 0, node.stderr_text())  # SIGTERM: leases handed over, clean exit
 
 
 if __name__ == "__main__":
