@@ -518,6 +518,7 @@ int serve(const ServeOptions& o) {
   stale_options.default_hours = o.tracking_stale_hours;
   stale_options.interval = std::chrono::milliseconds(
       std::max<int64_t>(100, std::llround(o.tracking_stale_interval_s * 1000.0 / o.clock_speedup)));
+  stale_options.may_run = may_send();  // cluster mode: the leader only
   auto tracking_stale = std::make_unique<pipeline::TrackingStaleMonitor>(*store, clock, stale_options);
   // Automatic rerouting on late_risk when a tenant's settings allow it (api/auto_reroute.hpp). The bus
   // thread outlives it, so it goes through a guard that shutdown clears first.

@@ -80,7 +80,7 @@ core::Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const Nats
   if (s != NATS_OK) return nats_error(s, "connect");
   jsOptions jo;
   jsOptions_Init(&jo);
-  jo.Wait = 5'000;
+  jo.Wait = 2'000;  // JetStream API calls (consumers, KV): short, so a failover is retried soon
   s = natsConnection_JetStream(&c->js_, c->nc_, &jo);
   if (s != NATS_OK) return nats_error(s, "JetStream context");
   return c;
