@@ -68,6 +68,9 @@ ClusterRuntime::ClusterRuntime(const ServeOptions& o, uint16_t http_port, storag
     : store_(store), ingest_(ingest), hub_(hub) {
   auto servers = cluster::parse_server_list(o.cluster);
   if (!servers) throw std::runtime_error("--cluster: " + servers.error().message);
+  if (o.db.starts_with("sqlite:") || o.db.find("://") == std::string::npos)
+    spdlog::warn("cluster mode on SQLite: every node must run on this machine and open the same file "
+                 "(tests); use --db postgres://… across machines");
   cluster::ClusterOptions options;
   options.servers = std::move(*servers);
   options.node_id = o.node_id.empty() ? default_node_id(http_port) : o.node_id;

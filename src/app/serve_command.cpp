@@ -259,7 +259,8 @@ int serve(const ServeOptions& o) {
   };
   auto outbox_wake = std::make_shared<OutboxWake>();
   storage::StoreOptions store_options;
-  store_options.on_commit = [&bus, &metrics, &track_cache, outbox_wake, cluster_feed](const std::vector<domain::Event>& events) {
+  store_options.on_commit = [&bus, &metrics, &track_cache, outbox_wake, clustered,
+                             cluster_feed](const std::vector<domain::Event>& events) {
     {
       std::lock_guard lock(outbox_wake->mu);
       if (outbox_wake->worker && !events.empty()) outbox_wake->worker->wake();
@@ -268,7 +269,7 @@ int serve(const ServeOptions& o) {
     track_cache.invalidate_all();  // synchronous: before the writer answers (see track_cache.hpp)
     metrics.add_events(events.size());
     bus.publish(events);
-    if (!events.empty()) {
+    if (clustered && !events.empty()) {
       std::lock_guard lock(cluster_feed->mu);
       if (cluster_feed->runtime) cluster_feed->runtime->on_local_commit();
     }
@@ -308,8 +309,9 @@ int serve(const ServeOptions& o) {
   apply_connection_limits(o, so);
 
   // Live updates from the pipeline go to the push hub.
-  pipeline::LiveSink live_sink = [&hub, cluster_feed](const pipeline::LiveUpdate& u) {
+  pipeline::LiveSink live_sink = [&hub, clustered, cluster_feed](const pipeline::LiveUpdate& u) {
     hub.publish(api::live_update_message(u));
+    if (!clustered) return;
     std::lock_guard lock(cluster_feed->mu);
     if (cluster_feed->runtime) cluster_feed->runtime->publish_live(u);  // to the other nodes' hubs
   };
