@@ -32,8 +32,9 @@ core::Result<std::vector<std::string>> parse_server_list(std::string_view list) 
 
 namespace {
 
-void on_disconnected(natsConnection*, void* closure) {
+void on_disconnected(natsConnection* nc, void* closure) {
   static_cast<std::atomic<uint64_t>*>(closure)->fetch_add(1);
+  if (natsConnection_IsClosed(nc)) return;  // our own close at shutdown
   spdlog::warn("cluster: disconnected from NATS; reconnecting");
 }
 

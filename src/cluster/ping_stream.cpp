@@ -17,7 +17,7 @@ core::Status ensure_ping_stream(NatsConnection& nats, const PingStreamOptions& o
   cfg.Storage = js_FileStorage;
   cfg.Replicas = options.replicas;
   cfg.MaxAge = options.max_age_s * 1'000'000'000LL;
-  cfg.Retention = js_LimitsPolicy;
+  cfg.Retention = js_WorkQueuePolicy;  // a batch leaves the stream once its shard's consumer acked it
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_AddStream(&info, nats.js(), &cfg, nullptr, &code);

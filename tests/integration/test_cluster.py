@@ -86,7 +86,8 @@ class ClusterTest(unittest.TestCase):
         for node in (n1, n2):
             self.assertEqual(node.request("GET", "/readyz").status, 200)
 
-        # A position ingested by node 1 reaches a subscriber of node 2 (and one of node 1).
+        # A position ingested by node 1 reaches a subscriber of node 2 and one of node 1: one of the two
+        # nodes owns the driver's shard, so the other got it through NATS.
         on_n2 = self.ws(n2, dispatcher)
         on_n1 = self.ws(n1, dispatcher)
         t0 = int(time.time() * 1000) - 120_000
@@ -102,6 +103,13 @@ class ClusterTest(unittest.TestCase):
         shipments = [make_shipment(n1, admin, recipient={
             "name": "Ann Lee", "email": f"ann{i}.{random.randrange(1 << 30)}@example.com", "time_zone": "UTC"})
             for i in range(SHIPMENTS)]
+        # Events committed on node 1 reach node 2's subscriber in global order (the event log's tail).
+        seen = on_n2.recv_until(lambda m: m.get("type") == "event" and m["event"]["shipment_id"] == shipments[-1]["id"])
+        ids = [m["id"] for m in seen if m.get("type") == "event"]
+        self.assertEqual(ids, sorted(set(ids)))
+        self.assertEqual({m["event"]["shipment_id"] for m in seen if m.get("type") == "event"},
+                         {s["id"] for s in shipments})
+
         acked = {d["id"]: [] for d in drivers}
         killed = threading.Event()
         errors = []
