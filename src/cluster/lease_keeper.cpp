@@ -100,6 +100,19 @@ core::Result<uint64_t> LeaseKeeper::update(const std::string& key, uint64_t revi
   return rev;
 }
 
+core::Result<uint64_t> LeaseKeeper::reacquire(const std::string& key, std::unordered_map<uint32_t, uint64_t>& lapsed,
+                                               uint32_t id) {
+  // A lease this node let lapse (e.g. NATS failing over) is still its own while the key holds the
+  // revision it wrote last: nobody else acquired it meanwhile, so it is taken back at once instead
+  // of after the TTL. Otherwise (expired or taken), a plain create-if-absent.
+  if (auto it = lapsed.find(id); it != lapsed.end()) {
+    const uint64_t revision = it->second;
+    lapsed.erase(it);
+    if (auto rev = update(key, revision)) return rev;
+  }
+  return create(key);
+}
+
 void LeaseKeeper::drop(uint32_t shard, bool delete_key) {
   consumers_.erase(shard);  // waits for its batches in flight
   held_.erase(shard);
@@ -120,6 +133,7 @@ void LeaseKeeper::tick_leader(int64_t now) {
   if (leader_lease_) {
     if (!lease_usable(*leader_lease_, now, options_.params)) {
       leader_flag_ = false;
+      lapsed_leader_[0] = leader_lease_->revision;
       leader_lease_.reset();
       spdlog::warn("cluster: outbox leadership lost (not renewed in time)");
     } else if (renewal_due(*leader_lease_, now, options_.params)) {
@@ -132,7 +146,7 @@ void LeaseKeeper::tick_leader(int64_t now) {
   }
   if (now - last_leader_try_ < 1'000 && last_leader_try_ != 0) return;
   last_leader_try_ = now;
-  if (auto rev = create(kLeaderKey)) {
+  if (auto rev = reacquire(kLeaderKey, lapsed_leader_, 0)) {
     leader_lease_ = HeldLease{0, *rev, now};
     leader_flag_ = true;
     spdlog::info("cluster: this node sends the outbox (leader)");
@@ -149,6 +163,7 @@ void LeaseKeeper::tick(int64_t now) {
       if (auto it = consumers_.find(s); it != consumers_.end()) it->second->request_stop();
   for (uint32_t s : plan.expire) {
     spdlog::warn("cluster: lease of shard {} not renewed in time; stopping it", s);
+    lapsed_[s] = held_[s].revision;
     drop(s, false);
   }
   for (uint32_t s : plan.release) drop(s, true);
@@ -165,7 +180,7 @@ void LeaseKeeper::tick(int64_t now) {
   size_t want = plan.want;
   for (uint32_t s : plan.try_acquire) {
     if (want == 0) break;
-    auto rev = create(shard_key(s));
+    auto rev = reacquire(shard_key(s), lapsed_, s);
     if (!rev) continue;
     held_[s] = HeldLease{s, *rev, now};
     held_count_ = held_.size();

@@ -57,6 +57,7 @@ class LeaseKeeper {
   void heartbeat(int64_t now);
   core::Result<uint64_t> create(const std::string& key);
   core::Result<uint64_t> update(const std::string& key, uint64_t revision);
+  core::Result<uint64_t> reacquire(const std::string& key, std::unordered_map<uint32_t, uint64_t>& lapsed, uint32_t id);
   void drop(uint32_t shard, bool delete_key);
 
   NatsConnection& nats_;
@@ -69,6 +70,8 @@ class LeaseKeeper {
   std::map<uint32_t, HeldLease> held_;
   std::unordered_map<uint32_t, std::unique_ptr<ShardConsumer>> consumers_;
   std::optional<HeldLease> leader_lease_;
+  // Leases that lapsed here (not renewed in time): the revision this node wrote last.
+  std::unordered_map<uint32_t, uint64_t> lapsed_, lapsed_leader_;
   int64_t last_acquire_try_ = 0, last_leader_try_ = 0, last_heartbeat_ = 0;
   std::unique_ptr<NatsConnection::Subscription> nodes_sub_;
   std::mutex seen_mu_;
