@@ -208,6 +208,7 @@ class ReadinessTest(unittest.TestCase):
         self.addCleanup(node.close)
         node.start()
         self.assertEqual(node.request("GET", "/readyz").status, 200)
+        driver = make_driver(node, make_tenant(node)["api_key"])
         nats.kill(0)
         deadline = time.monotonic() + 10
         while node.request("GET", "/readyz").status == 200 and time.monotonic() < deadline:
@@ -215,6 +216,10 @@ class ReadinessTest(unittest.TestCase):
         r = node.request("GET", "/readyz")
         self.assertEqual((r.status, r.error.get("code")), (503, "unavailable"), r)
         self.assertEqual(node.request("GET", "/healthz").status, 200)  # alive, just not ready
+        # A ping the stream cannot store is not acknowledged (after the publish timeout).
+        r = node.request("POST", "/v1/pings", [{"t": iso_ms(int(time.time() * 1000)), "lat": 43.73, "lon": 7.42}],
+                         token=driver["device_token"], timeout=20)
+        self.assertEqual((r.status, r.error.get("code")), (503, "unavailable"), r)
         nats.start_server(0)
         nats.wait_healthy()
         deadline = time.monotonic() + 10
