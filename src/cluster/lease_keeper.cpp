@@ -51,6 +51,12 @@ LeaseKeeper::LeaseKeeper(NatsConnection& nats, kvStore* bucket, LeaseKeeperOptio
   thread_ = std::thread([this] { run(); });
 }
 
+bool LeaseKeeper::leader() const {
+  // Also checked here, not only by the keeper's thread, which may be waiting on a slow call.
+  return leader_flag_.load() &&
+         lease_usable(HeldLease{0, 0, leader_renewed_at_.load()}, steady_ms(), options_.params);
+}
+
 LeaseKeeper::~LeaseKeeper() {
   {
     std::lock_guard lock(mu_);
@@ -74,10 +80,11 @@ void LeaseKeeper::run() {
   // A clean stop hands everything over at once instead of after the TTL.
   if (leader_lease_) {
     leader_flag_ = false;
-    kvStore_Delete(bucket_, kLeaderKey);
+    if (nats_.connected()) kvStore_Delete(bucket_, kLeaderKey);
   }
   for (auto& [shard, consumer] : consumers_) consumer->request_stop();
-  while (!held_.empty()) drop(held_.begin()->first, true);
+  const bool reachable = nats_.connected();  // else the keys just expire (no 2 s timeout per key)
+  while (!held_.empty()) drop(held_.begin()->first, reachable);
 }
 
 core::Result<uint64_t> LeaseKeeper::create(const std::string& key) {
@@ -129,32 +136,42 @@ void LeaseKeeper::heartbeat(int64_t now) {
   live_nodes_ = seen_.size() + 1;
 }
 
-void LeaseKeeper::tick_leader(int64_t now) {
+void LeaseKeeper::tick_leader(int64_t now, bool reachable) {
   if (leader_lease_) {
     if (!lease_usable(*leader_lease_, now, options_.params)) {
       leader_flag_ = false;
       lapsed_leader_[0] = leader_lease_->revision;
       leader_lease_.reset();
       spdlog::warn("cluster: outbox leadership lost (not renewed in time)");
-    } else if (renewal_due(*leader_lease_, now, options_.params)) {
+    } else if (reachable && renewal_due(*leader_lease_, now, options_.params)) {
       if (auto rev = update(kLeaderKey, leader_lease_->revision)) {
         leader_lease_->revision = *rev;
         leader_lease_->renewed_at_ms = now;
+        leader_renewed_at_ = now;
       }
     }
     return;
   }
-  if (now - last_leader_try_ < 1'000 && last_leader_try_ != 0) return;
+  if (!reachable || (now - last_leader_try_ < 1'000 && last_leader_try_ != 0)) return;
   last_leader_try_ = now;
   if (auto rev = reacquire(kLeaderKey, lapsed_leader_, 0)) {
     leader_lease_ = HeldLease{0, *rev, now};
+    leader_renewed_at_ = now;
     leader_flag_ = true;
     spdlog::info("cluster: this node sends the outbox (leader)");
   }
 }
 
+bool LeaseKeeper::stop_requested() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
 void LeaseKeeper::tick(int64_t now) {
   heartbeat(now);
+  // Disconnected, every KV call would wait for its timeout: only give up what lapsed, and let the
+  // client library reconnect.
+  const bool reachable = nats_.connected();
   std::vector<HeldLease> held;
   for (const auto& [shard, lease] : held_) held.push_back(lease);
   const LeasePlan plan = plan_leases(held, options_.shards, live_nodes_.load(), offset_, now, options_.params);
@@ -166,23 +183,37 @@ void LeaseKeeper::tick(int64_t now) {
     lapsed_[s] = held_[s].revision;
     drop(s, false);
   }
+  if (!reachable) {
+    tick_leader(now, false);
+    return;
+  }
   for (uint32_t s : plan.release) drop(s, true);
   for (uint32_t s : plan.renew) {
+    if (stop_requested()) return;
     auto& lease = held_[s];
+    // Each call may wait for a timeout (NATS failing over): a lease that lapsed meanwhile goes now.
+    if (!lease_usable(lease, steady_ms(), options_.params)) {
+      spdlog::warn("cluster: lease of shard {} not renewed in time; stopping it", s);
+      lapsed_[s] = lease.revision;
+      drop(s, false);
+      continue;
+    }
+    const int64_t sent = steady_ms();  // the key's TTL restarts after this: the safe side
     if (auto rev = update(shard_key(s), lease.revision)) {
       lease.revision = *rev;
-      lease.renewed_at_ms = now;
+      lease.renewed_at_ms = sent;
     }
   }
-  tick_leader(now);
+  tick_leader(steady_ms(), true);
   if (plan.want == 0 || (now - last_acquire_try_ < 1'000 && last_acquire_try_ != 0)) return;
   last_acquire_try_ = now;
   size_t want = plan.want;
   for (uint32_t s : plan.try_acquire) {
-    if (want == 0) break;
+    if (want == 0 || stop_requested()) break;
+    const int64_t sent = steady_ms();
     auto rev = reacquire(shard_key(s), lapsed_, s);
     if (!rev) continue;
-    held_[s] = HeldLease{s, *rev, now};
+    held_[s] = HeldLease{s, *rev, sent};
     held_count_ = held_.size();
     acquired_.fetch_add(1);
     consumers_[s] = std::make_unique<ShardConsumer>(nats_, options_.stream, s, hooks_, counters_);

@@ -45,7 +45,9 @@ class LeaseKeeper {
   LeaseKeeper(const LeaseKeeper&) = delete;
   LeaseKeeper& operator=(const LeaseKeeper&) = delete;
 
-  bool leader() const { return leader_flag_.load(); }
+  // Whether this node holds the outbox lease now (false once it lapsed, even before the keeper's
+  // thread noticed).
+  bool leader() const;
   size_t shards_held() const { return held_count_.load(); }
   size_t live_nodes() const { return live_nodes_.load(); }
   uint64_t takeovers() const { return acquired_.load(); }
@@ -53,7 +55,8 @@ class LeaseKeeper {
  private:
   void run();
   void tick(int64_t now);
-  void tick_leader(int64_t now);
+  void tick_leader(int64_t now, bool reachable);
+  bool stop_requested();
   void heartbeat(int64_t now);
   core::Result<uint64_t> create(const std::string& key);
   core::Result<uint64_t> update(const std::string& key, uint64_t revision);
@@ -77,6 +80,7 @@ class LeaseKeeper {
   std::mutex seen_mu_;
   std::unordered_map<std::string, int64_t> seen_;  // GUARDED_BY(seen_mu_): node id → last heartbeat
   std::atomic<bool> leader_flag_{false};
+  std::atomic<int64_t> leader_renewed_at_{0};
   std::atomic<size_t> held_count_{0}, live_nodes_{1};
   std::atomic<uint64_t> acquired_{0};
   std::mutex mu_;

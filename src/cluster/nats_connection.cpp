@@ -118,6 +118,7 @@ core::Status NatsConnection::js_publish(const std::string& subject, std::string_
 core::Result<std::unique_ptr<NatsConnection::Subscription>> NatsConnection::subscribe(const std::string& subject,
                                                                                       Handler on_message_fn) {
   std::unique_ptr<Subscription> sub(new Subscription());
+  sub->nc_ = nc_;
   sub->handler_ = std::move(on_message_fn);
   natsStatus s = natsConnection_Subscribe(&sub->sub_, nc_, subject.c_str(), on_message, &sub->handler_);
   if (s != NATS_OK) return nats_error(s, "subscribe " + subject);
@@ -129,8 +130,10 @@ NatsConnection::Subscription::~Subscription() {
   if (!sub_) return;
   // Drained, not just unsubscribed: once the drain completes no callback runs any more, so the
   // handler (and what it captured) may go. A closed connection cannot drain, and calls nothing.
-  if (natsSubscription_Drain(sub_) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub_, 2'000);
-  else natsSubscription_Unsubscribe(sub_);
+  if (natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED && natsSubscription_Drain(sub_) == NATS_OK)
+    natsSubscription_WaitForDrainCompletion(sub_, 2'000);
+  else
+    natsSubscription_Unsubscribe(sub_);
   natsSubscription_Destroy(sub_);
 }
 

@@ -75,6 +75,7 @@ class NatsConnection::Subscription {
  private:
   friend class NatsConnection;
   Subscription() = default;
+  natsConnection* nc_ = nullptr;
   natsSubscription* sub_ = nullptr;
   Handler handler_;
 };

@@ -68,9 +68,12 @@ void PingPublisher::run(Worker& w) {
     if (w.queue.empty()) return;  // stopping, nothing left
     auto [batch, done] = std::move(w.queue.front());
     w.queue.pop_front();
+    const bool stopping = w.stopping;
     lock.unlock();
     const std::string subject = ping_subject(shard_of(batch.driver.str(), options_.shards));
-    core::Status st = nats_.js_publish(subject, encode_ping_batch(batch), options_.publish_timeout_ms);
+    const bool give_up = stopping && !nats_.connected();  // at shutdown, no timeout per batch
+    core::Status st = give_up ? core::Status(core::Error{core::ErrorCode::kUnavailable, "shutting down", ""})
+                              : nats_.js_publish(subject, encode_ping_batch(batch), options_.publish_timeout_ms);
     if (st) {
       published_.fetch_add(1);
     } else {
