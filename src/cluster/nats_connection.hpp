@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/server_list.hpp"
 #include "core/error.hpp"
 
 namespace lastmile::cluster {
@@ -26,9 +27,6 @@ struct NatsOptions {
   std::string name;                  // shown by the server (the node id)
   int connect_timeout_ms = 2'000;
 };
-
-// Splits "nats://a:1,nats://b:2" into URLs. kInvalidField when empty or an item is not nats://host:port.
-core::Result<std::vector<std::string>> parse_server_list(std::string_view list);
 
 core::Error nats_error(natsStatus s, std::string_view what, jsErrCode js_code = static_cast<jsErrCode>(0));
 
