@@ -50,6 +50,7 @@
 #include "notify/outbox_worker.hpp"
 #include "app/notification_setup.hpp"
 #include "app/cluster_setup.hpp"
+#include "cluster/server_list.hpp"
 #include "storage/webhook_store.hpp"
 #include "push/hub.hpp"
 #include "storage/store.hpp"
@@ -215,6 +216,9 @@ int serve(const ServeOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("lastmile"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (!o.cluster.empty())  // a bad --cluster stops the server before it opens anything
+    if (auto servers = cluster::parse_server_list(o.cluster); !servers)
+      throw std::runtime_error("--cluster: " + servers.error().message);
   // First, so a bad map file stops the server before it opens anything.
   const std::unique_ptr<map::RoutingService> routing = load_routing(o);
   if (routing == nullptr) return 1;
