@@ -104,6 +104,9 @@ struct Services {
   storage::RetentionDefaults retention_defaults = {};
   // The server's values of the settings a tenant leaves null (GET /v1/tenant/settings "defaults").
   settings::ServerDefaults settings_defaults = {};
+  // Cluster mode (docs/cluster.md): whether the NATS connection is up; /readyz answers 503 while it
+  // is not. Null: a single node.
+  std::function<bool()> cluster_connected = {};
 };
 
 struct Reply {

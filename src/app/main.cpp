@@ -190,6 +190,15 @@ int main(int argc, char** argv) {
   s->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error (default info)")
       ->envname("LASTMILE_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  s->add_option("--cluster", serve.cluster,
+                 "Cluster mode: NATS JetStream servers nats://HOST:PORT[,nats://HOST:PORT…] shared by every node "
+                 "(needs a shared database; docs/cluster.md)")
+      ->envname("LASTMILE_CLUSTER");
+  s->add_option("--node-id", serve.node_id, "Cluster mode: this node's name (default HOSTNAME:HTTP-PORT)")
+      ->envname("LASTMILE_NODE_ID");
+  s->add_option("--cluster-shards", serve.cluster_shards,
+                 "Cluster mode: shards of the ping stream; every node must use the same (default 16)")
+      ->check(CLI::Range(1, 1024));
 
   std::string map_in;
   std::string map_out;

@@ -19,7 +19,8 @@ notify::SmsOptions sms_options(const ServeOptions& o, const std::string& public_
 }  // namespace
 
 NotificationRuntime::NotificationRuntime(const ServeOptions& o, storage::Store& store, const core::Clock& clock,
-                                         api::Metrics& metrics, api::Services& services)
+                                         api::Metrics& metrics, api::Services& services,
+                                         std::function<bool()> may_send)
     : email_(smtp_options(o)), sms_(sms_options(o, services.public_url)) {
   storage::NotificationStore* ns = store.notifications();
   services.notifications = ns;
@@ -30,6 +31,7 @@ NotificationRuntime::NotificationRuntime(const ServeOptions& o, storage::Store& 
   notify::NotificationWorkerOptions options;
   options.max_attempts = o.webhook_max_attempts;
   options.backoff.scale = o.webhook_backoff_scale;
+  options.may_send = std::move(may_send);
   options.on_outcome = [this](const std::string& channel, storage::NotificationOutcome::Kind k) {
     const bool email = channel == "email";
     if (k == storage::NotificationOutcome::Kind::kSent) ++(email ? email_sent_ : sms_sent_);

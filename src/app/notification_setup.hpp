@@ -18,7 +18,7 @@ class NotificationRuntime {
  public:
   // Starts the worker when the store has notifications. REQUIRES: services.public_url is set.
   NotificationRuntime(const ServeOptions& o, storage::Store& store, const core::Clock& clock, api::Metrics& metrics,
-                      api::Services& services);
+                      api::Services& services, std::function<bool()> may_send = {});
   ~NotificationRuntime();  // stops the worker after the try in progress
   void wake();             // new events were committed (any thread)
 

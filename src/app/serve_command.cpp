@@ -49,6 +49,8 @@
 #include "notify/curl_webhook_sender.hpp"
 #include "notify/outbox_worker.hpp"
 #include "app/notification_setup.hpp"
+#include "app/cluster_setup.hpp"
+#include "cluster/server_list.hpp"
 #include "storage/webhook_store.hpp"
 #include "push/hub.hpp"
 #include "storage/store.hpp"
@@ -214,6 +216,9 @@ int serve(const ServeOptions& o) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("lastmile"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  if (!o.cluster.empty())  // a bad --cluster stops the server before it opens anything
+    if (auto servers = cluster::parse_server_list(o.cluster); !servers)
+      throw std::runtime_error("--cluster: " + servers.error().message);
   // First, so a bad map file stops the server before it opens anything.
   const std::unique_ptr<map::RoutingService> routing = load_routing(o);
   if (routing == nullptr) return 1;
@@ -241,6 +246,14 @@ int serve(const ServeOptions& o) {
   push::Hub hub(hub_options);
   events::EventBus bus([](const char* what) { spdlog::error("event subscriber failed: {}", what); });
 
+  // Cluster mode (docs/cluster.md): made once the HTTP port is bound; commits and live updates reach
+  // it through a guard that shutdown clears first.
+  const bool clustered = !o.cluster.empty();
+  struct ClusterFeed {
+    std::mutex mu;
+    ClusterRuntime* runtime = nullptr;  // GUARDED_BY(mu)
+  };
+  auto cluster_feed = std::make_shared<ClusterFeed>();
   // The outbox worker is woken by every commit with events (it may have new messages). It is made
   // after the store, so commits reach it through a guard that shutdown clears first.
   struct OutboxWake {
@@ -250,7 +263,8 @@ int serve(const ServeOptions& o) {
   };
   auto outbox_wake = std::make_shared<OutboxWake>();
   storage::StoreOptions store_options;
-  store_options.on_commit = [&bus, &metrics, &track_cache, outbox_wake](const std::vector<domain::Event>& events) {
+  store_options.on_commit = [&bus, &metrics, &track_cache, outbox_wake, clustered,
+                             cluster_feed](const std::vector<domain::Event>& events) {
     {
       std::lock_guard lock(outbox_wake->mu);
       if (outbox_wake->worker && !events.empty()) outbox_wake->worker->wake();
@@ -259,12 +273,18 @@ int serve(const ServeOptions& o) {
     track_cache.invalidate_all();  // synchronous: before the writer answers (see track_cache.hpp)
     metrics.add_events(events.size());
     bus.publish(events);
+    if (clustered && !events.empty()) {
+      std::lock_guard lock(cluster_feed->mu);
+      if (cluster_feed->runtime) cluster_feed->runtime->on_local_commit();
+    }
   };
   store_options.on_timing = [&metrics](std::string_view op, double seconds) { metrics.observe_db(op, seconds); };
   auto store = storage::open_store(o.db, store_options);
   ensure_root_credential(*store, clock);
   if (auto newest = api::newest_event_seq(*store)) hub.note_event_seq(*newest);  // the first clients' cursor
-  bus.subscribe([&hub](const domain::Event& e) { hub.publish(api::live_event_message(e)); });
+  // In cluster mode the event log's tail feeds the hub, the exception queue and the pipeline instead
+  // (every node's events, in global order: app/cluster_setup.hpp).
+  if (!clustered) bus.subscribe([&hub](const domain::Event& e) { hub.publish(api::live_event_message(e)); });
   // Changes events made to the exception queue (opened, counted, auto-resolved) go to staff. The
   // bus thread outlives `store`, so it goes through a guard that shutdown clears first.
   struct StoreFeed {
@@ -273,12 +293,13 @@ int serve(const ServeOptions& o) {
   };
   auto exception_feed = std::make_shared<StoreFeed>();
   exception_feed->store = store.get();
-  bus.subscribe([exception_feed, &hub](const domain::Event& e) {
+  auto exception_changes = [exception_feed, &hub](const domain::Event& e) {
     std::lock_guard lock(exception_feed->mu);
     if (!exception_feed->store) return;
     if (auto st = api::publish_exception_changes(*exception_feed->store, hub, e); !st)
       spdlog::warn("exception queue push failed: {}", st.error().message);
-  });
+  };
+  if (!clustered) bus.subscribe(exception_changes);
 
   api::ServerOptions so;
   so.host = host;
@@ -292,7 +313,12 @@ int serve(const ServeOptions& o) {
   apply_connection_limits(o, so);
 
   // Live updates from the pipeline go to the push hub.
-  pipeline::LiveSink live_sink = [&hub](const pipeline::LiveUpdate& u) { hub.publish(api::live_update_message(u)); };
+  pipeline::LiveSink live_sink = [&hub, clustered, cluster_feed](const pipeline::LiveUpdate& u) {
+    hub.publish(api::live_update_message(u));
+    if (!clustered) return;
+    std::lock_guard lock(cluster_feed->mu);
+    if (cluster_feed->runtime) cluster_feed->runtime->publish_live(u);  // to the other nodes' hubs
+  };
   // Live ETA over the routing service (road network or great circle), with each tenant's learned
   // model (pipeline/eta_learner.hpp), re-learned every hour from the stored visits.
   eta::RoutingLegs eta_legs(*routing);
@@ -318,10 +344,11 @@ int serve(const ServeOptions& o) {
   };
   auto feed = std::make_shared<PipelineFeed>();
   feed->target = &ingest;
-  bus.subscribe([feed](const domain::Event& e) {
+  auto pipeline_events = [feed](const domain::Event& e) {
     std::lock_guard lock(feed->mu);
     if (feed->target) feed->target->on_event(e);
-  });
+  };
+  if (!clustered) bus.subscribe(pipeline_events);
   if (tiles != nullptr) {
     metrics.add_collector([t = tiles.get()](std::string& out) {
       const auto c = t->cache_stats();
@@ -416,6 +443,15 @@ int serve(const ServeOptions& o) {
     if (k == storage::DeliveryOutcome::Kind::kDead || k == storage::DeliveryOutcome::Kind::kGone) ++webhooks_dead;
   };
   outbox_options.on_counts = [&outbox_pending](const storage::OutboxCounts& c) { outbox_pending = c.pending; };
+  // Cluster mode: only the leader sends (docs/cluster.md, "Outbox").
+  auto may_send = [clustered, cluster_feed]() -> std::function<bool()> {
+    if (!clustered) return {};
+    return [cluster_feed] {
+      std::lock_guard lock(cluster_feed->mu);
+      return cluster_feed->runtime != nullptr && cluster_feed->runtime->may_send();
+    };
+  };
+  outbox_options.may_send = may_send();
   std::unique_ptr<notify::OutboxWorker> outbox;
   if (storage::WebhookStore* webhook_store = store->webhooks()) {
     outbox = std::make_unique<notify::OutboxWorker>(*webhook_store, webhook_sender, clock, outbox_options);
@@ -460,7 +496,23 @@ int serve(const ServeOptions& o) {
                                              : o.public_url;
   while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
   // Notifications render links with the public URL, known only now (the bound port).
-  auto notifications = std::make_unique<NotificationRuntime>(o, *store, clock, metrics, services);
+  std::unique_ptr<ClusterRuntime> cluster_runtime;
+  if (clustered) {
+    // Every node's events (from the log's tail) reach the exception queue, the route views and the
+    // outbox workers here; the hub is fed by the tail itself.
+    auto on_event = [exception_changes, pipeline_events, outbox_wake](const domain::Event& e) {
+      exception_changes(e);
+      pipeline_events(e);
+      std::lock_guard lock(outbox_wake->mu);
+      if (outbox_wake->worker) outbox_wake->worker->wake();
+      if (outbox_wake->notifications) outbox_wake->notifications->wake();
+    };
+    cluster_runtime = std::make_unique<ClusterRuntime>(o, server.bound_port(), *store, ingest, hub, metrics, on_event);
+    std::lock_guard lock(cluster_feed->mu);
+    cluster_feed->runtime = cluster_runtime.get();
+    services.cluster_connected = [c = cluster_runtime.get()] { return c->connected(); };
+  }
+  auto notifications = std::make_unique<NotificationRuntime>(o, *store, clock, metrics, services, may_send());
   {
     std::lock_guard lock(outbox_wake->mu);
     outbox_wake->notifications = notifications.get();
@@ -472,6 +524,7 @@ int serve(const ServeOptions& o) {
   stale_options.default_hours = o.tracking_stale_hours;
   stale_options.interval = std::chrono::milliseconds(
       std::max<int64_t>(100, std::llround(o.tracking_stale_interval_s * 1000.0 / o.clock_speedup)));
+  stale_options.may_run = may_send();  // cluster mode: the leader only
   auto tracking_stale = std::make_unique<pipeline::TrackingStaleMonitor>(*store, clock, stale_options);
   // Automatic rerouting on late_risk when a tenant's settings allow it (api/auto_reroute.hpp). The bus
   // thread outlives it, so it goes through a guard that shutdown clears first.
@@ -503,6 +556,11 @@ int serve(const ServeOptions& o) {
   std::cout << "lastmile is running: " << services.public_url << "/healthz" << std::endl;
   server.run();
   trackers.join();
+  {
+    std::lock_guard lock(cluster_feed->mu);
+    cluster_feed->runtime = nullptr;
+  }
+  cluster_runtime.reset();  // hands its shards over after their batches in flight
   tracking_stale.reset();  // its pass appends events: stopped before the pipeline and the bus drain
   {
     std::lock_guard lock(reroute_feed->mu);

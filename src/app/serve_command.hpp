@@ -87,6 +87,11 @@ struct ServeOptions {
   // settings may say otherwise; 0: off), and the seconds of server clock between passes.
   int tracking_stale_hours = 24;
   int tracking_stale_interval_s = 300;
+  // Cluster mode (docs/cluster.md): the NATS servers nats://H:P,…; empty: a single node. The node id
+  // names this node in leases and metrics (default: hostname:http-port).
+  std::string cluster;
+  std::string node_id;
+  int cluster_shards = 16;
 };
 
 // The web/dist folder of the source tree this binary was built from (a compile definition).

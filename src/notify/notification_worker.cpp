@@ -25,10 +25,14 @@ std::vector<std::string> NotificationWorker::channels() const {
 void NotificationWorker::start() {
   if (!email_.configured()) spdlog::warn("notify: e-mail is not configured (--smtp-url, --smtp-from): e-mails stay pending");
   if (!sms_.configured()) spdlog::warn("notify: SMS is not configured (--sms-url, …): SMS messages stay pending");
+  if (!options_.may_send) requeue();
+  loop_.start([this] { return pass(); });
+}
+
+void NotificationWorker::requeue() {
   auto n = store_.requeue_interrupted_notifications(clock_.now());
   if (!n) spdlog::warn("notify: cannot requeue interrupted messages: {}", n.error().message);
   else if (*n > 0) spdlog::info("notify: {} interrupted message(s) due again", *n);
-  loop_.start([this] { return pass(); });
 }
 
 void NotificationWorker::wake() { loop_.wake(); }
@@ -58,7 +62,7 @@ int NotificationWorker::run_once() {
       send(m);
       ++tried;
     }
-    if (loop_.stopping()) return tried;
+    if (loop_.stopping() || (options_.may_send && !options_.may_send())) return tried;
   }
 }
 
@@ -116,6 +120,14 @@ NotificationOutcome::Kind NotificationWorker::send(const storage::NotificationMe
 }
 
 std::chrono::milliseconds NotificationWorker::pass() {
+  if (options_.may_send) {
+    if (!options_.may_send()) {
+      leading_ = false;
+      return options_.poll;
+    }
+    if (!leading_) requeue();  // the previous sender's interrupted messages
+    leading_ = true;
+  }
   run_once();
   const auto ch = channels();
   if (ch.empty()) return options_.poll;

@@ -30,6 +30,9 @@ struct NotificationWorkerOptions {
   std::chrono::milliseconds reminder_every{60'000};
   // Called after each try with the channel and the outcome (metrics). Must not throw.
   std::function<void(const std::string& channel, storage::NotificationOutcome::Kind)> on_outcome;
+  // Cluster mode: reminders are enqueued and messages claimed and sent only while this returns true
+  // (as OutboxWorkerOptions::may_send). Null: always.
+  std::function<bool()> may_send;
 };
 
 class NotificationWorker {
@@ -46,6 +49,8 @@ class NotificationWorker {
   int run_once();
 
  private:
+  void requeue();
+  bool leading_ = false;  // worker thread only
   std::chrono::milliseconds pass();  // one pass; returns how long to sleep
   storage::NotificationOutcome::Kind send(const storage::NotificationMessage& m);
   std::vector<std::string> channels() const;

@@ -24,10 +24,14 @@ OutboxWorker::OutboxWorker(storage::WebhookStore& store, WebhookSender& sender, 
                            OutboxWorkerOptions options)
     : store_(store), sender_(sender), clock_(clock), options_(std::move(options)) {}
 
-void OutboxWorker::start() {
+void OutboxWorker::requeue() {
   auto n = store_.requeue_interrupted(clock_.now());
   if (!n) spdlog::warn("outbox: cannot requeue interrupted messages: {}", n.error().message);
   else if (*n > 0) spdlog::info("outbox: {} interrupted message(s) due again", *n);
+}
+
+void OutboxWorker::start() {
+  if (!options_.may_send) requeue();
   loop_.start([this] { return pass(); });
 }
 
@@ -54,7 +58,7 @@ int OutboxWorker::run_once() {
       if (auto n = store_.requeue_interrupted(clock_.now()); !n)
         spdlog::warn("outbox: cannot requeue skipped messages: {}", n.error().message);
     }
-    if (loop_.stopping()) return tried;
+    if (loop_.stopping() || (options_.may_send && !options_.may_send())) return tried;
   }
 }
 
@@ -88,6 +92,14 @@ DeliveryOutcome::Kind OutboxWorker::send(const storage::DueMessage& due) {
 }
 
 std::chrono::milliseconds OutboxWorker::pass() {
+  if (options_.may_send) {
+    if (!options_.may_send()) {
+      leading_ = false;
+      return options_.poll;
+    }
+    if (!leading_) requeue();  // the previous sender's interrupted messages
+    leading_ = true;
+  }
   run_once();
   if (options_.on_counts) {
     if (auto c = store_.outbox_counts()) options_.on_counts(*c);

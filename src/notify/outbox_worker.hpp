@@ -32,6 +32,10 @@ struct OutboxWorkerOptions {
   // Called after every pass with the outbox's counts (the metrics gauge: a /metrics collector must
   // not call the store, whose timings go to the same Metrics). Must not throw.
   std::function<void(const storage::OutboxCounts&)> on_counts;
+  // Cluster mode: messages are claimed and sent only while this returns true (the node holds the
+  // outbox lease). Interrupted messages are requeued each time it turns true, not at start.
+  // Null: always (a single node). Called on the worker's thread; quick.
+  std::function<bool()> may_send;
 };
 
 class OutboxWorker {
@@ -50,6 +54,8 @@ class OutboxWorker {
   int run_once();
 
  private:
+  void requeue();
+  bool leading_ = false;  // worker thread only: may_send() was true at the last pass
   // One pass and the outbox gauge; returns how long to sleep.
   std::chrono::milliseconds pass();
   // Sends one message and records the outcome; returns its kind.

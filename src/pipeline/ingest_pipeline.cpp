@@ -115,6 +115,25 @@ core::Result<IngestOutcome> IngestPipeline::submit(const Device& device, const s
 
 void IngestPipeline::submit_async(const Device& device, std::vector<ingest::UnsafePing> pings,
                                   core::Timestamp received_at, SubmitDone done) {
+  if (forwarder_) return forwarder_(device, std::move(pings), received_at, std::move(done));
+  process_async(device, std::move(pings), received_at, std::move(done));
+}
+
+void IngestPipeline::reset_driver(const core::DriverId& driver, std::optional<ingest::Ping> live) {
+  Shard& shard = shard_for(driver);
+  shard.state.post([&shard, driver, live = std::move(live)] {
+    shard.drivers.erase(driver);
+    if (!live) return;
+    auto& s = shard.drivers[driver].filter;
+    s.recent[0] = {live->t.ms, std::llround(live->position.lat() * 1e7), std::llround(live->position.lon() * 1e7)};
+    s.recent_count = 1;
+    s.recent_next = 1;
+    s.live = *live;
+  });
+}
+
+void IngestPipeline::process_async(const Device& device, std::vector<ingest::UnsafePing> pings,
+                                   core::Timestamp received_at, SubmitDone done) {
   {
     std::lock_guard lock(inflight_mu_);
     ++inflight_;

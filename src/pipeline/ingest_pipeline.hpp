@@ -138,6 +138,20 @@ class IngestPipeline {
   void submit_async(const Device& device, std::vector<ingest::UnsafePing> pings, core::Timestamp received_at,
                     SubmitDone done);
 
+  // Cluster mode (docs/cluster.md): a forwarder set here receives every submit_async (and so every
+  // submit) instead of the local path: it makes the batch durable elsewhere (the ping stream) and
+  // calls `done` itself. The node that owns the driver's stream shard then calls process_async.
+  // REQUIRES: set before the first submit, never changed afterwards.
+  using Forwarder = std::function<void(const Device&, std::vector<ingest::UnsafePing>, core::Timestamp, SubmitDone)>;
+  void set_forwarder(Forwarder forwarder) { forwarder_ = std::move(forwarder); }
+  // The local path of submit_async (filter → durable write → geofence → live), whatever the forwarder.
+  void process_async(const Device& device, std::vector<ingest::UnsafePing> pings, core::Timestamp received_at,
+                     SubmitDone done);
+  // Replaces what the pipeline remembers of `driver` (filter state, route view) by nothing, or by
+  // `live` as its live position when given (cluster takeover: the newest stored point). Ordered with
+  // the driver's batches submitted before and after the call. Asynchronous; any thread.
+  void reset_driver(const core::DriverId& driver, std::optional<ingest::Ping> live);
+
   // Tells the pipeline that `device`'s routes changed (a route started): its route view is re-read
   // before the next ping is processed. Asynchronous.
   void route_changed(const Device& device);
@@ -187,6 +201,7 @@ class IngestPipeline {
   void refresh(DriverLive& d, const Device& device, core::Timestamp now, bool force);
   struct Counters;
   std::unique_ptr<Counters> counters_;
+  Forwarder forwarder_;  // set before serving; read-only afterwards
   struct Timer;
   std::unique_ptr<Timer> timer_;
   // Batches submitted and not yet completed: drain() and the destructor wait for them, since their

@@ -57,6 +57,7 @@ TrackingStaleMonitor::TrackingStaleMonitor(storage::Store& store, const core::Cl
     : store_(store), clock_(clock), options_(options) {
   if (options_.interval.count() > 0 && store_.settings())
     job_ = std::make_unique<PeriodicJob>(options_.interval, [this](const std::atomic<bool>& stopping) {
+      if (options_.may_run && !options_.may_run()) return;
       if (auto r = run_once(&stopping); !r) spdlog::warn("tracking_stale pass failed: {}", r.error().message);
     });
 }

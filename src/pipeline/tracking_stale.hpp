@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "core/error.hpp"
@@ -36,6 +37,9 @@ struct TrackingStaleOptions {
   int default_hours = 24;  // serve --tracking-stale-hours; a tenant's exceptions.tracking_stale_hours wins
   std::chrono::milliseconds interval{std::chrono::minutes(5)};  // wall time between passes; 0: no thread
   int page = 500;
+  // Cluster mode (docs/cluster.md): the periodic passes run only while this returns true (the node
+  // holds the leader lease), so two nodes never raise the same case. Null: always.
+  std::function<bool()> may_run;
 };
 
 struct TrackingStaleReport {

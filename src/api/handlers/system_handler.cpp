@@ -11,6 +11,8 @@ Result<Reply> healthz(const Services&, RequestContext&) { return json_reply(200,
 Result<Reply> readyz(const Services& s, RequestContext&) {
   if (auto st = s.store.ping(); !st)
     return core::Error{core::ErrorCode::kUnavailable, "database is not reachable", ""};
+  if (s.cluster_connected && !s.cluster_connected())
+    return core::Error{core::ErrorCode::kUnavailable, "the cluster's NATS servers are not reachable", ""};
   return json_reply(200, R"({"status":"ready"})");
 }
 
