@@ -154,8 +154,12 @@ class LastmileServer:
         if (PG_MODE or pg_url) and db_path is None:  # pg_url: a PostgreSQL of the test's own
             base = pg_url or pg_base_url()
             self.db_path = None
-            self.pg_schema = f"t_{uuid.uuid4().hex[:16]}"
-            self.db_url = f"{base}{'&' if '?' in base else '?'}schema={self.pg_schema}"
+            named = urllib.parse.parse_qs(urllib.parse.urlsplit(base).query).get("schema")
+            if named:  # the caller's schema, e.g. one several nodes share
+                self.pg_schema, self.db_url = named[0], base
+            else:
+                self.pg_schema = f"t_{uuid.uuid4().hex[:16]}"
+                self.db_url = f"{base}{'&' if '?' in base else '?'}schema={self.pg_schema}"
         else:
             self.db_path = db_path or os.path.join(self.tmpdir, "lastmile.db")
             self.db_url = f"sqlite:{self.db_path}"

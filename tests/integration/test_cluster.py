@@ -6,21 +6,19 @@
   acknowledged is in the track history, the subscriber of node 1 is back on node 2 within 5 s and
   sees positions again, and no notification is sent twice (each milestone e-mail arrives once).
 
-The shared database comes from `shared_database()`: one SQLite file (WAL) for now; with PostgreSQL it
-is one schema that both nodes are given.
+The shared database comes from `shared_database()`: one schema of a throwaway PostgreSQL the test starts
+(pg_cluster.py), given to both nodes — cluster mode's production shape (docs/deployment.md).
 """
 
 import datetime
-import os
 import random
 import re
-import shutil
-import tempfile
 import threading
 import time
 import unittest
 
 from lastmile_server import LastmileServer, expect, make_api_key, make_driver, make_shipment, make_tenant, post_event
+import pg_cluster
 from nats_cluster import NatsCluster
 from notification_providers import SmtpSink
 from ws_client import ConnectionClosed, Timeout, WebSocket
@@ -35,9 +33,9 @@ RETRY_FOR_S = 8.0         # a batch refused while the cluster fails over is sent
 CATCH_UP_S = 30.0         # takeover (lease TTL) + redelivery (ack wait) + commit, with margin
 
 
-def shared_database(tmpdir):
-    """LastmileServer keyword arguments that make every node use the same database."""
-    return {"db_path": os.path.join(tmpdir, "cluster.db")}
+def shared_database(pg):
+    """LastmileServer keyword arguments that make every node use the same database: one schema of `pg`."""
+    return {"pg_url": f"{pg.url}?schema=cluster"}
 
 
 def iso_ms(ms):
@@ -58,13 +56,13 @@ class ClusterTest(unittest.TestCase):
         cls.addClassCleanup(cls.nats.close)
         cls.smtp = SmtpSink()
         cls.addClassCleanup(cls.smtp.close)
-        cls.dbdir = tempfile.mkdtemp(prefix="lastmile-cluster-db-")
-        cls.addClassCleanup(shutil.rmtree, cls.dbdir, True)
+        cls.pg = pg_cluster.PgCluster().start()
+        cls.addClassCleanup(cls.pg.stop)
         cls.nodes = []
         for name in ("n1", "n2"):  # one after the other: the first creates the schema
             args = ["--cluster", cls.nats.urls, "--node-id", name, "--smtp-url", cls.smtp.url,
                     "--smtp-from", "no-reply@shop.example", "--webhook-backoff-scale", "0.001"]
-            node = LastmileServer(extra_args=args, **shared_database(cls.dbdir))
+            node = LastmileServer(extra_args=args, **shared_database(cls.pg))
             cls.addClassCleanup(node.close)
             node.start()
             cls.nodes.append(node)

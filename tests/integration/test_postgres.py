@@ -81,8 +81,7 @@ class PostgresTest(unittest.TestCase):
 
     def test_a_second_node_on_the_same_schema_migrates_nothing_and_sees_the_data(self):
         expect(self.create("seen-by-both"), 201, "create")
-        other = LastmileServer(pg_url=self.pg.url)
-        other.db_url, other.pg_schema = self.server.db_url, self.server.pg_schema
+        other = LastmileServer(pg_url=self.server.db_url)  # the same schema
         other.start(admin_token=ADMIN_TOKEN)
         try:
             listed = expect(other.request("GET", "/v1/shipments?limit=500", token=self.key), 200, "list on node 2")
