@@ -294,9 +294,12 @@ void IngestPipeline::on_event(const domain::Event& event) {
   }
   if (!device) return;
   Shard& shard = shard_for(device->driver);
-  shard.state.post([&shard, d = *device, id = event.shipment_id, m = *event.milestone] {
+  shard.state.post([this, &shard, d = *device, id = event.shipment_id, m = *event.milestone] {
     auto it = shard.drivers.find(d.driver);
-    if (it != shard.drivers.end() && it->second.tracker) it->second.tracker->on_status(id, m);
+    if (it == shard.drivers.end() || !it->second.tracker) return;
+    TrackerOutput out;
+    it->second.tracker->on_status(id, m, clock_.now(), out);
+    perform(shard, out.writes);
   });
 }
 

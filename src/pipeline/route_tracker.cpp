@@ -123,10 +123,10 @@ void RouteTracker::rebuild_sites() {
   }
 }
 
-void RouteTracker::on_status(const core::ShipmentId& shipment, domain::Milestone status) {
+void RouteTracker::on_status(const core::ShipmentId& shipment, domain::Milestone status, core::Timestamp now,
+                             TrackerOutput& out) {
   if (!view_) return;
-  auto it = view_->status.find(shipment);
-  if (it != view_->status.end()) it->second = status;
+  apply(tracking::on_shipment_status(*view_, shipment, status), nullptr, now, out);
 }
 
 std::vector<core::ShipmentId> RouteTracker::shipments() const {

@@ -57,8 +57,9 @@ class RouteTracker {
   // Periodic activity check.
   void on_tick(core::Timestamp now, const PipelineOptions& options, TrackerOutput& out);
 
-  // A shipment's status changed elsewhere (API, driver app).
-  void on_status(const core::ShipmentId& shipment, domain::Milestone status);
+  // A shipment's status changed elsewhere (API, driver app); a stop already left completes when this
+  // was its last open shipment (tracking::on_shipment_status), written through `out`.
+  void on_status(const core::ShipmentId& shipment, domain::Milestone status, core::Timestamp now, TrackerOutput& out);
   // The shipments of the current route (empty without one).
   std::vector<core::ShipmentId> shipments() const;
 

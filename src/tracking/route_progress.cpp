@@ -126,6 +126,24 @@ Progress on_stop_departure(RouteView& view, size_t stop_index, core::Timestamp a
   return p;
 }
 
+Progress on_shipment_status(RouteView& view, const core::ShipmentId& shipment, Milestone status) {
+  Progress p;
+  auto it = view.status.find(shipment);
+  if (it == view.status.end()) return p;
+  it->second = status;
+  if (!finished(status)) return p;
+  for (size_t i = 0; i < view.route.stops.size(); ++i) {
+    auto& stop = view.route.stops[i];
+    const auto& ids = stop.shipment_ids;
+    if (std::find(ids.begin(), ids.end(), shipment) == ids.end()) continue;
+    if (!stop.departed_at || stop.status == domain::StopStatus::kCompleted) continue;
+    if (!std::all_of(ids.begin(), ids.end(), [&](const auto& id) { return finished(status_of(view, id)); })) continue;
+    stop.status = domain::StopStatus::kCompleted;
+    p.stop = StopChange{i, std::nullopt, std::nullopt, stop.status};
+  }
+  return p;
+}
+
 std::vector<core::ShipmentId> position_audience(const RouteView& view) {
   std::vector<core::ShipmentId> out;
   if (view.show_driver_within_stops <= 0) return out;

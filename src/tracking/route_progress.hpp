@@ -69,6 +69,10 @@ struct Progress {
 Progress on_depot_departure(RouteView& view);
 Progress on_stop_arrival(RouteView& view, size_t stop_index, core::Timestamp at);
 Progress on_stop_departure(RouteView& view, size_t stop_index, core::Timestamp at);
+// Records `shipment`'s new status; when it finishes the last open shipment of a stop the driver has
+// already left (the delivery reached the route after the departure fix, e.g. an app that was offline),
+// that stop completes now.
+Progress on_shipment_status(RouteView& view, const core::ShipmentId& shipment, domain::Milestone status);
 
 // Index of the next stop (see rules), nullopt when every stop is done.
 std::optional<size_t> next_stop(const RouteView& view);

@@ -120,6 +120,32 @@ TEST(RouteProgressTest, DepartureWithoutDeliveryKeepsTheStopArrived) {
   EXPECT_EQ(types_for(p, shp("a")), (std::vector<std::string>{"driver_departed"}));
 }
 
+TEST(RouteProgressTest, ADeliveryReportedAfterTheDepartureCompletesTheStopThen) {
+  auto v = three_stops();
+  on_depot_departure(v);
+  on_stop_arrival(v, 1, kT);
+  on_stop_departure(v, 1, core::Timestamp{kT.ms + 1000});  // b1 and b2 still open: the stop stays arrived
+  auto first = on_shipment_status(v, shp("b1"), Milestone::kDelivered);
+  EXPECT_FALSE(first.stop.has_value()) << "b2 is still open";
+  auto last = on_shipment_status(v, shp("b2"), Milestone::kAttemptFailed);
+  ASSERT_TRUE(last.stop.has_value());
+  EXPECT_EQ(last.stop->stop_index, 1u);
+  EXPECT_EQ(last.stop->status, domain::StopStatus::kCompleted);
+  EXPECT_FALSE(last.stop->departed_at.has_value()) << "the departure time was recorded already";
+  EXPECT_EQ(v.route.stops[1].status, domain::StopStatus::kCompleted);
+  EXPECT_FALSE(on_shipment_status(v, shp("b2"), Milestone::kAttemptFailed).stop.has_value()) << "once";
+}
+
+TEST(RouteProgressTest, AStatusOfAStopNotYetLeftOrOfAnotherRouteCompletesNothing) {
+  auto v = three_stops();
+  on_depot_departure(v);
+  on_stop_arrival(v, 0, kT);
+  EXPECT_FALSE(on_shipment_status(v, shp("a"), Milestone::kDelivered).stop.has_value()) << "still at the stop";
+  EXPECT_EQ(v.status[shp("a")], Milestone::kDelivered);
+  EXPECT_FALSE(on_shipment_status(v, shp("elsewhere"), Milestone::kDelivered).stop.has_value());
+  EXPECT_EQ(v.status.count(shp("elsewhere")), 0u);
+}
+
 TEST(RouteProgressTest, DepartureFromAStopNeverArrivedAtIsIgnored) {
   auto v = three_stops();
   on_depot_departure(v);
