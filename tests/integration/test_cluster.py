@@ -17,7 +17,7 @@ import threading
 import time
 import unittest
 
-from lastmile_server import LastmileServer, expect, make_api_key, make_driver, make_shipment, make_tenant, post_event
+from lastmile_server import SANITIZED, LastmileServer, expect, make_api_key, make_driver, make_shipment, make_tenant, post_event
 import pg_cluster
 from nats_cluster import NatsCluster
 from notification_providers import SmtpSink
@@ -231,7 +231,10 @@ class ReadinessTest(unittest.TestCase):
         nats.kill(0)
         started = time.monotonic()
         self.assertEqual(node.stop(), 0, node.stderr_text())
-        self.assertLess(time.monotonic() - started, 5)
+        # Bounded by one KV call's timeout (2 s) and the drain, not by a wait for NATS (that hang took 30 s);
+        # the margin is for a loaded CI machine and the sanitized build.
+        self.assertLess(time.monotonic() - started, 20 if SANITIZED else 10)
+
 
 if __name__ == "__main__":
     unittest.main()
