@@ -120,14 +120,7 @@ NotificationOutcome::Kind NotificationWorker::send(const storage::NotificationMe
 }
 
 std::chrono::milliseconds NotificationWorker::pass() {
-  if (options_.may_send) {
-    if (!options_.may_send()) {
-      leading_ = false;
-      return options_.poll;
-    }
-    if (!leading_) requeue();  // the previous sender's interrupted messages
-    leading_ = true;
-  }
+  if (!gate_.admit([this] { requeue(); })) return options_.poll;
   run_once();
   const auto ch = channels();
   if (ch.empty()) return options_.poll;

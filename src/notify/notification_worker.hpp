@@ -19,6 +19,7 @@
 #include "notify/notification_channels.hpp"
 #include "notify/worker_loop.hpp"
 #include "storage/notification_store.hpp"
+#include "notify/send_gate.hpp"
 
 namespace lastmile::notify {
 
@@ -50,7 +51,6 @@ class NotificationWorker {
 
  private:
   void requeue();
-  bool leading_ = false;  // worker thread only
   std::chrono::milliseconds pass();  // one pass; returns how long to sleep
   storage::NotificationOutcome::Kind send(const storage::NotificationMessage& m);
   std::vector<std::string> channels() const;
@@ -60,6 +60,7 @@ class NotificationWorker {
   SmsChannel& sms_;
   const core::Clock& clock_;
   NotificationWorkerOptions options_;
+  SendGate gate_{options_.may_send};  // worker thread only (after options_: built from it)
   std::mt19937_64 rng_{std::random_device{}()};  // worker thread only
   core::Timestamp last_reminders_{};             // worker thread only
   WorkerLoop loop_;  // last: its thread stops before the members above go

@@ -92,14 +92,7 @@ DeliveryOutcome::Kind OutboxWorker::send(const storage::DueMessage& due) {
 }
 
 std::chrono::milliseconds OutboxWorker::pass() {
-  if (options_.may_send) {
-    if (!options_.may_send()) {
-      leading_ = false;
-      return options_.poll;
-    }
-    if (!leading_) requeue();  // the previous sender's interrupted messages
-    leading_ = true;
-  }
+  if (!gate_.admit([this] { requeue(); })) return options_.poll;
   run_once();
   if (options_.on_counts) {
     if (auto c = store_.outbox_counts()) options_.on_counts(*c);

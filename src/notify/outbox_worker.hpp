@@ -19,6 +19,7 @@
 #include "notify/webhook_sender.hpp"
 #include "notify/worker_loop.hpp"
 #include "storage/webhook_store.hpp"
+#include "notify/send_gate.hpp"
 
 namespace lastmile::notify {
 
@@ -55,7 +56,6 @@ class OutboxWorker {
 
  private:
   void requeue();
-  bool leading_ = false;  // worker thread only: may_send() was true at the last pass
   // One pass and the outbox gauge; returns how long to sleep.
   std::chrono::milliseconds pass();
   // Sends one message and records the outcome; returns its kind.
@@ -65,6 +65,7 @@ class OutboxWorker {
   WebhookSender& sender_;
   const core::Clock& clock_;
   OutboxWorkerOptions options_;
+  SendGate gate_{options_.may_send};  // worker thread only (after options_: built from it)
   std::mt19937_64 rng_{std::random_device{}()};  // jitter; worker thread only
   WorkerLoop loop_;  // last: its thread stops before the members above go
 };

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "pipeline/ingest_pipeline.hpp"
+#include "unit/pipeline/pipeline_test_support.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::pipeline {
@@ -13,13 +14,7 @@ namespace {
 
 using storage::testing::at;
 
-ingest::UnsafePing fix(core::Timestamp t, double lat, double lon) {
-  ingest::UnsafePing p;
-  p.t = t;
-  p.position = {lat, lon};
-  p.accuracy_m = 8;
-  return p;
-}
+using testing::fix;
 
 class ClusterHooksTest : public storage::testing::StoreTest {
  protected:

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "storage/settings_store.hpp"
+#include "unit/pipeline/pipeline_test_support.hpp"
 #include "unit/storage/store_test_support.hpp"
 
 namespace lastmile::pipeline {
@@ -20,13 +21,7 @@ using storage::testing::at;
 using storage::testing::latlon;
 using storage::testing::make_event;
 
-ingest::UnsafePing fix(core::Timestamp t, double lat, double lon) {
-  ingest::UnsafePing p;
-  p.t = t;
-  p.position = {lat, lon};
-  p.accuracy_m = 8;
-  return p;
-}
+using testing::fix;
 
 class IngestPipelineTest : public storage::testing::StoreTest {
  protected:
