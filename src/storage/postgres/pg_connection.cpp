@@ -211,8 +211,9 @@ Status PgStatement::run_once(PGconn* conn) {
   const char* state = result_ ? PQresultErrorField(result_, PG_DIAG_SQLSTATE) : nullptr;
   const char* detail = result_ ? PQresultErrorField(result_, PG_DIAG_MESSAGE_DETAIL) : nullptr;
   owner_->last_error_ = PQerrorMessage(conn);
+  Error e = postgres_error(state ? state : "", detail ? detail : "", "step");  // before the result goes
   clear_result();
-  return postgres_error(state ? state : "", detail ? detail : "", "step");
+  return e;
 }
 
 Status PgStatement::execute() {
