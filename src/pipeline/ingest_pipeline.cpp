@@ -213,7 +213,7 @@ void IngestPipeline::after_commit(Shard& shard, const Device& device, const Filt
     const core::Timestamp now = clock_.now();
     refresh(d, device, now, d.route_dirty);
     TrackerOutput out;
-    for (const auto& p : live) tracker.on_ping(p, options_, now, out);
+    for (const auto& p : live) tracker.on_ping(p, options_, now, out, &store_);
     tracker.on_position(live.back(), options_, now, out);
     if (sink_) {
       sink_(position_update(device, live.back(), tracker.route_id(), tracker.position_audience()));

@@ -146,8 +146,16 @@ std::vector<core::ShipmentId> RouteTracker::position_audience() const {
   return tracking::position_audience(*view_);
 }
 
+void RouteTracker::sync_statuses(storage::Store& store, const std::vector<core::ShipmentId>& shipments) {
+  for (const auto& id : shipments) {
+    auto it = view_->status.find(id);
+    if (it == view_->status.end()) continue;
+    if (auto s = store.get_shipment(device_.tenant, id)) it->second = s->status;  // else keep the view's
+  }
+}
+
 void RouteTracker::on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now,
-                           TrackerOutput& out) {
+                           TrackerOutput& out, storage::Store* store) {
   if (!view_) return;
   for (auto ended : tracking::observe_ping(activity_, ping, activity_params(options)))
     record_activity(tracking::activity_cleared_name(ended), ping.t, now, ping.position, out);
@@ -160,6 +168,7 @@ void RouteTracker::on_ping(const ingest::Ping& ping, const PipelineOptions& opti
       continue;
     }
     const size_t stop = site_stop_[ev.site];
+    if (!arrival && store) sync_statuses(*store, view_->route.stops[stop].shipment_ids);
     apply(arrival ? tracking::on_stop_arrival(*view_, stop, ev.at) : tracking::on_stop_departure(*view_, stop, ev.at),
           &ping, now, out);
     out.live.push_back(stop_update(device_, view_->route.id, view_->route.stops[stop].id, ev));

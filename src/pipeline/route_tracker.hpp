@@ -50,8 +50,11 @@ class RouteTracker {
   // On a store error the previous view is kept and the error returned (retried next time).
   core::Status refresh(storage::Store& store, core::Timestamp now, int64_t refresh_ms, bool force);
 
-  // A live (not late) ping, after it is durable.
-  void on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now, TrackerOutput& out);
+  // A live (not late) ping, after it is durable. Before a stop departure is decided, the statuses of
+  // that stop's shipments are read from `store` (when given): a delivery committed just before may not
+  // have reached on_status yet, and the departure must not note "driver_departed" for it.
+  void on_ping(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now, TrackerOutput& out,
+               storage::Store* store = nullptr);
   // The last accepted position of a batch, after on_ping: live ETA, late risk, off route.
   void on_position(const ingest::Ping& ping, const PipelineOptions& options, core::Timestamp now, TrackerOutput& out);
   // Periodic activity check.
@@ -71,6 +74,8 @@ class RouteTracker {
   std::vector<core::ShipmentId> position_audience() const;
 
  private:
+  // The current statuses of `shipments` (of the view's route) from the store.
+  void sync_statuses(storage::Store& store, const std::vector<core::ShipmentId>& shipments);
   void apply(tracking::Progress progress, const ingest::Ping* at_ping, core::Timestamp now, TrackerOutput& out);
   void rebuild_sites();
   // The pipeline's parameters with the tenant's overrides (its settings document) applied.
