@@ -44,6 +44,18 @@ class PostgresTest(unittest.TestCase):
         version = self.pg.psql(f"SELECT max(version) FROM {self.server.pg_schema}.schema_version")
         self.assertGreaterEqual(int(version), 20)
 
+    def test_a_nul_character_is_refused_not_stored_cut_short(self):
+        # Valid JSON, but PostgreSQL's text cannot hold U+0000 (SQLite stores it as it is).
+        body = shipment_body(external_order_id="nul-1")
+        body["recipient"]["name"] = "Ann\u0000e"
+        r = self.create_body(body)
+        self.assertEqual((r.status, r.error.get("code")), (400, "invalid_field"), str(r))
+        listed = expect(self.server.request("GET", "/v1/shipments?limit=500", token=self.key), 200, "list")
+        self.assertNotIn("nul-1", {s["external_order_id"] for s in listed["items"]})
+
+    def create_body(self, body):
+        return self.server.request("POST", "/v1/shipments", body, token=self.key)
+
     def test_lost_connections_are_reopened(self):
         expect(self.create("before-kill"), 201, "create")
         # Every connection the server holds is cut, as a database failover or an idle timeout would.

@@ -73,7 +73,10 @@ class PgStatement final : public sql::StatementImpl {
 
   bool in_use = false;
 
-  void bind_text(int index, std::string_view value) override { put(index, std::string(value), false); }
+  void bind_text(int index, std::string_view value) override {
+    if (value.find('\0') != std::string_view::npos) nul_in_text_ = true;  // PostgreSQL's text cannot hold it
+    put(index, std::string(value), false);
+  }
   void bind_int64(int index, int64_t value) override { put(index, std::to_string(value), false); }
   void bind_double(int index, double value) override { put(index, format_double(value), false); }
   void bind_null(int index) override {
@@ -86,6 +89,8 @@ class PgStatement final : public sql::StatementImpl {
   Result<bool> step() override {
     if (!executed_) {
       if (bind_error_) return Error{core::ErrorCode::kInternal, "storage error in bind: parameter out of range", ""};
+      if (nul_in_text_)  // libpq would cut the text at the NUL: refused rather than stored shortened
+        return Error{core::ErrorCode::kInvalidField, "a text value contains a NUL character (U+0000)", ""};
       if (auto st = execute(); !st) return st.error();
       executed_ = true;
       row_ = -1;
@@ -125,6 +130,7 @@ class PgStatement final : public sql::StatementImpl {
     clear_result();
     executed_ = false;
     bind_error_ = false;
+    nul_in_text_ = false;
     std::fill(set_.begin(), set_.end(), false);
     std::fill(binary_.begin(), binary_.end(), 0);
     if (cached_)
@@ -173,6 +179,7 @@ class PgStatement final : public sql::StatementImpl {
   std::vector<bool> set_;  // false: NULL
   std::vector<int> binary_;
   bool bind_error_ = false;
+  bool nul_in_text_ = false;
   bool executed_ = false;
   PGresult* result_ = nullptr;
   int row_ = -1;

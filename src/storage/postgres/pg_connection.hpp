@@ -5,7 +5,9 @@
 //   prepared on the server once per connection (PQprepare) and run with PQexecPrepared; parameters
 //   go as text with their types left to the server (like untyped literals), BLOBs in binary; results
 //   come as text (BYTEA decoded from hex, booleans read as 0/1).
-// - Errors as sql_db.hpp promises, mapped from SQLSTATE by postgres_error (pg_sql.hpp).
+// - Errors as sql_db.hpp promises, mapped from SQLSTATE by postgres_error (pg_sql.hpp). Text with a
+//   NUL character (U+0000, valid in JSON) cannot be stored in PostgreSQL's text: the statement fails
+//   with kInvalidField instead of storing it cut short (SQLite stores it as it is).
 // - Failure inside a transaction: PostgreSQL aborts the whole transaction on any failed statement,
 //   where SQLite fails only that statement and lets the caller go on (the store relies on it, e.g.
 //   an insert that conflicts and is then handled). So inside a transaction every INSERT, UPDATE,

@@ -108,6 +108,23 @@ TEST_F(SqlConnectionTest, BytesNullsNumbersAndBooleansRoundTrip) {
   EXPECT_FALSE(*get->step());
 }
 
+// JSON allows "\u0000" in a string. SQLite keeps it; PostgreSQL's text cannot, and libpq would cut the
+// value at it: the driver refuses the statement instead (invalid_field), and nothing is written.
+TEST_F(SqlConnectionTest, TextWithANulCharacterIsKeptOrRefusedNeverCut) {
+  const std::string name("a\0b", 3);
+  Status st = insert(name);
+  if (testing_postgres()) {
+    EXPECT_TRUE(fails_with(st, ErrorCode::kInvalidField));
+    EXPECT_EQ(count(), 0);
+    EXPECT_TRUE(is_ok(insert("after")));  // the statement is usable again
+    return;
+  }
+  ASSERT_TRUE(is_ok(st));
+  auto get = db_->prepare("SELECT code FROM items");
+  ASSERT_TRUE(*get->step());
+  EXPECT_EQ(get->text(0), name);
+}
+
 TEST_F(SqlConnectionTest, ChangesCountsTheRowsOfTheLastWrite) {
   ASSERT_TRUE(is_ok(insert("a")));
   ASSERT_TRUE(is_ok(insert("b")));
