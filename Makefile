@@ -53,8 +53,9 @@ serve: binary
 test: build
 	@mkdir -p build/test-logs
 	ctest --test-dir build --output-on-failure -j $(JOBS) 2>&1 | tee build/test-logs/release.txt; \
-	  test $${PIPESTATUS[0]} -eq 0
-	$(MAKE) test-sanitize 2>&1 | tee build/test-logs/sanitize.txt; test $${PIPESTATUS[0]} -eq 0
+	  test $${PIPESTATUS[0]} -eq 0 || { python3 scripts/failure_digest.py build/test-logs/release.txt; exit 1; }
+	$(MAKE) test-sanitize 2>&1 | tee build/test-logs/sanitize.txt; \
+	  test $${PIPESTATUS[0]} -eq 0 || { python3 scripts/failure_digest.py build/test-logs/sanitize.txt; exit 1; }
 	$(MAKE) fuzz
 	@awk '/tests passed, [0-9]+ tests failed out of/ { total += $$NF; failed += $$4 } \
 	  END { printf "test: %d passed, %d failed\n", total - failed, failed }' build/test-logs/release.txt build/test-logs/sanitize.txt
