@@ -49,6 +49,11 @@ SETTINGS = {
     "shared_buffers": "32MB",
     "max_connections": "300",
     "log_min_messages": "warning",
+    # a small WAL: the whole test run writes GBs, and removing the folder afterwards is slow on some disks
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "max_wal_size": "64MB",
+    "min_wal_size": "32MB",
     "log_line_prefix": "%m [%p] ",
 }
 
@@ -200,9 +205,12 @@ class PgCluster:
         except (OSError, TypeError):
             return ""
 
-    def stop(self, keep_log=None):
+    def stop(self, keep_log=None, remove_in_background=False):
         """Fast shutdown (SIGINT), waits for the server to exit, removes the folder. `keep_log`: a path the
-        server log is copied to first. Raises PgError when the server does not exit in time."""
+        server log is copied to first. `remove_in_background`: a detached `rm -rf` removes the folder after
+        this returns (after a whole test run it holds hundreds of MB, which took over a minute to delete on a
+        busy disk: longer than the ctest fixture's timeout). Raises PgError when the server does not exit in
+        time."""
         if self.folder is None:
             return
         try:
@@ -211,7 +219,11 @@ class PgCluster:
             if keep_log:
                 with open(keep_log, "w") as f:
                     f.write(self.log_text())
-            shutil.rmtree(self.folder, ignore_errors=True)
+            if remove_in_background:
+                subprocess.Popen(["rm", "-rf", self.folder], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+            else:
+                shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
             self.pid = None
             if self._watchdog is not None:  # it ends once the folder is gone
@@ -275,15 +287,22 @@ def watch(parent_pid, folder, pid):
 
 # ---- command line: a server that outlives the command (ctest fixture, benchmarks) -------------------------
 
+def _say(text):
+    """A progress line on stderr, flushed at once: a fixture cut off by ctest's timeout still shows where it
+    was (stdout to a pipe is block-buffered and lost with the process)."""
+    print(f"pg_cluster {time.strftime('%H:%M:%S')}: {text}", file=sys.stderr, flush=True)
+
+
 def cli_start(state_dir):
     os.makedirs(state_dir, exist_ok=True)
+    _say(f"start in {state_dir}")
     cli_stop(state_dir)  # a server left behind by an interrupted run
     pg = PgCluster().start(watch=False)
     for name, value in (("folder", pg.folder), ("pid", str(pg.pid)), ("url", pg.url)):
         with open(os.path.join(state_dir, name + ".tmp"), "w") as f:
             f.write(value + "\n")
         os.replace(os.path.join(state_dir, name + ".tmp"), os.path.join(state_dir, name))
-    print(f"pg_cluster: {pg.url} (pid {pg.pid}, data in {pg.folder})")
+    print(f"pg_cluster: {pg.url} (pid {pg.pid}, data in {pg.folder})", flush=True)
 
 
 def cli_stop(state_dir):
@@ -299,7 +318,9 @@ def cli_stop(state_dir):
     pg = PgCluster()
     pg.folder, pg.pid = folder, int(pid) if pid else None
     try:
-        pg.stop(keep_log=os.path.join(state_dir, "postgres.log"))
+        _say(f"stopping postgres {pg.pid}")
+        pg.stop(keep_log=os.path.join(state_dir, "postgres.log"), remove_in_background=True)
+        _say("stopped; its folder is being removed in the background")
     finally:
         for name in ("url", "pid", "folder"):
             with_path = os.path.join(state_dir, name)

@@ -292,8 +292,9 @@ Result<std::optional<core::Timestamp>> SqliteStore::next_due_at() {
 
 Result<OutboxCounts> SqliteStore::outbox_counts() {
   return read<OutboxCounts>("outbox_counts", [&](Connection& db) -> Result<OutboxCounts> {
-    auto stmt = db.prepare("SELECT COALESCE(SUM(state IN ('pending', 'sending')), 0), COALESCE(SUM(state = 'dead'), 0) "
-                           "FROM outbox");
+    // COUNT(CASE …): PostgreSQL has no SUM over booleans.
+    auto stmt = db.prepare("SELECT COUNT(CASE WHEN state IN ('pending', 'sending') THEN 1 END), "
+                           "COUNT(CASE WHEN state = 'dead' THEN 1 END) FROM outbox");
     if (!stmt) return stmt.error();
     auto row = stmt->step();
     if (!row) return row.error();

@@ -146,6 +146,10 @@ TEST_F(OutboxTest, FailuresRetryWithBackoffThenDeadLetterAndReplayRevives) {
   move(s, Milestone::kCreated, Milestone::kProcessed, at(1));
   receiver_.script = {{500, "", ""}, {std::nullopt, "", "timeout"}, {503, "", ""}};
   auto w = worker(3);
+  auto counts = webhooks_->outbox_counts();  // the /metrics gauges
+  ASSERT_OK(counts);
+  EXPECT_EQ(counts->pending, 1);
+  EXPECT_EQ(counts->dead, 0);
   EXPECT_EQ(w.run_once(), 1);
   auto m = log(sub.id)[0];
   EXPECT_EQ(m.state, "pending");
@@ -161,6 +165,10 @@ TEST_F(OutboxTest, FailuresRetryWithBackoffThenDeadLetterAndReplayRevives) {
   m = log(sub.id)[0];
   EXPECT_EQ(m.state, "dead");
   EXPECT_EQ(m.attempts, 3);
+  counts = webhooks_->outbox_counts();
+  ASSERT_OK(counts);
+  EXPECT_EQ(counts->pending, 0);
+  EXPECT_EQ(counts->dead, 1);
   clock_.advance_ms(10'000'000);
   EXPECT_EQ(w.run_once(), 0) << "dead stays dead";
 
