@@ -4,11 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <set>
 #include <string>
 
+#include "optimize/construction.hpp"
 #include "optimize/feasibility_checker.hpp"
 #include "optimize/instance.hpp"
+#include "optimize/local_search/local_search.hpp"
+#include "optimize/operators/removal.hpp"
 #include "optimize/operators/repair.hpp"
 #include "optimize/route_state.hpp"
 #include "optimize/rng.hpp"
@@ -291,6 +296,57 @@ TEST(PickupDeliveryTest, PairInsertionMatchesFullRecomputation) {
   }
   EXPECT_GT(compared, 100u);
   EXPECT_GT(feasible, 10u);
+}
+
+// Every removal, repair and local search operator, cross-exchange included (not in the default loop, so
+// not covered by the solver tests), on a solution with shipments: after each step the checker finds no
+// violation (no split pair, no delivery before its pickup) and the cost never rises in local search.
+TEST(PickupDeliveryTest, EveryOperatorKeepsPairsTogether) {
+  const auto p = random_problem(11, 40, 15);
+  const Instance in(p);
+  Rng rng(3);
+  auto s = construct(in, 3, rng);
+  auto check = [&](const char* step) {
+    for (const auto& v : check_feasibility(p, s.to_solution()).violations) {
+      ADD_FAILURE() << step << ": " << kind_name(v.kind) << " " << v.detail;
+    }
+    for (const auto& r : s.routes) EXPECT_TRUE(r.feasible) << step;
+  };
+  check("construction");
+  using RemovalFn = void (*)(const Instance&, SearchSolution&, Rng&, std::size_t);
+  const RemovalFn removals[] = {random_removal, worst_removal, shaw_removal, route_removal, string_removal};
+  using PassFn = bool (*)(const Instance&, SearchSolution&);
+  const std::pair<const char*, PassFn> passes[] = {
+      {"two_opt_star", two_opt_star_pass}, {"swap", swap_pass}, {"or_opt", or_opt_pass}, {"cross_exchange", cross_exchange_pass}};
+  std::map<std::string, int> moved;  // passes that changed the solution, by name
+  for (int round = 0; round < 30; ++round) {
+    removals[round % 5](in, s, rng, 8);
+    check("removal");
+    // Both halves of every shipment leave together.
+    for (auto j : s.unassigned) {
+      if (p.jobs[j].partner) {
+        EXPECT_NE(std::find(s.unassigned.begin(), s.unassigned.end(), *p.jobs[j].partner), s.unassigned.end());
+      }
+    }
+    if (round % 2) {
+      greedy_insertion(in, s, rng, InsertionOrder::kRandom, RepairOptions{true, 0.01, 0});
+    } else {
+      regret_insertion(in, s, rng, 2, RepairOptions{true, 0, 0.05});
+    }
+    check("repair");
+    moved["relocate"] += relocate_pass(in, s, rng) ? 1 : 0;
+    check("relocate");
+    for (const auto& [name, pass] : passes) {
+      const auto before = s.score();
+      moved[name] += pass(in, s) ? 1 : 0;
+      check(name);
+      // Cheaper, or one route fewer (a move that empties a route is taken even when it costs more).
+      const auto after = s.score();
+      EXPECT_TRUE(after.vehicles < before.vehicles || after.cost <= before.cost + 1e-6) << name;
+    }
+  }
+  for (const auto& [name, count] : moved) std::printf("%s moved in %d of 30 rounds\n", name.c_str(), count);
+  EXPECT_GT(moved["relocate"] + moved["two_opt_star"] + moved["swap"] + moved["or_opt"] + moved["cross_exchange"], 30);
 }
 
 // VROOM input: two shipments and a job; the output's steps and unassigned entries name their types. The
