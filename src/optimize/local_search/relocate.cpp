@@ -30,8 +30,10 @@ bool relocate_pass(const Instance& in, SearchSolution& s, Rng& rng) {
       std::optional<Insertion> best;
       std::size_t best_route = 0;
       for (std::size_t b = 0; b < s.routes.size(); ++b) {
-        if (b == a || s.routes[b].empty()) continue;
-        const auto ins = best_in_route(in, s.routes[b], job, rng, 0.0);
+        // A shipment may also move within its own route (both halves out, the best pair insertion back).
+        const bool own = b == a && without_pair && !without_pair->empty();
+        if ((b == a && !own) || s.routes[b].empty()) continue;
+        const auto ins = best_in_route(in, own ? *without_pair : s.routes[b], job, rng, 0.0);
         if (ins && ins->delta < gain - 1e-7 && (!best || ins->delta < best->delta)) {
           best = ins;
           best_route = b;
@@ -43,7 +45,7 @@ bool relocate_pass(const Instance& in, SearchSolution& s, Rng& rng) {
       }
       if (without_pair) {
         s.routes[a] = std::move(*without_pair);
-        insert_at(in, s.routes[best_route], job, *best);
+        insert_at(in, s.routes[best_route], job, *best);  // best_route == a: into the route without the pair
         moved = true;
         continue;
       }
