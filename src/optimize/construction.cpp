@@ -10,7 +10,11 @@ std::vector<std::size_t> servable_jobs(const Instance& in) {
     for (std::size_t v = 0; v < in.vehicle_count(); ++v) {
       RouteState r;
       r.vehicle = v;
-      r.jobs = {j};
+      const auto& job = in.problem().jobs[j];
+      // A shipment is servable when both halves fit one vehicle, pickup first.
+      if (job.partner) r.jobs = job.pickup_half ? std::vector<std::size_t>{j, *job.partner}
+                                                : std::vector<std::size_t>{*job.partner, j};
+      else r.jobs = {j};
       if (refresh(in, r)) {
         out.push_back(j);
         break;

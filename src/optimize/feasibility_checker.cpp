@@ -10,9 +10,11 @@ constexpr double kTolerance = 1e-6;
 void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>& route, FeasibilityReport& report) {
   const auto& veh = p.vehicles[v];
   const auto dims = veh.capacity.size();
-  // Load on board when leaving the depot: every delivery of the route.
+  // Load on board when leaving the depot: every delivery of the route's single jobs. A shipment's amount
+  // comes on board at its pickup (the pickup half's `pickup`) and leaves at its delivery.
   std::vector<int64_t> load(dims, 0);
   for (auto j : route) {
+    if (p.jobs[j].partner) continue;
     for (std::size_t i = 0; i < dims; ++i) load[i] += p.jobs[j].delivery[i];
   }
   auto check_load = [&](std::size_t job) {
@@ -84,6 +86,8 @@ std::string_view kind_name(ViolationKind kind) {
     case ViolationKind::kShiftEnd: return "shift_end";
     case ViolationKind::kCapacity: return "capacity";
     case ViolationKind::kSkills: return "skills";
+    case ViolationKind::kShipmentSplit: return "shipment_split";
+    case ViolationKind::kPrecedence: return "precedence";
   }
   return "unknown";
 }
@@ -114,6 +118,27 @@ FeasibilityReport check_feasibility(const Problem& p, const Solution& s) {
     if (seen[j] == 0) report.violations.push_back({ViolationKind::kJobMissing, 0, j, "job neither routed nor unassigned"});
   }
   if (bad_index) return report;
+  // Shipments: where each half is (route, position; unassigned is route kNone).
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> route_of(p.jobs.size(), kNone), index_in(p.jobs.size(), 0);
+  for (std::size_t v = 0; v < s.routes.size(); ++v) {
+    for (std::size_t k = 0; k < s.routes[v].size(); ++k) {
+      route_of[s.routes[v][k]] = v;
+      index_in[s.routes[v][k]] = k;
+    }
+  }
+  for (std::size_t j = 0; j < p.jobs.size(); ++j) {
+    const auto& job = p.jobs[j];
+    if (!job.partner || !job.pickup_half || *job.partner >= p.jobs.size() || seen[j] == 0) continue;
+    const auto d = *job.partner;
+    if (route_of[j] != route_of[d]) {
+      report.violations.push_back({ViolationKind::kShipmentSplit, route_of[j] == kNone ? route_of[d] : route_of[j], j,
+                                   "pickup and delivery " + std::to_string(d) + " not in the same route"});
+    } else if (route_of[j] != kNone && index_in[d] < index_in[j]) {
+      report.violations.push_back({ViolationKind::kPrecedence, route_of[j], j,
+                                   "delivery " + std::to_string(d) + " before its pickup"});
+    }
+  }
   for (std::size_t v = 0; v < s.routes.size(); ++v) {
     if (s.routes[v].empty()) continue;
     ++report.vehicles_used;

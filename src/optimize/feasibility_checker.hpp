@@ -22,6 +22,8 @@ enum class ViolationKind {
   kShiftEnd,         // the vehicle reaches its end after its shift
   kCapacity,         // load on board exceeds the capacity in some dimension
   kSkills,           // the vehicle lacks a skill the job needs
+  kShipmentSplit,    // a shipment's halves in different routes, or one routed and the other unassigned
+  kPrecedence,       // a shipment's delivery before its pickup in a route
 };
 
 std::string_view kind_name(ViolationKind kind);

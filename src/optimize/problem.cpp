@@ -64,6 +64,21 @@ std::optional<Error> validate(const Problem& p) {
     if (!std::isfinite(job.service) || job.service < 0) {
       return Error{ErrorCode::kInvalidValue, "service must be non-negative", 0, f + ".service"};
     }
+    if (job.partner) {
+      const auto q = *job.partner;
+      if (q >= p.jobs.size() || q == j || p.jobs[q].partner != j || p.jobs[q].pickup_half == job.pickup_half) {
+        return Error{ErrorCode::kInconsistent, "a shipment's halves must name each other, one pickup and one delivery",
+                     0, f + ".partner"};
+      }
+      const auto& pick = job.pickup_half ? job : p.jobs[q];
+      const auto& drop = job.pickup_half ? p.jobs[q] : job;
+      if (pick.pickup != drop.delivery || pick.delivery != Amount(dims, 0) || drop.pickup != Amount(dims, 0) ||
+          pick.skills != drop.skills) {
+        return Error{ErrorCode::kInconsistent,
+                     "a shipment's pickup amount must equal its delivery amount (and its skills be the same)", 0,
+                     f + ".partner"};
+      }
+    }
   }
   return std::nullopt;
 }

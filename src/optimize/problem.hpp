@@ -43,7 +43,19 @@ struct Job {
   std::vector<TimeWindow> windows;  // sorted, disjoint; service must START inside one of them
   std::vector<int64_t> skills;      // the vehicle must have all of them
   int priority = 0;                 // 0..100; higher is kept first when not all jobs fit
+  // Shipments (a pickup and its delivery, VROOM `shipments`) are two jobs linked by `partner` (none: a
+  // single job). They go in the same route, the pickup half first. The pickup half's `pickup` is the
+  // shipment's amount and its `delivery` zero; the delivery half's `delivery` is the same amount and its
+  // `pickup` zero: the amount is on board from the pickup to the delivery only (not loaded at the start
+  // depot, not carried to the end).
+  std::optional<std::size_t> partner;
+  bool pickup_half = false;         // with a partner: this job is the shipment's pickup
 };
+
+// True for either half of a shipment.
+inline bool is_paired(const Job& j) { return j.partner.has_value(); }
+// True for the delivery half of a shipment (inserted with, and removed with, its pickup half).
+inline bool is_delivery_half(const Job& j) { return j.partner.has_value() && !j.pickup_half; }
 
 struct Vehicle {
   ExternalId id;

@@ -4,6 +4,31 @@
 
 namespace lastmile::optimize {
 
+bool pairs_in_order(const Instance& in, const std::vector<std::size_t>& jobs) {
+  // Stamps per job (one array per thread, reused): stamp[j] == generation when j was seen in this call.
+  thread_local std::vector<uint64_t> stamp;
+  thread_local uint64_t generation = 0;
+  const auto& p = in.problem();
+  bool any = false;
+  for (auto j : jobs) any = any || is_paired(p.jobs[j]);
+  if (!any) return true;
+  if (stamp.size() < p.jobs.size()) stamp.assign(p.jobs.size(), 0);
+  ++generation;
+  std::size_t open = 0;  // pickups seen whose delivery has not come yet
+  for (auto j : jobs) {
+    const auto& job = p.jobs[j];
+    if (!is_paired(job)) continue;
+    if (job.pickup_half) {
+      ++open;
+    } else {
+      if (stamp[*job.partner] != generation) return false;  // delivery before (or without) its pickup
+      --open;
+    }
+    stamp[j] = generation;
+  }
+  return open == 0;  // else a pickup without its delivery
+}
+
 bool refresh(const Instance& in, RouteState& r) {
   const auto& p = in.problem();
   const auto& veh = p.vehicles[r.vehicle];
@@ -48,9 +73,12 @@ bool refresh(const Instance& in, RouteState& r) {
       bound = r.latest[k] - in.travel(prev.location, p.jobs[r.jobs[k]].location) - prev.service;
     }
   }
-  // Loads.
+  // Shipments: both halves here, the pickup first.
+  if (!pairs_in_order(in, r.jobs)) r.feasible = false;
+  // Loads: the single jobs' deliveries leave the start on board (a shipment's is picked up on the way).
   r.load.assign((n + 1) * d, 0);
   for (std::size_t k = 0; k < n; ++k) {
+    if (is_paired(p.jobs[r.jobs[k]])) continue;
     for (std::size_t i = 0; i < d; ++i) r.load[i] += p.jobs[r.jobs[k]].delivery[i];
   }
   for (std::size_t k = 0; k < n; ++k) {

@@ -27,11 +27,15 @@ struct RouteState {
 };
 
 // Recomputes every cache of `route` from its jobs; sets and returns route.feasible (windows, shift end,
-// capacity, skills).
+// capacity, skills, shipments: both halves in the route, the pickup first).
 bool refresh(const Instance& in, RouteState& route);
 
+// True when every shipment in `jobs` has both halves there, the pickup before the delivery (O(n)).
+bool pairs_in_order(const Instance& in, const std::vector<std::size_t>& jobs);
+
 // Cost delta of inserting `job` before position `pos` (pos == jobs.size(): at the end), or nullopt when
-// that breaks a window, the shift, the capacity or the skills. REQUIRES: route refreshed and feasible.
+// that breaks a window, the shift, the capacity or the skills. REQUIRES: route refreshed and feasible, and
+// `job` a single job (a shipment's halves are inserted together: best_in_route / insert_at in repair.hpp).
 std::optional<double> insertion_delta(const Instance& in, const RouteState& route, std::size_t job, std::size_t pos);
 
 // Cost delta of removing the stop at `pos` (always feasible under the triangle inequality is NOT

@@ -24,6 +24,7 @@ Schedule schedule(const Problem& p, const Solution& solution) {
     r.departure = veh.shift.start;
     r.start_load.assign(dims, 0);
     for (auto j : jobs) {
+      if (is_paired(p.jobs[j])) continue;  // a shipment's amount is loaded at its pickup
       for (std::size_t i = 0; i < dims; ++i) r.start_load[i] += p.jobs[j].delivery[i];
     }
     Amount load = r.start_load;

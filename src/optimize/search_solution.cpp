@@ -52,13 +52,27 @@ std::vector<Position> positions(const Instance& in, const SearchSolution& s) {
 void remove_jobs(const Instance& in, SearchSolution& s, const std::vector<std::size_t>& jobs) {
   if (jobs.empty()) return;
   std::vector<bool> gone(in.job_count(), false);
-  for (auto j : jobs) gone[j] = true;
+  // A shipment's halves leave together: the partner of a job named goes too (once).
+  std::vector<std::size_t> all;
+  all.reserve(jobs.size());
+  for (auto j : jobs) {
+    if (!gone[j]) all.push_back(j);
+    gone[j] = true;
+  }
+  const auto named = all.size();
+  for (std::size_t i = 0; i < named; ++i) {
+    const auto& partner = in.problem().jobs[all[i]].partner;
+    if (partner && !gone[*partner]) {
+      gone[*partner] = true;
+      all.push_back(*partner);
+    }
+  }
   for (auto& r : s.routes) {
     const auto before = r.jobs.size();
     std::erase_if(r.jobs, [&](std::size_t j) { return gone[j]; });
     if (r.jobs.size() != before) refresh(in, r);
   }
-  s.unassigned.insert(s.unassigned.end(), jobs.begin(), jobs.end());
+  s.unassigned.insert(s.unassigned.end(), all.begin(), all.end());
 }
 
 }  // namespace lastmile::optimize

@@ -31,7 +31,8 @@ struct SearchSolution {
 // An empty solution: every vehicle unused, `jobs` unassigned.
 SearchSolution empty_solution(const Instance& in, std::vector<std::size_t> jobs);
 
-// Takes the jobs out of their routes (refreshing the routes touched) and appends them to unassigned.
+// Takes the jobs out of their routes (refreshing the routes touched) and appends them to unassigned; a
+// shipment's other half goes with each half named (REQUIRES: the jobs are assigned).
 void remove_jobs(const Instance& in, SearchSolution& s, const std::vector<std::size_t>& jobs);
 
 // Where each assigned job is: route index and position (npos for unassigned jobs).

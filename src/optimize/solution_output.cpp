@@ -36,6 +36,12 @@ double secondary(const Problem& p, double travel, double distance) {
   return p.objective.secondary == SecondaryObjective::kDuration ? travel : distance;
 }
 
+// VROOM's step type: "job", or "pickup" / "delivery" for a shipment's halves.
+const char* step_type(const Job& j) {
+  if (!j.partner) return "job";
+  return j.pickup_half ? "pickup" : "delivery";
+}
+
 }  // namespace
 
 std::string lastmile_solution_json(const Problem& p, const Solution& s) {
@@ -90,7 +96,7 @@ std::string vroom_solution_json(const Problem& p, const Solution& s) {
   root["summary"] = std::move(summary);
   json::array unassigned;
   for (auto j : s.unassigned) {
-    unassigned.push_back(json::object{{"id", p.jobs[j].id.value}, {"location_index", p.jobs[j].location.value}, {"type", "job"}});
+    unassigned.push_back(json::object{{"id", p.jobs[j].id.value}, {"location_index", p.jobs[j].location.value}, {"type", step_type(p.jobs[j])}});
   }
   root["unassigned"] = std::move(unassigned);
   json::array routes;
@@ -112,7 +118,7 @@ std::string vroom_solution_json(const Problem& p, const Solution& s) {
     if (veh.start) start["location_index"] = veh.start->value;
     steps.push_back(std::move(start));
     for (const auto& st : r.stops) {
-      steps.push_back(json::object{{"type", "job"},
+      steps.push_back(json::object{{"type", step_type(p.jobs[st.job])},
                                    {"id", p.jobs[st.job].id.value},
                                    {"location_index", p.jobs[st.job].location.value},
                                    {"arrival", num(st.arrival)},

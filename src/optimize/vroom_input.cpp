@@ -205,6 +205,85 @@ Expected<Job> job(const json::value& v, const std::string& f) {
   return j;
 }
 
+// One half of a VROOM shipment (`pickup` or `delivery`): id, location_index, service, time_windows,
+// description (a string, not used).
+Expected<Job> shipment_step(const json::value& v, const std::string& f) {
+  if (!v.is_object()) return invalid(f, "must be an object");
+  const auto& o = v.get_object();
+  Job j;
+  const auto* id = find(o, "id");
+  if (!id) return missing(f + ".id");
+  auto idv = integer(*id, f + ".id", 0, INT64_MAX);
+  if (!idv.ok()) return idv.error();
+  j.id = ExternalId{idv.value()};
+  const auto* loc = find(o, "location_index");
+  if (!loc) {
+    if (find(o, "location")) return Error{ErrorCode::kUnsupported, "coordinates without a matrix index need a router", 0, f + ".location_index"};
+    return missing(f + ".location_index");
+  }
+  auto li = integer(*loc, f + ".location_index", 0, kMaxVroomLocations);
+  if (!li.ok()) return li.error();
+  j.location = LocationIndex{static_cast<std::size_t>(li.value())};
+  if (const auto* s = find(o, "service")) {
+    auto x = number(*s, f + ".service", 0, kNoLimit);
+    if (!x.ok()) return x.error();
+    j.service = x.value();
+  }
+  j.windows = {{0, kNoLimit}};
+  if (const auto* tws = find(o, "time_windows")) {
+    if (!tws->is_array() || tws->get_array().empty() || tws->get_array().size() > 100) {
+      return invalid(f + ".time_windows", "must be a non-empty array of at most 100 windows");
+    }
+    j.windows.clear();
+    for (std::size_t i = 0; i < tws->get_array().size(); ++i) {
+      auto w = window(tws->get_array()[i], at(f + ".time_windows", i));
+      if (!w.ok()) return w.error();
+      j.windows.push_back(w.value());
+    }
+  }
+  if (const auto* d = find(o, "description"); d && !d->is_string()) return invalid(f + ".description", "must be a string");
+  return j;
+}
+
+// A VROOM shipment: `pickup` and `delivery` steps, `amount`, `skills`, `priority`. Appends its two jobs
+// (pickup half, then delivery half) to p.jobs, linked to each other.
+std::optional<Error> shipment(const json::value& v, const std::string& f, Problem& p) {
+  if (!v.is_object()) return invalid(f, "must be an object");
+  const auto& o = v.get_object();
+  const auto* pv = find(o, "pickup");
+  if (!pv) return missing(f + ".pickup");
+  const auto* dv = find(o, "delivery");
+  if (!dv) return missing(f + ".delivery");
+  auto pick = shipment_step(*pv, f + ".pickup");
+  if (!pick.ok()) return pick.error();
+  auto drop = shipment_step(*dv, f + ".delivery");
+  if (!drop.ok()) return drop.error();
+  Job pj = std::move(pick).value(), dj = std::move(drop).value();
+  if (const auto* a = find(o, "amount")) {
+    auto amount = integers(*a, f + ".amount", 0, kMaxAmount);
+    if (!amount.ok()) return amount.error();
+    pj.pickup = amount.value();
+    dj.delivery = amount.value();
+  }
+  if (const auto* s = find(o, "skills")) {
+    auto skills = integers(*s, f + ".skills", 0, INT64_MAX);
+    if (!skills.ok()) return skills.error();
+    pj.skills = dj.skills = skills.value();
+  }
+  if (const auto* pr = find(o, "priority")) {
+    auto x = integer(*pr, f + ".priority", 0, 100);
+    if (!x.ok()) return x.error();
+    pj.priority = dj.priority = static_cast<int>(x.value());
+  }
+  const auto k = p.jobs.size();
+  pj.partner = k + 1;
+  pj.pickup_half = true;
+  dj.partner = k;
+  p.jobs.push_back(std::move(pj));
+  p.jobs.push_back(std::move(dj));
+  return std::nullopt;
+}
+
 // Amounts absent on one side are zeros of the problem's dimension count.
 std::optional<Error> align_amounts(Problem& p) {
   std::size_t dims = 0;
@@ -233,10 +312,6 @@ Expected<Problem> read_vroom_json(std::string_view text) {
   const auto& root = parsed.value().get_object();
   Problem p;
   p.objective.secondary = SecondaryObjective::kDuration;
-  if (const auto* s = find(root, "shipments")) {
-    if (!s->is_array()) return invalid("shipments", "must be an array");
-    if (!s->get_array().empty()) return Error{ErrorCode::kUnsupported, "shipments are not supported yet", 0, "shipments"};
-  }
   const auto* vs = find(root, "vehicles");
   if (!vs) return missing("vehicles");
   if (!vs->is_array() || vs->get_array().size() > kMaxVroomItems) return invalid("vehicles", "must be an array of at most 10000 vehicles");
@@ -253,11 +328,52 @@ Expected<Problem> read_vroom_json(std::string_view text) {
       p.jobs.push_back(std::move(j).value());
     }
   }
+  // Shipments: two jobs each after the jobs; shipment_paths[i] is the field of p.jobs[first_shipment + i].
+  const auto first_shipment = p.jobs.size();
+  std::vector<std::string> shipment_paths;
+  if (const auto* ss = find(root, "shipments")) {
+    if (!ss->is_array() || ss->get_array().size() > kMaxVroomItems) {
+      return invalid("shipments", "must be an array of at most 10000 shipments");
+    }
+    if (first_shipment + 2 * ss->get_array().size() > kMaxVroomItems) {
+      return invalid("shipments", "more than 10000 jobs and shipment steps in all");
+    }
+    for (std::size_t i = 0; i < ss->get_array().size(); ++i) {
+      if (auto e = shipment(ss->get_array()[i], at("shipments", i), p)) return *e;
+      shipment_paths.push_back(at("shipments", i) + ".pickup");
+      shipment_paths.push_back(at("shipments", i) + ".delivery");
+    }
+  }
   auto m = matrix(root);
   if (!m.ok()) return m.error();
   p.matrix = std::move(m).value();
-  if (auto e = align_amounts(p)) return *e;
-  if (auto e = validate(p)) return *e;
+  if (!shipment_paths.empty()) {
+    // A shipment's amount must have the capacity's dimension count (checked here for its field path).
+    std::size_t dims = 0;
+    for (const auto& v : p.vehicles) dims = std::max(dims, v.capacity.size());
+    for (std::size_t j = 0; j < first_shipment; ++j) dims = std::max({dims, p.jobs[j].delivery.size(), p.jobs[j].pickup.size()});
+    for (std::size_t i = 0; i < shipment_paths.size(); i += 2) {
+      const auto size = p.jobs[first_shipment + i].pickup.size();
+      if (size != 0 && dims != 0 && size != dims) {
+        return Error{ErrorCode::kInconsistent, "amount sizes differ from capacity", 0,
+                     at("shipments", i / 2) + ".amount"};
+      }
+    }
+  }
+  // align_amounts and validate name a shipment's half as jobs[i]: give the input's field instead.
+  const auto input_field = [&](Error e) {
+    const std::string prefix = "jobs[";
+    if (e.field.starts_with(prefix)) {
+      const auto close = e.field.find(']');
+      const auto index = std::stoull(e.field.substr(prefix.size(), close - prefix.size()));
+      if (index >= first_shipment && index - first_shipment < shipment_paths.size()) {
+        e.field = shipment_paths[index - first_shipment] + e.field.substr(close + 1);
+      }
+    }
+    return e;
+  };
+  if (auto e = align_amounts(p)) return input_field(*e);
+  if (auto e = validate(p)) return input_field(*e);
   return p;
 }
 

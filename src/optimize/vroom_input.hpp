@@ -3,8 +3,9 @@
 // capacity, time_window, skills), `jobs` (id, location_index, delivery, pickup, amount, service,
 // time_windows, skills, priority), `matrices` {"<profile>": {"durations", "distances"}} (or the older
 // top-level `matrix`). The objective is vehicles first, then total duration (VROOM's default cost).
-// Not supported yet (kUnsupported): non-empty `shipments`, vehicle `breaks`, coordinates without matrix
-// indices (no router here).
+// `shipments` (amount, skills, priority, pickup and delivery: id, location_index, service, time_windows,
+// description) become two linked jobs each, after the jobs: the pickup half, then the delivery half.
+// Not supported yet (kUnsupported): vehicle `breaks`, coordinates without matrix indices (no router here).
 
 #include <string_view>
 

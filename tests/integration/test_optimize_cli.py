@@ -107,12 +107,83 @@ class OptimizeCliTest(unittest.TestCase):
         self.assertTrue(50 <= step12["arrival"] + step12["waiting_time"] <= 60)
         self.assertEqual(out["summary"]["duration"], sum(route["duration"] for route in out["routes"]))
 
+    def test_vroom_shipments_pickup_before_delivery_with_carried_loads(self):
+        """30 shipments and 10 jobs on a 12 x 12 grid (travel = Manhattan distance x 10), three vans of
+        capacity 6; every answer re-checked here: arrivals and waiting from the matrix, windows, the load
+        (the jobs' deliveries on board at the start, a shipment's amount from its pickup to its delivery),
+        each shipment's two halves in one route, the pickup first, or both unassigned."""
+        rnd = __import__("random").Random(5)
+        points = [(6, 6)] + [(rnd.randrange(12), rnd.randrange(12)) for _ in range(70)]
+        durations = [[10 * (abs(a[0] - b[0]) + abs(a[1] - b[1])) for b in points] for a in points]
+        shipments, jobs, loc = [], [], 1
+        for k in range(30):
+            start = rnd.randrange(0, 1500)
+            window = [[start, start + 400]] if k % 3 == 0 else [[0, 4000]]
+            shipments.append({"amount": [rnd.randint(1, 4)],
+                              "pickup": {"id": 100 + k, "location_index": loc, "service": 20, "time_windows": window},
+                              "delivery": {"id": 100 + k, "location_index": loc + 1, "service": 20}})
+            loc += 2
+        for k in range(10):
+            jobs.append({"id": 100 + k, "location_index": loc, "delivery": [rnd.randint(0, 2)], "service": 20})
+            loc += 1
+        problem = {"vehicles": [{"id": v, "start_index": 0, "end_index": 0, "capacity": [6], "time_window": [0, 4000]}
+                                for v in (1, 2, 3)],
+                   "jobs": jobs, "shipments": shipments, "matrices": {"car": {"durations": durations}}}
+        r = run("--format", "json", "-", "--time-limit", "60", "--iterations", "300", stdin=json.dumps(problem))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        by_key = {("job", j["id"]): j for j in jobs}
+        for s in shipments:
+            by_key[("pickup", s["pickup"]["id"])] = dict(s["pickup"], amount=s["amount"])
+            by_key[("delivery", s["delivery"]["id"])] = dict(s["delivery"], amount=s["amount"])
+        where = {}
+        for route in out["routes"]:
+            steps = route["steps"]
+            load = sum(by_key[("job", st["id"])]["delivery"][0] for st in steps if st["type"] == "job")
+            self.assertEqual(steps[0]["load"], [load])
+            t, here = 0, 0
+            for k, st in enumerate(steps[1:-1], start=1):
+                item = by_key[(st["type"], st["id"])]
+                where[(st["type"], st["id"])] = (route["vehicle"], k)
+                t += durations[here][item["location_index"]]
+                self.assertEqual(st["arrival"], t)
+                windows = item.get("time_windows", [[0, 4000]])
+                start = next(max(t, w[0]) for w in windows if t <= w[1])
+                self.assertEqual(st["waiting_time"], start - t)
+                t = start + item["service"]
+                if st["type"] == "job":
+                    load -= item["delivery"][0]
+                else:
+                    load += item["amount"][0] if st["type"] == "pickup" else -item["amount"][0]
+                self.assertEqual(st["load"], [load])
+                self.assertTrue(0 <= load <= 6, f"load {load} at step {k} of vehicle {route['vehicle']}")
+                here = item["location_index"]
+            t += durations[here][0]
+            self.assertEqual(steps[-1]["arrival"], t)
+            self.assertLessEqual(t, 4000)
+            self.assertEqual(load, 0)
+        unassigned = {(u["type"], u["id"]) for u in out["unassigned"]}
+        for s in shipments:
+            p, d = ("pickup", s["pickup"]["id"]), ("delivery", s["delivery"]["id"])
+            if p in unassigned or d in unassigned:
+                self.assertTrue(p in unassigned and d in unassigned and p not in where and d not in where)
+                continue
+            self.assertEqual(where[p][0], where[d][0], f"shipment {p} split")
+            self.assertLess(where[p][1], where[d][1], f"shipment {p}: delivery first")
+        self.assertEqual(len(where) + len(unassigned), 70)
+        self.assertLessEqual(len(unassigned), 10)
+        self.assertEqual(out["summary"]["unassigned"], len(unassigned))
+
     def test_errors_have_stable_codes(self):
         r = run("--format", "json", "-", "--time-limit", "1",
                 stdin='{"vehicles":[{"id":1,"start_index":0}],"shipments":[{"id":1}],"matrix":[[0]]}')
         self.assertEqual(r.returncode, 1)
-        self.assertIn("optimize: error unsupported at shipments", r.stderr)
+        self.assertIn("optimize: error missing_field at shipments[0].pickup", r.stderr)
         self.assertEqual(r.stdout, "")
+        r = run("--format", "json", "-", "--time-limit", "1",
+                stdin='{"vehicles":[{"id":1,"start":[7.4,43.7]}],"matrix":[[0]]}')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("optimize: error unsupported at vehicles[0].start_index", r.stderr)
         r = run("-", "--time-limit", "1", stdin="X\nVEHICLE\nNUMBER CAPACITY\n2 x\n")
         self.assertEqual(r.returncode, 1)
         self.assertIn("optimize: error parse_error at line 4", r.stderr)

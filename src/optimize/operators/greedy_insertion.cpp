@@ -42,6 +42,7 @@ void greedy_insertion(const Instance& in, SearchSolution& s, Rng& rng, Insertion
                       const RepairOptions& options) {
   std::vector<std::size_t> jobs;
   jobs.swap(s.unassigned);
+  jobs = insertion_heads(in, std::move(jobs));  // a shipment's delivery half goes with its pickup half
   order_jobs(in, jobs, rng, order);
   for (auto job : jobs) {
     std::optional<Insertion> best;
@@ -60,9 +61,9 @@ void greedy_insertion(const Instance& in, SearchSolution& s, Rng& rng, Insertion
       }
     }
     if (best) {
-      insert_job(in, s.routes[best_route], job, best->pos);
+      insert_at(in, s.routes[best_route], job, *best);
     } else {
-      s.unassigned.push_back(job);
+      leave_unassigned(in, s, job);
     }
   }
 }

@@ -9,6 +9,7 @@ namespace lastmile::optimize {
 // window (departures only grow along a route).
 std::optional<Insertion> best_in_route(const Instance& in, const RouteState& route, std::size_t job, Rng& rng,
                                        double blink_rate) {
+  if (is_paired(in.problem().jobs[job])) return best_pair_in_route(in, route, job, rng, blink_rate);
   if (!in.compatible(route.vehicle, job)) return std::nullopt;
   const auto& p = in.problem();
   const auto& veh = p.vehicles[route.vehicle];
@@ -42,7 +43,7 @@ std::optional<Insertion> best_in_route(const Instance& in, const RouteState& rou
           const auto start = in.earliest_start(job, departure + in.travel(before, j.location));
           if (start) {
             const double next_arrival = *start + j.service + in.travel(j.location, after);
-            if (next_arrival <= (pos == n ? veh.shift.end : route.latest[pos])) best = Insertion{delta, pos};
+            if (next_arrival <= (pos == n ? veh.shift.end : route.latest[pos])) best = Insertion{delta, pos, 0};
           }
         }
       }

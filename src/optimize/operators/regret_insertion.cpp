@@ -15,10 +15,11 @@ constexpr double kNone = std::numeric_limits<double>::infinity();
 void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options) {
   std::vector<std::size_t> jobs;
   jobs.swap(s.unassigned);
+  jobs = insertion_heads(in, std::move(jobs));  // a shipment's delivery half goes with its pickup half
   const auto nr = s.routes.size();
   // cache[i * nr + r]: cheapest (noisy) cost of jobs[i] in route r and its position; kNone when infeasible.
   std::vector<double> cost(jobs.size() * nr, kNone);
-  std::vector<std::size_t> where(jobs.size() * nr, 0);
+  std::vector<Insertion> where(jobs.size() * nr);
   auto candidates = open_candidates(in, s, options.allow_new_routes);
   auto fill = [&](std::size_t i, std::size_t r) {
     cost[i * nr + r] = kNone;
@@ -29,7 +30,7 @@ void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size
     if (options.noise > 0) c *= 1.0 + options.noise * (2.0 * rng.real() - 1.0);
     if (s.routes[r].empty()) c += kOpenRoute;
     cost[i * nr + r] = c;
-    where[i * nr + r] = ins->pos;
+    where[i * nr + r] = *ins;
   };
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     for (std::size_t r = 0; r < nr; ++r) fill(i, r);
@@ -68,7 +69,7 @@ void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size
     if (pick == jobs.size()) break;
     done[pick] = true;
     const bool opened = s.routes[pick_route].empty();
-    insert_job(in, s.routes[pick_route], jobs[pick], where[pick * nr + pick_route]);
+    insert_at(in, s.routes[pick_route], jobs[pick], where[pick * nr + pick_route]);
     if (opened) {
       candidates = open_candidates(in, s, options.allow_new_routes);
       for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -83,7 +84,7 @@ void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size
     }
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (!done[i]) s.unassigned.push_back(jobs[i]);
+    if (!done[i]) leave_unassigned(in, s, jobs[i]);
   }
 }
 

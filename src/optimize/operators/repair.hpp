@@ -28,15 +28,32 @@ void greedy_insertion(const Instance& in, SearchSolution& s, Rng& rng, Insertion
 void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options);
 
 // Cheapest insertion of `job` into route `route` over all positions (blinks skip positions).
+// For a shipment (`job` is either half) it is the cheapest insertion of both halves: the pickup before
+// position `pos`, the delivery before position `delivery_pos` >= pos of the route as it was (equal: right
+// after the pickup); O(n^2) per route.
 struct Insertion {
   double delta = 0;
   std::size_t pos = 0;
+  std::size_t delivery_pos = 0;  // shipments only
 };
 std::optional<Insertion> best_in_route(const Instance& in, const RouteState& route, std::size_t job, Rng& rng,
                                        double blink_rate);
 
-// Inserts `job` at `pos` of `route` and refreshes it.
+// Inserts `job` at `pos` of `route` and refreshes it. REQUIRES: `job` is a single job (see insert_at).
 void insert_job(const Instance& in, RouteState& route, std::size_t job, std::size_t pos);
+
+// Inserts `job` as best_in_route found it (both halves of a shipment) and refreshes the route.
+void insert_at(const Instance& in, RouteState& route, std::size_t job, const Insertion& where);
+
+// Shipments in repair (operators/pair_insertion.cpp): the cheapest insertion of both halves of the shipment
+// `job` belongs to (REQUIRES: is_paired), used by best_in_route.
+std::optional<Insertion> best_pair_in_route(const Instance& in, const RouteState& route, std::size_t job, Rng& rng,
+                                            double blink_rate);
+// The jobs a repair operator places itself: `jobs` without the delivery halves of shipments (each goes
+// with its pickup half).
+std::vector<std::size_t> insertion_heads(const Instance& in, std::vector<std::size_t> jobs);
+// Marks `job` unassigned, with its delivery half when it is a shipment's pickup half.
+void leave_unassigned(const Instance& in, SearchSolution& s, std::size_t job);
 
 // True when route r may receive a job: used routes always; an unused one only when new routes are allowed
 // and it is the first unused vehicle of its class (the others are equivalent to it).

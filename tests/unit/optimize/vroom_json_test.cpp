@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"not_an_object", "[1, 2]", ErrorCode::kParseError, ""},
         BadCase{"no_vehicles", "{" M "}", ErrorCode::kMissingField, "vehicles"},
         BadCase{"no_matrix", "{" V "}", ErrorCode::kMissingField, "matrices"},
-        BadCase{"shipments", "{" V ",\"shipments\":[{}]," M "}", ErrorCode::kUnsupported, "shipments"},
+        BadCase{"shipment_without_pickup", "{" V ",\"shipments\":[{}]," M "}", ErrorCode::kMissingField, "shipments[0].pickup"},
         BadCase{"breaks", R"({"vehicles":[{"id":1,"start_index":0,"breaks":[{"id":1}]}],)" M "}", ErrorCode::kUnsupported,
                 "vehicles[0].breaks"},
         BadCase{"coordinates", R"({"vehicles":[{"id":1,"start":[7.4,43.7]}],)" M "}", ErrorCode::kUnsupported,
