@@ -169,17 +169,21 @@ Status SqliteStore::create_route(const domain::Route& route, const IdempotencyRe
 }
 
 Status SqliteStore::create_routes(const core::TenantId& tenant, const std::vector<domain::Route>& routes,
-                                 const IdempotencyRecord* idem, core::Timestamp at) {
+                                  const IdempotencyRecord* idem, core::Timestamp at) {
   return write("create_routes", [&](Connection& db, Events&) -> Status {
     if (auto st = insert_idempotency(db, tenant, idem, at); !st) return st;
     for (size_t k = 0; k < routes.size(); ++k) {
       const domain::Route& route = routes[k];
       const std::string prefix = "routes[" + std::to_string(k) + "].";
-      if (route.tenant_id != tenant) return Error::invalid_field(prefix + "tenant_id", "another tenant's route");
-      if (auto st = check_exists(db, "drivers", tenant, route.driver_id.str(), "driver", prefix + "driver_id"); !st)
+      if (route.tenant_id != tenant)
+        return Error::invalid_field(prefix + "tenant_id", "another tenant's route");
+      if (auto st =
+              check_exists(db, "drivers", tenant, route.driver_id.str(), "driver", prefix + "driver_id");
+          !st)
         return st;
       if (route.vehicle_id) {
-        if (auto st = check_exists(db, "vehicles", tenant, route.vehicle_id->str(), "vehicle", prefix + "vehicle_id");
+        if (auto st = check_exists(db, "vehicles", tenant, route.vehicle_id->str(), "vehicle",
+                                   prefix + "vehicle_id");
             !st)
           return st;
       }

@@ -105,14 +105,14 @@ TEST_F(DayPlanRoutesTest, AShipmentOnAClosedRouteOrClosedItselfIsAConflict) {
 TEST_F(DayPlanRoutesTest, UnknownRowsAndRepeatsWriteNothing) {
   auto routes = plan();
   routes[1].driver_id = core::DriverId("drv_unknown");
-  EXPECT_TRUE(
-      fails_with(plans_->create_routes(tenant_, routes, nullptr, kT0), ErrorCode::kNotFound, "routes[1].driver_id"));
+  EXPECT_TRUE(fails_with(plans_->create_routes(tenant_, routes, nullptr, kT0), ErrorCode::kNotFound,
+                         "routes[1].driver_id"));
   expect_nothing_written(routes);
 
   routes = plan();
   routes[1].vehicle_id = core::VehicleId("veh_unknown");
-  EXPECT_TRUE(
-      fails_with(plans_->create_routes(tenant_, routes, nullptr, kT0), ErrorCode::kNotFound, "routes[1].vehicle_id"));
+  EXPECT_TRUE(fails_with(plans_->create_routes(tenant_, routes, nullptr, kT0), ErrorCode::kNotFound,
+                         "routes[1].vehicle_id"));
   expect_nothing_written(routes);
 
   routes = plan();
