@@ -9,7 +9,10 @@
 //
 // solve_allowing_lateness() solves with hard windows; the jobs that fit nowhere then get their last
 // window stretched to the latest shift end (served late rather than not at all) and the problem is
-// solved again. `late` lists the jobs whose service then starts after their original windows.
+// solved again. `late` lists the jobs whose service then starts after their original windows. With
+// `max_overtime` (per vehicle, how long it may work past its shift end), a job that still fits nowhere
+// (no vehicle can serve it and be back by its shift end) is then inserted where it is on time if it can
+// be, else where a vehicle works the least past its shift; `overtime` lists the vehicles back late.
 
 #include <cstddef>
 #include <cstdint>
@@ -43,13 +46,17 @@ Replan replan_problem(const Problem& base, const std::vector<VehicleState>& stat
                       const std::vector<std::size_t>& remaining);
 
 struct LateSolve {
-  Problem relaxed;  // the problem the solution is feasible for (stretched windows)
+  Problem relaxed;  // the problem the solution is feasible for (stretched windows, raised shift ends)
   Solution solution;
-  std::vector<std::size_t> late;  // jobs served after their original last window, ascending
+  std::vector<std::size_t> late;      // jobs served after their original last window, ascending
+  std::vector<std::size_t> overtime;  // vehicles back after their original shift end, ascending
 };
 
-// REQUIRES: !validate(problem). Two solves with `options` (the second only when jobs were left out).
-LateSolve solve_allowing_lateness(const Problem& problem, const SolveOptions& options);
+// REQUIRES: !validate(problem); max_overtime empty (no overtime) or one value >= 0 per vehicle. Two
+// solves with `options` (the second only when jobs were left out), then, with max_overtime, the
+// overtime insertion of the jobs still left out (deterministic, cheapest position by the checker).
+LateSolve solve_allowing_lateness(const Problem& problem, const SolveOptions& options,
+                                  const std::vector<double>& max_overtime = {});
 
 // Service start of every job of `solution` in `problem` (earliest-start rule); -1 for unrouted jobs.
 std::vector<double> service_starts(const Problem& problem, const Solution& solution);

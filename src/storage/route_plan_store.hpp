@@ -1,6 +1,7 @@
 #pragma once
 // Re-planned routes (docs/optimization.md): a new visit order for a route's stops, or stops moved to
-// other routes, written with their new ETAs and eta_changed events in one transaction.
+// other routes, written with their new ETAs and eta_changed events in one transaction; and a day
+// plan's new routes created all at once.
 //
 // A separate interface (like chat_store.hpp) so the main Store stays as it is; the SQLite store
 // implements it. Threading: any thread. Tenant rules as in store.hpp.
@@ -36,6 +37,19 @@ class RoutePlanStore {
       const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes,
       const std::vector<StopEta>& etas,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) = 0;
+
+  // A day plan (POST /v1/optimize with "apply"): inserts every route with its stops, points each
+  // listed shipment at its route and stop, and stores `idem` (may be null; `at` is its time), in one
+  // transaction — all the routes or none. Each shipment must still be as the planner saw it: this
+  // tenant's, on no route (its route_id unset, whatever that route's status) and not closed
+  // (delivered, returned, cancelled); else kConflict with the field
+  // "routes[k].stops[i].shipment_ids[j]" and a message naming the shipment id. kNotFound (fields
+  // "routes[k].driver_id", "routes[k].vehicle_id", or the shipment's path) as create_route; kConflict
+  // for a shipment listed twice on one route or a repeated stop sequence; kIdempotencyConflict when
+  // idem's key was used already; kInvalidField when a route's tenant_id is not `tenant`. Nothing is
+  // written on error.
+  virtual Status create_routes(const core::TenantId& tenant, const std::vector<domain::Route>& routes,
+                               const IdempotencyRecord* idem, core::Timestamp at) = 0;
 };
 
 }  // namespace lastmile::storage

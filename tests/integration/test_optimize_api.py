@@ -2,13 +2,16 @@
 
 POST /v1/optimize: a day's shipments and drivers become proposed routes that respect the promised
 windows, shifts and capacities; `apply` creates them; without shipment_ids the day's unassigned
-shipments are planned; shipments that cannot be planned are listed with a reason.
+shipments are planned; shipments that cannot be planned are listed with a reason. `apply` is all or
+nothing: a shipment routed by another call while the plan was solved makes it a 409 naming that shipment
+with no route of the plan written; an applied plan survives kill -9; Idempotency-Key replays it.
 POST /v1/routes/{id}/resequence and /v1/routes/reassign: a started route re-planned from the driver's
 last ping, before/after ETAs and lateness, `apply` writes the new orders and eta_changed events.
 Bad input is refused and changes nothing.
 """
 
 import datetime
+import threading
 import time
 import unittest
 
@@ -147,6 +150,86 @@ class OptimizeApiTest(ServerTestCase):
             self.assertError(post(self.body(ids, apply=True, date="23/11/2026")), 400, "invalid_field", "date")
             self.assertError(post(self.body(ids, apply=True), token=driver_token), 403, "forbidden")
             self.assertError(oversized(self.server, "/v1/optimize", self.key), 413, "too_large")
+
+    def test_a_shipment_routed_while_the_plan_is_solved_fails_the_whole_apply(self):
+        ids = [self.shipment(p) for p in POINTS]
+        rival = make_driver(self.server, self.key, name="Rival")["id"]
+        for attempt in range(5):
+            answer = {}
+            apply = threading.Thread(target=lambda: answer.update(reply=self.server.request(
+                "POST", "/v1/optimize", self.body(ids, apply=True, time_limit_s=3), token=self.key)))
+            apply.start()
+            time.sleep(0.3)  # the apply has read the shipments and is solving (seconds, not milliseconds)
+            # While it solves, another optimization is refused: proof that it is between reading and writing.
+            probe = self.server.request("POST", "/v1/optimize", self.body(ids[:1], time_limit_s=0.1), token=self.key)
+            if probe.status != 503:
+                apply.join()
+                continue  # the probe took the solve slot first (the apply got 503): try again
+            taken = make_route(self.server, self.key, rival, [ids[3]])
+            apply.join()
+            break
+        else:
+            self.fail("the apply never solved while the probe ran")
+        err = self.assertError(answer["reply"], 409, "conflict")
+        self.assertIn(ids[3], err["message"])
+        self.assertRegex(err["field"], r"^routes\[\d+\]\.stops\[\d+\]\.shipment_ids\[0\]$")
+        # Nothing of the plan was written: the day has only the rival's route, the other shipments no route.
+        self.assertEqual([r["id"] for r in self.routes_of_day()], [taken["id"]])
+        for i in ids:
+            sh = self.assertStatus(self.server.request("GET", f"/v1/shipments/{i}", token=self.key), 200)
+            self.assertEqual(sh.get("route_id"), taken["id"] if i == ids[3] else None, i)
+        # Planned again, the routed shipment is skipped and the rest is applied.
+        again = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(ids, apply=True),
+                                                      token=self.key), 201)
+        self.assertEqual(again["unassigned"], [{"shipment_id": ids[3], "reason": "on_route"}])
+        self.assertEqual(again["summary"]["stops"], len(ids) - 1)
+
+    def test_idempotency_key_replays_an_applied_plan(self):
+        ids = [self.shipment(p) for p in POINTS[:3]]
+        headers = {"Idempotency-Key": unique("plan")}
+        post = lambda body: self.server.request("POST", "/v1/optimize", body, token=self.key, headers=headers)
+        first = self.assertStatus(post(self.body(ids, apply=True)), 201)
+        replay = post(self.body(ids, apply=True))
+        self.assertEqual(replay.status, 201)
+        self.assertEqual(replay.headers.get("Idempotent-Replayed"), "true")
+        self.assertEqual(replay.body, first)
+        self.assertEqual(len(self.routes_of_day()), len(first["routes"]))
+        self.assertError(post(self.body(ids, apply=True, seed=2)), 409, "idempotency_conflict", "Idempotency-Key")
+        bad = self.server.request("POST", "/v1/optimize", self.body(ids, apply=True), token=self.key,
+                                  headers={"Idempotency-Key": "k" * 201})
+        self.assertError(bad, 400, "invalid_field", "Idempotency-Key")
+        self.assertEqual(len(self.routes_of_day()), len(first["routes"]))
+
+
+class OptimizeApplyCrashTest(ServerTestCase):
+    """An applied plan is durable: kill -9 right after the 201, every route of it is there after the restart."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server_options = {"extra_args": ["--map", monaco_graph()]}
+        super().setUpClass()
+
+    def test_every_route_of_an_applied_plan_survives_kill_9(self):
+        key = make_tenant(self.server)["api_key"]
+        drivers = [make_driver(self.server, key, name=f"Driver {i}")["id"] for i in range(3)]
+        # Three stops of 10 minutes that must all start between 09:00 and 09:05: one route each.
+        windows = [("09:00", "09:05"), ("09:00", "09:05"), ("09:00", "09:05"), ("11:00", "12:00"),
+                   ("11:00", "12:00"), ("12:00", "13:00")]
+        ids = [make_shipment(self.server, key, external_order_id=unique("ord"), address=address(p),
+                             promised={"start": f"{DATE}T{a}:00Z", "end": f"{DATE}T{b}:00Z"})["id"]
+               for p, (a, b) in zip(POINTS, windows)]
+        body = {"date": DATE, "time_limit_s": 0.2, "shipment_ids": ids, "service_s": 600, "apply": True,
+                "drivers": [{"driver_id": d, "shift": SHIFT, "start": DEPOT} for d in drivers]}
+        applied = self.assertStatus(self.server.request("POST", "/v1/optimize", body, token=key), 201)
+        self.assertEqual(len(applied["routes"]), 3)
+        self.assertEqual(applied["unassigned"], [])
+        self.server.restart(graceful=False)
+        for r in applied["routes"]:
+            stored = self.assertStatus(self.server.request("GET", f"/v1/routes/{r['route_id']}", token=key), 200)
+            self.assertEqual([s["shipment_ids"] for s in stored["stops"]], [s["shipment_ids"] for s in r["stops"]])
+        for i in ids:
+            sh = self.assertStatus(self.server.request("GET", f"/v1/shipments/{i}", token=key), 200)
+            self.assertIsNotNone(sh.get("route_id"), i)
 
 
 class ReplanApiTest(ServerTestCase):

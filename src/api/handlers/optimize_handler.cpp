@@ -15,6 +15,7 @@
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
 #include "core/new_id.hpp"
+#include "storage/route_plan_store.hpp"
 
 namespace lastmile::api::handlers {
 
@@ -258,8 +259,18 @@ class SolveSlot {
 Result<Reply> post_optimize(const Services& s, RequestContext& ctx) {
   if (s.routing == nullptr)
     return Error{ErrorCode::kUnavailable, "routing is not enabled on this server", ""};
+  // Stored only with an applied plan (a plan alone writes nothing, so its retry is harmless); a key
+  // seen before with the same body replays that answer without solving again.
+  Idempotency idem(ctx, "POST /v1/optimize");
+  if (auto done = idem.answer_if_seen(s)) return std::move(*done);
   auto req = parse_request(s, ctx);
   if (!req) return req.error();
+  storage::RoutePlanStore* plans = nullptr;
+  if (req->apply) {
+    plans = s.store.route_plans();
+    if (plans == nullptr)
+      return Error{ErrorCode::kUnavailable, "applying a plan is not available with this store", "apply"};
+  }
   std::optional<DayPlan> plan;
   if (req->plan.shipments.empty()) {
     plan.emplace();
@@ -274,16 +285,18 @@ Result<Reply> post_optimize(const Services& s, RequestContext& ctx) {
     if (!solved->feasible) return Error::internal();
     plan = std::move(*solved);
   }
+  if (!req->apply) return json_reply(200, to_json(plan_json(*req, *plan, {})));
+  // All the routes in one transaction: a shipment routed by someone else since it was read above
+  // makes the whole apply a 409 naming it, with nothing written.
+  std::vector<domain::Route> routes;
   std::vector<std::string> route_ids;
-  if (req->apply) {
-    for (const auto& pr : plan->routes) {
-      auto route = to_route(*req, pr, ctx);
-      auto stored = s.store.create_route(route, nullptr);
-      if (!stored) return stored.error();
-      route_ids.push_back(route.id.str());
-    }
+  for (const auto& pr : plan->routes) {
+    routes.push_back(to_route(*req, pr, ctx));
+    route_ids.push_back(routes.back().id.str());
   }
-  return json_reply(req->apply ? 201 : 200, to_json(plan_json(*req, *plan, route_ids)));
+  auto body = to_json(plan_json(*req, *plan, route_ids));
+  auto stored = plans->create_routes(ctx.tenant(), routes, idem.record(201, body), ctx.now);
+  return finish_create(s, idem, std::move(stored), std::move(body));
 }
 
 }  // namespace lastmile::api::handlers

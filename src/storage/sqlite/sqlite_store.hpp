@@ -207,6 +207,9 @@ class SqliteStore final : public Store,
   Result<std::vector<domain::Event>> replan_routes(
       const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes, const std::vector<StopEta>& etas,
       const std::vector<std::pair<domain::Event, domain::Milestone>>& events) override;
+  // A day plan's routes, all or none (sqlite_store_routes.cpp).
+  Status create_routes(const core::TenantId& tenant, const std::vector<domain::Route>& routes,
+                       const IdempotencyRecord* idem, core::Timestamp at) override;
 
   // Chat threads (sqlite_store_chat.cpp) and surveys (sqlite_store_surveys.cpp).
   ChatStore* chat() override { return this; }

@@ -76,18 +76,44 @@ Status assign_shipment(Connection& db, const domain::Route& r, const domain::Sto
   return update->bind_all(r.id.str(), s.id.str(), r.tenant_id.str(), id.str()).run();
 }
 
-Status insert_stops(Connection& db, const domain::Route& r) {
+// A shipment may join a day plan's route when it is still as the planner saw it: the tenant's, on no
+// route at all (route_id unset) and not closed. The message names the shipment (the plan's answer
+// lists many).
+Status check_unrouted(Connection& db, const core::TenantId& tenant, const core::ShipmentId& id,
+                      const std::string& field) {
+  auto stmt = db.prepare("SELECT route_id, status FROM shipments WHERE tenant_id = ? AND id = ?");
+  if (!stmt) return stmt.error();
+  auto row = stmt->bind_all(tenant.str(), id.str()).step();
+  if (!row) return row.error();
+  if (!*row) return Error{ErrorCode::kNotFound, "shipment " + id.str() + " not found", field};
+  if (!stmt->is_null(0))
+    return Error{ErrorCode::kConflict, "shipment " + id.str() + " was put on a route meanwhile", field};
+  const std::string status = stmt->text(1);
+  const auto m = domain::parse_milestone(status);
+  if (!m) return corrupt_row("shipments");
+  if (domain::is_terminal(*m))
+    return Error{ErrorCode::kConflict, "shipment " + id.str() + " is " + status + " meanwhile", field};
+  return {};
+}
+
+enum class Eligible { kNotOnOpenRoute, kUnroutedAndOpen };
+
+// `prefix` is the route's path in the request ("" for POST /v1/routes, "routes[k]." for a day plan).
+Status insert_stops(Connection& db, const domain::Route& r, Eligible eligible = Eligible::kNotOnOpenRoute,
+                    const std::string& prefix = "") {
   std::set<core::ShipmentId> listed;
   for (size_t i = 0; i < r.stops.size(); ++i) {
     const domain::Stop& stop = r.stops[i];
-    const std::string path = "stops[" + std::to_string(i) + "]";
+    const std::string path = prefix + "stops[" + std::to_string(i) + "]";
     if (auto st = insert_stop_row(db, r, stop, path); !st) return st;
     for (size_t j = 0; j < stop.shipment_ids.size(); ++j) {
       const auto& id = stop.shipment_ids[j];
       const std::string field = path + ".shipment_ids[" + std::to_string(j) + "]";
       if (!listed.insert(id).second)
         return Error{ErrorCode::kConflict, "the shipment is listed twice on this route", field};
-      if (auto st = check_assignable(db, r.tenant_id, id, field); !st) return st;
+      auto ok = eligible == Eligible::kNotOnOpenRoute ? check_assignable(db, r.tenant_id, id, field)
+                                                      : check_unrouted(db, r.tenant_id, id, field);
+      if (!ok) return ok;
       if (auto st = assign_shipment(db, r, stop, static_cast<int>(j), id); !st) return st;
     }
   }
@@ -139,6 +165,32 @@ Status SqliteStore::create_route(const domain::Route& route, const IdempotencyRe
     }
     if (auto st = insert_route_row(db, route); !st) return st;
     return insert_stops(db, route);
+  });
+}
+
+Status SqliteStore::create_routes(const core::TenantId& tenant, const std::vector<domain::Route>& routes,
+                                  const IdempotencyRecord* idem, core::Timestamp at) {
+  return write("create_routes", [&](Connection& db, Events&) -> Status {
+    if (auto st = insert_idempotency(db, tenant, idem, at); !st) return st;
+    for (size_t k = 0; k < routes.size(); ++k) {
+      const domain::Route& route = routes[k];
+      const std::string prefix = "routes[" + std::to_string(k) + "].";
+      if (route.tenant_id != tenant)
+        return Error::invalid_field(prefix + "tenant_id", "another tenant's route");
+      if (auto st =
+              check_exists(db, "drivers", tenant, route.driver_id.str(), "driver", prefix + "driver_id");
+          !st)
+        return st;
+      if (route.vehicle_id) {
+        if (auto st = check_exists(db, "vehicles", tenant, route.vehicle_id->str(), "vehicle",
+                                   prefix + "vehicle_id");
+            !st)
+          return st;
+      }
+      if (auto st = insert_route_row(db, route); !st) return st;
+      if (auto st = insert_stops(db, route, Eligible::kUnroutedAndOpen, prefix); !st) return st;
+    }
+    return {};
   });
 }
 
