@@ -7,6 +7,19 @@ namespace lastmile::optimize {
 namespace {
 // Neighbour lists are cut at this length: enough for the string removal, and O(n) memory per job.
 constexpr std::size_t kNeighbours = 100;
+
+bool same_breaks(const std::vector<Break>& a, const std::vector<Break>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].service != b[i].service || a[i].max_load != b[i].max_load || a[i].windows.size() != b[i].windows.size()) {
+      return false;
+    }
+    for (std::size_t w = 0; w < a[i].windows.size(); ++w) {
+      if (a[i].windows[w].start != b[i].windows[w].start || a[i].windows[w].end != b[i].windows[w].end) return false;
+    }
+  }
+  return true;
+}
 }  // namespace
 
 Instance::Instance(const Problem& problem)
@@ -59,7 +72,7 @@ Instance::Instance(const Problem& problem)
       const auto& a = p_.vehicles[u];
       const auto& b = p_.vehicles[v];
       if (a.start == b.start && a.end == b.end && a.capacity == b.capacity && a.shift.start == b.shift.start &&
-          a.shift.end == b.shift.end && a.skills == b.skills && a.breaks.empty() && b.breaks.empty()) {
+          a.shift.end == b.shift.end && a.skills == b.skills && same_breaks(a.breaks, b.breaks)) {
         vehicle_class_[v] = vehicle_class_[u];
         break;
       }

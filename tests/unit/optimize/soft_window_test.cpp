@@ -148,7 +148,7 @@ TEST(SoftWindowTest, R101WithFifteenVehiclesServesEveryoneLate) {
   auto p = test::solomon("R101");
   p.vehicles.resize(15);
   SolveOptions o;
-  o.iterations = 1500;
+  o.iterations = 800;
   o.seed = 2;
   const auto hard = solve(p, o);
   EXPECT_TRUE(check_feasibility(p, hard.solution).feasible());
