@@ -1,7 +1,8 @@
 """`lastmile optimize` with the real binary: Solomon C101 at a 2 s limit, checked by an independent
 feasibility check written here (Euclidean distances recomputed from the instance file, every customer
-once, windows, capacity, depot due date), a VROOM JSON problem answered in VROOM's solution shape, and
-the error paths (exit code 1 with a stable error code on stderr). See docs/optimization.md.
+once, windows, capacity, depot due date), a VROOM JSON problem answered in VROOM's solution shape, a
+driver break (its step recomputed here), soft windows with --lateness-penalty (each stop's lateness
+recomputed here), and the error paths (exit code 1 with a stable error code on stderr). See docs/optimization.md.
 """
 
 import json
