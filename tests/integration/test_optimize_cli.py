@@ -133,6 +133,23 @@ class OptimizeCliTest(unittest.TestCase):
         self.assertEqual(steps[4]["arrival"], 200)
         self.assertEqual(out["summary"]["service"], 80)
 
+    def test_lateness_penalty_on_vroom_input(self):
+        problem = {"vehicles": [{"id": 1, "start_index": 0, "end_index": 0}],
+                   "jobs": [{"id": 7, "location_index": 1, "time_windows": [[0, 2]]}],
+                   "matrix": [[0, 3], [3, 0]]}
+        hard = run("--format", "json", "-", "--iterations", "10", stdin=json.dumps(problem))
+        self.assertEqual(hard.returncode, 0, hard.stderr)
+        self.assertEqual(json.loads(hard.stdout)["summary"]["unassigned"], 1)
+        soft = run("--format", "json", "-", "--iterations", "10", "--lateness-penalty", "4", stdin=json.dumps(problem))
+        self.assertEqual(soft.returncode, 0, soft.stderr)
+        out = json.loads(soft.stdout)
+        self.assertEqual(out["summary"]["unassigned"], 0)
+        self.assertEqual(out["summary"]["lateness"], 1)
+        self.assertEqual(out["summary"]["cost"], 6 + 4 * 1)
+        self.assertEqual(out["routes"][0]["steps"][1]["lateness"], 1)
+        bad = run("--format", "json", "-", "--lateness-penalty", "-1", stdin=json.dumps(problem))
+        self.assertNotEqual(bad.returncode, 0)
+
     def test_soft_windows_with_a_lateness_penalty(self):
         # R101 with 15 vans (it needs 19 on time): every customer served, the lateness priced; the
         # lateness of each stop is recomputed here from the instance's due dates.
