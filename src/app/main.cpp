@@ -225,6 +225,11 @@ int main(int argc, char** argv) {
                  "After the number of vehicles, minimise total distance or total duration "
                  "(default: distance for solomon, duration for json)")
       ->check(CLI::IsMember({"distance", "duration"}));
+  double opt_lateness = 0;
+  auto* opt_late = oc->add_option("--lateness-penalty", opt_lateness,
+                                  "Soft time windows: service may start after a job's window, each unit of lateness "
+                                  "costs X (after the vehicle count, added to distance/duration)")
+                       ->check(CLI::Range(0.0, 1e9));
   auto* opt_iter = oc->add_option("--iterations", opt_iterations,
                                   "Iteration budget per search: same seed + iterations give the same solution "
                                   "(the time limit still stops the search)");
@@ -315,6 +320,7 @@ int main(int argc, char** argv) {
     if (im->parsed()) return lastmile::map::import_map_command(map_in, map_out);
     if (oc->parsed()) {
       if (opt_iter->count() > 0) opt.iterations = opt_iterations;
+      if (opt_late->count() > 0) opt.lateness_penalty = opt_lateness;
       return lastmile::app::optimize_command(opt, std::cout, std::cerr);
     }
     if (rc->parsed()) return lastmile::map::route_command(route_graph, route_from, route_to, std::cout, std::cerr);

@@ -39,6 +39,7 @@ int optimize_command(const OptimizeOptions& o, std::ostream& out, std::ostream& 
   auto& p = problem.value();
   if (o.objective == "distance") p.objective.secondary = SecondaryObjective::kDistance;
   if (o.objective == "duration") p.objective.secondary = SecondaryObjective::kDuration;
+  if (o.lateness_penalty) p.objective.lateness_penalty = *o.lateness_penalty;
   SolveOptions so;
   so.seed = o.seed;
   so.threads = o.threads;
@@ -56,13 +57,19 @@ int optimize_command(const OptimizeOptions& o, std::ostream& out, std::ostream& 
   }
   out << (o.format == "json" ? vroom_solution_json(p, result.solution) : lastmile_solution_json(p, result.solution))
       << "\n";
-  char line[256];
+  std::string lateness_note;
+  if (p.objective.lateness_penalty) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " lateness=%.2f", report.lateness);
+    lateness_note = buf;
+  }
+  char line[320];
   std::snprintf(line, sizeof line,
                 "optimize: %s vehicles=%zu distance=%.2f duration=%.2f unassigned=%zu iterations=%llu seed=%llu "
-                "threads=%u time=%.2fs feasible\n",
+                "threads=%u time=%.2fs%s feasible\n",
                 p.name.empty() ? "problem" : p.name.c_str(), report.vehicles_used, report.distance, report.duration,
                 result.solution.unassigned.size(), static_cast<unsigned long long>(result.iterations),
-                static_cast<unsigned long long>(result.seed), o.threads, seconds);
+                static_cast<unsigned long long>(result.seed), o.threads, seconds, lateness_note.c_str());
   err << line;
   return 0;
 }

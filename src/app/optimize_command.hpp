@@ -1,6 +1,6 @@
 #pragma once
 // `lastmile optimize --format solomon|json FILE --time-limit S [--seed N] [--threads T] [--iterations N]
-// [--objective distance|duration]`:
+// [--objective distance|duration] [--lateness-penalty X]`:
 // reads a problem, solves it, checks the solution with the independent feasibility checker and prints
 // it as JSON on stdout (lastmile's shape for solomon, VROOM's solution shape for json) with a one-line
 // summary on stderr.
@@ -21,6 +21,8 @@ struct OptimizeOptions {
   std::optional<uint64_t> iterations;
   std::string objective;           // "", "distance" or "duration": after the vehicle count; "" keeps the
                                    // format's default (solomon: distance, json: duration)
+  std::optional<double> lateness_penalty;  // soft time windows with this cost per unit of lateness
+                                           // (overrides the VROOM input's options.lateness_penalty)
 };
 
 // Exit code: 0 on success; 1 when the input cannot be read or parsed ("optimize: error <code>: ..."

@@ -7,8 +7,31 @@ namespace {
 
 constexpr double kTolerance = 1e-6;
 
-void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>& route, FeasibilityReport& report) {
+void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>& route,
+                 const std::vector<BreakPlacement>& breaks, FeasibilityReport& report) {
   const auto& veh = p.vehicles[v];
+  const bool soft = p.objective.lateness_penalty.has_value();
+  // Breaks: each of the vehicle's breaks listed once, at a gap of the route, gaps in route order.
+  std::vector<int> taken(veh.breaks.size(), 0);
+  std::vector<const BreakPlacement*> usable;
+  std::size_t last_gap = 0;
+  for (const auto& b : breaks) {
+    if (b.brk >= veh.breaks.size() || b.gap > route.size() || b.gap < last_gap || ++taken[b.brk] > 1) {
+      report.violations.push_back({ViolationKind::kBreak, v, route.front(),
+                                   "break placement " + std::to_string(b.brk) + " at gap " + std::to_string(b.gap) +
+                                       " is unknown, repeated or out of order"});
+      continue;
+    }
+    last_gap = b.gap;
+    usable.push_back(&b);
+  }
+  for (std::size_t b = 0; b < veh.breaks.size(); ++b) {
+    if (taken[b] == 0) {
+      report.violations.push_back({ViolationKind::kBreak, v, route.front(),
+                                   "break " + std::to_string(veh.breaks[b].id.value) + " is not taken"});
+    }
+  }
+  std::size_t next_break = 0;
   const auto dims = veh.capacity.size();
   // Load on board when leaving the depot: every delivery of the route's single jobs. A shipment's amount
   // comes on board at its pickup (the pickup half's `pickup`) and leaves at its delivery.
@@ -31,6 +54,34 @@ void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>
   bool placed = veh.start.has_value();  // false until the route has a location (no start depot)
   std::size_t here = veh.start ? veh.start->value : 0;
   const auto n = p.matrix.size;
+  // Takes the breaks placed at gap `gap` where the vehicle has just arrived, at `clock`.
+  auto take_breaks = [&](std::size_t gap) {
+    for (; next_break < usable.size() && usable[next_break]->gap == gap; ++next_break) {
+      const auto& b = veh.breaks[usable[next_break]->brk];
+      for (std::size_t i = 0; i < b.max_load.size() && i < load.size(); ++i) {
+        if (load[i] > b.max_load[i]) {
+          report.violations.push_back({ViolationKind::kBreak, v, route.front(),
+                                       "break " + std::to_string(b.id.value) + " taken with load " +
+                                           std::to_string(load[i]) + " > max_load " + std::to_string(b.max_load[i])});
+        }
+      }
+      bool inside = false;
+      for (const auto& w : b.windows) {
+        if (clock <= w.end + kTolerance) {
+          clock = std::max(clock, w.start) + b.service;
+          inside = true;
+          break;
+        }
+      }
+      if (!inside) {
+        report.violations.push_back({ViolationKind::kBreak, v, route.front(),
+                                     "break " + std::to_string(b.id.value) + " ready at " + std::to_string(clock) +
+                                         " after its last window closes"});
+        clock += b.service;
+      }
+    }
+  };
+  std::size_t gap = 0;
   for (auto j : route) {
     const auto& job = p.jobs[j];
     for (auto skill : job.skills) {
@@ -44,6 +95,7 @@ void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>
       report.distance += p.matrix.distances[here * n + there];
       report.duration += p.matrix.durations[here * n + there];
     }
+    take_breaks(gap++);  // on arrival, before the service
     bool served = false;
     for (const auto& w : job.windows) {
       if (clock <= w.end + kTolerance) {
@@ -52,7 +104,9 @@ void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>
         break;
       }
     }
-    if (!served) {
+    if (!served && soft) {
+      report.lateness += clock - job.windows.back().end;
+    } else if (!served) {
       report.violations.push_back({ViolationKind::kTimeWindow, v, j,
                                    "arrives at " + std::to_string(clock) + " after its last window closes"});
     }
@@ -67,6 +121,7 @@ void check_route(const Problem& p, std::size_t v, const std::vector<std::size_t>
     report.distance += p.matrix.distances[here * n + veh.end->value];
     report.duration += p.matrix.durations[here * n + veh.end->value];
   }
+  take_breaks(gap);  // after the last job: at the end (or where the last job was)
   if (clock > veh.shift.end + kTolerance) {
     report.violations.push_back({ViolationKind::kShiftEnd, v, route.back(),
                                  "route ends at " + std::to_string(clock) + " after the shift end " +
@@ -88,6 +143,7 @@ std::string_view kind_name(ViolationKind kind) {
     case ViolationKind::kSkills: return "skills";
     case ViolationKind::kShipmentSplit: return "shipment_split";
     case ViolationKind::kPrecedence: return "precedence";
+    case ViolationKind::kBreak: return "break";
   }
   return "unknown";
 }
@@ -140,9 +196,14 @@ FeasibilityReport check_feasibility(const Problem& p, const Solution& s) {
     }
   }
   for (std::size_t v = 0; v < s.routes.size(); ++v) {
-    if (s.routes[v].empty()) continue;
+    static const std::vector<BreakPlacement> kNone;
+    const auto& breaks = v < s.breaks.size() ? s.breaks[v] : kNone;
+    if (s.routes[v].empty()) {
+      if (!breaks.empty()) report.violations.push_back({ViolationKind::kBreak, v, 0, "breaks on an unused vehicle"});
+      continue;
+    }
     ++report.vehicles_used;
-    check_route(p, v, s.routes[v], report);
+    check_route(p, v, s.routes[v], breaks, report);
   }
   return report;
 }

@@ -24,6 +24,7 @@ enum class ViolationKind {
   kSkills,           // the vehicle lacks a skill the job needs
   kShipmentSplit,    // a shipment's halves in different routes, or one routed and the other unassigned
   kPrecedence,       // a shipment's delivery before its pickup in a route
+  kBreak,            // a break of a used vehicle missing, repeated, unknown, misplaced or outside its windows
 };
 
 std::string_view kind_name(ViolationKind kind);
@@ -40,6 +41,9 @@ struct FeasibilityReport {
   std::size_t vehicles_used = 0;
   double distance = 0;
   double duration = 0;  // travel time only
+  // Soft windows (Objective::lateness_penalty set): a start after the last window is no violation; the
+  // total of (start − last window end) over late jobs, recomputed here.
+  double lateness = 0;
   bool feasible() const { return violations.empty(); }
 };
 

@@ -7,6 +7,19 @@ namespace lastmile::optimize {
 namespace {
 // Neighbour lists are cut at this length: enough for the string removal, and O(n) memory per job.
 constexpr std::size_t kNeighbours = 100;
+
+bool same_breaks(const std::vector<Break>& a, const std::vector<Break>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].service != b[i].service || a[i].max_load != b[i].max_load || a[i].windows.size() != b[i].windows.size()) {
+      return false;
+    }
+    for (std::size_t w = 0; w < a[i].windows.size(); ++w) {
+      if (a[i].windows[w].start != b[i].windows[w].start || a[i].windows[w].end != b[i].windows[w].end) return false;
+    }
+  }
+  return true;
+}
 }  // namespace
 
 Instance::Instance(const Problem& problem)
@@ -37,6 +50,21 @@ Instance::Instance(const Problem& problem)
     });
     n.resize(keep);
   }
+  soft_ = p_.objective.lateness_penalty.has_value();
+  penalty_ = p_.objective.lateness_penalty.value_or(0.0);
+  break_order_.resize(p_.vehicles.size());
+  for (std::size_t v = 0; v < p_.vehicles.size(); ++v) {
+    const auto& bs = p_.vehicles[v].breaks;
+    auto& order = break_order_[v];
+    order.resize(bs.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const auto& wa = bs[a].windows;
+      const auto& wb = bs[b].windows;
+      if (wa.front().start != wb.front().start) return wa.front().start < wb.front().start;
+      return wa.back().end < wb.back().end;
+    });
+  }
   vehicle_class_.resize(p_.vehicles.size());
   for (std::size_t v = 0; v < p_.vehicles.size(); ++v) {
     vehicle_class_[v] = v;
@@ -44,7 +72,7 @@ Instance::Instance(const Problem& problem)
       const auto& a = p_.vehicles[u];
       const auto& b = p_.vehicles[v];
       if (a.start == b.start && a.end == b.end && a.capacity == b.capacity && a.shift.start == b.shift.start &&
-          a.shift.end == b.shift.end && a.skills == b.skills) {
+          a.shift.end == b.shift.end && a.skills == b.skills && same_breaks(a.breaks, b.breaks)) {
         vehicle_class_[v] = vehicle_class_[u];
         break;
       }
@@ -54,6 +82,7 @@ Instance::Instance(const Problem& problem)
 
 std::optional<double> Instance::latest_start(std::size_t job, double bound) const {
   const auto& ws = p_.jobs[job].windows;
+  if (soft_ && bound > ws.back().end) return bound;  // late past the last window, on arrival
   for (auto it = ws.rbegin(); it != ws.rend(); ++it) {
     if (it->start <= bound) return std::min(it->end, bound);
   }

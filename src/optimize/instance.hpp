@@ -41,10 +41,26 @@ class Instance {
     for (const auto& w : p_.jobs[job].windows) {
       if (arrival <= w.end) return arrival > w.start ? arrival : w.start;
     }
+    if (soft_) return arrival;  // soft windows: late, served on arrival
     return std::nullopt;
   }
   // Latest service start at `job` not after `bound`; nullopt when no window opens by then.
   std::optional<double> latest_start(std::size_t job, double bound) const;
+
+  // Soft time windows (Objective::lateness_penalty set): lateness costs, a closed window is no refusal.
+  bool soft_windows() const { return soft_; }
+  double lateness_penalty() const { return penalty_; }
+  // Lateness of a service start at `job`: how far it is past the job's last window (0 when not).
+  double lateness(std::size_t job, double start) const {
+    const double over = start - p_.jobs[job].windows.back().end;
+    return over > 0 ? over : 0.0;
+  }
+  // True when a route of `vehicle` needs the full time pass (time_pass.hpp) instead of the O(1) checks
+  // alone: the vehicle has breaks or windows are soft.
+  bool timed(std::size_t vehicle) const { return soft_ || !break_order_[vehicle].empty(); }
+  // The vehicle's breaks (indices into Vehicle::breaks) in the order the time pass takes them: by the
+  // start of their first window, then by the end of their last one.
+  const std::vector<std::size_t>& break_order(std::size_t vehicle) const { return break_order_[vehicle]; }
 
  private:
   const Problem& p_;
@@ -53,6 +69,9 @@ class Instance {
   std::vector<bool> compatible_;
   std::vector<std::vector<std::size_t>> neighbours_;
   std::vector<std::size_t> vehicle_class_;
+  bool soft_ = false;
+  double penalty_ = 0;
+  std::vector<std::vector<std::size_t>> break_order_;
 };
 
 }  // namespace lastmile::optimize

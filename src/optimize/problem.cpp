@@ -52,6 +52,33 @@ std::optional<Error> validate(const Problem& p) {
     if (veh.end && veh.end->value >= n) return Error{ErrorCode::kInconsistent, "end outside the matrix", 0, f + ".end_index"};
     if (auto e = check_amount(veh.capacity, dims, f + ".capacity")) return e;
     if (auto e = check_windows({veh.shift}, f + ".time_window")) return e;
+    for (std::size_t b = 0; b < veh.breaks.size(); ++b) {
+      const auto& br = veh.breaks[b];
+      const std::string fb = f + ".breaks[" + std::to_string(b) + "]";
+      if (br.windows.empty()) return Error{ErrorCode::kInvalidValue, "at least one time window", 0, fb + ".time_windows"};
+      if (auto e = check_windows(br.windows, fb + ".time_windows")) return e;
+      if (!std::isfinite(br.service) || br.service < 0) {
+        return Error{ErrorCode::kInvalidValue, "service must be non-negative", 0, fb + ".service"};
+      }
+      if (!br.max_load.empty()) {
+        if (auto e = check_amount(br.max_load, dims, fb + ".max_load")) return e;
+      }
+      // A window that does not meet the shift can never be used: refused rather than silently ignored.
+      for (std::size_t w = 0; w < br.windows.size(); ++w) {
+        if (br.windows[w].end < veh.shift.start || br.windows[w].start > veh.shift.end) {
+          return Error{ErrorCode::kInconsistent, "break window outside the vehicle's time_window", 0,
+                       fb + ".time_windows[" + std::to_string(w) + "]"};
+        }
+      }
+      for (std::size_t c = 0; c < b; ++c) {
+        if (veh.breaks[c].id == br.id) return Error{ErrorCode::kInvalidValue, "duplicate break id", 0, fb + ".id"};
+      }
+    }
+  }
+  if (p.objective.lateness_penalty &&
+      (!std::isfinite(*p.objective.lateness_penalty) || *p.objective.lateness_penalty < 0)) {
+    return Error{ErrorCode::kInvalidValue, "lateness penalty must be finite and non-negative", 0,
+                 "options.lateness_penalty"};
   }
   for (std::size_t j = 0; j < p.jobs.size(); ++j) {
     const auto& job = p.jobs[j];

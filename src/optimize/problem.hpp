@@ -57,6 +57,18 @@ inline bool is_paired(const Job& j) { return j.partner.has_value(); }
 // True for the delivery half of a shipment (inserted with, and removed with, its pickup half).
 inline bool is_delivery_half(const Job& j) { return j.partner.has_value() && !j.pickup_half; }
 
+// A driver break (VROOM `breaks`): taken once per used vehicle, starting inside one of its windows
+// (sorted, disjoint), lasting `service`. It has no location: the vehicle takes it where it is, before
+// its first job, between two jobs or after its last one (on arrival at the next stop, before serving
+// it), waiting for the window to open when early.
+struct Break {
+  ExternalId id;
+  std::vector<TimeWindow> windows;
+  double service = 0;
+  std::string description;
+  Amount max_load;  // empty: no limit; else the load on board while the break is taken must not exceed it
+};
+
 struct Vehicle {
   ExternalId id;
   std::optional<LocationIndex> start;  // none: the route starts at its first job
@@ -66,6 +78,7 @@ struct Vehicle {
   std::vector<int64_t> skills;
   double cost_per_distance = 0;
   double cost_per_duration = 1;
+  std::vector<Break> breaks = {};      // each taken exactly once when the vehicle is used (time_pass.hpp)
 };
 
 // Square matrices, row-major: travel from i to j.
@@ -82,6 +95,10 @@ enum class SecondaryObjective { kDistance, kDuration };
 
 struct Objective {
   SecondaryObjective secondary = SecondaryObjective::kDistance;
+  // Soft time windows when set: service may start after a job's last window closes (never before a
+  // window opens: the vehicle waits), and the cost adds lateness_penalty × (start − that window's end).
+  // Unset: hard windows (the default). Shift ends and break windows stay hard either way.
+  std::optional<double> lateness_penalty = std::nullopt;
 };
 
 struct Problem {

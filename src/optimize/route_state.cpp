@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "optimize/time_pass.hpp"
+
 namespace lastmile::optimize {
 
 bool pairs_in_order(const Instance& in, const std::vector<std::size_t>& jobs) {
@@ -38,6 +40,8 @@ bool refresh(const Instance& in, RouteState& r) {
   r.latest.assign(n, 0);
   r.feasible = true;
   r.cost = 0;
+  r.lateness = 0;
+  r.breaks.clear();
   if (n == 0) {
     r.load.assign(d, 0);
     r.prefix_max = r.load;
@@ -102,6 +106,13 @@ bool refresh(const Instance& in, RouteState& r) {
   for (std::size_t i = 0; i < d; ++i) {
     if (r.prefix_max[n * d + i] > veh.capacity[i]) r.feasible = false;
   }
+  if (in.timed(r.vehicle)) {
+    auto pass = time_pass(in, r.vehicle, r.jobs, std::nullopt, 0, true);
+    if (!pass.feasible) r.feasible = false;
+    r.lateness = pass.lateness;
+    r.breaks = std::move(pass.breaks);
+    r.cost += in.lateness_penalty() * r.lateness;
+  }
   return r.feasible;
 }
 
@@ -133,7 +144,13 @@ std::optional<double> insertion_delta(const Instance& in, const RouteState& r, s
   } else if (next_arrival > r.latest[pos]) {
     return std::nullopt;
   }
-  return in.cost(before, j.location) + in.cost(j.location, after) - in.cost(before, after);
+  const double arcs = in.cost(before, j.location) + in.cost(j.location, after) - in.cost(before, after);
+  if (in.timed(r.vehicle)) {
+    const auto pass = time_pass(in, r.vehicle, r.jobs, job, pos, false);
+    if (!pass.feasible) return std::nullopt;
+    return arcs + in.lateness_penalty() * (pass.lateness - r.lateness);
+  }
+  return arcs;
 }
 
 double removal_delta(const Instance& in, const RouteState& r, std::size_t pos) {

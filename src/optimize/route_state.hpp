@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "optimize/instance.hpp"
+#include "optimize/solution.hpp"
 
 namespace lastmile::optimize {
 
@@ -22,6 +23,10 @@ struct RouteState {
   std::vector<int64_t> suffix_max;  // max of load[k..n] per dimension, at index k
   double cost = 0;                  // objective arc cost of the route (0 when empty)
   bool feasible = true;             // false after refresh() found a violation
+  // Set by refresh() for vehicles with breaks or soft windows (Instance::timed, time_pass.hpp); `cost`
+  // then includes lateness_penalty × lateness. earliest/latest above ignore breaks (bounds only).
+  double lateness = 0;
+  std::vector<BreakPlacement> breaks = {};  // where the breaks are taken, in order
 
   bool empty() const { return jobs.empty(); }
 };
@@ -36,6 +41,7 @@ bool pairs_in_order(const Instance& in, const std::vector<std::size_t>& jobs);
 // Cost delta of inserting `job` before position `pos` (pos == jobs.size(): at the end), or nullopt when
 // that breaks a window, the shift, the capacity or the skills. REQUIRES: route refreshed and feasible, and
 // `job` a single job (a shipment's halves are inserted together: best_in_route / insert_at in repair.hpp).
+// O(1) per capacity dimension, plus the full time pass (O(n)) when Instance::timed(vehicle).
 std::optional<double> insertion_delta(const Instance& in, const RouteState& route, std::size_t job, std::size_t pos);
 
 // Cost delta of removing the stop at `pos` (always feasible under the triangle inequality is NOT

@@ -24,7 +24,10 @@ Score SearchSolution::score() const {
 
 Solution SearchSolution::to_solution() const {
   Solution out;
-  for (const auto& r : routes) out.routes.push_back(r.jobs);
+  for (const auto& r : routes) {
+    out.routes.push_back(r.jobs);
+    out.breaks.push_back(r.breaks);
+  }
   out.unassigned = unassigned;
   std::sort(out.unassigned.begin(), out.unassigned.end());
   return out;

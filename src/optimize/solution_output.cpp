@@ -51,6 +51,11 @@ std::string lastmile_solution_json(const Problem& p, const Solution& s) {
   root["vehicles"] = plan.routes.size();
   root["distance"] = plan.distance;
   root["duration"] = plan.travel;
+  const bool soft = p.objective.lateness_penalty.has_value();
+  if (soft) {
+    root["lateness"] = plan.lateness;
+    root["lateness_penalty"] = *p.objective.lateness_penalty;
+  }
   json::array unassigned;
   for (auto j : s.unassigned) unassigned.push_back(p.jobs[j].id.value);
   root["unassigned"] = std::move(unassigned);
@@ -63,14 +68,29 @@ std::string lastmile_solution_json(const Problem& p, const Solution& s) {
     route["end_arrival"] = r.end_arrival;
     json::array stops;
     for (const auto& st : r.stops) {
-      stops.push_back(json::object{{"job", p.jobs[st.job].id.value},
-                                   {"location_index", p.jobs[st.job].location.value},
-                                   {"arrival", st.arrival},
-                                   {"start", st.start},
-                                   {"waiting", st.waiting},
-                                   {"load", amount(st.load)}});
+      json::object stop{{"job", p.jobs[st.job].id.value},
+                        {"location_index", p.jobs[st.job].location.value},
+                        {"arrival", st.arrival},
+                        {"start", st.start},
+                        {"waiting", st.waiting},
+                        {"load", amount(st.load)}};
+      if (soft) stop["lateness"] = st.lateness;
+      stops.push_back(std::move(stop));
     }
     route["stops"] = std::move(stops);
+    if (soft) route["lateness"] = r.lateness;
+    if (!r.breaks.empty()) {
+      json::array breaks;
+      for (const auto& b : r.breaks) {
+        breaks.push_back(json::object{{"break", p.vehicles[r.vehicle].breaks[b.brk].id.value},
+                                      {"after_stops", b.gap},
+                                      {"arrival", b.arrival},
+                                      {"start", b.start},
+                                      {"waiting", b.waiting},
+                                      {"service", p.vehicles[r.vehicle].breaks[b.brk].service}});
+      }
+      route["breaks"] = std::move(breaks);
+    }
     routes.push_back(std::move(route));
   }
   root["routes"] = std::move(routes);
@@ -84,7 +104,9 @@ std::string vroom_solution_json(const Problem& p, const Solution& s) {
   std::vector<std::size_t> assigned;
   for (const auto& r : s.routes) assigned.insert(assigned.end(), r.begin(), r.end());
   json::object summary;
-  summary["cost"] = num(secondary(p, plan.travel, plan.distance));
+  const bool soft = p.objective.lateness_penalty.has_value();
+  const double penalty = p.objective.lateness_penalty.value_or(0.0);
+  summary["cost"] = num(secondary(p, plan.travel, plan.distance) + penalty * plan.lateness);
   summary["routes"] = plan.routes.size();
   summary["unassigned"] = s.unassigned.size();
   summary["delivery"] = amount(sum_of(p, assigned, false));
@@ -93,6 +115,7 @@ std::string vroom_solution_json(const Problem& p, const Solution& s) {
   summary["duration"] = num(plan.travel);
   summary["waiting_time"] = num(plan.waiting);
   summary["distance"] = num(plan.distance);
+  if (soft) summary["lateness"] = num(plan.lateness);
   root["summary"] = std::move(summary);
   json::array unassigned;
   for (auto j : s.unassigned) {
@@ -105,29 +128,52 @@ std::string vroom_solution_json(const Problem& p, const Solution& s) {
     const auto& jobs = s.routes[r.vehicle];
     json::object route;
     route["vehicle"] = veh.id.value;
-    route["cost"] = num(secondary(p, r.travel, r.distance));
+    route["cost"] = num(secondary(p, r.travel, r.distance) + penalty * r.lateness);
     route["delivery"] = amount(sum_of(p, jobs, false));
     route["pickup"] = amount(sum_of(p, jobs, true));
     route["service"] = num(r.service);
     route["duration"] = num(r.travel);
     route["waiting_time"] = num(r.waiting);
     route["distance"] = num(r.distance);
+    if (soft) route["lateness"] = num(r.lateness);
     json::array steps;
     json::object start{{"type", "start"}, {"arrival", num(r.departure)}, {"duration", 0}, {"distance", 0},
                        {"load", amount(r.start_load)}};
     if (veh.start) start["location_index"] = veh.start->value;
     steps.push_back(std::move(start));
+    std::size_t next_break = 0;
+    auto put_breaks = [&](std::size_t gap) {
+      for (; next_break < r.breaks.size() && r.breaks[next_break].gap == gap; ++next_break) {
+        const auto& sb = r.breaks[next_break];
+        const auto& b = veh.breaks[sb.brk];
+        json::object step{{"type", "break"},
+                          {"id", b.id.value},
+                          {"arrival", num(sb.arrival)},
+                          {"duration", num(sb.travel_so_far)},
+                          {"distance", num(sb.distance_so_far)},
+                          {"service", num(b.service)},
+                          {"waiting_time", num(sb.waiting)},
+                          {"load", amount(sb.load)}};
+        if (!b.description.empty()) step["description"] = b.description;
+        steps.push_back(std::move(step));
+      }
+    };
+    std::size_t gap = 0;
     for (const auto& st : r.stops) {
-      steps.push_back(json::object{{"type", step_type(p.jobs[st.job])},
-                                   {"id", p.jobs[st.job].id.value},
-                                   {"location_index", p.jobs[st.job].location.value},
-                                   {"arrival", num(st.arrival)},
-                                   {"duration", num(st.travel_so_far)},
-                                   {"distance", num(st.distance_so_far)},
-                                   {"service", num(p.jobs[st.job].service)},
-                                   {"waiting_time", num(st.waiting)},
-                                   {"load", amount(st.load)}});
+      put_breaks(gap++);
+      json::object step{{"type", step_type(p.jobs[st.job])},
+                        {"id", p.jobs[st.job].id.value},
+                        {"location_index", p.jobs[st.job].location.value},
+                        {"arrival", num(st.arrival)},
+                        {"duration", num(st.travel_so_far)},
+                        {"distance", num(st.distance_so_far)},
+                        {"service", num(p.jobs[st.job].service)},
+                        {"waiting_time", num(st.waiting)},
+                        {"load", amount(st.load)}};
+      if (soft) step["lateness"] = num(st.lateness);
+      steps.push_back(std::move(step));
     }
+    put_breaks(gap);
     json::object end{{"type", "end"}, {"arrival", num(r.end_arrival)}, {"duration", num(r.travel)},
                      {"distance", num(r.distance)}, {"load", amount(r.stops.back().load)}};
     if (veh.end) end["location_index"] = veh.end->value;

@@ -109,6 +109,43 @@ Expected<Matrix> matrix(const json::object& root) {
   return out;
 }
 
+// A vehicle break: {"id", "time_windows" (required), "service", "description", "max_load"}.
+Expected<Break> vehicle_break(const json::value& v, const std::string& f) {
+  if (!v.is_object()) return invalid(f, "must be an object");
+  const auto& o = v.get_object();
+  Break b;
+  const auto* id = find(o, "id");
+  if (!id) return missing(f + ".id");
+  auto idv = integer(*id, f + ".id", 0, INT64_MAX);
+  if (!idv.ok()) return idv.error();
+  b.id = ExternalId{idv.value()};
+  const auto* tws = find(o, "time_windows");
+  if (!tws) return missing(f + ".time_windows");
+  if (!tws->is_array() || tws->get_array().empty() || tws->get_array().size() > 100) {
+    return invalid(f + ".time_windows", "must be a non-empty array of at most 100 windows");
+  }
+  for (std::size_t i = 0; i < tws->get_array().size(); ++i) {
+    auto w = window(tws->get_array()[i], at(f + ".time_windows", i));
+    if (!w.ok()) return w.error();
+    b.windows.push_back(w.value());
+  }
+  if (const auto* s = find(o, "service")) {
+    auto x = number(*s, f + ".service", 0, kNoLimit);
+    if (!x.ok()) return x.error();
+    b.service = x.value();
+  }
+  if (const auto* d = find(o, "description")) {
+    if (!d->is_string()) return invalid(f + ".description", "must be a string");
+    b.description = std::string(d->get_string());
+  }
+  if (const auto* m = find(o, "max_load")) {
+    auto x = integers(*m, f + ".max_load", 0, kMaxAmount);
+    if (!x.ok()) return x.error();
+    b.max_load = x.value();
+  }
+  return b;
+}
+
 Expected<Vehicle> vehicle(const json::value& v, const std::string& f) {
   if (!v.is_object()) return invalid(f, "must be an object");
   const auto& o = v.get_object();
@@ -145,8 +182,12 @@ Expected<Vehicle> vehicle(const json::value& v, const std::string& f) {
     veh.skills = skills.value();
   }
   if (const auto* b = find(o, "breaks")) {
-    if (!b->is_array()) return invalid(f + ".breaks", "must be an array");
-    if (!b->get_array().empty()) return Error{ErrorCode::kUnsupported, "vehicle breaks are not supported yet", 0, f + ".breaks"};
+    if (!b->is_array() || b->get_array().size() > 100) return invalid(f + ".breaks", "must be an array of at most 100 breaks");
+    for (std::size_t i = 0; i < b->get_array().size(); ++i) {
+      auto br = vehicle_break(b->get_array()[i], at(f + ".breaks", i));
+      if (!br.ok()) return br.error();
+      veh.breaks.push_back(std::move(br).value());
+    }
   }
   return veh;
 }
@@ -342,6 +383,15 @@ Expected<Problem> read_vroom_json(std::string_view text) {
       if (auto e = shipment(ss->get_array()[i], at("shipments", i), p)) return *e;
       shipment_paths.push_back(at("shipments", i) + ".pickup");
       shipment_paths.push_back(at("shipments", i) + ".delivery");
+    }
+  }
+  // Our extension (not VROOM's): {"options": {"lateness_penalty": X}} makes every time window soft.
+  if (const auto* opts = find(root, "options")) {
+    if (!opts->is_object()) return invalid("options", "must be an object");
+    if (const auto* lp = find(opts->get_object(), "lateness_penalty")) {
+      auto x = number(*lp, "options.lateness_penalty", 0, 1e9);
+      if (!x.ok()) return x.error();
+      p.objective.lateness_penalty = x.value();
     }
   }
   auto m = matrix(root);

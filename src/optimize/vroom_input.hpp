@@ -5,7 +5,9 @@
 // top-level `matrix`). The objective is vehicles first, then total duration (VROOM's default cost).
 // `shipments` (amount, skills, priority, pickup and delivery: id, location_index, service, time_windows,
 // description) become two linked jobs each, after the jobs: the pickup half, then the delivery half.
-// Not supported yet (kUnsupported): vehicle `breaks`, coordinates without matrix indices (no router here).
+// Vehicle `breaks` (id, time_windows, service, description, max_load) and our extension
+// {"options": {"lateness_penalty": X}} (soft windows) are read too.
+// Not supported (kUnsupported): coordinates without matrix indices (no router here).
 
 #include <string_view>
 

@@ -1,7 +1,8 @@
 """`lastmile optimize` with the real binary: Solomon C101 at a 2 s limit, checked by an independent
 feasibility check written here (Euclidean distances recomputed from the instance file, every customer
-once, windows, capacity, depot due date), a VROOM JSON problem answered in VROOM's solution shape, and
-the error paths (exit code 1 with a stable error code on stderr). See docs/optimization.md.
+once, windows, capacity, depot due date), a VROOM JSON problem answered in VROOM's solution shape, a
+driver break (its step recomputed here), soft windows with --lateness-penalty (each stop's lateness
+recomputed here), and the error paths (exit code 1 with a stable error code on stderr). See docs/optimization.md.
 """
 
 import json
@@ -173,6 +174,72 @@ class OptimizeCliTest(unittest.TestCase):
         self.assertEqual(len(where) + len(unassigned), 70)
         self.assertLessEqual(len(unassigned), 10)
         self.assertEqual(out["summary"]["unassigned"], len(unassigned))
+
+    def test_vroom_breaks(self):
+        # One van, two jobs, a 60 s lunch break in [100, 150] or [400, 500]: it fits only between the
+        # jobs (job 1 must start by 50, job 2 not before 150), the van waiting for the window to open.
+        problem = {
+            "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "time_window": [0, 1000],
+                          "breaks": [{"id": 5, "time_windows": [[100, 150], [400, 500]], "service": 60,
+                                      "description": "lunch"}]}],
+            "jobs": [{"id": 1, "location_index": 1, "service": 10, "time_windows": [[0, 50]]},
+                     {"id": 2, "location_index": 2, "service": 10, "time_windows": [[150, 300]]}],
+            "matrices": {"car": {"durations": [[0, 20, 30], [20, 0, 15], [30, 15, 0]]}},
+        }
+        r = run("--format", "json", "-", "--time-limit", "5", "--iterations", "100", stdin=json.dumps(problem))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        steps = out["routes"][0]["steps"]
+        self.assertEqual([s["type"] for s in steps], ["start", "job", "break", "job", "end"])
+        brk = steps[2]
+        self.assertEqual((brk["id"], brk["description"], brk["service"]), (5, "lunch", 60))
+        # Recomputed here: job 1 done at 30, job 2 reached at 45 where the break waits until 100 and
+        # ends at 160 (job 2's step arrival), job 2 done at 170, back at 200.
+        self.assertEqual((brk["arrival"], brk["waiting_time"]), (45, 55))
+        self.assertEqual(steps[3]["arrival"], 160)
+        self.assertEqual(steps[4]["arrival"], 200)
+        self.assertEqual(out["summary"]["service"], 80)
+
+    def test_lateness_penalty_on_vroom_input(self):
+        problem = {"vehicles": [{"id": 1, "start_index": 0, "end_index": 0}],
+                   "jobs": [{"id": 7, "location_index": 1, "time_windows": [[0, 2]]}],
+                   "matrix": [[0, 3], [3, 0]]}
+        hard = run("--format", "json", "-", "--iterations", "10", stdin=json.dumps(problem))
+        self.assertEqual(hard.returncode, 0, hard.stderr)
+        self.assertEqual(json.loads(hard.stdout)["summary"]["unassigned"], 1)
+        soft = run("--format", "json", "-", "--iterations", "10", "--lateness-penalty", "4", stdin=json.dumps(problem))
+        self.assertEqual(soft.returncode, 0, soft.stderr)
+        out = json.loads(soft.stdout)
+        self.assertEqual(out["summary"]["unassigned"], 0)
+        self.assertEqual(out["summary"]["lateness"], 1)
+        self.assertEqual(out["summary"]["cost"], 6 + 4 * 1)
+        self.assertEqual(out["routes"][0]["steps"][1]["lateness"], 1)
+        bad = run("--format", "json", "-", "--lateness-penalty", "-1", stdin=json.dumps(problem))
+        self.assertNotEqual(bad.returncode, 0)
+
+    def test_soft_windows_with_a_lateness_penalty(self):
+        # R101 with 15 vans (it needs 19 on time): every customer served, the lateness priced; the
+        # lateness of each stop is recomputed here from the instance's due dates.
+        r101 = os.path.join(ROOT, "data", "solomon", "R101.txt")
+        with open(r101) as f:
+            text = f.read().replace("\n  25         200\n", "\n  15         200\n")
+        self.assertIn("  15         200", text)
+        r = run("-", "--time-limit", "30", "--iterations", "300", "--lateness-penalty", "0.5", stdin=text)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        capacity, rows = read_solomon(r101)
+        self.assertEqual(out["unassigned"], [])
+        self.assertLessEqual(out["vehicles"], 15)
+        total = 0.0
+        for route in out["routes"]:
+            for stop in route["stops"]:
+                late = max(0.0, stop["start"] - rows[stop["job"]][4])
+                self.assertAlmostEqual(stop["lateness"], late, places=6)
+                self.assertGreaterEqual(stop["start"], rows[stop["job"]][3] - 1e-9)  # never before the window
+                total += late
+        self.assertGreater(total, 0)
+        self.assertAlmostEqual(out["lateness"], total, places=4)
+        self.assertRegex(r.stderr, r"lateness=\d+\.\d\d feasible")
 
     def test_errors_have_stable_codes(self):
         r = run("--format", "json", "-", "--time-limit", "1",

@@ -1,6 +1,7 @@
 #include <vector>
 
 #include "optimize/operators/repair.hpp"
+#include "optimize/time_pass.hpp"
 
 namespace lastmile::optimize {
 
@@ -16,7 +17,9 @@ std::optional<Insertion> best_in_route(const Instance& in, const RouteState& rou
   const auto& j = p.jobs[job];
   const auto n = route.jobs.size();
   const auto d = in.dims();
-  const double last_close = j.windows.back().end;
+  // Soft windows: a late start is allowed, so no position is too late for the job itself.
+  const double last_close = in.soft_windows() ? veh.shift.end : j.windows.back().end;
+  const bool timed = in.timed(route.vehicle);  // breaks or soft windows: the full time pass decides
   // Load maxima only grow with the prefix and shrink with the suffix: when the smallest prefix maximum
   // (the start load) cannot take the delivery, or the smallest suffix maximum (the end load) the pickup,
   // no position can.
@@ -43,7 +46,14 @@ std::optional<Insertion> best_in_route(const Instance& in, const RouteState& rou
           const auto start = in.earliest_start(job, departure + in.travel(before, j.location));
           if (start) {
             const double next_arrival = *start + j.service + in.travel(j.location, after);
-            if (next_arrival <= (pos == n ? veh.shift.end : route.latest[pos])) best = Insertion{delta, pos, 0};
+            if (next_arrival <= (pos == n ? veh.shift.end : route.latest[pos])) {
+              if (!timed) {
+                best = Insertion{delta, pos, 0};
+              } else if (const auto pass = time_pass(in, route.vehicle, route.jobs, job, pos, false); pass.feasible) {
+                const double full = delta + in.lateness_penalty() * (pass.lateness - route.lateness);
+                if (!best || full < best->delta) best = Insertion{full, pos, 0};
+              }
+            }
           }
         }
       }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "optimize/operators/repair.hpp"
+#include "optimize/time_pass.hpp"
 
 namespace lastmile::optimize {
 
@@ -13,6 +14,9 @@ namespace lastmile::optimize {
 // start) and the maximum load between (each gains the amount). A delivery position is feasible when the
 // stop after it is reached by its latest start (the shift end at the route's end). The sweep for i stops
 // once a stop between misses its latest start or the capacity is exceeded: later j only add to both.
+// On a timed vehicle (breaks, soft windows) these checks are a first filter: each candidate the sweep
+// accepts and that could beat the best is then run through the full time pass (O(n) more per candidate),
+// and with soft windows its cost includes the lateness it adds.
 std::optional<Insertion> best_pair_in_route(const Instance& in, const RouteState& route, std::size_t job, Rng& rng,
                                             double blink_rate) {
   const auto& p = in.problem();
@@ -36,7 +40,16 @@ std::optional<Insertion> best_pair_in_route(const Instance& in, const RouteState
   std::optional<Insertion> best;
   std::optional<LocationIndex> before = veh.start;
   double departure = veh.shift.start;
-  const double last_close = P.windows.back().end;
+  // Soft windows: a late pickup is allowed, so no position is too late for the pickup itself.
+  const double last_close = in.soft_windows() ? veh.shift.end : P.windows.back().end;
+  const bool timed = in.timed(route.vehicle);
+  std::vector<std::size_t> candidate;  // the route with both halves in, for the time pass
+  const auto with_pair = [&](std::size_t i, std::size_t j) -> const std::vector<std::size_t>& {
+    candidate.assign(route.jobs.begin(), route.jobs.end());
+    candidate.insert(candidate.begin() + static_cast<std::ptrdiff_t>(j), de);
+    candidate.insert(candidate.begin() + static_cast<std::ptrdiff_t>(i), pu);
+    return candidate;
+  };
   for (std::size_t i = 0; i <= n; ++i) {
     if (i > 0) {
       departure = route.earliest[i - 1] + p.jobs[route.jobs[i - 1]].service;
@@ -64,7 +77,15 @@ std::optional<Insertion> best_pair_in_route(const Instance& in, const RouteState
             j == i ? in.cost(before, P.location) + in.cost(P.location, D.location) + in.cost(D.location, after_at(i)) -
                          in.cost(before, after_at(i))
                    : p_delta + in.cost(prev, D.location) + in.cost(D.location, after_at(j)) - in.cost(prev, after_at(j));
-        if (!best || delta < best->delta) best = Insertion{delta, i, j};
+        if (!best || delta < best->delta) {
+          if (!timed) {
+            best = Insertion{delta, i, j};
+          } else if (const auto pass = time_pass(in, route.vehicle, with_pair(i, j), std::nullopt, 0, false);
+                     pass.feasible) {
+            const double full = delta + in.lateness_penalty() * (pass.lateness - route.lateness);
+            if (!best || full < best->delta) best = Insertion{full, i, j};
+          }
+        }
       }
       if (j == n) break;
       // Old stop j comes before the delivery: its shifted service start.

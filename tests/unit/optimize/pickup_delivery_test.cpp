@@ -464,5 +464,36 @@ INSTANTIATE_TEST_SUITE_P(
 #undef V
 #undef OK
 
+// Shipments on vehicles with breaks, and with soft windows: the pair insertion then asks the full time
+// pass (breaks placed, lateness priced); every solution passes the checker, which replays the breaks, keeps
+// pairs whole and in order, and sums the lateness on its own.
+TEST(PickupDeliveryTest, ShipmentsWithBreaksAndSoftWindows) {
+  for (const bool soft : {false, true}) {
+    auto p = random_problem(4, 30, 10);
+    for (auto& v : p.vehicles) {
+      Break b;
+      b.id = ExternalId{v.id.value};
+      b.windows = {{200, 260}, {500, 560}};
+      b.service = 30;
+      v.breaks.push_back(b);
+    }
+    if (soft) p.objective.lateness_penalty = 2;
+    ASSERT_FALSE(validate(p).has_value());
+    const auto r = solve_checked(p, 300, 3);
+    const auto report = check_feasibility(p, r.solution);
+    EXPECT_TRUE(report.feasible());
+    std::size_t routed = 0;
+    for (std::size_t v = 0; v < r.solution.routes.size(); ++v) {
+      if (r.solution.routes[v].empty()) continue;
+      routed += r.solution.routes[v].size();
+      EXPECT_EQ(r.solution.breaks.at(v).size(), 1u) << "vehicle " << v << " takes its break once";
+    }
+    EXPECT_GT(routed, 40u) << "most of the 70 stops are served";
+    if (soft) {
+      EXPECT_TRUE(r.solution.unassigned.empty()) << "late rather than left out";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lastmile::optimize
