@@ -7,7 +7,11 @@
 //   2. raise its failure counter p[v] and insert it with ejections: over every used route and every
 //      position, eject at most k_max other jobs of that route so that the route with the job is feasible,
 //      minimising the sum of the ejected jobs' counters (ties broken at random); the ejected jobs go to the
-//      pool; then perturb the solution with random feasible relocations (diversification).
+//      pool; then perturb the solution with random feasible relocations and 2-opt* moves between
+//      neighbouring jobs of different routes (diversification).
+//   A job that fits nowhere even with ejections goes back to the bottom of the pool. A move the
+//   ejection search proposes is re-checked with refresh(); if a constraint it does not model fails,
+//   the attempt gives up (the solution is left unchanged).
 //   Optionally (EliminationOptions::squeeze, off by default: about ten times slower per step and no
 //   gain measured on R104/R112) a squeeze step comes before 2: the job goes where the penalty capacity
 //   excess + alpha * time warp is smallest and penalty-lowering relocate/swap/2-opt* moves repair the
