@@ -16,7 +16,8 @@ struct SearchOutcome {
   uint64_t iterations = 0;
 };
 
-SearchOutcome run_search(const Instance& in, uint64_t seed, const Budget& budget, double fleet_share) {
+SearchOutcome run_search(const Instance& in, uint64_t seed, const Budget& budget, double fleet_share,
+                         const FleetOptions& fleet) {
   Rng rng(seed);
   // Jobs no vehicle can serve stay out of the search.
   const auto servable = servable_jobs(in);
@@ -28,7 +29,7 @@ SearchOutcome run_search(const Instance& in, uint64_t seed, const Budget& budget
   }
   auto start = construct(in, servable, 3, rng);
   uint64_t iteration = 0;
-  auto fewer = minimize_fleet(in, std::move(start), rng, budget, fleet_share, iteration);
+  auto fewer = minimize_fleet(in, std::move(start), rng, budget, fleet_share, iteration, fleet);
   auto best = improve(in, std::move(fewer), rng, budget, iteration);
   best.unassigned.insert(best.unassigned.end(), never.begin(), never.end());
   return {std::move(best), iteration};
@@ -47,17 +48,19 @@ SolveResult solve(const Problem& problem, const SolveOptions& options) {
     const auto t0 = std::chrono::steady_clock::now();
     budget.elapsed = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   }
+  FleetOptions fleet;
+  fleet.stall_share = options.fleet_stall_share;
   const unsigned threads = std::max(1u, options.threads);
   std::vector<SearchOutcome> outcomes(threads);
   if (threads == 1) {
-    outcomes[0] = run_search(in, options.seed, budget, options.fleet_share);
+    outcomes[0] = run_search(in, options.seed, budget, options.fleet_share, fleet);
   } else {
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < threads; ++t) {
       // Odd searches give vehicle minimisation half the share: when both reach the same vehicle count,
       // the one with more time left for distance usually wins.
       const double share = t % 2 == 0 ? options.fleet_share : options.fleet_share / 2;
-      workers.emplace_back([&, t, share] { outcomes[t] = run_search(in, options.seed + t, budget, share); });
+      workers.emplace_back([&, t, share] { outcomes[t] = run_search(in, options.seed + t, budget, share, fleet); });
     }
     for (auto& w : workers) w.join();
   }

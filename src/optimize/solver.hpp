@@ -20,6 +20,8 @@ struct SolveOptions {
   double seconds = 10;
   double fleet_share = 0.6;            // share of the budget given to vehicle minimisation
   std::function<double()> elapsed;     // seconds since the start; default: a steady clock from solve()'s call
+  // Vehicle minimisation ends early after this share of the budget without a vehicle saved (0: never).
+  double fleet_stall_share = 0;
 };
 
 struct SolveResult {

@@ -171,14 +171,15 @@ TEST_P(DynamicDayTest, BreakdownAtNoonKeepsEveryStopServedAndLatenessNearHindsig
   EXPECT_LE(static_cast<double>(late_dynamic), static_cast<double>(late_hindsight) * 1.1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Solomon, DynamicDayTest, ::testing::Values("R101", "C101", "R109", "C105"),
+INSTANTIATE_TEST_SUITE_P(Solomon, DynamicDayTest, ::testing::Values("R101", "C101", "C105"),
                          [](const auto& info) { return std::string(info.param); });
 
 // Where the criterion above cannot hold: the broken van was in the middle of a stop at noon (service
 // started, not finished) whose window had closed before noon, so no plan made at noon can serve it on
 // time, while the plan made with hindsight serves it earlier. R105: customer 87, window 83–113, service
 // started at 111.7, breakdown at 115. C102: customer 45, window 541–600, service from 571.4 to 661.4,
-// breakdown at 618. Asserted instead: the re-plan serves every stop and is late on exactly the orphaned
+// breakdown at 618. R109: which van breaks down depends on the morning plan; with the solver's current
+// plan it is van 2, whose orphaned stop cannot be reached in its window either. Asserted instead: the re-plan serves every stop and is late on exactly the orphaned
 // stops that no working van could reach before their window closes even by driving there first — a
 // lower bound on the late deliveries of any re-plan at noon.
 class UnavoidablyLateTest : public ::testing::TestWithParam<const char*> {};
@@ -209,7 +210,7 @@ TEST_P(UnavoidablyLateTest, ReplanIsLateOnlyOnStopsNoVanCanReachInTheirWindow) {
       b.best_static.late.size() + b.best_static.solution.unassigned.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Solomon, UnavoidablyLateTest, ::testing::Values("R105", "C102"),
+INSTANTIATE_TEST_SUITE_P(Solomon, UnavoidablyLateTest, ::testing::Values("R105", "C102", "R109"),
                          [](const auto& info) { return std::string(info.param); });
 
 // Where the vans cannot serve every stop and be back by the end of their shift (without overtime these
