@@ -192,9 +192,8 @@ Expected<Vehicle> vehicle(const json::value& v, const std::string& f) {
   return veh;
 }
 
-Expected<Job> job(const json::value& v, const std::string& f) {
-  if (!v.is_object()) return invalid(f, "must be an object");
-  const auto& o = v.get_object();
+// What a job and a shipment's step have in common: id, location_index, service, time_windows.
+Expected<Job> stop(const json::object& o, const std::string& f) {
   Job j;
   const auto* id = find(o, "id");
   if (!id) return missing(f + ".id");
@@ -209,13 +208,6 @@ Expected<Job> job(const json::value& v, const std::string& f) {
   auto li = integer(*loc, f + ".location_index", 0, kMaxVroomLocations);
   if (!li.ok()) return li.error();
   j.location = LocationIndex{static_cast<std::size_t>(li.value())};
-  for (const char* key : {"delivery", "amount", "pickup"}) {
-    if (const auto* a = find(o, key)) {
-      auto amount = integers(*a, f + "." + key, 0, kMaxAmount);
-      if (!amount.ok()) return amount.error();
-      (std::string_view(key) == "pickup" ? j.pickup : j.delivery) = amount.value();
-    }
-  }
   if (const auto* s = find(o, "service")) {
     auto x = number(*s, f + ".service", 0, kNoLimit);
     if (!x.ok()) return x.error();
@@ -231,6 +223,22 @@ Expected<Job> job(const json::value& v, const std::string& f) {
       auto w = window(tws->get_array()[i], at(f + ".time_windows", i));
       if (!w.ok()) return w.error();
       j.windows.push_back(w.value());
+    }
+  }
+  return j;
+}
+
+Expected<Job> job(const json::value& v, const std::string& f) {
+  if (!v.is_object()) return invalid(f, "must be an object");
+  const auto& o = v.get_object();
+  auto read = stop(o, f);
+  if (!read.ok()) return read.error();
+  Job j = std::move(read).value();
+  for (const char* key : {"delivery", "amount", "pickup"}) {
+    if (const auto* a = find(o, key)) {
+      auto amount = integers(*a, f + "." + key, 0, kMaxAmount);
+      if (!amount.ok()) return amount.error();
+      (std::string_view(key) == "pickup" ? j.pickup : j.delivery) = amount.value();
     }
   }
   if (const auto* s = find(o, "skills")) {
@@ -251,37 +259,8 @@ Expected<Job> job(const json::value& v, const std::string& f) {
 Expected<Job> shipment_step(const json::value& v, const std::string& f) {
   if (!v.is_object()) return invalid(f, "must be an object");
   const auto& o = v.get_object();
-  Job j;
-  const auto* id = find(o, "id");
-  if (!id) return missing(f + ".id");
-  auto idv = integer(*id, f + ".id", 0, INT64_MAX);
-  if (!idv.ok()) return idv.error();
-  j.id = ExternalId{idv.value()};
-  const auto* loc = find(o, "location_index");
-  if (!loc) {
-    if (find(o, "location")) return Error{ErrorCode::kUnsupported, "coordinates without a matrix index need a router", 0, f + ".location_index"};
-    return missing(f + ".location_index");
-  }
-  auto li = integer(*loc, f + ".location_index", 0, kMaxVroomLocations);
-  if (!li.ok()) return li.error();
-  j.location = LocationIndex{static_cast<std::size_t>(li.value())};
-  if (const auto* s = find(o, "service")) {
-    auto x = number(*s, f + ".service", 0, kNoLimit);
-    if (!x.ok()) return x.error();
-    j.service = x.value();
-  }
-  j.windows = {{0, kNoLimit}};
-  if (const auto* tws = find(o, "time_windows")) {
-    if (!tws->is_array() || tws->get_array().empty() || tws->get_array().size() > 100) {
-      return invalid(f + ".time_windows", "must be a non-empty array of at most 100 windows");
-    }
-    j.windows.clear();
-    for (std::size_t i = 0; i < tws->get_array().size(); ++i) {
-      auto w = window(tws->get_array()[i], at(f + ".time_windows", i));
-      if (!w.ok()) return w.error();
-      j.windows.push_back(w.value());
-    }
-  }
+  auto j = stop(o, f);
+  if (!j.ok()) return j.error();
   if (const auto* d = find(o, "description"); d && !d->is_string()) return invalid(f + ".description", "must be a string");
   return j;
 }
