@@ -15,6 +15,8 @@
 #include <atomic>
 #include <mutex>
 #include <stdexcept>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "api/auth.hpp"
@@ -168,6 +170,36 @@ void check_raster_tiles(const std::string& url) {
 }  // namespace
 
 namespace {
+
+// Leaves the cluster (consumers finish their batches, leases handed over, NATS closed) at shutdown, but
+// waits at most kLeaveTimeout: every NATS call inside is bounded, yet a CI run once saw a node hang
+// for over 15 s right after its NATS server was killed (the shard consumers had stopped; where it
+// hung is unknown). Past the bound the rest of the NATS teardown is left to a detached thread, logged,
+// and the shutdown goes on: nothing acknowledged depends on it (pings are acknowledged once JetStream
+// stored them, and the stopped consumers commit nothing more).
+void leave_cluster(std::unique_ptr<ClusterRuntime> runtime) {
+  if (!runtime) return;
+  constexpr auto kLeaveTimeout = std::chrono::seconds(8);
+  struct Leaving {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+  };
+  auto state = std::make_shared<Leaving>();
+  std::thread([state, r = std::move(runtime)]() mutable {
+    r.reset();
+    std::lock_guard lock(state->mu);
+    state->done = true;
+    state->cv.notify_all();
+  }).detach();
+  std::unique_lock lock(state->mu);
+  if (state->cv.wait_for(lock, kLeaveTimeout, [&] { return state->done; })) {
+    spdlog::info("cluster: left");
+  } else {
+    spdlog::warn("cluster: leaving took over {} s; not waiting for NATS any longer",
+                 std::chrono::duration_cast<std::chrono::seconds>(kLeaveTimeout).count());
+  }
+}
 
 // The blob store's folder: --blob-dir, else blobs/ next to the database file; a memory database
 // (tests) gets a temporary folder, removed when the server stops.
@@ -560,7 +592,7 @@ int serve(const ServeOptions& o) {
     std::lock_guard lock(cluster_feed->mu);
     cluster_feed->runtime = nullptr;
   }
-  cluster_runtime.reset();  // hands its shards over after their batches in flight
+  leave_cluster(std::move(cluster_runtime));  // hands its shards over after their batches in flight
   tracking_stale.reset();  // its pass appends events: stopped before the pipeline and the bus drain
   {
     std::lock_guard lock(reroute_feed->mu);
