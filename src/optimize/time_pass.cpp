@@ -39,7 +39,8 @@ TimePassResult time_pass(const Instance& in, std::size_t vehicle, const std::vec
   Amount load;
   if (limited) {
     load.assign(in.dims(), 0);
-    for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t k = 0; k < n; ++k) {  // single jobs' deliveries leave the start on board
+      if (is_paired(p.jobs[job_at(k)])) continue;  // a shipment's amount is picked up on the way
       for (std::size_t i = 0; i < load.size(); ++i) load[i] += p.jobs[job_at(k)].delivery[i];
     }
   }

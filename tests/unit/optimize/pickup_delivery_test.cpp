@@ -464,6 +464,23 @@ INSTANTIATE_TEST_SUITE_P(
 #undef V
 #undef OK
 
+// A shipment's amount is on board from its pickup to its delivery only, for a break's max_load too: a
+// break that allows nothing on board fits before the pickup (the van leaves the depot empty).
+TEST(PickupDeliveryTest, ABreakWithMaxLoadSeesOnlyWhatIsOnBoard) {
+  auto p = line(3);
+  add_shipment(p, 1, 2, 3);
+  Break b;
+  b.id = ExternalId{1};
+  b.windows = {{0, 1e6}};
+  b.service = 5;
+  b.max_load = {0};
+  p.vehicles[0].breaks.push_back(b);
+  ASSERT_FALSE(validate(p).has_value());
+  const auto r = solve_checked(p, 50);
+  EXPECT_TRUE(r.solution.unassigned.empty());
+  ASSERT_EQ(r.solution.breaks.at(0).size(), 1u);
+}
+
 // Shipments on vehicles with breaks, and with soft windows: the pair insertion then asks the full time
 // pass (breaks placed, lateness priced); every solution passes the checker, which replays the breaks, keeps
 // pairs whole and in order, and sums the lateness on its own.
