@@ -13,6 +13,7 @@
 #include "optimize/solver.hpp"
 #include "optimize/time_pass.hpp"
 #include "optimize/vroom_input.hpp"
+#include "insertion_check_support.hpp"
 #include "optimize_test_support.hpp"
 
 namespace lastmile::optimize {
@@ -160,39 +161,9 @@ TEST(BreakTest, TheCheckerReportsMissingRepeatedAndStrayBreaks) {
 TEST(BreakTest, InsertionCheckMatchesFullRecomputationOnR101WithBreaks) {
   auto p = test::solomon("R101");
   for (auto& v : p.vehicles) v.breaks = {make_break(1, {{60, 120}}, 10)};
-  const Instance in(p);
-  Rng rng(7);
-  auto s = construct(in, 2, rng);
-  random_removal(in, s, rng, 30);
-  std::size_t checked = 0, feasible = 0;
-  for (auto job : s.unassigned) {
-    for (const auto& route : s.routes) {
-      if (route.empty()) continue;
-      ASSERT_TRUE(route.feasible);
-      std::optional<double> expected;
-      for (std::size_t pos = 0; pos <= route.jobs.size(); ++pos) {
-        auto copy = route;
-        copy.jobs.insert(copy.jobs.begin() + static_cast<std::ptrdiff_t>(pos), job);
-        const bool full = refresh(in, copy);
-        const auto fast = insertion_delta(in, route, job, pos);
-        ASSERT_EQ(fast.has_value(), full) << "job " << job << " pos " << pos;
-        ++checked;
-        if (fast) {
-          ++feasible;
-          EXPECT_NEAR(*fast, copy.cost - route.cost, 1e-9);
-          if (!expected || *fast < *expected) expected = fast;
-        }
-      }
-      Rng r2(1);
-      const auto best = best_in_route(in, route, job, r2, 0.0);
-      ASSERT_EQ(best.has_value(), expected.has_value());
-      if (best) {
-        EXPECT_NEAR(best->delta, *expected, 1e-9);
-      }
-    }
-  }
-  EXPECT_GT(checked, 1000u);
-  EXPECT_GT(feasible, 10u);
+  const auto n = test::compare_insertion_with_refresh(p, 7, 1e-9);
+  EXPECT_GT(n.checked, 1000u);
+  EXPECT_GT(n.feasible, 10u);
 }
 
 TEST(BreakTest, SolverOnR101WithBreaksIsFeasibleAndDeterministic) {

@@ -12,6 +12,7 @@
 #include "optimize/solution_output.hpp"
 #include "optimize/solver.hpp"
 #include "optimize/vroom_input.hpp"
+#include "insertion_check_support.hpp"
 #include "optimize_test_support.hpp"
 
 namespace lastmile::optimize {
@@ -88,39 +89,10 @@ TEST(SoftWindowTest, NeverBeforeAWindowOpensAndShiftEndsStayHard) {
   EXPECT_TRUE(has_kind(check_feasibility(p, Solution{{{0}}, {}}), ViolationKind::kShiftEnd));
 }
 
-void expect_insertion_matches_refresh(Problem p) {
-  const Instance in(p);
-  Rng rng(5);
-  auto s = construct(in, 2, rng);
-  random_removal(in, s, rng, 30);
-  std::size_t checked = 0, late = 0;
-  for (auto job : s.unassigned) {
-    for (const auto& route : s.routes) {
-      if (route.empty()) continue;
-      std::optional<double> expected;
-      for (std::size_t pos = 0; pos <= route.jobs.size(); ++pos) {
-        auto copy = route;
-        copy.jobs.insert(copy.jobs.begin() + static_cast<std::ptrdiff_t>(pos), job);
-        const bool full = refresh(in, copy);
-        const auto fast = insertion_delta(in, route, job, pos);
-        ASSERT_EQ(fast.has_value(), full) << "job " << job << " pos " << pos;
-        ++checked;
-        if (fast) {
-          EXPECT_NEAR(*fast, copy.cost - route.cost, 1e-7);
-          if (copy.lateness > route.lateness) ++late;
-          if (!expected || *fast < *expected) expected = fast;
-        }
-      }
-      Rng r2(1);
-      const auto best = best_in_route(in, route, job, r2, 0.0);
-      ASSERT_EQ(best.has_value(), expected.has_value());
-      if (best) {
-        EXPECT_NEAR(best->delta, *expected, 1e-7);
-      }
-    }
-  }
-  EXPECT_GT(checked, 1000u);
-  EXPECT_GT(late, 100u);  // the late insertions are priced, not refused
+void expect_insertion_matches_refresh(const Problem& p) {
+  const auto n = test::compare_insertion_with_refresh(p, 5, 1e-7);
+  EXPECT_GT(n.checked, 1000u);
+  EXPECT_GT(n.late, 100u);  // the late insertions are priced, not refused
 }
 
 TEST(SoftWindowTest, InsertionCheckMatchesFullRecomputationOnR101) {
