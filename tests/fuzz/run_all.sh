@@ -37,10 +37,16 @@ for bin in "$build"/tests/fuzz/*_fuzz; do
 done
 wait
 
-status=0
+# Every report, then the failed ones again at the very end: a CI log is often read from its tail.
+failed=()
 for bin in "$build"/tests/fuzz/*_fuzz; do
   name="$(basename "$bin" _fuzz)"
   cat "$scratch/$name.out"
-  [ "$(cat "$scratch/$name.rc" 2>/dev/null || echo 1)" = 0 ] || status=1
+  [ "$(cat "$scratch/$name.rc" 2>/dev/null || echo 1)" = 0 ] || failed+=("$name")
 done
-exit $status
+for name in "${failed[@]}"; do
+  echo "===== fuzz: $name FAILED; its report again:"
+  cat "$scratch/$name.out" 2>/dev/null || echo "fuzz: $name left no report"
+done
+echo "fuzz: $(( $(ls "$build"/tests/fuzz/*_fuzz | wc -l) - ${#failed[@]} )) passed, ${#failed[@]} failed${failed:+ (${failed[*]})}"
+[ ${#failed[@]} -eq 0 ]
