@@ -24,13 +24,14 @@ std::vector<std::size_t> servable_jobs(const Instance& in) {
   return out;
 }
 
-SearchSolution construct(const Instance& in, std::size_t k, Rng& rng) {
-  return construct(in, servable_jobs(in), k, rng);
+SearchSolution construct(const Instance& in, std::size_t k, Rng& rng, const std::function<bool()>& stop) {
+  return construct(in, servable_jobs(in), k, rng, stop);
 }
 
-SearchSolution construct(const Instance& in, std::vector<std::size_t> jobs, std::size_t k, Rng& rng) {
+SearchSolution construct(const Instance& in, std::vector<std::size_t> jobs, std::size_t k, Rng& rng,
+                         const std::function<bool()>& stop) {
   auto s = empty_solution(in, std::move(jobs));
-  regret_insertion(in, s, rng, k, RepairOptions{});
+  regret_insertion(in, s, rng, k, RepairOptions{}, stop);
   return s;
 }
 

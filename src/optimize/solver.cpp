@@ -27,7 +27,8 @@ SearchOutcome run_search(const Instance& in, uint64_t seed, const Budget& budget
   for (std::size_t j = 0; j < in.job_count(); ++j) {
     if (!in_search[j]) never.push_back(j);
   }
-  auto start = construct(in, servable, 3, rng);
+  // Past the time limit the construction finishes greedily (and the phases after it stop at once).
+  auto start = construct(in, servable, 3, rng, [&budget] { return budget.out_of_time(); });
   uint64_t iteration = 0;
   auto fewer = minimize_fleet(in, std::move(start), rng, budget, fleet_share, iteration, fleet);
   auto best = improve(in, std::move(fewer), rng, budget, iteration);

@@ -6,6 +6,7 @@ void local_search(const Instance& in, SearchSolution& s, Rng& rng, std::size_t m
                   const std::function<bool()>& stop) {
   auto stopped = [&] { return stop && stop(); };
   for (std::size_t round = 0; round < max_rounds; ++round) {
+    if (stopped()) return;  // also before the first pass: a pass over thousands of jobs is not free
     bool improved = false;
     improved |= relocate_pass(in, s, rng);
     if (stopped()) return;

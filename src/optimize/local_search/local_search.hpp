@@ -24,7 +24,7 @@ bool or_opt_pass(const Instance& in, SearchSolution& s);
 bool swap_pass(const Instance& in, SearchSolution& s);
 
 // Runs relocate, 2-opt*, swap and or-opt in turn until a full round improves nothing, `max_rounds` rounds have run, or `stop`
-// (when given) answers true between two passes (the time limit on large problems).
+// (when given) answers true before a round or between two passes (the time limit on large problems).
 void local_search(const Instance& in, SearchSolution& s, Rng& rng, std::size_t max_rounds = 50,
                   const std::function<bool()>& stop = {});
 

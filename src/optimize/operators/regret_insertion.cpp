@@ -12,7 +12,17 @@ constexpr double kNone = std::numeric_limits<double>::infinity();
 
 }  // namespace
 
-void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options) {
+void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options,
+                      const std::function<bool()>& stop) {
+  const auto stopped = [&stop] { return stop && stop(); };
+  const RepairOptions cheap{options.allow_new_routes, 0, 0};
+  // Already out of time: not even the tables (jobs × routes entries, ~100 MB for 3000 jobs and 1000
+  // vehicles) are built.
+  if (stopped()) {
+    greedy_insertion(in, s, rng, InsertionOrder::kDueTime, cheap);
+    return;
+  }
+  bool cut = false;  // `stop` answered true: the rest goes in greedily
   std::vector<std::size_t> jobs;
   jobs.swap(s.unassigned);
   jobs = insertion_heads(in, std::move(jobs));  // a shipment's delivery half goes with its pickup half
@@ -33,11 +43,19 @@ void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size
     where[i * nr + r] = *ins;
   };
   for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (stopped()) {
+      cut = true;
+      break;
+    }
     for (std::size_t r = 0; r < nr; ++r) fill(i, r);
   }
   std::vector<bool> done(jobs.size(), false);
   std::vector<double> best_k(k);
-  for (std::size_t step = 0; step < jobs.size(); ++step) {
+  for (std::size_t step = 0; step < jobs.size() && !cut; ++step) {
+    if (stopped()) {
+      cut = true;
+      break;
+    }
     std::size_t pick = jobs.size(), pick_route = 0;
     double pick_regret = -1, pick_cost = kNone;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -85,6 +103,10 @@ void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (!done[i]) leave_unassigned(in, s, jobs[i]);
+  }
+  // Out of time: one cheap insertion per job left (O(routes × route length) each, no regret table).
+  if (cut && !s.unassigned.empty()) {
+    greedy_insertion(in, s, rng, InsertionOrder::kDueTime, cheap);
   }
 }
 

@@ -3,6 +3,7 @@
 // that fit nowhere stay in unassigned. Every route touched is refreshed.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 
 #include "optimize/rng.hpp"
@@ -25,7 +26,12 @@ void greedy_insertion(const Instance& in, SearchSolution& s, Rng& rng, Insertion
 
 // Regret-k: repeatedly inserts the job whose k cheapest routes differ most in cost (jobs with fewer
 // than k feasible routes first), at its cheapest position. REQUIRES: k >= 2.
-void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options);
+// `stop` (when given) is asked first, before each job is priced and before each insertion; once it answers
+// true, the jobs not yet inserted go in by greedy insertion (cheapest position, no regret, jobs by due
+// time) instead, and those that fit nowhere stay unassigned. While it answers false the result is the
+// same as without it.
+void regret_insertion(const Instance& in, SearchSolution& s, Rng& rng, std::size_t k, const RepairOptions& options,
+                      const std::function<bool()>& stop = {});
 
 // Cheapest insertion of `job` into route `route` over all positions (blinks skip positions).
 // For a shipment (`job` is either half) it is the cheapest insertion of both halves: the pickup before
