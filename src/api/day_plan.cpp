@@ -44,6 +44,7 @@ opt::Problem build_problem(const PlanInput& in, const Layout& layout, const map:
   opt::Problem p;
   p.name = "day";
   p.objective.secondary = opt::SecondaryObjective::kDuration;
+  p.objective.lateness_penalty = in.lateness_penalty;
   const auto n = layout.points.size();
   p.matrix.size = n;
   p.matrix.durations.resize(n * n);
@@ -67,6 +68,14 @@ opt::Problem build_problem(const PlanInput& in, const Layout& layout, const map:
                   dr.capacity_kg > 0 ? static_cast<int64_t>(dr.capacity_kg * 1000) : kNoWeightLimitG};
     v.shift = {seconds_between(t0, dr.shift_start), seconds_between(t0, dr.shift_end)};
     horizon = std::max(horizon, v.shift.end);
+    for (std::size_t b = 0; b < dr.breaks.size(); ++b) {
+      opt::Break brk;
+      brk.id = opt::ExternalId{static_cast<int64_t>(b)};
+      brk.service = dr.breaks[b].duration_s;
+      for (const auto& w : dr.breaks[b].windows)
+        brk.windows.push_back({seconds_between(t0, w.start), seconds_between(t0, w.end)});
+      v.breaks.push_back(std::move(brk));
+    }
     p.vehicles.push_back(std::move(v));
   }
   for (std::size_t j = 0; j < in.shipments.size(); ++j) {
@@ -143,8 +152,14 @@ core::Result<DayPlan> plan_day(const map::RoutingService& routing, const PlanInp
     out.end_at = plus(t0, r.end_arrival);
     out.distance_m = r.distance;
     out.duration_s = r.travel;
+    out.lateness_s = r.lateness;
     for (const auto& s : r.stops) {
-      out.stops.push_back({s.job, plus(t0, s.arrival), plus(t0, s.start), s.waiting});
+      out.stops.push_back({s.job, plus(t0, s.arrival), plus(t0, s.start), s.waiting, s.lateness});
+    }
+    for (const auto& b : r.breaks) {
+      const auto start_at = plus(t0, b.start);
+      out.breaks.push_back({b.brk, b.gap, start_at, plus(start_at, in.drivers[r.vehicle].breaks[b.brk].duration_s),
+                            b.waiting});
     }
     plan.routes.push_back(std::move(out));
   }

@@ -7,6 +7,8 @@ nothing: a shipment routed by another call while the plan was solved makes it a 
 with no route of the plan written; an applied plan survives kill -9; Idempotency-Key replays it.
 POST /v1/routes/{id}/resequence and /v1/routes/reassign: a started route re-planned from the driver's
 last ping, before/after ETAs and lateness, `apply` writes the new orders and eta_changed events.
+Soft windows (`lateness_penalty`) plan late stops and report lateness that matches the returned times;
+drivers' breaks land inside one of their windows with their duration and are not stored on apply.
 Bad input is refused and changes nothing.
 """
 
@@ -200,6 +202,130 @@ class OptimizeApiTest(ServerTestCase):
         self.assertError(bad, 400, "invalid_field", "Idempotency-Key")
         self.assertEqual(len(self.routes_of_day()), len(first["routes"]))
 
+
+    def test_soft_windows_plan_late_stops_and_report_their_lateness(self):
+        # Six stops of 10 minutes that all promise 08:00–08:05: most can only be served late.
+        ids = [self.shipment(p, start="08:00", end="08:05") for p in POINTS]
+        window_end = parse(f"{DATE}T08:05:00Z")
+        hard = self.assertStatus(self.server.request("POST", "/v1/optimize", self.body(ids, service_s=600),
+                                                     token=self.key), 200)
+        self.assertGreater(len(hard["unassigned"]), 0)  # hard windows (the default) leave them out
+        self.assertNotIn("lateness_s", hard["summary"])
+        for r in hard["routes"]:
+            self.assertNotIn("lateness_s", r)
+            self.assertEqual(r["breaks"], [])
+            for s in r["stops"]:
+                self.assertNotIn("lateness_s", s)
+        soft = self.assertStatus(self.server.request("POST", "/v1/optimize",
+                                                     self.body(ids, service_s=600, lateness_penalty=1),
+                                                     token=self.key), 200)
+        self.assertEqual(soft["unassigned"], [])
+        self.assertEqual(soft["summary"]["stops"], len(ids))
+        total = 0.0
+        for r in soft["routes"]:
+            route_sum = 0.0
+            previous_end = parse(r["start_at"])
+            for s in r["stops"]:
+                eta = parse(s["eta"])
+                self.assertGreaterEqual(eta, previous_end)  # never before the previous service ended
+                # Independent recomputation: how far the returned eta is past the promised window's end.
+                expected = max(0.0, (eta - window_end).total_seconds())
+                self.assertAlmostEqual(s["lateness_s"], expected, delta=1, msg=s)
+                route_sum += expected
+                previous_end = eta + datetime.timedelta(seconds=s["service_s"])
+            self.assertLessEqual(previous_end, parse(r["end_at"]))
+            self.assertAlmostEqual(r["lateness_s"], route_sum, delta=len(r["stops"]))
+            total += route_sum
+        self.assertAlmostEqual(soft["summary"]["lateness_s"], total, delta=len(ids))
+        # However the six are split between the two drivers, at least 2 × (300 + 900) s: a driver's second
+        # stop starts at 08:10 at the earliest (300 s late), the third at 08:20 (900 s).
+        self.assertGreaterEqual(total, 2 * 1200)
+
+    def test_breaks_land_inside_a_window_with_their_duration_and_are_not_stored(self):
+        ids = [self.shipment(p) for p in POINTS]
+        breaks = {self.drivers[0]: [{"id": "lunch", "duration_s": 1800,
+                                     "windows": [{"start": f"{DATE}T10:00:00Z", "end": f"{DATE}T10:10:00Z"},
+                                                 {"start": f"{DATE}T11:00:00Z", "end": f"{DATE}T11:30:00Z"}]},
+                                    {"id": "coffee", "duration_s": 600,
+                                     "windows": [{"start": f"{DATE}T08:30:00Z", "end": f"{DATE}T09:00:00Z"}]}],
+                  self.drivers[1]: [{"id": "lunch", "duration_s": 2700,
+                                     "windows": [{"start": f"{DATE}T09:30:00Z", "end": f"{DATE}T09:40:00Z"}]}]}
+        body = self.body(ids, service_s=900)
+        for d in body["drivers"]:
+            d["breaks"] = breaks[d["driver_id"]]
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", body, token=self.key), 200)
+        self.assertEqual(plan["unassigned"], [])
+        self.assertTrue(plan["routes"])
+        for r in plan["routes"]:
+            wanted = {b["id"]: b for b in breaks[r["driver_id"]]}
+            self.assertEqual(sorted(b["id"] for b in r["breaks"]), sorted(wanted))  # each taken once
+            for b in r["breaks"]:
+                spec = wanted[b["id"]]
+                start, end = parse(b["start_at"]), parse(b["end_at"])
+                self.assertEqual((end - start).total_seconds(), spec["duration_s"], b)
+                self.assertTrue(any(parse(w["start"]) <= start <= parse(w["end"]) for w in spec["windows"]), b)
+                self.assertGreaterEqual(b["waiting_s"], 0)
+                k = b["after_stops"]
+                self.assertTrue(0 <= k <= len(r["stops"]), b)
+                # It sits between the services of stops k-1 and k (taken on arrival at stop k).
+                if k > 0:
+                    prev = r["stops"][k - 1]
+                    self.assertLessEqual(parse(prev["eta"]) + datetime.timedelta(seconds=prev["service_s"]), start)
+                else:
+                    self.assertLessEqual(parse(r["start_at"]), start)
+                if k < len(r["stops"]):
+                    self.assertLessEqual(end, parse(r["stops"][k]["eta"]))
+                else:
+                    self.assertLessEqual(end, parse(r["end_at"]))
+        applied = self.assertStatus(self.server.request("POST", "/v1/optimize", dict(body, apply=True),
+                                                        token=self.key), 201)
+        for r in applied["routes"]:
+            self.assertTrue(r["breaks"])
+            stored = self.assertStatus(self.server.request("GET", f"/v1/routes/{r['route_id']}", token=self.key), 200)
+            # Only the shipments' stops are stored: a break is no stop.
+            self.assertEqual([s["shipment_ids"] for s in stored["stops"]], [s["shipment_ids"] for s in r["stops"]])
+
+    def test_bad_breaks_or_lateness_penalty_are_refused_and_change_nothing(self):
+        ids = [self.shipment(p) for p in POINTS[:2]]
+        reads = [(self.key, f"/v1/routes?date={DATE}")] + [(self.key, f"/v1/shipments/{i}") for i in ids]
+
+        def window(start, end):
+            return {"start": f"{DATE}T{start}:00Z", "end": f"{DATE}T{end}:00Z"}
+
+        def with_breaks(*items):
+            b = self.body(ids, apply=True)
+            b["drivers"][0]["breaks"] = list(items)
+            return b
+
+        lunch = {"id": "lunch", "duration_s": 1800, "windows": [window("11:00", "12:00")]}
+        with self.unchanged(*reads):
+            post = lambda body: self.server.request("POST", "/v1/optimize", body, token=self.key)
+            self.assertError(post(self.body(ids, apply=True, lateness_penalty=-1)), 400, "invalid_field",
+                             "lateness_penalty")
+            self.assertError(post(self.body(ids, apply=True, lateness_penalty=2e6)), 400, "invalid_field",
+                             "lateness_penalty")
+            self.assertError(post(self.body(ids, apply=True, lateness_penalty="1")), 400, "wrong_type",
+                             "lateness_penalty")
+            four = [dict(lunch, id=f"b{i}") for i in range(4)]
+            self.assertError(post(with_breaks(*four)), 413, "too_large", "drivers[0].breaks")
+            five = dict(lunch, windows=[window(f"{h:02d}:00", f"{h:02d}:30") for h in range(8, 13)])
+            self.assertError(post(with_breaks(five)), 413, "too_large", "drivers[0].breaks[0].windows")
+            self.assertError(post(with_breaks({"id": "lunch", "windows": lunch["windows"]})), 400, "missing_field",
+                             "drivers[0].breaks[0].duration_s")
+            self.assertError(post(with_breaks(dict(lunch, duration_s=0))), 400, "invalid_field",
+                             "drivers[0].breaks[0].duration_s")
+            self.assertError(post(with_breaks(dict(lunch, windows=[]))), 400, "invalid_field",
+                             "drivers[0].breaks[0].windows")
+            self.assertError(post(with_breaks(dict(lunch, windows=[window("12:00", "11:00")]))), 400,
+                             "invalid_field", "drivers[0].breaks[0].windows[0].end")
+            self.assertError(post(with_breaks(dict(lunch, windows=[window("11:00", "12:00"), window("11:30", "13:00")]))),
+                             400, "invalid_field", "drivers[0].breaks[0].windows[1].start")
+            self.assertError(post(with_breaks(dict(lunch, windows=[window("15:00", "16:00")]))), 400,
+                             "invalid_field", "drivers[0].breaks[0].windows[0]")  # after the 14:00 shift end
+            self.assertError(post(with_breaks(lunch, dict(lunch))), 400, "invalid_field", "drivers[0].breaks[1].id")
+            self.assertError(post(with_breaks("lunch")), 400, "wrong_type", "drivers[0].breaks[0]")
+            self.assertError(post(with_breaks(dict(lunch, windows=[{"start": "noon", "end": "13:00"}]))), 400,
+                             "invalid_field", "drivers[0].breaks[0].windows[0].start")
 
 class OptimizeApplyCrashTest(ServerTestCase):
     """An applied plan is durable: kill -9 right after the 201, every route of it is there after the restart."""

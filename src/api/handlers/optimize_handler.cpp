@@ -14,6 +14,7 @@
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
+#include "api/plan_breaks.hpp"
 #include "core/new_id.hpp"
 #include "storage/route_plan_store.hpp"
 
@@ -52,6 +53,7 @@ Result<PlanDriver> parse_driver(const Services& s, const RequestContext& ctx, co
   const json::object* shift = r.object("shift", true);
   const json::object* start = r.object("start", true);
   const json::object* end = r.object("end");
+  const json::array* breaks = r.array("breaks", kMaxBreaksPerDriver);
   if (r.error()) return *r.error();
   JsonReader sr(*shift, path + ".shift");
   auto from = sr.timestamp("start", true);
@@ -61,6 +63,11 @@ Result<PlanDriver> parse_driver(const Services& s, const RequestContext& ctx, co
     return Error::invalid_field(path + ".shift.end", "the shift must end after it starts, within 48 hours");
   d.shift_start = *from;
   d.shift_end = *to;
+  if (breaks) {
+    auto parsed = parse_breaks(*breaks, path + ".breaks", *from, *to);
+    if (!parsed) return parsed.error();
+    d.breaks = std::move(*parsed);
+  }
   JsonReader st(*start, path + ".start");
   auto start_pos = st.lat_lon();
   if (st.error()) return *st.error();
@@ -149,6 +156,7 @@ Result<Request> parse_request(const Services& s, const RequestContext& ctx) {
   auto limit = r.number("time_limit_s", 0.1, 30);
   auto seed = r.integer("seed", 1, int64_t{1} << 31);
   auto apply = r.boolean("apply");
+  auto lateness_penalty = r.number("lateness_penalty", 0, 1e6);
   if (r.error()) return *r.error();
   if (!core::parse_date(req.date)) return Error::invalid_field("date", "date must be YYYY-MM-DD");
   if (drivers->empty()) return Error::invalid_field("drivers", "drivers must not be empty");
@@ -156,6 +164,7 @@ Result<Request> parse_request(const Services& s, const RequestContext& ctx) {
   req.plan.time_limit_s = limit.value_or(2);
   req.plan.seed = static_cast<uint64_t>(seed.value_or(1));
   req.apply = apply.value_or(false);
+  req.plan.lateness_penalty = lateness_penalty;
   std::set<std::string> seen;
   for (size_t i = 0; i < drivers->size(); ++i) {
     const std::string path = "drivers[" + std::to_string(i) + "]";
@@ -195,7 +204,8 @@ domain::Route to_route(const Request& req, const PlannedRoute& pr, const Request
 
 json::object plan_json(const Request& req, const DayPlan& plan, const std::vector<std::string>& route_ids) {
   json::array routes;
-  double distance = 0, duration = 0;
+  const bool soft = req.plan.lateness_penalty.has_value();  // lateness figures only with soft windows
+  double distance = 0, duration = 0, lateness = 0;
   size_t stops = 0;
   for (size_t k = 0; k < plan.routes.size(); ++k) {
     const auto& pr = plan.routes[k];
@@ -203,14 +213,17 @@ json::object plan_json(const Request& req, const DayPlan& plan, const std::vecto
     json::array out_stops;
     for (const auto& st : pr.stops) {
       const auto& sh = req.plan.shipments[st.shipment];
-      out_stops.push_back(json::object{{"shipment_ids", json::array{json::value(sh.id.str())}},
-                                       {"location", lat_lon_json(sh.address.location)},
-                                       {"arrival_at", core::format_iso8601(st.arrival)},
-                                       {"eta", core::format_iso8601(st.eta)},
-                                       {"waiting_s", std::round(st.waiting_s)},
-                                       {"service_s", req.plan.service_s}});
+      json::object stop{{"shipment_ids", json::array{json::value(sh.id.str())}},
+                        {"location", lat_lon_json(sh.address.location)},
+                        {"arrival_at", core::format_iso8601(st.arrival)},
+                        {"eta", core::format_iso8601(st.eta)},
+                        {"waiting_s", std::round(st.waiting_s)},
+                        {"service_s", req.plan.service_s}};
+      if (soft) stop["lateness_s"] = std::round(st.lateness_s);
+      out_stops.push_back(std::move(stop));
     }
     distance += pr.distance_m;
+    lateness += pr.lateness_s;
     duration += pr.duration_s;
     stops += pr.stops.size();
     json::object r{{"driver_id", d.driver_id.str()},
@@ -219,7 +232,9 @@ json::object plan_json(const Request& req, const DayPlan& plan, const std::vecto
                    {"end_at", core::format_iso8601(pr.end_at)},
                    {"distance_m", std::round(pr.distance_m)},
                    {"duration_s", std::round(pr.duration_s)},
-                   {"stops", std::move(out_stops)}};
+                   {"stops", std::move(out_stops)},
+                   {"breaks", breaks_json(d, pr)}};
+    if (soft) r["lateness_s"] = std::round(pr.lateness_s);
     if (k < route_ids.size()) r["route_id"] = route_ids[k];
     routes.push_back(std::move(r));
   }
@@ -234,6 +249,7 @@ json::object plan_json(const Request& req, const DayPlan& plan, const std::vecto
                        {"unassigned", unassigned.size()},
                        {"distance_m", std::round(distance)},
                        {"duration_s", std::round(duration)}};
+  if (soft) summary["lateness_s"] = std::round(lateness);
   return json::object{{"date", req.date},
                       {"source", std::string(map::source_name(plan.source))},
                       {"applied", !route_ids.empty() || (req.apply && plan.routes.empty())},
