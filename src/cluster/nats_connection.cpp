@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
 namespace lastmile::cluster {
 
 core::Error nats_error(natsStatus s, std::string_view what, jsErrCode js_code) {
@@ -12,19 +17,45 @@ core::Error nats_error(natsStatus s, std::string_view what, jsErrCode js_code) {
   return core::Error{core::ErrorCode::kUnavailable, std::move(msg), ""};
 }
 
+struct NatsConnection::Events {
+  std::atomic<uint64_t> disconnects{0}, reconnects{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool closed = false;
+};
+
 namespace {
 
+using Events = NatsConnection::Events;
+
 void on_disconnected(natsConnection* nc, void* closure) {
-  static_cast<std::atomic<uint64_t>*>(closure)->fetch_add(1);
+  static_cast<Events*>(closure)->disconnects.fetch_add(1);
   if (natsConnection_IsClosed(nc)) return;  // our own close at shutdown
   spdlog::warn("cluster: disconnected from NATS; reconnecting");
 }
 
 void on_reconnected(natsConnection* nc, void* closure) {
-  static_cast<std::atomic<uint64_t>*>(closure)->fetch_add(1);
+  static_cast<Events*>(closure)->reconnects.fetch_add(1);
   char url[256] = {0};
   natsConnection_GetConnectedUrl(nc, url, sizeof url);
   spdlog::info("cluster: reconnected to NATS at {}", url);
+}
+
+// The last callback of a connection (libnats runs a connection's callbacks in order on one thread).
+void on_closed(natsConnection*, void* closure) {
+  auto* events = static_cast<Events*>(closure);
+  std::lock_guard lock(events->mu);
+  events->closed = true;
+  events->cv.notify_all();
+}
+
+// Events whose closed callback did not come in time: kept for the life of the process (a late
+// callback must find them), reachable so that they are not reported as a leak.
+void keep_forever(std::unique_ptr<Events> events) {
+  static std::mutex mu;
+  static auto* kept = new std::vector<std::unique_ptr<Events>>();
+  std::lock_guard lock(mu);
+  kept->push_back(std::move(events));
 }
 
 void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
@@ -42,6 +73,7 @@ void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure)
 
 core::Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const NatsOptions& options) {
   std::unique_ptr<NatsConnection> c(new NatsConnection());
+  c->events_ = std::make_unique<Events>();
   c->servers_ = options.servers.size();
   natsOptions* opts = nullptr;
   natsStatus s = natsOptions_Create(&opts);
@@ -56,8 +88,9 @@ core::Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const Nats
   if (s == NATS_OK) s = natsOptions_SetPingInterval(opts, 2'000);
   if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts, 2);
   if (s == NATS_OK) s = natsOptions_SetNoEcho(opts, true);
-  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, &c->disconnects_);
-  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, &c->reconnects_);
+  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, on_disconnected, c->events_.get());
+  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, on_reconnected, c->events_.get());
+  if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, on_closed, c->events_.get());
   if (s == NATS_OK) s = natsConnection_Connect(&c->nc_, opts);
   natsOptions_Destroy(opts);
   if (s != NATS_OK) return nats_error(s, "connect");
@@ -71,11 +104,20 @@ core::Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const Nats
 
 NatsConnection::~NatsConnection() {
   if (js_) jsCtx_Destroy(js_);
-  if (nc_) {
-    natsConnection_Close(nc_);
-    natsConnection_Destroy(nc_);
+  if (!nc_) return;  // never connected: libnats calls nothing back for a failed connect
+  natsConnection_Close(nc_);
+  natsConnection_Destroy(nc_);
+  // The disconnected and closed callbacks may still be queued: the events go only after the last one.
+  std::unique_lock lock(events_->mu);
+  if (!events_->cv.wait_for(lock, std::chrono::seconds(2), [this] { return events_->closed; })) {
+    lock.unlock();
+    spdlog::warn("cluster: NATS closed callback not seen within 2 s");
+    keep_forever(std::move(events_));
   }
 }
+
+uint64_t NatsConnection::disconnects() const { return events_->disconnects.load(); }
+uint64_t NatsConnection::reconnects() const { return events_->reconnects.load(); }
 
 bool NatsConnection::connected() const { return natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED; }
 

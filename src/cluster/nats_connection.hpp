@@ -39,8 +39,8 @@ class NatsConnection {
   NatsConnection& operator=(const NatsConnection&) = delete;
 
   bool connected() const;
-  uint64_t disconnects() const { return disconnects_.load(); }
-  uint64_t reconnects() const { return reconnects_.load(); }
+  uint64_t disconnects() const;
+  uint64_t reconnects() const;
   size_t server_count() const { return servers_; }
 
   // Core NATS publish (at most once). Errors: kUnavailable.
@@ -54,6 +54,11 @@ class NatsConnection {
   core::Result<std::unique_ptr<Subscription>> subscribe(const std::string& subject, Handler on_message);
 
   natsConnection* raw() const { return nc_; }
+
+  // What the connection's callbacks write, on libnats' callback thread. They may still run after
+  // natsConnection_Close returns, so the destructor waits for the closed callback (the last one)
+  // before the events go, and keeps them for the process's life when it does not come in time.
+  struct Events;
   jsCtx* js() const { return js_; }
 
  private:
@@ -61,7 +66,7 @@ class NatsConnection {
   natsConnection* nc_ = nullptr;
   jsCtx* js_ = nullptr;
   size_t servers_ = 0;
-  std::atomic<uint64_t> disconnects_{0}, reconnects_{0};
+  std::unique_ptr<Events> events_;
 };
 
 class NatsConnection::Subscription {
