@@ -7,7 +7,9 @@ exports GeoJSON or GPX. A point is acknowledged only once durable; a re-sent bat
 
 import datetime
 import http.client
+import json
 import re
+import socket
 import threading
 import time
 import unittest
@@ -175,6 +177,57 @@ class PingsDurability(unittest.TestCase):
             stored = set(r.body["features"][0]["properties"]["times"])
             missing = [t for t in acked[driver["id"]] if t not in stored]
             self.assertEqual(missing, [], f"acknowledged but lost for {driver['name']}")
+
+
+class OneConnectionManySizes(ServerTestCase):
+    """A driver app keeps one connection and sends batches of every size on it; the server sizes its read
+    buffer to each body (and gives it back between requests), so no size or order of sizes is mishandled."""
+
+    def setUp(self):
+        key = make_tenant(self.server)["api_key"]
+        self.key = key
+        self.driver = make_driver(self.server, key)
+
+    def body(self, n, start):
+        points = [(43.7300 + (start + i) * 0.00001, 7.4200 + (start + i) * 0.00001) for i in range(n)]
+        return json.dumps(batch(points, start_seconds_ago=3000 - start, step=1)).encode()
+
+    def head(self, body):
+        return (f"POST /v1/pings HTTP/1.1\r\nHost: lastmile\r\nAuthorization: Bearer {self.driver['device_token']}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+
+    def test_batches_of_every_size_and_pipelined_requests_on_one_connection_are_all_stored(self):
+        sizes = [1000, 1, 300, 1, 1000, 7]  # 1000 points is about 120 KB, more than one 64 KiB read
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
+        self.addCleanup(sock.close)
+        reader = sock.makefile("rb")
+        start = 0
+        requests = []
+        for n in sizes:
+            requests.append((n, self.body(n, start)))
+            start += n
+        # The first four one by one, the last two pipelined in one write (the second arrives while
+        # the first is being answered, so the buffer still holds it between requests).
+        for n, body in requests[:4]:
+            sock.sendall(self.head(body) + body)
+            self.assertEqual(self.read_reply(reader)["stored"], n)
+        sock.sendall(b"".join(self.head(body) + body for _, body in requests[4:]))
+        for n, _ in requests[4:]:
+            self.assertEqual(self.read_reply(reader)["stored"], n)
+        r = self.server.request("GET", f"/v1/drivers/{self.driver['id']}/track", token=self.key,
+                                params={"format": "geojson"})
+        self.assertEqual(len(r.body["features"][0]["geometry"]["coordinates"]), sum(sizes))
+
+    def read_reply(self, reader):
+        status = reader.readline()
+        self.assertIn(b" 200 ", status)
+        length = None
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        self.assertIsNotNone(length)
+        return json.loads(reader.read(length))
 
 
 class GroupCommitMetrics(ServerTestCase):
