@@ -7,13 +7,13 @@
 
 #include <atomic>
 #include <cmath>
-#include <set>
 
 #include "api/day_plan.hpp"
 #include "api/handlers/common.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
+#include "api/optimize_request.hpp"
 #include "api/plan_breaks.hpp"
 #include "core/new_id.hpp"
 #include "storage/route_plan_store.hpp"
@@ -26,8 +26,6 @@ using core::ErrorCode;
 
 namespace {
 
-constexpr size_t kMaxShipments = 500;
-constexpr size_t kMaxDrivers = 50;
 constexpr int kMaxConcurrentSolves = 1;
 constexpr int kScanPages = 20;  // "all unassigned shipments of the date": at most 20 × 500 newest rows
 std::atomic<int> g_solves{0};
@@ -41,58 +39,27 @@ struct Request {
 
 std::string day_of(core::Timestamp t) { return core::format_iso8601(t).substr(0, 10); }
 
-Result<PlanDriver> parse_driver(const Services& s, const RequestContext& ctx, const json::value& v,
-                                const std::string& path) {
-  if (!v.is_object()) return Error::wrong_type(path, "an object");
-  JsonReader r(v.as_object(), path);
-  PlanDriver d;
-  d.driver_id = core::DriverId(r.string("driver_id", {.required = true, .max_len = 64}));
-  auto vehicle = r.optional_string("vehicle_id", 64);
-  auto capacity = r.integer("capacity", 1, 100000);
-  auto capacity_kg = r.number("capacity_kg", 0, 1e6);
-  const json::object* shift = r.object("shift", true);
-  const json::object* start = r.object("start", true);
-  const json::object* end = r.object("end");
-  const json::array* breaks = r.array("breaks", kMaxBreaksPerDriver);
-  if (r.error()) return *r.error();
-  JsonReader sr(*shift, path + ".shift");
-  auto from = sr.timestamp("start", true);
-  auto to = sr.timestamp("end", true);
-  if (sr.error()) return *sr.error();
-  if (to->ms <= from->ms || to->ms - from->ms > 48LL * 3600 * 1000)
-    return Error::invalid_field(path + ".shift.end", "the shift must end after it starts, within 48 hours");
-  d.shift_start = *from;
-  d.shift_end = *to;
-  if (breaks) {
-    auto parsed = parse_breaks(*breaks, path + ".breaks", *from, *to);
-    if (!parsed) return parsed.error();
-    d.breaks = std::move(*parsed);
-  }
-  JsonReader st(*start, path + ".start");
-  auto start_pos = st.lat_lon();
-  if (st.error()) return *st.error();
-  if (!start_pos) return Error::missing_field(path + ".start.lat");
-  d.start = d.end = *start_pos;
-  if (end) {
-    JsonReader er(*end, path + ".end");
-    auto end_pos = er.lat_lon();
-    if (er.error()) return *er.error();
-    if (end_pos) d.end = *end_pos;
-  }
-  auto driver = s.store.get_driver(ctx.tenant(), d.driver_id);
+// The driver of `spec` (drivers[i] at `path`) with its vehicle: their capacities complete the spec.
+Result<PlanDriver> resolve_driver(const Services& s, const RequestContext& ctx, OptimizeDriverSpec spec,
+                                  const std::string& path) {
+  auto driver = s.store.get_driver(ctx.tenant(), spec.driver_id);
   if (!driver) return Error{ErrorCode::kNotFound, "driver not found", path + ".driver_id"};
-  if (vehicle)
-    d.vehicle_id = core::VehicleId(*vehicle);
-  else
-    d.vehicle_id = driver->vehicle_id;
+  PlanDriver d;
+  d.driver_id = std::move(spec.driver_id);
+  d.vehicle_id = spec.vehicle_id ? std::move(spec.vehicle_id) : driver->vehicle_id;
   double vehicle_kg = 0;
   if (d.vehicle_id) {
     auto veh = s.store.get_vehicle(ctx.tenant(), *d.vehicle_id);
     if (!veh) return Error{ErrorCode::kNotFound, "vehicle not found", path + ".vehicle_id"};
     vehicle_kg = veh->capacity_kg;
   }
-  d.capacity = capacity.value_or(1000);
-  d.capacity_kg = capacity_kg.value_or(vehicle_kg);
+  d.capacity = spec.capacity.value_or(1000);
+  d.capacity_kg = spec.capacity_kg.value_or(vehicle_kg);
+  d.shift_start = spec.shift_start;
+  d.shift_end = spec.shift_end;
+  d.start = spec.start;
+  d.end = spec.end;
+  d.breaks = std::move(spec.breaks);
   return d;
 }
 
@@ -104,15 +71,11 @@ std::string unplannable(const domain::Shipment& sh) {
   return "";
 }
 
-core::Status add_listed(const Services& s, const RequestContext& ctx, const json::array& ids, Request& req) {
-  std::set<std::string> seen;
+core::Status add_listed(const Services& s, const RequestContext& ctx, const std::vector<core::ShipmentId>& ids,
+                        Request& req) {
   for (size_t i = 0; i < ids.size(); ++i) {
-    const std::string path = "shipment_ids[" + std::to_string(i) + "]";
-    if (!ids[i].is_string()) return Error::wrong_type(path, "a shipment id string");
-    std::string id(ids[i].as_string());
-    if (!seen.insert(id).second) return Error::invalid_field(path, "shipment listed twice");
-    auto sh = s.store.get_shipment(ctx.tenant(), core::ShipmentId(id));
-    if (!sh) return Error{ErrorCode::kNotFound, "shipment not found", path};
+    auto sh = s.store.get_shipment(ctx.tenant(), ids[i]);
+    if (!sh) return Error{ErrorCode::kNotFound, "shipment not found", "shipment_ids[" + std::to_string(i) + "]"};
     if (auto why = unplannable(*sh); !why.empty()) {
       req.skipped.emplace_back(sh->id, why);
       continue;
@@ -133,7 +96,7 @@ core::Status add_unassigned_of_day(const Services& s, const RequestContext& ctx,
     for (auto& sh : res->items) {
       const auto day = sh.promised ? day_of(sh.promised->start) : day_of(sh.created_at);
       if (day != req.date || !unplannable(sh).empty()) continue;
-      if (req.plan.shipments.size() == kMaxShipments)
+      if (req.plan.shipments.size() == kMaxOptimizeShipments)
         return Error{ErrorCode::kTooLarge, "more than 500 unassigned shipments that day: list shipment_ids",
                      "shipment_ids"};
       req.plan.shipments.push_back(std::move(sh));
@@ -144,37 +107,25 @@ core::Status add_unassigned_of_day(const Services& s, const RequestContext& ctx,
   return {};
 }
 
+// The body read (api/optimize_request.hpp), then its drivers, vehicles and shipments looked up.
 Result<Request> parse_request(const Services& s, const RequestContext& ctx) {
   auto body = body_object(ctx);
   if (!body) return body.error();
-  JsonReader r(*body);
+  auto parsed = parse_optimize_request(*body);
+  if (!parsed) return parsed.error();
   Request req;
-  req.date = r.string("date", {.required = true, .max_len = 10});
-  const json::array* ids = r.array("shipment_ids", kMaxShipments);
-  const json::array* drivers = r.array("drivers", kMaxDrivers, true);
-  auto service = r.integer("service_s", 0, 3600);
-  auto limit = r.number("time_limit_s", 0.1, 30);
-  auto seed = r.integer("seed", 1, int64_t{1} << 31);
-  auto apply = r.boolean("apply");
-  auto lateness_penalty = r.number("lateness_penalty", 0, 1e6);
-  if (r.error()) return *r.error();
-  if (!core::parse_date(req.date)) return Error::invalid_field("date", "date must be YYYY-MM-DD");
-  if (drivers->empty()) return Error::invalid_field("drivers", "drivers must not be empty");
-  req.plan.service_s = static_cast<int>(service.value_or(120));
-  req.plan.time_limit_s = limit.value_or(2);
-  req.plan.seed = static_cast<uint64_t>(seed.value_or(1));
-  req.apply = apply.value_or(false);
-  req.plan.lateness_penalty = lateness_penalty;
-  std::set<std::string> seen;
-  for (size_t i = 0; i < drivers->size(); ++i) {
-    const std::string path = "drivers[" + std::to_string(i) + "]";
-    auto d = parse_driver(s, ctx, (*drivers)[i], path);
+  req.date = std::move(parsed->date);
+  req.apply = parsed->apply;
+  req.plan.service_s = parsed->service_s;
+  req.plan.time_limit_s = parsed->time_limit_s;
+  req.plan.seed = parsed->seed;
+  req.plan.lateness_penalty = parsed->lateness_penalty;
+  for (size_t i = 0; i < parsed->drivers.size(); ++i) {
+    auto d = resolve_driver(s, ctx, std::move(parsed->drivers[i]), "drivers[" + std::to_string(i) + "]");
     if (!d) return d.error();
-    if (!seen.insert(d->driver_id.str()).second)
-      return Error::invalid_field(path + ".driver_id", "driver listed twice");
     req.plan.drivers.push_back(std::move(*d));
   }
-  auto added = ids ? add_listed(s, ctx, *ids, req) : add_unassigned_of_day(s, ctx, req);
+  auto added = parsed->shipment_ids ? add_listed(s, ctx, *parsed->shipment_ids, req) : add_unassigned_of_day(s, ctx, req);
   if (!added) return added.error();
   return req;
 }
