@@ -166,15 +166,20 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
   // Drivers first: the first one's created_at is the server's time, which starts our clock.
   static const core::SystemClock wall;
   std::shared_ptr<core::ScaledClock> clock;
+  // Wall time the request that started our clock took: the server's time in its answer is older than
+  // the answer by up to that much (scaled by the speedup), which the clock check below allows for.
+  int64_t anchor_rtt_ms = 0;
   for (size_t d = 0; d < o.drivers; ++d) {
     json::object body{
         {"name", fmt::format("{} {}", pick(kFirstNames, d * 5 + 3), pick(kLastNames, d * 7 + 1))}};
     if (!o.carrier_ids.empty()) body["carrier_id"] = o.carrier_ids[d % o.carrier_ids.size()];
     SimDevice device = sim_device((*protocols)[d], run, d, str(body, "name"));
     if (!device.device_id.empty()) body["device_id"] = device.device_id;
+    const core::Timestamp sent = wall.now();
     auto created = call(http, "POST", "/v1/drivers", key, body, 201, "create driver");
     if (!created) return created.error();
     if (!clock) {
+      anchor_rtt_ms = wall.now().ms - sent.ms;
       const auto server_now = core::parse_iso8601(str(*created, "created_at"));
       if (!server_now) return core::Error{core::ErrorCode::kInternal, "driver without created_at", ""};
       clock = std::make_shared<core::ScaledClock>(wall, o.speedup, *server_now);
@@ -197,6 +202,7 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
 
   std::string last_recorded;
   core::Timestamp ours_at_last{0};  // our clock when that answer came
+  int64_t last_rtt_ms = 0;          // the wall time that request took
   for (size_t d = 0; d < o.drivers; ++d) {
     SimDriver& driver = fleet.drivers[d];
     json::array stops;
@@ -208,11 +214,13 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
       driver.tracking_tokens.push_back(str(*shipment, "tracking_token"));
       driver.barcodes.push_back(parcel_barcode(run, d, i));
       for (const char* type : {"processed", "shipped"}) {
+        const core::Timestamp sent = wall.now();
         auto event = call(http, "POST", "/v1/shipments/" + driver.shipment_ids.back() + "/events", key,
                           json::object{{"type", type}}, 201, std::string("post ") + type);
         if (!event) return event.error();
         last_recorded = str(*event, "recorded_at");
         ours_at_last = clock->now();
+        last_rtt_ms = wall.now().ms - sent.ms;
       }
       stops.push_back(json::object{{"shipment_ids", json::array{driver.shipment_ids.back().c_str()}},
                                    {"service_s", fleet.plan.drivers[d].plan.stops[i].planned_service_s}});
@@ -241,7 +249,12 @@ core::Result<PreparedFleet> prepare_fleet(const SimulateOptions& o, const map::R
   // The server's clock must run at our pace: compare its last event time with ours.
   if (const auto server_t = core::parse_iso8601(last_recorded)) {
     const double off_s = std::abs(static_cast<double>(server_t->ms - ours_at_last.ms)) / 1000.0;
-    if (off_s > 1.0 + 0.05 * o.speedup) {  // request jitter × speedup stays well below
+    // Each of the two readings may be off by its request's duration × speedup (slow answers, e.g. under
+    // a sanitizer on a loaded machine); a wrong speedup drifts by the whole set-up's duration × the
+    // difference, well beyond.
+    const double allowed_s =
+        1.0 + 0.05 * o.speedup + o.speedup * static_cast<double>(anchor_rtt_ms + last_rtt_ms) / 1000.0;
+    if (off_s > allowed_s) {
       return core::Error{
           core::ErrorCode::kInvalidField,
           fmt::format("the server's clock is {:.0f} s away from the simulated one: --speedup {} must "
