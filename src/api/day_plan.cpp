@@ -7,6 +7,7 @@
 #include "optimize/feasibility_checker.hpp"
 #include "optimize/schedule.hpp"
 #include "optimize/solver.hpp"
+#include "optimize/time_pass.hpp"
 
 namespace lastmile::api {
 
@@ -98,10 +99,14 @@ opt::Problem build_problem(const PlanInput& in, const Layout& layout, const map:
   return p;
 }
 
-std::string reason_for(const opt::Problem& p, std::size_t j) {
+// Why job j is unassigned: no vehicle holds it (capacity), none reaches it and gets back (unreachable),
+// none can serve it alone within its windows, shift and breaks (time_window), else the others took the
+// room (fleet_full).
+std::string reason_for(const opt::Problem& p, const opt::Instance& in, std::size_t j) {
   const auto& job = p.jobs[j];
   bool fits_some = false, reachable = false;
-  for (const auto& v : p.vehicles) {
+  for (std::size_t k = 0; k < p.vehicles.size(); ++k) {
+    const auto& v = p.vehicles[k];
     bool fits = true;
     for (std::size_t i = 0; i < v.capacity.size(); ++i) fits = fits && job.delivery[i] <= v.capacity[i];
     if (!fits) continue;
@@ -110,11 +115,7 @@ std::string reason_for(const opt::Problem& p, std::size_t j) {
                  back = p.matrix.duration(job.location, *v.end);
     if (there >= kUnreachableS || back >= kUnreachableS) continue;
     reachable = true;
-    const double arrival = v.shift.start + there;
-    for (const auto& w : job.windows) {
-      if (arrival <= w.end && std::max(arrival, w.start) + job.service + back <= v.shift.end)
-        return "fleet_full";
-    }
+    if (opt::time_pass(in, k, {j}, std::nullopt, 0, false).feasible) return "fleet_full";
   }
   if (!fits_some) return "capacity";
   return reachable ? "time_window" : "unreachable";
@@ -163,7 +164,10 @@ core::Result<DayPlan> plan_day(const map::RoutingService& routing, const PlanInp
     }
     plan.routes.push_back(std::move(out));
   }
-  for (auto j : solution.unassigned) plan.unassigned.push_back({j, reason_for(problem, j)});
+  if (!solution.unassigned.empty()) {
+    const opt::Instance instance(problem);
+    for (auto j : solution.unassigned) plan.unassigned.push_back({j, reason_for(problem, instance, j)});
+  }
   return plan;
 }
 

@@ -32,6 +32,21 @@ bool better(const Timing& a, const Timing& b) {
 
 }  // namespace
 
+std::vector<BreakLeft> breaks_left(const domain::Route& route, std::size_t done) {
+  std::vector<BreakLeft> out;
+  for (const auto& b : route.breaks) {
+    const auto after = static_cast<std::size_t>(b.after_stops);
+    const bool behind = after == 0 ? done > 0 || route.status != domain::RouteStatus::kPlanned : done >= after;
+    if (behind) continue;
+    BreakLeft left;
+    left.before = after - done;
+    left.duration_s = b.duration_s;
+    if (b.window) left.earliest = b.window->start;
+    out.push_back(left);
+  }
+  return out;
+}
+
 core::Result<ReplanMatrix> ReplanMatrix::build(const map::RoutingService& routing,
                                                std::vector<LiveRoute*> routes) {
   std::vector<core::LatLon> points;
@@ -69,7 +84,16 @@ Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, co
   Timing t;
   double clock = 0;
   std::size_t here = route.from_point;
-  for (const auto& s : stops) {
+  auto take_breaks = [&](std::size_t k) {  // those before stops[k]; k = stops.size(): all the rest
+    for (const auto& b : route.breaks) {
+      if (b.before < k || (b.before > k && k < stops.size())) continue;
+      if (b.earliest) clock = std::max(clock, seconds_between(route.at, *b.earliest));
+      clock += b.duration_s;
+    }
+  };
+  for (std::size_t k = 0; k < stops.size(); ++k) {
+    const auto& s = stops[k];
+    take_breaks(k);
     const double leg = m.duration(here, s.point);
     t.travel_s += leg;
     clock += leg;
@@ -90,6 +114,7 @@ Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, co
     here = s.point;
     t.stops.push_back(ts);
   }
+  take_breaks(stops.size());
   const double back = m.duration(here, route.end_point);
   t.travel_s += back;
   t.end_at = plus(route.at, clock + back);

@@ -29,12 +29,26 @@ struct LiveStop {
   std::size_t point = 0;  // set by ReplanMatrix::build
 };
 
+// A break of the route still to be taken (domain::RouteBreak), before open[before] in whatever order
+// the open stops end up (open.size() or more: after the last one, delaying only the return).
+struct BreakLeft {
+  std::size_t before = 0;
+  double duration_s = 0;
+  std::optional<core::Timestamp> earliest;  // the break's window start
+};
+
+// The breaks of `route` not yet taken when `done` of its stops are no longer pending: one after the
+// first a stops is left while fewer than a are done; one before the first stop, while the route is
+// only planned.
+std::vector<BreakLeft> breaks_left(const domain::Route& route, std::size_t done);
+
 // A route from the driver's position on: the open stops in their current order.
 struct LiveRoute {
   domain::Route route;  // as stored
   core::LatLon from = *core::LatLon::from_unsafe({0, 0});
   core::Timestamp at;
   std::vector<LiveStop> open;
+  std::vector<BreakLeft> breaks;  // taken where the driver is, starting no earlier than `earliest`
   std::size_t from_point = 0, end_point = 0;  // set by ReplanMatrix::build
 };
 
@@ -67,7 +81,7 @@ class ReplanMatrix {
   map::RouteSource source_ = map::RouteSource::kGreatCircle;
 };
 
-// The timing of `route` visiting `stops` (from its open stops) in that order.
+// The timing of `route` visiting `stops` (from its open stops) in that order, its breaks included.
 Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const ReplanMatrix& m);
 
 struct Resequenced {

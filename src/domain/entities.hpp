@@ -202,6 +202,18 @@ struct Stop {
   std::optional<Timestamp> departed_at;   // set by the geofence
 };
 
+// A driver's pause on a route (a lunch break, a legal rest): taken where the driver is, after the
+// route's first `after_stops` stops (0: before the first; the stop count: after the last), lasting
+// `duration_s`, starting no earlier than `window`'s start when it has one. POST /v1/routes takes
+// them; POST /v1/optimize with "apply" stores the breaks it planned. Live ETAs of the stops after a
+// break include it while it lies ahead (eta/estimator.hpp).
+struct RouteBreak {
+  std::string id;  // the client's name for it, unique on the route
+  int after_stops = 0;
+  int duration_s = 0;
+  std::optional<TimeWindow> window;  // when the break may start
+};
+
 struct Route {
   int64_t seq = 0;
   core::RouteId id;
@@ -213,6 +225,7 @@ struct Route {
   RouteStatus status = RouteStatus::kPlanned;
   std::optional<Timestamp> started_at;
   std::vector<Stop> stops;
+  std::vector<RouteBreak> breaks;  // in the order taken
   Timestamp created_at;
 };
 

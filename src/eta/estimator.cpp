@@ -24,7 +24,8 @@ const Leg& RouteEta::planned_leg(std::optional<size_t> from, size_t to, const Le
 
 RouteEstimate RouteEta::estimate(core::LatLon position, core::Timestamp t, std::span<const size_t> remaining,
                                  std::optional<core::Timestamp> at_stop_since, const core::DriverId& driver,
-                                 const LegSource& legs, const Corrections& corrections, const EtaParams& params) {
+                                 const LegSource& legs, const Corrections& corrections, const EtaParams& params,
+                                 std::span<const BreakAhead> breaks) {
   RouteEstimate out;
   out.at = t;
   core::Timestamp clock = t;  // when the driver leaves the previous place
@@ -43,6 +44,11 @@ RouteEstimate RouteEta::estimate(core::LatLon position, core::Timestamp t, std::
       e.departure = plus_s(t, std::max(0.0, service - done_s));
       if (stop.location) out.road_network = true;
     } else {
+      for (const BreakAhead& b : breaks) {
+        if (b.before != k) continue;
+        if (b.earliest_start && *b.earliest_start > clock) clock = *b.earliest_start;
+        clock = plus_s(clock, b.duration_s);
+      }
       double travel = 0;
       if (stop.location) {
         Leg first;

@@ -11,6 +11,10 @@
 // current position is new on each update. Each arrival carries a P10–P90 window
 // (Corrections::window) and, against the stop's promised window, its predicted lateness.
 //
+// A break ahead (BreakAhead) is taken where the driver is before the stop it precedes: it starts at
+// the previous departure, or at its earliest start when that is later, and delays every later stop
+// by its duration.
+//
 // A stop without coordinates costs no travel (its ETA is the previous departure). The stop the
 // driver is at (arrived, not departed) has its arrival time as ETA and only the rest of its
 // service ahead.
@@ -42,6 +46,14 @@ struct StopPlan {
   std::string place;                          // place_key(location), "" without one
 };
 
+// A driver's break still to be taken (domain::RouteBreak), placed before remaining[before]
+// (remaining.size(): after the last stop, which delays no stop).
+struct BreakAhead {
+  size_t before = 0;
+  double duration_s = 0;
+  std::optional<core::Timestamp> earliest_start;  // the break's window start
+};
+
 struct EtaParams {
   bool wait_for_window_start = true;  // a driver early at a stop waits for its window to open
   int utc_offset_s = 0;               // local time of the tenant, for hour-of-week factors
@@ -70,10 +82,13 @@ class RouteEta {
   const std::vector<StopPlan>& stops() const { return stops_; }
 
   // The ETA of `remaining` (indices into stops(), in visiting order) for a driver at `position`
-  // at `t`. `at_stop_since`: the driver arrived at remaining[0] then and has not left.
+  // at `t`. `at_stop_since`: the driver arrived at remaining[0] then and has not left. `breaks`: the
+  // breaks still ahead, in the order taken (a break before remaining[0] is ignored while the driver is
+  // at that stop).
   RouteEstimate estimate(core::LatLon position, core::Timestamp t, std::span<const size_t> remaining,
                          std::optional<core::Timestamp> at_stop_since, const core::DriverId& driver,
-                         const LegSource& legs, const Corrections& corrections, const EtaParams& params);
+                         const LegSource& legs, const Corrections& corrections, const EtaParams& params,
+                         std::span<const BreakAhead> breaks = {});
 
   // The planned leg into stop `to` from stop `from` (nullopt: from the depot). Cached.
   const Leg& planned_leg(std::optional<size_t> from, size_t to, const LegSource& legs);

@@ -90,6 +90,26 @@ void announce_change(const tracking::RouteView& view, const domain::Stop& stop, 
   }
 }
 
+// The route's breaks not yet taken, placed among `open` (the open stops in visiting order). A break
+// after the route's first a stops is behind once a stops are done (the driver left the last of them:
+// taken there or on the way); one before the first stop, once the driver left the depot or served a
+// stop.
+std::vector<eta::BreakAhead> breaks_ahead(const tracking::RouteView& view, size_t open_count) {
+  std::vector<eta::BreakAhead> out;
+  const size_t done = view.route.stops.size() - open_count;
+  for (const auto& b : view.route.breaks) {
+    const auto after = static_cast<size_t>(b.after_stops);
+    const bool behind = after == 0 ? done > 0 || view.depot_departed : done >= after;
+    if (behind) continue;
+    eta::BreakAhead ahead;
+    ahead.before = after - done;
+    ahead.duration_s = b.duration_s;
+    if (b.window) ahead.earliest_start = b.window->start;
+    out.push_back(ahead);
+  }
+  return out;
+}
+
 }  // namespace
 
 void EtaMonitor::clear() { *this = EtaMonitor(); }
@@ -137,8 +157,9 @@ void EtaMonitor::on_position(const tracking::RouteView& view, const ingest::Ping
     }
   }
   const auto model = options.models ? options.models->get(device.tenant) : std::make_shared<const eta::Corrections>();
-  eta::RouteEstimate est =
-      eta_->estimate(ping.position, ping.t, open, at_stop_since, device.driver, *options.legs, *model, options.params);
+  const auto breaks = breaks_ahead(view, open.size());
+  eta::RouteEstimate est = eta_->estimate(ping.position, ping.t, open, at_stop_since, device.driver, *options.legs,
+                                          *model, options.params, breaks);
 
   std::optional<ProgressWrite> write;
   auto writer = [&]() -> ProgressWrite& {

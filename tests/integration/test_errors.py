@@ -151,6 +151,9 @@ class ErrorsTest(ServerTestCase):
             (with_field(rb, "stops", DELETE), "stops"),
             (with_field(rb, "stops.0.shipment_ids", DELETE), "stops[0].shipment_ids"),
             ({**rb, "depot": {}}, ("depot", "depot.lat", "depot.lon")),
+            ({**rb, "breaks": [{"id": "lunch", "duration_s": 1800}]}, "breaks[0].after_stops"),
+            ({**rb, "breaks": [{"id": "lunch", "after_stops": 0, "duration_s": 60, "window": {"start": "2026-11-23T12:00:00Z"}}]},
+             "breaks[0].window.end"),
         ]) + [
             ("POST", "/v1/tenants", {"brand_color": "#0a7d5a"}, self.server.admin_token, None, 400, "missing_field",
              "name"),
@@ -198,6 +201,9 @@ class ErrorsTest(ServerTestCase):
             (with_field(rb, "stops.0.service_s", "2 minutes"), "stops[0].service_s"),
             ({**rb, "depot": [43.735, 7.421]}, "depot"),
             ({**rb, "driver_id": 12}, "driver_id"),
+            ({**rb, "breaks": {"id": "lunch"}}, "breaks"),
+            ({**rb, "breaks": ["lunch"]}, "breaks[0]"),
+            ({**rb, "breaks": [{"id": "lunch", "after_stops": 1, "duration_s": "half an hour"}]}, "breaks[0].duration_s"),
         ]) + [
             ("POST", "/v1/tenants", {"name": ["Acme"]}, self.server.admin_token, None, 400, "wrong_type", "name"),
             ("POST", "/v1/tenants", {"name": "Typed", "show_driver_within_stops": "two"}, self.server.admin_token,
@@ -240,6 +246,17 @@ class ErrorsTest(ServerTestCase):
             ({**rb, "depot": {"lat": 100, "lon": 7.4}}, "depot.lat"),
             (with_field(rb, "stops.0.shipment_ids", []), "stops[0].shipment_ids"),
             (with_field(rb, "stops.0.service_s", -5), "stops[0].service_s"),
+            # The route has one stop: a break goes before it (0) or after it (1).
+            ({**rb, "breaks": [{"id": "lunch", "after_stops": 2, "duration_s": 1800}]}, "breaks[0].after_stops"),
+            ({**rb, "breaks": [{"id": "lunch", "after_stops": 1, "duration_s": 0}]}, "breaks[0].duration_s"),
+            ({**rb, "breaks": [{"id": "", "after_stops": 1, "duration_s": 60}]}, "breaks[0].id"),
+            ({**rb, "breaks": [{"id": "a", "after_stops": 1, "duration_s": 60}, {"id": "a", "after_stops": 1, "duration_s": 60}]},
+             "breaks[1].id"),
+            ({**rb, "breaks": [{"id": "a", "after_stops": 1, "duration_s": 60}, {"id": "b", "after_stops": 0, "duration_s": 60}]},
+             "breaks[1].after_stops"),
+            ({**rb, "breaks": [{"id": "a", "after_stops": 1, "duration_s": 60,
+                                "window": {"start": "2026-11-23T12:00:00Z", "end": "2026-11-23T11:00:00Z"}}]},
+             "breaks[0].window.end"),
         ]) + [
             ("POST", "/v1/tenants", {"name": ""}, self.server.admin_token, None, 400,
              ("invalid_field", "missing_field"), "name"),
@@ -265,6 +282,9 @@ class ErrorsTest(ServerTestCase):
              None, 413, "too_large", "parcels"),
             ("POST", "/v1/routes", many_stops, self.key, None, 413, "too_large", "stops"),
             ("POST", "/v1/routes", big_stop, self.key, None, 413, "too_large", "stops[0].shipment_ids"),
+            ("POST", "/v1/routes", {**route_body(self.driver["id"], [self.fresh["id"]]),
+                                    "breaks": [{"id": f"b{i}", "after_stops": 1, "duration_s": 60} for i in range(4)]},
+             self.key, None, 413, "too_large", "breaks"),
         ])
 
     def _oversize_head(self, length=None, chunked=False):

@@ -1,7 +1,8 @@
 """Live ETA through the real server (docs/eta.md): a driver app's batches on the bundled Monaco road
 network give the shipment's stop an ETA with its P10–P90 window in the public tracking view and on the
-customer's live stream (no ids), the dispatcher's stream gets every stop's ETA, and a promise the
-driver can no longer keep raises late_risk (event and live exception) while the drive goes on. Without
+customer's live stream (no ids), the dispatcher's stream gets every stop's ETA, a driver's break still
+ahead delays the stops after it, and a promise the driver can no longer keep raises late_risk (event
+and live exception) while the drive goes on. Without
 a map the ETA is a great-circle estimate and the staff message says so.
 """
 
@@ -20,6 +21,7 @@ BIN = os.environ.get("LASTMILE_BIN", DEFAULT_BIN)
 
 DEPOT = (43.7350, 7.4210)
 STOP = (43.7412, 7.4283)  # about 1 km by road from the depot
+STOP2 = (43.7396, 7.4270)  # a few hundred metres on from STOP
 
 
 
@@ -149,6 +151,46 @@ class EtaWithMapTest(ServerTestCase):
         self.assertIn(view["status"], ("out_for_delivery", "arriving"))
         staff.close()
 
+
+    def test_a_break_ahead_on_the_route_delays_the_stops_after_it(self):
+        s = self.server
+        later = []
+        for point in (STOP, STOP2):
+            address = dict(SHIPMENT_BODY["address"], lat=point[0], lon=point[1])
+            shipment = make_shipment(s, self.key, address=address,
+                                     promised={"start": iso(self.start - 3600), "end": iso(time.time() + 4 * 3600)})
+            for m in ("processed", "shipped"):
+                post_event(s, self.key, shipment["id"], m)
+            later.append(shipment["id"])
+        # A one-hour lunch after the first stop, not before 10 minutes from now.
+        lunch_from = time.time() + 600
+        route = make_route(s, self.key, self.driver["id"], later, depot={"lat": DEPOT[0], "lon": DEPOT[1]},
+                           breaks=[{"id": "lunch", "after_stops": 1, "duration_s": 3600,
+                                    "window": {"start": iso(lunch_from), "end": iso(lunch_from + 7200)}}])
+        self.assertEqual(route["breaks"], [{"id": "lunch", "after_stops": 1, "duration_s": 3600,
+                                            "window": {"start": iso(lunch_from), "end": iso(lunch_from + 7200)}}])
+        expect(s.request("POST", f"/v1/routes/{route['id']}/start", token=self.key), 200, "start")
+        halfway = ((DEPOT[0] + STOP[0]) / 2, (DEPOT[1] + STOP[1]) / 2)
+        self.send(fixes(self.start, DEPOT, DEPOT, 30))
+        self.send(fixes(self.start + 33, DEPOT, halfway, 60))
+
+        def epoch(text):
+            return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
+
+        deadline = time.monotonic() + 5
+        stops = []
+        while time.monotonic() < deadline:
+            stops = expect(s.request("GET", f"/v1/routes/{route['id']}", token=self.key), 200, "route")["stops"]
+            if all(x["eta"] for x in stops):
+                break
+            time.sleep(0.05)
+        self.assertTrue(all(x["eta"] for x in stops), stops)
+        first, second = epoch(stops[0]["eta"]), epoch(stops[1]["eta"])
+        # The lunch starts when the first stop's service ends or its window opens, whichever is later; the
+        # drive between the two stops (under a kilometre) takes a few minutes more.
+        lunch_start = max(first + 120, lunch_from)
+        self.assertGreaterEqual(second, lunch_start + 3600 - 1)
+        self.assertLess(second, lunch_start + 3600 + 900)
 
     def test_office_staff_read_the_tenants_learned_model(self):
         s = self.server

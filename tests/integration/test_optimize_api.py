@@ -8,7 +8,8 @@ with no route of the plan written; an applied plan survives kill -9; Idempotency
 POST /v1/routes/{id}/resequence and /v1/routes/reassign: a started route re-planned from the driver's
 last ping, before/after ETAs and lateness, `apply` writes the new orders and eta_changed events.
 Soft windows (`lateness_penalty`) plan late stops and report lateness that matches the returned times;
-drivers' breaks land inside one of their windows with their duration and are not stored on apply.
+drivers' breaks land inside one of their windows with their duration and are stored with the routes on
+apply.
 Bad input is refused and changes nothing.
 """
 
@@ -128,6 +129,19 @@ class OptimizeApiTest(ServerTestCase):
         self.assertEqual(reasons, {early: "time_window", heavy: "capacity"})
         self.assertEqual(plan["summary"]["stops"], 1)
 
+    def test_a_shipment_no_driver_can_serve_around_their_breaks_is_unassigned_for_its_window(self):
+        # Both drivers must start a two-hour lunch between 10:50 and 11:00: a stop promised for
+        # 11:00-11:30 can be served neither before it (the service would end after 11:00) nor after it.
+        lunch_bound = self.shipment(POINTS[3], start="11:00", end="11:30")
+        fine = self.shipment(POINTS[2])
+        body = self.body([lunch_bound, fine])
+        for d in body["drivers"]:
+            d["breaks"] = [{"id": "lunch", "duration_s": 7200,
+                            "windows": [{"start": f"{DATE}T10:50:00Z", "end": f"{DATE}T11:00:00Z"}]}]
+        plan = self.assertStatus(self.server.request("POST", "/v1/optimize", body, token=self.key), 200)
+        self.assertEqual(plan["unassigned"], [{"shipment_id": lunch_bound, "reason": "time_window"}])
+        self.assertEqual(plan["summary"]["stops"], 1)
+
     def test_bad_input_is_refused_and_changes_nothing(self):
         ids = [self.shipment(p) for p in POINTS[:2]]
         other = make_tenant(self.server)["api_key"]
@@ -241,7 +255,7 @@ class OptimizeApiTest(ServerTestCase):
         # stop starts at 08:10 at the earliest (300 s late), the third at 08:20 (900 s).
         self.assertGreaterEqual(total, 2 * 1200)
 
-    def test_breaks_land_inside_a_window_with_their_duration_and_are_not_stored(self):
+    def test_breaks_land_inside_a_window_with_their_duration_and_are_stored_on_apply(self):
         ids = [self.shipment(p) for p in POINTS]
         breaks = {self.drivers[0]: [{"id": "lunch", "duration_s": 1800,
                                      "windows": [{"start": f"{DATE}T10:00:00Z", "end": f"{DATE}T10:10:00Z"},
@@ -282,8 +296,19 @@ class OptimizeApiTest(ServerTestCase):
         for r in applied["routes"]:
             self.assertTrue(r["breaks"])
             stored = self.assertStatus(self.server.request("GET", f"/v1/routes/{r['route_id']}", token=self.key), 200)
-            # Only the shipments' stops are stored: a break is no stop.
+            # Only the shipments' stops are stored as stops: a break is no stop, it is one of the route's
+            # breaks, with its place, duration and the window the plan starts it in (live ETAs include it).
             self.assertEqual([s["shipment_ids"] for s in stored["stops"]], [s["shipment_ids"] for s in r["stops"]])
+            wanted = {b["id"]: b for b in breaks[r["driver_id"]]}
+            self.assertEqual([b["id"] for b in stored["breaks"]], [b["id"] for b in r["breaks"]])
+            for planned, kept in zip(r["breaks"], stored["breaks"]):
+                self.assertEqual(kept["after_stops"], planned["after_stops"])
+                self.assertEqual(kept["duration_s"], wanted[kept["id"]]["duration_s"])
+                self.assertTrue(any((parse(w["start"]), parse(w["end"])) ==
+                                    (parse(kept["window"]["start"]), parse(kept["window"]["end"]))
+                                    for w in wanted[kept["id"]]["windows"]), kept)
+                self.assertLessEqual(parse(kept["window"]["start"]), parse(planned["start_at"]))
+                self.assertLessEqual(parse(planned["start_at"]), parse(kept["window"]["end"]))
 
     def test_bad_breaks_or_lateness_penalty_are_refused_and_change_nothing(self):
         ids = [self.shipment(p) for p in POINTS[:2]]

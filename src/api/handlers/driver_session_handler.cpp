@@ -9,6 +9,7 @@
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
+#include "api/plan_breaks.hpp"
 #include "core/crypto.hpp"
 #include "domain/masking.hpp"
 
@@ -136,7 +137,8 @@ Result<Reply> get_driver_manifest(const Services& s, RequestContext& ctx) {
                               {"date", r.date},
                               {"status", domain::route_status_name(r.status)},
                               {"depot", json::object{{"lat", r.depot.lat()}, {"lon", r.depot.lon()}}},
-                              {"stops", std::move(stops)}};
+                              {"stops", std::move(stops)},
+                              {"breaks", route_breaks_json(r.breaks)}};
   return json_reply(200, to_json(out));
 }
 

@@ -150,6 +150,7 @@ domain::Route to_route(const Request& req, const PlannedRoute& pr, const Request
     stop.location = sh.address.location;
     route.stops.push_back(std::move(stop));
   }
+  route.breaks = route_breaks(d, pr);
   return route;
 }
 

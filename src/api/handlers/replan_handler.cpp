@@ -72,8 +72,10 @@ Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::Ro
   Loaded out;
   out.live.at = o.start_at.value_or(ctx.now);
   out.live.from = route->depot;
+  std::size_t done = 0;
   for (const auto& stop : route->stops) {
     out.stored_order.push_back(stop.id);
+    if (stop.status != domain::StopStatus::kPending) ++done;
     if (stop.status != domain::StopStatus::kPending || !stop.location) {
       out.fixed.push_back(stop.id);
       if (stop.location && route->status == domain::RouteStatus::kInProgress) out.live.from = *stop.location;
@@ -106,6 +108,7 @@ Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::Ro
     if (!ping) return ping.error();
     if (*ping && out.live.at.ms - (*ping)->t.ms <= kLivePositionMaxAgeMs) out.live.from = (*ping)->position;
   }
+  out.live.breaks = breaks_left(*route, done);
   out.live.route = std::move(*route);
   return out;
 }

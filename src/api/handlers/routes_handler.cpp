@@ -8,6 +8,7 @@
 #include "pipeline/ingest_pipeline.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
+#include "api/plan_breaks.hpp"
 #include "core/new_id.hpp"
 
 namespace lastmile::api::handlers {
@@ -32,6 +33,7 @@ Result<domain::Route> parse_route(const Services& s, const RequestContext& ctx) 
   route.date = r.string("date", {.required = true, .max_len = 10});
   const json::object* depot = r.object("depot", true);
   const json::array* stops = r.array("stops", kMaxStops, true);
+  const json::array* breaks = r.array("breaks", kMaxBreaksPerDriver);
   if (r.error()) return *r.error();
   if (!core::parse_date(route.date)) return Error::invalid_field("date", "date must be YYYY-MM-DD");
   JsonReader d(*depot, "depot");
@@ -67,6 +69,11 @@ Result<domain::Route> parse_route(const Services& s, const RequestContext& ctx) 
       stop.shipment_ids.push_back(std::move(sid));
     }
     route.stops.push_back(std::move(stop));
+  }
+  if (breaks) {
+    auto parsed = parse_route_breaks(*breaks, "breaks", route.stops.size());
+    if (!parsed) return parsed.error();
+    route.breaks = std::move(*parsed);
   }
   return route;
 }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/json_io.hpp"
+#include "api/plan_breaks.hpp"
 #include "domain/instructions.hpp"
 
 namespace lastmile::api {
@@ -166,6 +167,7 @@ json::object route_json(const domain::Route& r) {
           {"status", domain::route_status_name(r.status)},
           {"started_at", time_or_null(r.started_at)},
           {"stops", std::move(stops)},
+          {"breaks", route_breaks_json(r.breaks)},
           {"created_at", format_iso8601(r.created_at)}};
 }
 

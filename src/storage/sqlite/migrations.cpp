@@ -847,6 +847,23 @@ CREATE TABLE carrier_invitations (
 CREATE INDEX carrier_invitations_by_carrier ON carrier_invitations (tenant_id, carrier_id, created_at);
 )sql";
 
+// A route's breaks (domain::RouteBreak), in the order taken (`position`).
+constexpr std::string_view kRouteBreaks = R"sql(
+CREATE TABLE route_breaks (
+  tenant_id TEXT NOT NULL,
+  route_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  after_stops INTEGER NOT NULL,
+  duration_s INTEGER NOT NULL,
+  window_start BIGINT,
+  window_end BIGINT,
+  PRIMARY KEY (tenant_id, route_id, position),
+  UNIQUE (tenant_id, route_id, name),
+  FOREIGN KEY (tenant_id, route_id) REFERENCES routes (tenant_id, id)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitialSchema},
     Migration{2, "track points", kTrackPoints},
@@ -868,6 +885,7 @@ constexpr std::array kMigrations = {
     Migration{18, "analytics", kAnalytics},
     Migration{19, "tenant settings", kTenantSettings},
     Migration{20, "carrier invitations", kCarrierInvitations},
+    Migration{21, "route breaks", kRouteBreaks},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

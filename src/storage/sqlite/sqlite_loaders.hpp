@@ -12,7 +12,7 @@ namespace lastmile::storage::sqlite {
 
 // The one shipment the query `stmt` selects (kShipmentColumns), with its parcels; kNotFound when none.
 Result<domain::Shipment> fetch_shipment(Connection& db, Statement& stmt);
-// Fills `r.stops` (in visiting order, each with its shipment ids in listed order).
+// Fills `r.stops` (in visiting order, each with its shipment ids in listed order) and `r.breaks`.
 Status load_stops(Connection& db, domain::Route& r);
 
 // Track history (storage/track_chunk.hpp), of `driver` of `tenant`:

@@ -64,6 +64,25 @@ Status insert_stop_row(Connection& db, const domain::Route& r, const domain::Sto
   return st;
 }
 
+// The caller checked the names are unique (the table's UNIQUE constraint backs it).
+Status insert_breaks(Connection& db, const domain::Route& r) {
+  for (size_t i = 0; i < r.breaks.size(); ++i) {
+    const domain::RouteBreak& b = r.breaks[i];
+    auto stmt = db.prepare(
+        "INSERT INTO route_breaks (tenant_id, route_id, position, name, after_stops, duration_s, window_start, "
+        "window_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt) return stmt.error();
+    std::optional<core::Timestamp> start, end;
+    if (b.window) start = b.window->start, end = b.window->end;
+    if (auto st = stmt->bind_all(r.tenant_id.str(), r.id.str(), static_cast<int>(i), b.id, b.after_stops,
+                                 b.duration_s, ms_or_null(start), ms_or_null(end))
+                      .run();
+        !st)
+      return st;
+  }
+  return {};
+}
+
 // Puts shipment `id` on stop `s` of route `r` at position `position` and points the shipment at them.
 Status assign_shipment(Connection& db, const domain::Route& r, const domain::Stop& s, int position,
                        const core::ShipmentId& id) {
@@ -122,8 +141,34 @@ Status insert_stops(Connection& db, const domain::Route& r, Eligible eligible = 
 
 }  // namespace
 
-// Fills `r.stops` (in visiting order, each with its shipment ids in listed order).
+namespace {
+
+Status load_breaks(Connection& db, domain::Route& r) {
+  auto stmt = db.prepare(
+      "SELECT name, after_stops, duration_s, window_start, window_end FROM route_breaks "
+      "WHERE tenant_id = ? AND route_id = ? ORDER BY position");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(r.tenant_id.str(), r.id.str());
+  r.breaks.clear();
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    domain::RouteBreak b;
+    b.id = stmt->text(0);
+    b.after_stops = static_cast<int>(stmt->int64(1));
+    b.duration_s = static_cast<int>(stmt->int64(2));
+    if (!stmt->is_null(3) && !stmt->is_null(4))
+      b.window = domain::TimeWindow{core::Timestamp{stmt->int64(3)}, core::Timestamp{stmt->int64(4)}};
+    r.breaks.push_back(std::move(b));
+  }
+}
+
+}  // namespace
+
+// Fills `r.stops` (in visiting order, each with its shipment ids in listed order) and `r.breaks`.
 Status load_stops(Connection& db, domain::Route& r) {
+  if (auto st = load_breaks(db, r); !st) return st;
   auto stops = db.prepare(
       sql({"SELECT ", kStopColumns, " FROM stops WHERE tenant_id = ? AND route_id = ? ORDER BY visit_order"}));
   if (!stops) return stops.error();
@@ -164,6 +209,7 @@ Status SqliteStore::create_route(const domain::Route& route, const IdempotencyRe
         return st;
     }
     if (auto st = insert_route_row(db, route); !st) return st;
+    if (auto st = insert_breaks(db, route); !st) return st;
     return insert_stops(db, route);
   });
 }
@@ -188,6 +234,7 @@ Status SqliteStore::create_routes(const core::TenantId& tenant, const std::vecto
           return st;
       }
       if (auto st = insert_route_row(db, route); !st) return st;
+      if (auto st = insert_breaks(db, route); !st) return st;
       if (auto st = insert_stops(db, route, Eligible::kUnroutedAndOpen, prefix); !st) return st;
     }
     return {};

@@ -107,6 +107,39 @@ TEST(RouteEta, AtAStopOnlyTheRestOfItsServiceIsAhead) {
   EXPECT_NEAR(secs(t0(), e.stops[1].arrival), 120 + l3, 0.01);
 }
 
+TEST(RouteEta, ABreakAheadDelaysEveryStopAfterIt) {
+  Fixture f;
+  RouteEta eta(f.depot, f.plans);
+  const std::vector<size_t> remaining{0, 1, 2};
+  const auto plain = eta.estimate(f.depot, t0(), remaining, std::nullopt, f.driver, f.legs, f.identity, {});
+  const std::vector<BreakAhead> lunch{{1, 1800, std::nullopt}};  // after the first remaining stop
+  const auto e = eta.estimate(f.depot, t0(), remaining, std::nullopt, f.driver, f.legs, f.identity, {}, lunch);
+  EXPECT_EQ(e.stops[0].arrival, plain.stops[0].arrival);
+  EXPECT_NEAR(secs(plain.stops[1].arrival, e.stops[1].arrival), 1800, 0.01);
+  EXPECT_NEAR(secs(plain.stops[2].arrival, e.stops[2].arrival), 1800, 0.01);
+}
+
+TEST(RouteEta, ABreakStartsNoEarlierThanItsWindowAndOnlyAfterTheStopTheDriverIsAt) {
+  Fixture f;
+  RouteEta eta(f.depot, f.plans);
+  const std::vector<size_t> remaining{1, 2};
+  const core::Timestamp arrived = t0();
+  // Due before remaining[0], where the driver is now: it is not taken there (the monitor places a break
+  // after a stop it has reached); one before remaining[1] waits for its window to open at t0 + 1 h.
+  const std::vector<BreakAhead> breaks{{0, 900, std::nullopt}, {1, 600, plus(t0(), 3600)}};
+  const auto e =
+      eta.estimate(*f.plans[1].location, plus(t0(), 45), remaining, arrived, f.driver, f.legs, f.identity, {}, breaks);
+  ASSERT_EQ(e.stops.size(), 2u);
+  EXPECT_NEAR(secs(t0(), e.stops[0].departure), 120, 0.01);
+  const double l3 = f.leg_s(*f.plans[1].location, *f.plans[2].location);
+  EXPECT_NEAR(secs(t0(), e.stops[1].arrival), 3600 + 600 + l3, 0.01);
+  // A break after the last stop delays no stop.
+  const std::vector<BreakAhead> last{{2, 3600, std::nullopt}};
+  const auto after_all =
+      eta.estimate(*f.plans[1].location, plus(t0(), 45), remaining, arrived, f.driver, f.legs, f.identity, {}, last);
+  EXPECT_NEAR(secs(t0(), after_all.stops[1].arrival), 120 + l3, 0.01);
+}
+
 TEST(RouteEta, AnEarlyDriverWaitsForTheWindowToOpen) {
   Fixture f;
   f.plans[0].window = domain::TimeWindow{plus(t0(), 3600), plus(t0(), 7200)};

@@ -86,6 +86,38 @@ TEST_F(RoutesTest, CreateThenGetReturnsStopsInOrderAndAssignsShipments) {
   EXPECT_EQ(sh->stop_id, r.stops[1].id);
 }
 
+TEST_F(RoutesTest, BreaksAreStoredInTheOrderTakenWithTheirWindows) {
+  auto s1 = add_shipment(tenant_);
+  auto s2 = add_shipment(tenant_);
+  auto r = make_route(tenant_, driver_.id, {{s1.id}, {s2.id}});
+  r.breaks.push_back({"coffee", 0, 600, std::nullopt});
+  r.breaks.push_back({"lunch", 1, 1800, domain::TimeWindow{at(3600), at(7200)}});
+  ASSERT_OK(store_->create_route(r, nullptr));
+
+  auto got = store_->get_route(tenant_, r.id);
+  ASSERT_OK(got);
+  ASSERT_EQ(got->breaks.size(), 2u);
+  EXPECT_EQ(got->breaks[0].id, "coffee");
+  EXPECT_EQ(got->breaks[0].after_stops, 0);
+  EXPECT_EQ(got->breaks[0].duration_s, 600);
+  EXPECT_FALSE(got->breaks[0].window.has_value());
+  EXPECT_EQ(got->breaks[1].id, "lunch");
+  EXPECT_EQ(got->breaks[1].after_stops, 1);
+  EXPECT_EQ(got->breaks[1].duration_s, 1800);
+  ASSERT_TRUE(got->breaks[1].window.has_value());
+  EXPECT_EQ(got->breaks[1].window->start, at(3600));
+  EXPECT_EQ(got->breaks[1].window->end, at(7200));
+
+  // Listed routes carry them too; a route without breaks has none.
+  auto plain = add_route(tenant_, add_driver(tenant_).id, {{add_shipment(tenant_).id}});
+  auto page = store_->list_routes(tenant_, {}, {});
+  ASSERT_OK(page);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].id, plain.id);
+  EXPECT_TRUE(page->items[0].breaks.empty());
+  EXPECT_EQ(page->items[1].breaks.size(), 2u);
+}
+
 TEST_F(RoutesTest, UnknownDriverIsNotFoundOnDriverId) {
   auto s = add_shipment(tenant_);
   auto r = make_route(tenant_, core::DriverId("drv_nope"), {{s.id}});
