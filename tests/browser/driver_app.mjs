@@ -57,6 +57,12 @@ async function main() {
     check(firstStop.includes('12 Avenue de la Costa') && firstStop.includes('Marie Dupont') && A.barcodes.every((b) => firstStop.includes(b)),
           'the first stop shows its address, recipient and parcels', firstStop);
     check(/behind the blue gate|ring twice/.test(firstStop), "the stop shows the recipient's delivery instructions", firstStop);
+    // The lunch break sits between the two stops, with its length and window.
+    const order = await page.locator('[data-testid=stops] > li').evaluateAll((items) => items.map((li) => li.dataset.testid));
+    check(JSON.stringify(order) === JSON.stringify(['stop', 'break', 'stop']), 'the break is listed after the first stop', JSON.stringify(order));
+    const lunch = await page.getByTestId('break').innerText();
+    check(lunch.includes('lunch') && lunch.includes('30 min') && /Start between \d\d:\d\d and \d\d:\d\d/.test(lunch),
+          'the break shows its name, length and window', lunch);
     const geo = await stops.nth(0).getByTestId('nav-geo').getAttribute('href');
     const osm = await stops.nth(0).getByTestId('nav-osm').getAttribute('href');
     check(/^geo:43\.738400,7\.424600/.test(geo) && osm.startsWith('https://www.openstreetmap.org/directions'), 'each stop has navigation links (geo: and OpenStreetMap)', `${geo} ${osm}`);

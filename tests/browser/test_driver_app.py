@@ -4,7 +4,7 @@ The real server with the Monaco road network and the built web bundle; a tenant 
 key, a carrier, a driver and a route for today with two stops (two shipments, three parcels). Debian's
 Chromium at phone size, driven by playwright-core from driver_app.mjs: the manifest and the service
 worker are served and the worker registers; the driver signs in with a one-time link (the code is
-single use); sees the route; starts it with a simulated position (positions reach the server in
+single use); sees the route with its lunch break between the stops; starts it with a simulated position (positions reach the server in
 batches); scans parcels (a duplicate, a parcel of another route and an unknown barcode are shown as such); goes offline, captures
 the proof of delivery with a generated 2000×1500 photo (resized to 1600 px) and a drawn signature,
 reopens the app offline (the service worker), comes back online and the outbox sends it (the first
@@ -21,7 +21,7 @@ import unittest
 import zlib
 
 from browser_harness import ARTIFACTS, BrowserTestCase, run_script
-from lastmile_server import (expect, make_api_key, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
+from lastmile_server import (expect, iso, make_api_key, make_carrier, make_driver, make_route, make_shipment,  # noqa: E402
                              make_tenant)
 
 DEPOT = {"lat": 43.7350, "lon": 7.4210}
@@ -71,8 +71,11 @@ class DriverAppInTheBrowser(BrowserTestCase):
         elsewhere = make_shipment(s, key, carrier_id=carrier["id"], external_order_id="SO-8003",  # on no route
                                   recipient={"name": "Sofia Bianchi"}, address=address("8 Rue Grimaldi", 43.7320, 7.4190),
                                   parcels=[{"barcode": f"MC-{suffix}-C1", "description": "lamp"}])
+        lunch_from = time.time() + 3 * 3600
         route = make_route(s, key, driver["id"], [first["id"], second["id"]],
-                           date=time.strftime("%Y-%m-%d", time.gmtime()), depot=DEPOT)
+                           date=time.strftime("%Y-%m-%d", time.gmtime()), depot=DEPOT,
+                           breaks=[{"id": "lunch", "after_stops": 1, "duration_s": 1800,
+                                    "window": {"start": iso(lunch_from), "end": iso(lunch_from + 3600)}}])
         link = expect(s.request("POST", f"/v1/drivers/{driver['id']}/login-links", {}, token=key), 201,
                       "login link")
         self.assertIn("/driver#code=", link["url"])

@@ -34,12 +34,21 @@ export interface Stop {
   shipments: ManifestShipment[];
 }
 
+// A pause taken after the route's first `after_stops` stops (docs/api.md, routes' `breaks`).
+export interface RouteBreak {
+  id: string;
+  after_stops: number;
+  duration_s: number;
+  window: { start: string; end: string } | null;
+}
+
 export interface Route {
   id: string;
   date: string;
   status: string;
   depot: { lat: number; lon: number } | null;
   stops: Stop[];
+  breaks?: RouteBreak[];
 }
 
 export interface Manifest {
