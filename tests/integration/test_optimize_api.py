@@ -353,7 +353,8 @@ class OptimizeApiTest(ServerTestCase):
                              "invalid_field", "drivers[0].breaks[0].windows[0].start")
 
 class OptimizeApplyCrashTest(ServerTestCase):
-    """An applied plan is durable: kill -9 right after the 201, every route of it is there after the restart."""
+    """An applied plan is durable: kill -9 right after the 201, every route of it (stops and breaks) is there after
+    the restart."""
 
     @classmethod
     def setUpClass(cls):
@@ -370,7 +371,10 @@ class OptimizeApplyCrashTest(ServerTestCase):
                              promised={"start": f"{DATE}T{a}:00Z", "end": f"{DATE}T{b}:00Z"})["id"]
                for p, (a, b) in zip(POINTS, windows)]
         body = {"date": DATE, "time_limit_s": 0.2, "shipment_ids": ids, "service_s": 600, "apply": True,
-                "drivers": [{"driver_id": d, "shift": SHIFT, "start": DEPOT} for d in drivers]}
+                "drivers": [{"driver_id": d, "shift": SHIFT, "start": DEPOT,
+                             "breaks": [{"id": "lunch", "duration_s": 1800,
+                                         "windows": [{"start": f"{DATE}T10:00:00Z", "end": f"{DATE}T13:00:00Z"}]}]}
+                            for d in drivers]}
         applied = self.assertStatus(self.server.request("POST", "/v1/optimize", body, token=key), 201)
         self.assertEqual(len(applied["routes"]), 3)
         self.assertEqual(applied["unassigned"], [])
@@ -378,6 +382,10 @@ class OptimizeApplyCrashTest(ServerTestCase):
         for r in applied["routes"]:
             stored = self.assertStatus(self.server.request("GET", f"/v1/routes/{r['route_id']}", token=key), 200)
             self.assertEqual([s["shipment_ids"] for s in stored["stops"]], [s["shipment_ids"] for s in r["stops"]])
+            # The breaks were written in the same transaction as the stops.
+            self.assertEqual([(b["id"], b["after_stops"]) for b in stored["breaks"]],
+                             [(b["id"], b["after_stops"]) for b in r["breaks"]])
+            self.assertEqual([b["id"] for b in stored["breaks"]], ["lunch"])
         for i in ids:
             sh = self.assertStatus(self.server.request("GET", f"/v1/shipments/{i}", token=key), 200)
             self.assertIsNotNone(sh.get("route_id"), i)
