@@ -1,6 +1,7 @@
 #include "api/route_replan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "api/day_plan.hpp"
@@ -39,11 +40,33 @@ std::vector<BreakLeft> breaks_left(const domain::Route& route, std::size_t done)
     const bool behind = after == 0 ? done > 0 || route.status != domain::RouteStatus::kPlanned : done >= after;
     if (behind) continue;
     BreakLeft left;
+    left.id = b.id;
     left.before = after - done;
     left.duration_s = b.duration_s;
-    if (b.window) left.earliest = b.window->start;
-    out.push_back(left);
+    if (b.window) left.earliest = b.window->start, left.latest = b.window->end;
+    out.push_back(std::move(left));
   }
+  return out;
+}
+
+std::vector<domain::RouteBreak> breaks_after(const domain::Route& route, std::size_t done,
+                                             const std::vector<BreakLeft>& left) {
+  std::vector<domain::RouteBreak> out;
+  for (const auto& b : route.breaks) {
+    const bool still_left = std::any_of(left.begin(), left.end(), [&](const BreakLeft& l) { return l.id == b.id; });
+    if (!still_left) out.push_back(b);
+  }
+  for (const auto& l : left) {
+    auto stored = std::find_if(route.breaks.begin(), route.breaks.end(),
+                               [&](const domain::RouteBreak& b) { return b.id == l.id; });
+    if (stored == route.breaks.end()) continue;
+    domain::RouteBreak b = *stored;
+    b.after_stops = static_cast<int>(done + l.before);
+    out.push_back(std::move(b));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const domain::RouteBreak& a, const domain::RouteBreak& b) {
+    return a.after_stops < b.after_stops;
+  });
   return out;
 }
 
@@ -81,11 +104,16 @@ double ReplanMatrix::duration(std::size_t from, std::size_t to) const {
 }
 
 Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const ReplanMatrix& m) {
+  return time_route(route, stops, route.breaks, m);
+}
+
+Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const std::vector<BreakLeft>& breaks,
+                  const ReplanMatrix& m) {
   Timing t;
   double clock = 0;
   std::size_t here = route.from_point;
   auto take_breaks = [&](std::size_t k) {  // those before stops[k]; k = stops.size(): all the rest
-    for (const auto& b : route.breaks) {
+    for (const auto& b : breaks) {
       if (b.before < k || (b.before > k && k < stops.size())) continue;
       if (b.earliest) clock = std::max(clock, seconds_between(route.at, *b.earliest));
       clock += b.duration_s;
@@ -121,11 +149,10 @@ Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, co
   return t;
 }
 
-Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double time_limit_s, uint64_t seed) {
-  Resequenced out;
-  out.order = route.open;
-  out.before = out.after = time_route(route, route.open, m);
-  if (route.open.size() < 2) return out;
+namespace {
+
+// The one-vehicle problem of `route`'s open stops, from the driver's position to the route's end.
+opt::Problem resequence_problem(const LiveRoute& route, const ReplanMatrix& m) {
   opt::Problem p;
   p.name = route.route.id.str();
   p.objective.secondary = opt::SecondaryObjective::kDuration;
@@ -159,20 +186,75 @@ Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double tim
     job.windows = {{a, b}};
     p.jobs.push_back(std::move(job));
   }
-  if (opt::validate(p)) return out;
+  return p;
+}
+
+// The breaks left that the solver may move: those with a window still open at route.at (indices into
+// route.breaks). One without a window, or whose window has closed, keeps its place.
+std::vector<std::size_t> movable_breaks(const LiveRoute& route) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < route.breaks.size(); ++i) {
+    const auto& b = route.breaks[i];
+    if (b.earliest && b.latest && seconds_between(route.at, *b.latest) > 0) out.push_back(i);
+  }
+  return out;
+}
+
+}  // namespace
+
+Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double time_limit_s, uint64_t seed) {
+  Resequenced out;
+  out.order = route.open;
+  out.breaks = route.breaks;
+  out.before = out.after = time_route(route, route.open, m);
+  const auto movable = movable_breaks(route);
+  if (route.open.size() < 2 && (route.open.empty() || movable.empty())) return out;
+  const opt::Problem plain = resequence_problem(route, m);
+  if (opt::validate(plain)) return out;
   opt::SolveOptions o;
   o.seed = seed;
   o.iterations = kIterations;
   o.seconds = time_limit_s;
-  const auto solved = opt::solve_allowing_lateness(p, o);
+
+  // With the movable breaks as the vehicle's breaks, each inside its window; the solver takes a break
+  // on arrival at the next stop, the timing below where the driver is before driving there.
+  std::optional<opt::LateSolve> solved;
+  if (!movable.empty()) {
+    opt::Problem with_breaks = plain;
+    for (std::size_t i = 0; i < movable.size(); ++i) {
+      const auto& b = route.breaks[movable[i]];
+      opt::Break brk;
+      brk.id = opt::ExternalId{static_cast<int64_t>(i)};
+      brk.service = b.duration_s;
+      const double end = std::min(seconds_between(route.at, *b.latest), kHorizonS);
+      brk.windows = {{std::clamp(seconds_between(route.at, *b.earliest), 0.0, end), end}};
+      with_breaks.vehicles[0].breaks.push_back(std::move(brk));
+    }
+    if (!opt::validate(with_breaks)) {
+      solved = opt::solve_allowing_lateness(with_breaks, o);
+      if (solved->solution.routes[0].empty()) solved.reset();  // no order fits the breaks' windows
+    }
+  }
+  if (!solved) solved = opt::solve_allowing_lateness(plain, o);
+
   std::vector<LiveStop> order;
-  for (auto j : solved.solution.routes[0]) order.push_back(route.open[j]);
-  for (auto j : solved.solution.unassigned) order.push_back(route.open[j]);
-  const auto timing = time_route(route, order, m);
-  if (better(timing, out.before)) {
-    out.order = std::move(order);
-    out.after = timing;
-    out.improved = true;
+  for (auto j : solved->solution.routes[0]) order.push_back(route.open[j]);
+  for (auto j : solved->solution.unassigned) order.push_back(route.open[j]);
+  std::vector<BreakLeft> placed = route.breaks;
+  if (!solved->solution.breaks.empty()) {
+    for (const auto& at : solved->solution.breaks[0]) placed[movable[at.brk]].before = at.gap;
+    std::stable_sort(placed.begin(), placed.end(),
+                     [](const BreakLeft& a, const BreakLeft& b) { return a.before < b.before; });
+  }
+  // The solver's order with its break places, or with the breaks where they were.
+  for (const std::vector<BreakLeft>* breaks : std::array<const std::vector<BreakLeft>*, 2>{&placed, &route.breaks}) {
+    const auto timing = time_route(route, order, *breaks, m);
+    if (better(timing, out.after)) {
+      out.order = order;
+      out.breaks = *breaks;
+      out.after = timing;
+      out.improved = true;
+    }
   }
   return out;
 }

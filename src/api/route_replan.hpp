@@ -32,15 +32,22 @@ struct LiveStop {
 // A break of the route still to be taken (domain::RouteBreak), before open[before] in whatever order
 // the open stops end up (open.size() or more: after the last one, delaying only the return).
 struct BreakLeft {
+  std::string id;  // domain::RouteBreak::id
   std::size_t before = 0;
   double duration_s = 0;
-  std::optional<core::Timestamp> earliest;  // the break's window start
+  std::optional<core::Timestamp> earliest, latest;  // the break's window
 };
 
 // The breaks of `route` not yet taken when `done` of its stops are no longer pending: one after the
 // first a stops is left while fewer than a are done; one before the first stop, while the route is
 // only planned.
 std::vector<BreakLeft> breaks_left(const domain::Route& route, std::size_t done);
+
+// The route's breaks after a re-plan that placed `left` (the breaks left, `before` counted among the
+// open stops) when `done` stops are no longer pending: the breaks already taken as stored, then
+// `left` at after_stops = done + before, in the order taken.
+std::vector<domain::RouteBreak> breaks_after(const domain::Route& route, std::size_t done,
+                                             const std::vector<BreakLeft>& left);
 
 // A route from the driver's position on: the open stops in their current order.
 struct LiveRoute {
@@ -81,16 +88,22 @@ class ReplanMatrix {
   map::RouteSource source_ = map::RouteSource::kGreatCircle;
 };
 
-// The timing of `route` visiting `stops` (from its open stops) in that order, its breaks included.
+// The timing of `route` visiting `stops` (from its open stops) in that order, its breaks included
+// (`breaks`, else route.breaks).
 Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const ReplanMatrix& m);
+Timing time_route(const LiveRoute& route, const std::vector<LiveStop>& stops, const std::vector<BreakLeft>& breaks,
+                  const ReplanMatrix& m);
 
 struct Resequenced {
-  std::vector<LiveStop> order;  // the proposed order of the open stops
+  std::vector<LiveStop> order;    // the proposed order of the open stops
+  std::vector<BreakLeft> breaks;  // the breaks left, placed among `order` (as route.breaks when kept)
   Timing before, after;
-  bool improved = false;  // false: the current order is kept (after == before)
+  bool improved = false;  // false: the current order and breaks are kept (after == before)
 };
 
-// The best order found within `time_limit_s`: fewer late stops, then an earlier return.
+// The best order found within `time_limit_s`: fewer late stops, then an earlier return. The solver also
+// places the breaks left, each inside its window where it can (one whose window has closed: as soon as
+// possible); the proposal keeps the breaks where they were when that times better.
 Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double time_limit_s, uint64_t seed);
 
 struct Moved {

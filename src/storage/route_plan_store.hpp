@@ -1,11 +1,12 @@
 #pragma once
-// Re-planned routes (docs/optimization.md): a new visit order for a route's stops, or stops moved to
-// other routes, written with their new ETAs and eta_changed events in one transaction; and a day
-// plan's new routes created all at once.
+// Re-planned routes (docs/optimization.md): a new visit order for a route's stops (and its breaks' new
+// places), or stops moved to other routes, written with their new ETAs and eta_changed events in one
+// transaction; and a day plan's new routes created all at once.
 //
 // A separate interface (like chat_store.hpp) so the main Store stays as it is; the SQLite store
 // implements it. Threading: any thread. Tenant rules as in store.hpp.
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct RouteStopsChange {
   core::RouteId route;
   std::vector<core::StopId> expected;
   std::vector<core::StopId> order;
+  // Set: the route's breaks become these (a re-sequence that moved them), in the order taken; each
+  // id must be one of the route's stored breaks (else kInvalidField "breaks").
+  std::optional<std::vector<domain::RouteBreak>> breaks = std::nullopt;
 };
 
 class RoutePlanStore {
@@ -31,7 +35,8 @@ class RoutePlanStore {
   // Applies every change, sets the ETAs and appends the events (no status change: eta_changed), in one
   // transaction; returns the stored events. kNotFound when a route is not this tenant's; kConflict when
   // a route's stored stops differ from `expected` (it changed meanwhile) or a route is neither planned
-  // nor in progress; kInvalidField when the changes' `order`s are not a permutation of their `expected`s.
+  // nor in progress; kInvalidField when the changes' `order`s are not a permutation of their `expected`s
+  // ("order") or a change's `breaks` are not the route's stored breaks ("breaks").
   // Nothing is written on error.
   virtual core::Result<std::vector<domain::Event>> replan_routes(
       const core::TenantId& tenant, const std::vector<RouteStopsChange>& changes,

@@ -457,6 +457,42 @@ class ReplanApiTest(ServerTestCase):
         self.assertEqual(changed[0]["payload"]["reason"], "replanned")
         self.assertLess(changed[0]["payload"]["shift_minutes"], -20)
 
+    def test_resequence_moves_a_break_inside_its_window_and_apply_stores_its_new_place(self):
+        s = self.server
+        ids = []
+        for point, minutes in ((POINTS[4], 10), (POINTS[5], 30)):
+            sh = make_shipment(s, self.key, external_order_id=unique("ord"), address=address(point),
+                               promised={"start": iso(self.now - 3600), "end": iso(self.now + minutes * 60)})
+            for m in ("processed", "shipped"):
+                post_event(s, self.key, sh["id"], m)
+            ids.append(sh["id"])
+        # A 30-minute lunch between the two stops makes the second late; the lunch may start any time in
+        # the next hour, so after both stops it fits.
+        lunch = {"id": "lunch", "after_stops": 1, "duration_s": 1800,
+                 "window": {"start": iso(self.now - 60), "end": iso(self.now + 3600)}}
+        body = {"driver_id": self.drivers[1]["id"], "date": DATE, "depot": DEPOT, "breaks": [lunch],
+                "stops": [{"shipment_ids": [i], "service_s": 900} for i in ids]}
+        route = expect(s.request("POST", "/v1/routes", body, token=self.key), 201, "route")
+        expect(s.request("POST", f"/v1/routes/{route['id']}/start", token=self.key), 200, "start")
+        fix = [{"t": iso(self.now - 30), "lat": DEPOT["lat"], "lon": DEPOT["lon"], "accuracy": 8}]
+        expect(s.request("POST", "/v1/pings", fix, token=self.drivers[1]["device_token"]), 200, "ping")
+
+        path = f"/v1/routes/{route['id']}/resequence"
+        preview = self.assertStatus(s.request("POST", path, {"time_limit_s": 1}, token=self.key), 200)
+        self.assertEqual(preview["before"]["late_stops"], 1)
+        self.assertEqual([(b["id"], b["after_stops"]) for b in preview["before"]["breaks"]], [("lunch", 1)])
+        self.assertTrue(preview["improved"])
+        self.assertEqual(preview["after"]["late_stops"], 0)
+        self.assertEqual([(b["id"], b["after_stops"]) for b in preview["after"]["breaks"]], [("lunch", 2)])
+        self.assertEqual(self.get(f"/v1/routes/{route['id']}")["breaks"], [lunch])  # a preview writes nothing
+
+        applied = self.assertStatus(s.request("POST", path, {"time_limit_s": 1, "apply": True}, token=self.key), 200)
+        self.assertTrue(applied["applied"])
+        stored = self.get(f"/v1/routes/{route['id']}")
+        self.assertEqual(stored["breaks"], [dict(lunch, after_stops=2)])
+        self.assertEqual([st["shipment_ids"][0] for st in stored["stops"]],
+                         [st["shipment_ids"][0] for st in applied["after"]["stops"]])
+
     def test_reassign_moves_a_stop_to_the_cheapest_route(self):
         other = self.make_route(self.drivers[1], [make_shipment(self.server, self.key, external_order_id=unique("o"),
                                                                 address=address(POINTS[4]))["id"]])

@@ -12,6 +12,7 @@
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/serializers.hpp"
 #include "api/json_io.hpp"
+#include "api/plan_breaks.hpp"
 #include "api/route_replan.hpp"
 #include "core/new_id.hpp"
 #include "storage/route_plan_store.hpp"
@@ -52,6 +53,7 @@ struct Loaded {
   LiveRoute live;
   std::vector<core::StopId> stored_order;  // every stop, as stored
   std::vector<core::StopId> fixed;  // not open (done, failed, arrived, or without a location), stored order
+  std::size_t done = 0;  // stops kept ahead of the open ones (fixed.size()): breaks count from there
   std::set<core::ShipmentId> open_shipments;
   std::set<core::ShipmentId> loaded;  // out for delivery or arriving: the parcels are on this route's van
 };
@@ -72,10 +74,8 @@ Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::Ro
   Loaded out;
   out.live.at = o.start_at.value_or(ctx.now);
   out.live.from = route->depot;
-  std::size_t done = 0;
   for (const auto& stop : route->stops) {
     out.stored_order.push_back(stop.id);
-    if (stop.status != domain::StopStatus::kPending) ++done;
     if (stop.status != domain::StopStatus::kPending || !stop.location) {
       out.fixed.push_back(stop.id);
       if (stop.location && route->status == domain::RouteStatus::kInProgress) out.live.from = *stop.location;
@@ -108,7 +108,8 @@ Result<Loaded> load(const Services& s, const RequestContext& ctx, const core::Ro
     if (!ping) return ping.error();
     if (*ping && out.live.at.ms - (*ping)->t.ms <= kLivePositionMaxAgeMs) out.live.from = (*ping)->position;
   }
-  out.live.breaks = breaks_left(*route, done);
+  out.done = out.fixed.size();
+  out.live.breaks = breaks_left(*route, out.done);
   out.live.route = std::move(*route);
   return out;
 }
@@ -180,6 +181,13 @@ storage::RouteStopsChange change_of(const Loaded& l, const std::vector<LiveStop>
   return c;
 }
 
+// The same breaks in the same places (a re-sequence only moves them).
+bool same_places(const std::vector<domain::RouteBreak>& a, const std::vector<domain::RouteBreak>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.id == y.id && x.after_stops == y.after_stops;
+  });
+}
+
 Result<storage::RoutePlanStore*> plan_store(const Services& s) {
   if (auto* p = s.store.route_plans()) return p;
   return Error{ErrorCode::kUnavailable, "re-planning is not available with this store", ""};
@@ -201,6 +209,7 @@ Result<Reply> resequence_route(const Services& s, RequestContext& ctx) {
   auto m = ReplanMatrix::build(*s.routing, {&l->live});
   if (!m) return m.error();
   const auto result = resequence(l->live, *m, o.time_limit_s, o.seed);
+  const auto breaks_after_plan = breaks_after(l->live.route, l->done, result.breaks);
   bool applied = false;
   if (o.apply && result.improved) {
     auto store = plan_store(s);
@@ -208,18 +217,24 @@ Result<Reply> resequence_route(const Services& s, RequestContext& ctx) {
     std::vector<storage::StopEta> etas;
     std::vector<std::pair<domain::Event, domain::Milestone>> events;
     collect_changes(ctx, *l, result.before, result.after, result.order, etas, events);
-    auto written = (*store)->replan_routes(ctx.tenant(), {change_of(*l, result.order)}, etas, events);
+    auto change = change_of(*l, result.order);
+    if (!same_places(breaks_after_plan, l->live.route.breaks)) change.breaks = breaks_after_plan;
+    auto written = (*store)->replan_routes(ctx.tenant(), {change}, etas, events);
     if (!written) return written.error();
     applied = true;
   }
+  json::object before = timing_json(result.before, l->live.open);
+  before["breaks"] = route_breaks_json(l->live.route.breaks);
+  json::object after = timing_json(result.after, result.order);
+  after["breaks"] = route_breaks_json(breaks_after_plan);
   json::object out{{"route_id", l->live.route.id.str()},
                    {"source", std::string(map::source_name(m->source()))},
                    {"from", lat_lon_json(l->live.from)},
                    {"at", core::format_iso8601(l->live.at)},
                    {"improved", result.improved},
                    {"applied", applied},
-                   {"before", timing_json(result.before, l->live.open)},
-                   {"after", timing_json(result.after, result.order)}};
+                   {"before", std::move(before)},
+                   {"after", std::move(after)}};
   return json_reply(200, to_json(out));
 }
 

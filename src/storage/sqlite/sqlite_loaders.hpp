@@ -14,6 +14,10 @@ namespace lastmile::storage::sqlite {
 Result<domain::Shipment> fetch_shipment(Connection& db, Statement& stmt);
 // Fills `r.stops` (in visiting order, each with its shipment ids in listed order) and `r.breaks`.
 Status load_stops(Connection& db, domain::Route& r);
+// Makes `breaks` the route's breaks (domain::RouteBreak), in the order given. The caller checked their
+// ids are unique (the table's UNIQUE constraint backs it).
+Status write_breaks(Connection& db, const core::TenantId& tenant, const core::RouteId& route,
+                    const std::vector<domain::RouteBreak>& breaks);
 
 // Track history (storage/track_chunk.hpp), of `driver` of `tenant`:
 // every fix with t in [from, to), sorted by time (stable: equal times in writing order);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "storage/sqlite/sqlite_loaders.hpp"
 #include "storage/sqlite/sqlite_queries.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -49,6 +50,24 @@ Status place_stop(Connection& db, const core::TenantId& tenant, const core::Rout
   return {};
 }
 
+// Replaces the route's breaks with `breaks`, which must be the stored ones (same ids), moved.
+Status move_breaks(Connection& db, const core::TenantId& tenant, const core::RouteId& route,
+                   const std::vector<domain::RouteBreak>& breaks) {
+  auto stmt = db.prepare("SELECT name FROM route_breaks WHERE tenant_id = ? AND route_id = ?");
+  if (!stmt) return stmt.error();
+  stmt->bind_all(tenant.str(), route.str());
+  std::multiset<std::string> stored, given;
+  for (;;) {
+    auto r = stmt->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    stored.insert(stmt->text(0));
+  }
+  for (const auto& b : breaks) given.insert(b.id);
+  if (stored != given) return Error::invalid_field("breaks", "the moved breaks must be the route's breaks");
+  return write_breaks(db, tenant, route, breaks);
+}
+
 }  // namespace
 
 Result<std::vector<domain::Event>> SqliteStore::replan_routes(
@@ -80,6 +99,10 @@ Result<std::vector<domain::Event>> SqliteStore::replan_routes(
       for (size_t i = 0; i < c.order.size(); ++i) {
         if (auto s = place_stop(db, tenant, c.route, c.order[i], static_cast<int64_t>(i)); !s) return s;
       }
+    }
+    for (const auto& c : changes) {
+      if (!c.breaks) continue;
+      if (auto s = move_breaks(db, tenant, c.route, *c.breaks); !s) return s;
     }
     for (const auto& e : etas) {
       auto stmt = db.prepare(

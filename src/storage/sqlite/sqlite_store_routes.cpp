@@ -64,25 +64,6 @@ Status insert_stop_row(Connection& db, const domain::Route& r, const domain::Sto
   return st;
 }
 
-// The caller checked the names are unique (the table's UNIQUE constraint backs it).
-Status insert_breaks(Connection& db, const domain::Route& r) {
-  for (size_t i = 0; i < r.breaks.size(); ++i) {
-    const domain::RouteBreak& b = r.breaks[i];
-    auto stmt = db.prepare(
-        "INSERT INTO route_breaks (tenant_id, route_id, position, name, after_stops, duration_s, window_start, "
-        "window_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!stmt) return stmt.error();
-    std::optional<core::Timestamp> start, end;
-    if (b.window) start = b.window->start, end = b.window->end;
-    if (auto st = stmt->bind_all(r.tenant_id.str(), r.id.str(), static_cast<int>(i), b.id, b.after_stops,
-                                 b.duration_s, ms_or_null(start), ms_or_null(end))
-                      .run();
-        !st)
-      return st;
-  }
-  return {};
-}
-
 // Puts shipment `id` on stop `s` of route `r` at position `position` and points the shipment at them.
 Status assign_shipment(Connection& db, const domain::Route& r, const domain::Stop& s, int position,
                        const core::ShipmentId& id) {
@@ -166,6 +147,28 @@ Status load_breaks(Connection& db, domain::Route& r) {
 
 }  // namespace
 
+Status write_breaks(Connection& db, const core::TenantId& tenant, const core::RouteId& route,
+                    const std::vector<domain::RouteBreak>& breaks) {
+  auto clear = db.prepare("DELETE FROM route_breaks WHERE tenant_id = ? AND route_id = ?");
+  if (!clear) return clear.error();
+  if (auto st = clear->bind_all(tenant.str(), route.str()).run(); !st) return st;
+  for (size_t i = 0; i < breaks.size(); ++i) {
+    const domain::RouteBreak& b = breaks[i];
+    auto stmt = db.prepare(
+        "INSERT INTO route_breaks (tenant_id, route_id, position, name, after_stops, duration_s, window_start, "
+        "window_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt) return stmt.error();
+    std::optional<core::Timestamp> start, end;
+    if (b.window) start = b.window->start, end = b.window->end;
+    if (auto st = stmt->bind_all(tenant.str(), route.str(), static_cast<int>(i), b.id, b.after_stops, b.duration_s,
+                                 ms_or_null(start), ms_or_null(end))
+                      .run();
+        !st)
+      return st;
+  }
+  return {};
+}
+
 // Fills `r.stops` (in visiting order, each with its shipment ids in listed order) and `r.breaks`.
 Status load_stops(Connection& db, domain::Route& r) {
   if (auto st = load_breaks(db, r); !st) return st;
@@ -209,7 +212,7 @@ Status SqliteStore::create_route(const domain::Route& route, const IdempotencyRe
         return st;
     }
     if (auto st = insert_route_row(db, route); !st) return st;
-    if (auto st = insert_breaks(db, route); !st) return st;
+    if (auto st = write_breaks(db, route.tenant_id, route.id, route.breaks); !st) return st;
     return insert_stops(db, route);
   });
 }
@@ -234,7 +237,7 @@ Status SqliteStore::create_routes(const core::TenantId& tenant, const std::vecto
           return st;
       }
       if (auto st = insert_route_row(db, route); !st) return st;
-      if (auto st = insert_breaks(db, route); !st) return st;
+      if (auto st = write_breaks(db, route.tenant_id, route.id, route.breaks); !st) return st;
       if (auto st = insert_stops(db, route, Eligible::kUnroutedAndOpen, prefix); !st) return st;
     }
     return {};

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace lastmile::api {
 namespace {
 
@@ -11,6 +13,18 @@ core::LatLon at(double lat, double lon) { return *core::LatLon::from_unsafe({lat
 const core::Timestamp kNow{1'795'000'000'000};
 core::Timestamp plus_s(double s) { return core::Timestamp{kNow.ms + static_cast<int64_t>(s * 1000)}; }
 double secs(core::Timestamp t) { return (t.ms - kNow.ms) / 1000.0; }
+
+BreakLeft left(std::string id, std::size_t before, double duration_s = 0,
+               std::optional<core::Timestamp> earliest = std::nullopt,
+               std::optional<core::Timestamp> latest = std::nullopt) {
+  BreakLeft b;
+  b.id = std::move(id);
+  b.before = before;
+  b.duration_s = duration_s;
+  b.earliest = earliest;
+  b.latest = latest;
+  return b;
+}
 
 domain::Route route_with(int stops, std::vector<domain::RouteBreak> breaks, domain::RouteStatus status) {
   domain::Route r;
@@ -61,7 +75,7 @@ TEST(RouteReplanBreaks, TheTimingOfAnOrderIncludesTheBreaksLeft) {
   const Timing plain = time_route(live, live.open, *m);
 
   // A 30-minute lunch after the first open stop, not before 20 minutes from now.
-  live.breaks = {{1, 1800, plus_s(1200)}};
+  live.breaks = {left("lunch", 1, 1800, plus_s(1200))};
   const Timing with_lunch = time_route(live, live.open, *m);
   ASSERT_EQ(with_lunch.stops.size(), 2u);
   EXPECT_EQ(with_lunch.stops[0].eta, plain.stops[0].eta);
@@ -72,11 +86,62 @@ TEST(RouteReplanBreaks, TheTimingOfAnOrderIncludesTheBreaksLeft) {
   // A break after the last stop (or after more stops than are left, once stops moved to another route)
   // delays the return only.
   for (std::size_t before : {2u, 3u}) {
-    live.breaks = {{before, 600, std::nullopt}};
+    live.breaks = {left("rest", before, 600)};
     const Timing at_the_end = time_route(live, live.open, *m);
     EXPECT_EQ(at_the_end.stops[1].eta, plain.stops[1].eta);
     EXPECT_NEAR(secs(at_the_end.end_at) - secs(plain.end_at), 600, 0.01);
   }
+}
+
+TEST(RouteReplanBreaks, AfterARePlanTheBreaksTakenStayAndTheOthersMove) {
+  const auto route = route_with(4, {{"coffee", 1, 600, std::nullopt}, {"lunch", 2, 1800, std::nullopt}},
+                                domain::RouteStatus::kInProgress);
+  // One stop done: the coffee is behind; the plan puts the lunch after the third open stop.
+  const auto after = breaks_after(route, 1, {left("lunch", 3, 1800)});
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].id, "coffee");
+  EXPECT_EQ(after[0].after_stops, 1);
+  EXPECT_EQ(after[1].id, "lunch");
+  EXPECT_EQ(after[1].after_stops, 4);
+  EXPECT_EQ(after[1].duration_s, 1800);
+  // Listed in the order taken when a move puts a later break first.
+  const auto swapped = breaks_after(route_with(4, route.breaks, domain::RouteStatus::kPlanned), 0,
+                                    {left("coffee", 3), left("lunch", 0)});
+  ASSERT_EQ(swapped.size(), 2u);
+  EXPECT_EQ(swapped[0].id, "lunch");
+  EXPECT_EQ(swapped[1].id, "coffee");
+}
+
+TEST(RouteReplanBreaks, AResequenceMovesABreakInsideItsWindowSoAStopIsNoLongerLate) {
+  map::RoutingService great_circle(nullptr, {1.0, 36});
+  LiveRoute live;
+  live.route = route_with(2, {}, domain::RouteStatus::kInProgress);
+  live.from = at(43.73, 7.42);
+  live.at = kNow;
+  for (int i = 0; i < 2; ++i) {  // A about 1 km out, B 1 km further on the same line
+    LiveStop s;
+    s.id = live.route.stops[i].id;
+    s.location = at(43.73 + 0.009 * (i + 1), 7.42);
+    s.service_s = 120;
+    live.open.push_back(s);
+  }
+  live.open[0].window = domain::TimeWindow{plus_s(-3600), plus_s(600)};  // A by 10 minutes from now,
+  live.open[1].window = domain::TimeWindow{plus_s(-3600), plus_s(900)};  // B by 15
+  // A 30-minute lunch to start within the next 30 minutes, placed between A and B: whichever stop comes
+  // second is late, so no order of the stops alone helps; the lunch after both does.
+  live.breaks = {left("lunch", 1, 1800, kNow, plus_s(1800))};
+  auto m = ReplanMatrix::build(great_circle, {&live});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+
+  const auto r = resequence(live, *m, 1, 1);
+  EXPECT_EQ(r.before.late_stops, 1);
+  ASSERT_TRUE(r.improved);
+  EXPECT_EQ(r.after.late_stops, 0);
+  ASSERT_EQ(r.breaks.size(), 1u);
+  const auto b_at = std::find_if(r.order.begin(), r.order.end(), [&](const LiveStop& s) { return s.id == live.open[1].id; });
+  EXPECT_GT(r.breaks[0].before, static_cast<std::size_t>(b_at - r.order.begin()));  // the lunch comes after B
+  // It still starts inside its window: B's service ends well before 30 minutes from now.
+  EXPECT_LT(secs(r.after.stops[static_cast<std::size_t>(b_at - r.order.begin())].eta) + 120, 1800);
 }
 
 }  // namespace

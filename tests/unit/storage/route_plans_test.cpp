@@ -1,5 +1,6 @@
 // Re-planned routes (storage/route_plan_store.hpp): a new visit order, stops moved between routes with
-// their shipments, ETAs and events in one transaction; a stale plan or a bad order writes nothing.
+// their shipments, ETAs and events in one transaction; a re-sequence's new break places; a stale plan, a
+// bad order or breaks not the route's write nothing.
 #include "storage/route_plan_store.hpp"
 #include "unit/storage/store_test_support.hpp"
 
@@ -91,6 +92,41 @@ TEST_F(RoutePlansTest, AStalePlanOrABadOrderWritesNothing) {
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, core::ErrorCode::kNotFound);
   EXPECT_EQ(ids(read(a_)), from);  // untouched by every refused call
+}
+
+TEST_F(RoutePlansTest, AReSequenceMovesTheRoutesBreaksWithItsStops) {
+  auto r = make_route(tenant_, add_driver(tenant_).id, {{add_shipment(tenant_).id}, {add_shipment(tenant_).id}});
+  r.breaks.push_back({"coffee", 0, 600, std::nullopt});
+  r.breaks.push_back({"lunch", 1, 1800, domain::TimeWindow{at(3600), at(7200)}});
+  ASSERT_OK(store_->create_route(r, nullptr));
+  const auto order = ids(r);
+  const std::vector reversed{order[1], order[0]};
+
+  RouteStopsChange change{r.id, order, reversed};
+  change.breaks = std::vector<domain::RouteBreak>{{"coffee", 0, 600, std::nullopt},
+                                                  {"lunch", 2, 1800, domain::TimeWindow{at(3600), at(7200)}}};
+  ASSERT_OK(plans_->replan_routes(tenant_, {change}, {}, {}));
+  auto got = read(r);
+  EXPECT_EQ(ids(got), reversed);
+  ASSERT_EQ(got.breaks.size(), 2u);
+  EXPECT_EQ(got.breaks[1].id, "lunch");
+  EXPECT_EQ(got.breaks[1].after_stops, 2);
+  ASSERT_TRUE(got.breaks[1].window.has_value());
+  EXPECT_EQ(got.breaks[1].window->end, at(7200));
+
+  // Breaks that are not the route's (one unknown, one missing) are refused and nothing is written.
+  RouteStopsChange bad{r.id, reversed, order};
+  bad.breaks = std::vector<domain::RouteBreak>{{"coffee", 0, 600, std::nullopt}, {"nap", 1, 900, std::nullopt}};
+  auto refused = plans_->replan_routes(tenant_, {bad}, {}, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidField);
+  EXPECT_EQ(refused.error().field, "breaks");
+  bad.breaks->pop_back();
+  EXPECT_FALSE(plans_->replan_routes(tenant_, {bad}, {}, {}).ok());
+  got = read(r);
+  EXPECT_EQ(ids(got), reversed);
+  ASSERT_EQ(got.breaks.size(), 2u);
+  EXPECT_EQ(got.breaks[1].after_stops, 2);
 }
 
 }  // namespace
