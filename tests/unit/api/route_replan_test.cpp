@@ -40,6 +40,23 @@ domain::Route route_with(int stops, std::vector<domain::RouteBreak> breaks, doma
   return r;
 }
 
+// A started route with the driver at its depot now and two open stops of 2 minutes on a line north of
+// it, about 1 km apart.
+LiveRoute two_stops_ahead() {
+  LiveRoute live;
+  live.route = route_with(2, {}, domain::RouteStatus::kInProgress);
+  live.from = at(43.73, 7.42);
+  live.at = kNow;
+  for (int i = 0; i < 2; ++i) {
+    LiveStop s;
+    s.id = live.route.stops[i].id;
+    s.location = at(43.73 + 0.009 * (i + 1), 7.42);
+    s.service_s = 120;
+    live.open.push_back(s);
+  }
+  return live;
+}
+
 TEST(RouteReplanBreaks, ABreakIsLeftUntilTheStopsBeforeItAreDone) {
   const auto started = route_with(4, {{"coffee", 0, 600, std::nullopt}, {"lunch", 2, 1800, std::nullopt}},
                                   domain::RouteStatus::kInProgress);
@@ -59,17 +76,7 @@ TEST(RouteReplanBreaks, ABreakIsLeftUntilTheStopsBeforeItAreDone) {
 
 TEST(RouteReplanBreaks, TheTimingOfAnOrderIncludesTheBreaksLeft) {
   map::RoutingService great_circle(nullptr, {1.0, 36});
-  LiveRoute live;
-  live.route = route_with(2, {}, domain::RouteStatus::kInProgress);
-  live.from = at(43.73, 7.42);
-  live.at = kNow;
-  for (int i = 0; i < 2; ++i) {
-    LiveStop s;
-    s.id = live.route.stops[i].id;
-    s.location = at(43.73 + 0.009 * (i + 1), 7.42);  // about 1 km apart
-    s.service_s = 120;
-    live.open.push_back(s);
-  }
+  LiveRoute live = two_stops_ahead();
   auto m = ReplanMatrix::build(great_circle, {&live});
   ASSERT_TRUE(m.ok()) << m.error().message;
   const Timing plain = time_route(live, live.open, *m);
@@ -114,17 +121,7 @@ TEST(RouteReplanBreaks, AfterARePlanTheBreaksTakenStayAndTheOthersMove) {
 
 TEST(RouteReplanBreaks, AResequenceMovesABreakInsideItsWindowSoAStopIsNoLongerLate) {
   map::RoutingService great_circle(nullptr, {1.0, 36});
-  LiveRoute live;
-  live.route = route_with(2, {}, domain::RouteStatus::kInProgress);
-  live.from = at(43.73, 7.42);
-  live.at = kNow;
-  for (int i = 0; i < 2; ++i) {  // A about 1 km out, B 1 km further on the same line
-    LiveStop s;
-    s.id = live.route.stops[i].id;
-    s.location = at(43.73 + 0.009 * (i + 1), 7.42);
-    s.service_s = 120;
-    live.open.push_back(s);
-  }
+  LiveRoute live = two_stops_ahead();  // A about 1 km out, B 1 km further on the same line
   live.open[0].window = domain::TimeWindow{plus_s(-3600), plus_s(600)};  // A by 10 minutes from now,
   live.open[1].window = domain::TimeWindow{plus_s(-3600), plus_s(900)};  // B by 15
   // A 30-minute lunch to start within the next 30 minutes, placed between A and B: whichever stop comes
