@@ -227,7 +227,14 @@ class OwnTracksMqtt(unittest.TestCase):
         self.broker.publish(f"owntracks/{self.user}-nobody/phone", location(40))
         self.broker.publish(self.topic, location(30))
         self.assertEqual(len(self.wait_points(1)), 1)
-        metrics = self.server.request("GET", "/metrics").text
+        # The ping is counted once the pipeline's submit returns, just after its point is readable.
+        accepted = 'lastmile_pings_total{protocol="owntracks_mqtt",result="accepted"} 1'
+
+        def counted():
+            text = self.server.request("GET", "/metrics").text
+            return text if accepted in text else None
+
+        metrics = wait_until(counted, "the accepted ping counted")
         self.assertIn('lastmile_ingest_unknown_devices_total{protocol="owntracks_mqtt"} 1', metrics)
         self.assertIn('lastmile_ingest_invalid_total{protocol="owntracks_mqtt"} 2', metrics)
         self.assertIn('lastmile_pings_total{protocol="owntracks_mqtt",result="accepted"} 1', metrics)
