@@ -6,6 +6,7 @@
 
 #include "api/day_plan.hpp"
 #include "api/routing_json.hpp"
+#include "domain/route_breaks.hpp"
 #include "optimize/replan.hpp"
 
 namespace lastmile::api {
@@ -35,13 +36,12 @@ bool better(const Timing& a, const Timing& b) {
 
 std::vector<BreakLeft> breaks_left(const domain::Route& route, std::size_t done) {
   std::vector<BreakLeft> out;
-  for (const auto& b : route.breaks) {
-    const auto after = static_cast<std::size_t>(b.after_stops);
-    const bool behind = after == 0 ? done > 0 || route.status != domain::RouteStatus::kPlanned : done >= after;
-    if (behind) continue;
+  const bool started = route.status != domain::RouteStatus::kPlanned;
+  for (const auto& p : domain::breaks_pending(route.breaks, done, started)) {
+    const auto& b = route.breaks[p.index];
     BreakLeft left;
     left.id = b.id;
-    left.before = after - done;
+    left.before = p.before;
     left.duration_s = b.duration_s;
     if (b.window) left.earliest = b.window->start, left.latest = b.window->end;
     out.push_back(std::move(left));
@@ -259,30 +259,67 @@ Resequenced resequence(const LiveRoute& route, const ReplanMatrix& m, double tim
   return out;
 }
 
+namespace {
+
+// The breaks after the open stop at `pos` leaves: each stays between the same stops (one taken just
+// before the stop that left is now taken before the stop after it).
+std::vector<BreakLeft> without_stop(std::vector<BreakLeft> breaks, std::size_t pos) {
+  for (auto& b : breaks) {
+    if (b.before > pos) --b.before;
+  }
+  return breaks;
+}
+
+// The breaks after a stop is inserted at `pos`: each stays between the same stops; one taken just
+// before the stop that was at `pos` is taken before the new stop when `break_first`, else after it.
+std::vector<BreakLeft> with_stop(std::vector<BreakLeft> breaks, std::size_t pos, bool break_first) {
+  for (auto& b : breaks) {
+    if (b.before > pos || (b.before == pos && !break_first)) ++b.before;
+  }
+  return breaks;
+}
+
+}  // namespace
+
 Reassigned reassign(const LiveRoute& from, const std::vector<core::StopId>& stops,
                     const std::vector<LiveRoute>& candidates, const ReplanMatrix& m) {
   Reassigned out;
   out.from_after = from.open;
+  out.from_breaks = from.breaks;
   out.from_before = time_route(from, from.open, m);
   for (const auto& c : candidates) {
     out.to_after.push_back(c.open);
+    out.to_breaks.push_back(c.breaks);
     out.to_before.push_back(time_route(c, c.open, m));
   }
   out.to_timing = out.to_before;
   for (const auto& s : from.open) {
     if (std::find(stops.begin(), stops.end(), s.id) == stops.end()) continue;
-    std::optional<std::pair<std::size_t, std::size_t>> best;  // (candidate, position)
+    struct Place {
+      std::size_t route = 0;
+      std::vector<LiveStop> stops;
+      std::vector<BreakLeft> breaks;
+      Timing timing;
+    };
+    std::optional<Place> best;
     double best_cost = 0;
     for (std::size_t c = 0; c < candidates.size(); ++c) {
       const auto& current = out.to_timing[c];
+      const auto& breaks = out.to_breaks[c];
       for (std::size_t pos = 0; pos <= out.to_after[c].size(); ++pos) {
         auto trial = out.to_after[c];
         trial.insert(trial.begin() + static_cast<std::ptrdiff_t>(pos), s);
-        const auto t = time_route(candidates[c], trial, m);
-        if (t.late_stops > current.late_stops || t.late_s > current.late_s + 0.5) continue;
-        const double cost = t.travel_s - current.travel_s;
-        if (!best || cost < best_cost) {
-          best = std::pair{c, pos};
+        const bool break_here =
+            std::any_of(breaks.begin(), breaks.end(), [&](const BreakLeft& b) { return b.before == pos; });
+        for (const bool break_first : {false, true}) {
+          if (break_first && !break_here) continue;
+          auto trial_breaks = with_stop(breaks, pos, break_first);
+          auto t = time_route(candidates[c], trial, trial_breaks, m);
+          if (t.late_stops > current.late_stops || t.late_s > current.late_s + 0.5) continue;
+          const double cost = t.travel_s - current.travel_s;
+          // The cheapest; of two as cheap (the stop before or after a break), the better timed.
+          if (best && (cost > best_cost || (cost == best_cost && !better(t, best->timing)))) continue;
+          best = Place{c, trial, std::move(trial_breaks), std::move(t)};
           best_cost = cost;
         }
       }
@@ -291,13 +328,16 @@ Reassigned reassign(const LiveRoute& from, const std::vector<core::StopId>& stop
       out.not_moved.push_back(s.id);
       continue;
     }
-    auto& target = out.to_after[best->first];
-    target.insert(target.begin() + static_cast<std::ptrdiff_t>(best->second), s);
-    out.to_timing[best->first] = time_route(candidates[best->first], target, m);
-    out.moved.push_back({s.id, best->first});
-    std::erase_if(out.from_after, [&](const LiveStop& x) { return x.id == s.id; });
+    out.to_after[best->route] = std::move(best->stops);
+    out.to_breaks[best->route] = std::move(best->breaks);
+    out.to_timing[best->route] = std::move(best->timing);
+    out.moved.push_back({s.id, best->route});
+    const auto gone = std::find_if(out.from_after.begin(), out.from_after.end(),
+                                   [&](const LiveStop& x) { return x.id == s.id; });
+    out.from_breaks = without_stop(std::move(out.from_breaks), static_cast<std::size_t>(gone - out.from_after.begin()));
+    out.from_after.erase(gone);
   }
-  out.from_timing = time_route(from, out.from_after, m);
+  out.from_timing = time_route(from, out.from_after, out.from_breaks, m);
   return out;
 }
 

@@ -38,9 +38,8 @@ struct BreakLeft {
   std::optional<core::Timestamp> earliest, latest;  // the break's window
 };
 
-// The breaks of `route` not yet taken when `done` of its stops are no longer pending: one after the
-// first a stops is left while fewer than a are done; one before the first stop, while the route is
-// only planned.
+// The breaks of `route` not yet taken when `done` of its stops are no longer pending
+// (domain::breaks_pending); one before the first stop is left while the route is only planned.
 std::vector<BreakLeft> breaks_left(const domain::Route& route, std::size_t done);
 
 // The route's breaks after a re-plan that placed `left` (the breaks left, `before` counted among the
@@ -116,13 +115,16 @@ struct Reassigned {
   std::vector<std::vector<LiveStop>> to_after;  // per candidate, its open stops after
   Timing from_before, from_timing;
   std::vector<Timing> to_before, to_timing;
+  std::vector<BreakLeft> from_breaks;             // the source route's breaks left, `before` among from_after
+  std::vector<std::vector<BreakLeft>> to_breaks;  // per candidate, `before` among its to_after
   std::vector<Moved> moved;
   std::vector<core::StopId> not_moved;  // no candidate takes it without new lateness
 };
 
 // Moves `stops` (ids of from.open) one by one, in from's order, each to the cheapest position (least
 // added travel) among the candidates' open stops that makes no stop of that route later than its
-// window and the moved stop on time.
+// window and the moved stop on time. Every break left stays between the same stops of its route; a
+// stop inserted where a break is taken goes before or after the break, whichever times better.
 Reassigned reassign(const LiveRoute& from, const std::vector<core::StopId>& stops,
                     const std::vector<LiveRoute>& candidates, const ReplanMatrix& m);
 

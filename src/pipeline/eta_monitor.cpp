@@ -9,6 +9,7 @@
 #include "core/json_writer.hpp"
 #include "core/new_id.hpp"
 #include "domain/milestone.hpp"
+#include "domain/route_breaks.hpp"
 #include "pipeline/live_json.hpp"
 #include "pipeline/route_tracker.hpp"
 
@@ -90,21 +91,16 @@ void announce_change(const tracking::RouteView& view, const domain::Stop& stop, 
   }
 }
 
-// The route's breaks not yet taken, placed among `open` (the open stops in visiting order). A break
-// after the route's first a stops is behind once a stops are done (the driver left the last of them:
-// taken there or on the way); one before the first stop, once the driver left the depot or served a
-// stop.
+// The route's breaks not yet taken, placed among the open stops (domain::breaks_pending); one before
+// the first stop is behind once the driver left the depot.
 std::vector<eta::BreakAhead> breaks_ahead(const tracking::RouteView& view, size_t open_count) {
   std::vector<eta::BreakAhead> out;
-  const size_t done = view.route.stops.size() - open_count;
-  for (const auto& b : view.route.breaks) {
-    const auto after = static_cast<size_t>(b.after_stops);
-    const bool behind = after == 0 ? done > 0 || view.depot_departed : done >= after;
-    if (behind) continue;
+  const auto& breaks = view.route.breaks;
+  for (const auto& p : domain::breaks_pending(breaks, view.route.stops.size() - open_count, view.depot_departed)) {
     eta::BreakAhead ahead;
-    ahead.before = after - done;
-    ahead.duration_s = b.duration_s;
-    if (b.window) ahead.earliest_start = b.window->start;
+    ahead.before = p.before;
+    ahead.duration_s = breaks[p.index].duration_s;
+    if (breaks[p.index].window) ahead.earliest_start = breaks[p.index].window->start;
     out.push_back(ahead);
   }
   return out;

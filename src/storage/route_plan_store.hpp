@@ -24,7 +24,7 @@ struct RouteStopsChange {
   core::RouteId route;
   std::vector<core::StopId> expected;
   std::vector<core::StopId> order;
-  // Set: the route's breaks become these (a re-sequence that moved them), in the order taken; each
+  // Set: the route's breaks become these (a re-plan that moved them), in the order taken; each
   // id must be one of the route's stored breaks (else kInvalidField "breaks").
   std::optional<std::vector<domain::RouteBreak>> breaks = std::nullopt;
 };

@@ -6,7 +6,8 @@ shipments are planned; shipments that cannot be planned are listed with a reason
 nothing: a shipment routed by another call while the plan was solved makes it a 409 naming that shipment
 with no route of the plan written; an applied plan survives kill -9; Idempotency-Key replays it.
 POST /v1/routes/{id}/resequence and /v1/routes/reassign: a started route re-planned from the driver's
-last ping, before/after ETAs and lateness, `apply` writes the new orders and eta_changed events.
+last ping, before/after ETAs and lateness, `apply` writes the new orders and eta_changed events;
+a break stays between the same stops when reassign moves stops off its route.
 Soft windows (`lateness_penalty`) plan late stops and report lateness that matches the returned times;
 drivers' breaks land inside one of their windows with their duration and are stored with the routes on
 apply.
@@ -516,6 +517,34 @@ class ReplanApiTest(ServerTestCase):
         self.assertEqual([st["sequence"] for st in source["stops"]], list(range(3)))
         self.assertEqual([st["sequence"] for st in target["stops"]], list(range(2)))
         self.assertEqual(self.get(f"/v1/shipments/{self.ids[1]}")["route_id"], other["id"])
+
+    def test_reassign_keeps_the_breaks_between_the_same_stops_and_apply_stores_them(self):
+        s = self.server
+        driver = make_driver(s, self.key, name="Driver 2")
+        wide = {"start": iso(self.now - 3600), "end": iso(self.now + 6 * 3600)}
+        ids = [make_shipment(s, self.key, external_order_id=unique("o"), address=address(p), promised=wide)["id"]
+               for p in (POINTS[4], POINTS[5], POINTS[0])]
+        lunch = {"id": "lunch", "after_stops": 2, "duration_s": 1800, "window": None}
+        body = {"driver_id": driver["id"], "date": DATE, "depot": DEPOT, "breaks": [dict(lunch, window=None)],
+                "stops": [{"shipment_ids": [i], "service_s": 300} for i in ids]}
+        source = expect(s.request("POST", "/v1/routes", body, token=self.key), 201, "route")
+        other = self.make_route(self.drivers[1], [make_shipment(s, self.key, external_order_id=unique("o"),
+                                                                address=address(POINTS[2]), promised=wide)["id"]])
+        # The first stop leaves: the lunch stays between the two stops that were second and third.
+        move = {"from_route": source["id"], "stop_ids": [source["stops"][0]["id"]], "to_routes": [other["id"]]}
+        preview = self.assertStatus(s.request("POST", "/v1/routes/reassign", move, token=self.key), 200)
+        self.assertEqual(len(preview["moved"]), 1)
+        self.assertEqual(preview["from_route"]["before"]["breaks"], [lunch])
+        self.assertEqual(preview["from_route"]["after"]["breaks"], [dict(lunch, after_stops=1)])
+        self.assertEqual(preview["to_routes"][0]["after"]["breaks"], [])
+        self.assertEqual(self.get(f"/v1/routes/{source['id']}")["breaks"], [lunch])  # a preview writes nothing
+
+        applied = self.assertStatus(s.request("POST", "/v1/routes/reassign", dict(move, apply=True), token=self.key),
+                                    200)
+        self.assertTrue(applied["applied"])
+        stored = self.get(f"/v1/routes/{source['id']}")
+        self.assertEqual([st["shipment_ids"][0] for st in stored["stops"]], ids[1:])
+        self.assertEqual(stored["breaks"], [dict(lunch, after_stops=1)])
 
     def test_bad_input_is_refused_and_changes_nothing(self):
         s = self.server

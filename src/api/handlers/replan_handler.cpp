@@ -175,17 +175,35 @@ void collect_changes(const RequestContext& ctx, const Loaded& l, const Timing& b
   }
 }
 
-storage::RouteStopsChange change_of(const Loaded& l, const std::vector<LiveStop>& open) {
-  storage::RouteStopsChange c{l.live.route.id, l.stored_order, l.fixed};
-  for (const auto& s : open) c.order.push_back(s.id);
-  return c;
-}
-
-// The same breaks in the same places (a re-sequence only moves them).
+// The same breaks in the same places (a re-plan only moves them).
 bool same_places(const std::vector<domain::RouteBreak>& a, const std::vector<domain::RouteBreak>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
     return x.id == y.id && x.after_stops == y.after_stops;
   });
+}
+
+// The route's new stop order, with `breaks_left` placed among `open` (its breaks written only when one
+// moved).
+storage::RouteStopsChange change_of(const Loaded& l, const std::vector<LiveStop>& open,
+                                    const std::vector<BreakLeft>& breaks_left) {
+  storage::RouteStopsChange c{l.live.route.id, l.stored_order, l.fixed};
+  for (const auto& s : open) c.order.push_back(s.id);
+  auto breaks = breaks_after(l.live.route, l.done, breaks_left);
+  if (!same_places(breaks, l.live.route.breaks)) c.breaks = std::move(breaks);
+  return c;
+}
+
+// A route's before/after timings, each with its breaks (after: as apply stores them).
+json::object plan_json(const Loaded& l, const Timing& before, const Timing& after, const std::vector<LiveStop>& order,
+                       const std::vector<BreakLeft>& breaks_left) {
+  json::object b = timing_json(before, l.live.open);
+  b["breaks"] = route_breaks_json(l.live.route.breaks);
+  json::object a = timing_json(after, order);
+  a["breaks"] = route_breaks_json(breaks_after(l.live.route, l.done, breaks_left));
+  return json::object{{"route_id", l.live.route.id.str()},
+                      {"from", lat_lon_json(l.live.from)},
+                      {"before", std::move(b)},
+                      {"after", std::move(a)}};
 }
 
 Result<storage::RoutePlanStore*> plan_store(const Services& s) {
@@ -209,7 +227,6 @@ Result<Reply> resequence_route(const Services& s, RequestContext& ctx) {
   auto m = ReplanMatrix::build(*s.routing, {&l->live});
   if (!m) return m.error();
   const auto result = resequence(l->live, *m, o.time_limit_s, o.seed);
-  const auto breaks_after_plan = breaks_after(l->live.route, l->done, result.breaks);
   bool applied = false;
   if (o.apply && result.improved) {
     auto store = plan_store(s);
@@ -217,24 +234,15 @@ Result<Reply> resequence_route(const Services& s, RequestContext& ctx) {
     std::vector<storage::StopEta> etas;
     std::vector<std::pair<domain::Event, domain::Milestone>> events;
     collect_changes(ctx, *l, result.before, result.after, result.order, etas, events);
-    auto change = change_of(*l, result.order);
-    if (!same_places(breaks_after_plan, l->live.route.breaks)) change.breaks = breaks_after_plan;
-    auto written = (*store)->replan_routes(ctx.tenant(), {change}, etas, events);
+    auto written = (*store)->replan_routes(ctx.tenant(), {change_of(*l, result.order, result.breaks)}, etas, events);
     if (!written) return written.error();
     applied = true;
   }
-  json::object before = timing_json(result.before, l->live.open);
-  before["breaks"] = route_breaks_json(l->live.route.breaks);
-  json::object after = timing_json(result.after, result.order);
-  after["breaks"] = route_breaks_json(breaks_after_plan);
-  json::object out{{"route_id", l->live.route.id.str()},
-                   {"source", std::string(map::source_name(m->source()))},
-                   {"from", lat_lon_json(l->live.from)},
-                   {"at", core::format_iso8601(l->live.at)},
-                   {"improved", result.improved},
-                   {"applied", applied},
-                   {"before", std::move(before)},
-                   {"after", std::move(after)}};
+  json::object out = plan_json(*l, result.before, result.after, result.order, result.breaks);
+  out["source"] = std::string(map::source_name(m->source()));
+  out["at"] = core::format_iso8601(l->live.at);
+  out["improved"] = result.improved;
+  out["applied"] = applied;
   return json_reply(200, to_json(out));
 }
 
@@ -304,7 +312,7 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
     if (!store) return store.error();
     std::vector<storage::StopEta> etas;
     std::vector<std::pair<domain::Event, domain::Milestone>> events;
-    std::vector<storage::RouteStopsChange> changes{change_of(*from, result.from_after)};
+    std::vector<storage::RouteStopsChange> changes{change_of(*from, result.from_after, result.from_breaks)};
     Timing before = result.from_before;  // every stop's ETA before, whichever route it was on
     for (const auto& t : result.to_before)
       before.stops.insert(before.stops.end(), t.stops.begin(), t.stops.end());
@@ -317,7 +325,7 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
           if (from->open_shipments.contains(sid)) to[c].open_shipments.insert(sid);
         }
       }
-      changes.push_back(change_of(to[c], result.to_after[c]));
+      changes.push_back(change_of(to[c], result.to_after[c], result.to_breaks[c]));
       collect_changes(ctx, to[c], before, result.to_timing[c], result.to_after[c], etas, events);
     }
     auto written = (*store)->replan_routes(ctx.tenant(), changes, etas, events);
@@ -326,10 +334,8 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
   }
   json::array to_json_routes;
   for (size_t c = 0; c < to.size(); ++c) {
-    to_json_routes.push_back(json::object{{"route_id", to[c].live.route.id.str()},
-                                          {"from", lat_lon_json(to[c].live.from)},
-                                          {"before", timing_json(result.to_before[c], to[c].live.open)},
-                                          {"after", timing_json(result.to_timing[c], result.to_after[c])}});
+    to_json_routes.push_back(
+        plan_json(to[c], result.to_before[c], result.to_timing[c], result.to_after[c], result.to_breaks[c]));
   }
   json::array moved, not_moved;
   for (const auto& mv : result.moved) {
@@ -350,10 +356,8 @@ Result<Reply> reassign_stops(const Services& s, RequestContext& ctx) {
       {"applied", applied},
       {"moved", std::move(moved)},
       {"not_moved", std::move(not_moved)},
-      {"from_route", json::object{{"route_id", from->live.route.id.str()},
-                                  {"from", lat_lon_json(from->live.from)},
-                                  {"before", timing_json(result.from_before, from->live.open)},
-                                  {"after", timing_json(result.from_timing, result.from_after)}}},
+      {"from_route",
+       plan_json(*from, result.from_before, result.from_timing, result.from_after, result.from_breaks)},
       {"to_routes", std::move(to_json_routes)}};
   return json_reply(200, to_json(out));
 }

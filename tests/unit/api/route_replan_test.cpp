@@ -141,5 +141,58 @@ TEST(RouteReplanBreaks, AResequenceMovesABreakInsideItsWindowSoAStopIsNoLongerLa
   EXPECT_LT(secs(r.after.stops[static_cast<std::size_t>(b_at - r.order.begin())].eta) + 120, 1800);
 }
 
+LiveStop stop_at(std::string id, core::LatLon where, std::optional<domain::TimeWindow> window = std::nullopt) {
+  LiveStop s;
+  s.id = core::StopId(std::move(id));
+  s.location = where;
+  s.service_s = 120;
+  s.window = window;
+  return s;
+}
+
+// A started route from the depot at now through `stops`, with `breaks` left.
+LiveRoute live_route(std::vector<LiveStop> stops, std::vector<BreakLeft> breaks) {
+  LiveRoute live;
+  live.route = route_with(0, {}, domain::RouteStatus::kInProgress);
+  live.from = live.route.depot;
+  live.at = kNow;
+  live.open = std::move(stops);
+  live.breaks = std::move(breaks);
+  return live;
+}
+
+TEST(RouteReplanBreaks, AReassignKeepsEachBreakBetweenTheSameStops) {
+  map::RoutingService great_circle(nullptr, {1.0, 36});
+  // 1 km north of the depot, on an east-west line: D 1 km west, X straight north, E 1 km east. X fits
+  // between D and E with no added travel; E's route takes a 30-minute rest between D and E.
+  const auto d = at(43.739, 7.40755), x = at(43.739, 7.42), e = at(43.739, 7.43245);
+  for (const bool tight : {true, false}) {
+    SCOPED_TRACE(tight ? "X by 8 minutes from now" : "X from 35 minutes from now");
+    const auto window = tight ? domain::TimeWindow{plus_s(180), plus_s(480)} : domain::TimeWindow{plus_s(2100), plus_s(2400)};
+    // The source route: X, then a lunch, then Y; X moves away.
+    LiveRoute from = live_route({stop_at("X", x, window), stop_at("Y", at(43.73, 7.43))}, {left("lunch", 1, 1800)});
+    LiveRoute to = live_route({stop_at("D", d), stop_at("E", e)}, {left("rest", 1, 1800)});
+    std::vector<LiveRoute> candidates{to};
+    auto m = ReplanMatrix::build(great_circle, {&from, &candidates[0]});
+    ASSERT_TRUE(m.ok()) << m.error().message;
+
+    const auto r = reassign(from, {core::StopId("X")}, candidates, *m);
+    ASSERT_EQ(r.moved.size(), 1u);
+    ASSERT_EQ(r.to_after[0].size(), 3u);
+    EXPECT_EQ(r.to_after[0][1].id, core::StopId("X"));
+    ASSERT_EQ(r.to_breaks[0].size(), 1u);
+    // Tight, X must come before the rest (taken before E); else after the rest, so the wait for X's
+    // window is spent resting: the return is earlier.
+    EXPECT_EQ(r.to_breaks[0][0].before, tight ? 2u : 1u);
+    EXPECT_EQ(r.to_timing[0].late_stops, 0);
+    EXPECT_NEAR(secs(r.to_timing[0].stops[2].arrival) - secs(r.to_timing[0].stops[1].eta) - 120,
+                tight ? 1800 + 100 : 100, 2);
+    // The lunch stays before Y, now the source route's first stop left.
+    ASSERT_EQ(r.from_breaks.size(), 1u);
+    EXPECT_EQ(r.from_breaks[0].before, 0u);
+    EXPECT_GE(secs(r.from_timing.stops[0].arrival), 1800);
+  }
+}
+
 }  // namespace
 }  // namespace lastmile::api
