@@ -27,12 +27,16 @@ async function main() {
     await waitFor('the confirmation', async () => dialog !== '');
     check(/Apply the new stop order\?/.test(dialog) && /Late stops 1 → 0/.test(dialog),
           'the confirmation shows the late stops before → after', dialog);
+    const lunch = /Break lunch \(30 min\): (?:after stop 2 → )?after stop (\d+)\./.exec(dialog);
+    check(lunch !== null, "the confirmation says where the driver's lunch is taken", dialog);
     await waitFor('the result', async () => /Applied/.test(await item.innerText()));
     ok('accepting applies the new order');
 
     const route = await must('GET', `/v1/routes/${cfg.route_id}`, 200);
     const order = route.stops.map((s) => s.id);
     check(order.indexOf(cfg.stops[3]) < 3, 'the tight stop moved forward', JSON.stringify(order));
+    check(route.breaks.length === 1 && route.breaks[0].after_stops === Number(lunch[1]),
+          'the lunch is stored where the confirmation said', JSON.stringify(route.breaks));
     const events = await must('GET', `/v1/shipments/${cfg.tight_shipment}/events`, 200);
     check(events.items.some((e) => e.type === 'eta_changed' && e.payload.reason === 'replanned'),
           "its customer's ETA change is stored (eta_changed)");

@@ -3,8 +3,9 @@
 The real server with the Monaco road network and the built web bundle; a started route of four stops
 of 15 minutes each whose last stop's promise ends 20 minutes from now, the driver's pings at the
 depot, so the live ETA raises late_risk on that stop. In Chromium (dispatch_replan.mjs) the dispatcher
-opens the case, presses "Resequence", sees the before/after in the confirmation and accepts it; REST
-then shows the tight stop moved forward and an eta_changed event for its customer.
+opens the case, presses "Resequence", sees the before/after in the confirmation (with where the
+driver's 30-minute lunch is taken) and accepts it; REST then shows the tight stop moved forward, the
+lunch stored where the confirmation said, and an eta_changed event for its customer.
 """
 
 import time
@@ -38,8 +39,10 @@ class DispatchReplanInTheBrowser(BrowserTestCase):
             post_event(s, key, sh["id"], "processed")
             post_event(s, key, sh["id"], "shipped")
             ids.append(sh["id"])
+        lunch = {"id": "lunch", "after_stops": 2, "duration_s": 1800,
+                 "window": {"start": iso(now - 60), "end": iso(now + 4 * 3600)}}
         body = {"driver_id": driver["id"], "date": time.strftime("%Y-%m-%d", time.gmtime(now)), "depot": DEPOT,
-                "stops": [{"shipment_ids": [i], "service_s": 900} for i in ids]}
+                "breaks": [lunch], "stops": [{"shipment_ids": [i], "service_s": 900} for i in ids]}
         route = expect(s.request("POST", "/v1/routes", body, token=key), 201, "route")
         expect(s.request("POST", f"/v1/routes/{route['id']}/start", token=key), 200, "start")
         for batch in range(3):  # late_risk needs two agreeing estimates: a few batches of fixes

@@ -1,16 +1,23 @@
 // Re-planning from a late_risk case (docs/optimization.md): "Resequence" re-orders the case's route
 // from the driver's position, "Reassign" moves the late shipment's stop to another open route of the
-// same day. Each first asks for a preview (before/after late stops and return time), then applies it
-// only when the dispatcher confirms.
+// same day. Each first asks for a preview (before/after late stops, return time, and where the route's
+// breaks are taken), then applies it only when the dispatcher confirms.
 import { t } from '../i18n';
 import { call, type ExceptionCase } from './api';
 import { el } from '../shared/dom';
 import { stamp } from '../shared/format';
 
+interface RouteBreak {
+  id: string;
+  after_stops: number;
+  duration_s: number;
+}
+
 interface Timing {
   end_at: string;
   late_stops: number;
   late_s: number;
+  breaks?: RouteBreak[];
 }
 
 interface Resequence {
@@ -32,13 +39,28 @@ interface RouteRow {
   status: string;
 }
 
+const breakPlace = (afterStops: number) =>
+  afterStops === 0 ? t('replan.break_at_start') : t('replan.break_after', { n: afterStops });
+
+// One line per break of the route under the new plan: where it is taken, and where it was if it moves.
+function breakLines(before: Timing, after: Timing): string[] {
+  return (after.breaks ?? []).map((b) => {
+    const was = (before.breaks ?? []).find((x) => x.id === b.id);
+    const vars = { name: b.id, minutes: Math.round(b.duration_s / 60), place: breakPlace(b.after_stops) };
+    return was && was.after_stops !== b.after_stops
+      ? t('replan.break_moved', { ...vars, before: breakPlace(was.after_stops) })
+      : t('replan.break', vars);
+  });
+}
+
 function summary(before: Timing, after: Timing): string {
-  return t('replan.summary', {
+  const late = t('replan.summary', {
     before: before.late_stops,
     after: after.late_stops,
     before_end: stamp(before.end_at),
     after_end: stamp(after.end_at),
   });
+  return [late, ...breakLines(before, after)].join('\n');
 }
 
 // Other open routes of the case's route's day: the candidates of a reassignment.

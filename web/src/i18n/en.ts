@@ -215,6 +215,10 @@ export const en = {
   'replan.confirm_resequence': 'Apply the new stop order?',
   'replan.confirm_reassign': 'Move this stop to route {route}?',
   'replan.applied': 'Applied; the customers whose ETA moved are told.',
+  'replan.break': 'Break {name} ({minutes} min): {place}.',
+  'replan.break_moved': 'Break {name} ({minutes} min): {before} → {place}.',
+  'replan.break_at_start': 'before the first stop',
+  'replan.break_after': 'after stop {n}',
 
   'driver.title': 'lastmile driver',
   'driver.page_title': 'Driver – lastmile',
