@@ -1,6 +1,7 @@
 // The staff API the dashboard talks to (docs/api.md): every call carries the signed-in API key as a
 // Bearer token. A refusal resolves to its error code; a 401 also signs the page out (the key was
 // revoked or never valid).
+import type { RouteBreak } from '../shared/route_breaks';
 
 export interface Shipment {
   id: string;
@@ -36,12 +37,22 @@ export interface Carrier {
   name: string;
 }
 
+export interface RouteStop {
+  id: string;
+  shipment_ids: string[];
+  location: { lat: number; lon: number } | null;
+  status: string;
+  eta: string | null;
+}
+
 export interface Route {
   id: string;
   driver_id: string;
+  date: string;
   status: string;
   depot: { lat: number; lon: number };
-  stops: { id: string; shipment_ids: string[]; location: { lat: number; lon: number } | null }[];
+  stops: RouteStop[];
+  breaks: RouteBreak[];
 }
 
 export interface ExceptionCase {

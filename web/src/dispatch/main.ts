@@ -1,6 +1,7 @@
 // The dispatcher dashboard, /dispatch (docs/web.md): sign in with a dispatcher or tenant admin API
 // key (kept in sessionStorage, never in the URL), then the live map of drivers, the shipments table
-// with its filters, a shipment's detail and timeline, and the exception queue. REST loads the state;
+// with its filters, a shipment's detail and timeline, the exception queue, and the open routes with
+// their stops and breaks. REST loads the state;
 // the staff WebSocket moves drivers and updates the queue, and every (re)connection reloads the queue.
 import '../shared/base.css';
 import './dispatch.css';
@@ -16,6 +17,7 @@ import { DispatchMap, type DriverState } from './map';
 import { CarrierCodesPanel } from './carrier_codes';
 import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
+import { RoutesPanel } from './routes_panel';
 import { ShipmentsPanel } from './shipments';
 import { ScorecardsPage } from './scorecards';
 import { SettingsPage } from './settings_page';
@@ -101,6 +103,7 @@ class Dashboard {
   private readonly detail: DetailPanel;
   private readonly invite = new InvitePanel();
   private readonly carrierCodes = new CarrierCodesPanel();
+  private readonly routesPanel = new RoutesPanel();
 
   constructor(key: string) {
     this.shipments = new ShipmentsPanel({
@@ -164,7 +167,7 @@ class Dashboard {
     this.mapBox.append(mapArea);
     main.replaceChildren(
       el('div', { class: 'left' }, this.mapBox, this.shipments.element),
-      el('div', { class: 'right' }, this.queue.element, this.detail.element, this.invite.element, this.carrierCodes.element),
+      el('div', { class: 'right' }, this.queue.element, this.detail.element, this.routesPanel.element, this.invite.element, this.carrierCodes.element),
     );
     const style = await loadStyle();
     if (style) this.map = new DispatchMap(mapArea, style);
@@ -194,6 +197,7 @@ class Dashboard {
     this.routes = new Map(routes.map((r) => [r.id, r]));
     this.shipments.setChoices();
     this.invite.setDrivers(drivers);
+    this.routesPanel.setRoutes(routes, (id) => this.drivers.get(id)?.name ?? id);
     void this.carrierCodes.setCarriers(carriers);
     // The list has no positions: ask each driver (a tenant's fleet, capped).
     await Promise.all(

@@ -2,6 +2,8 @@
 // one-time link exchange, the day's manifest. Writes (pings, scans, proofs, attempts, start) go
 // through the offline outbox (outbox.ts), never straight from here.
 
+import type { RouteBreak } from '../shared/route_breaks';
+
 export interface Driver {
   id: string;
   first_name: string;
@@ -32,14 +34,6 @@ export interface Stop {
   service_s?: number;
   eta?: { at: string; earliest: string; latest: string } | null;
   shipments: ManifestShipment[];
-}
-
-// A pause taken after the route's first `after_stops` stops (docs/api.md, routes' `breaks`).
-export interface RouteBreak {
-  id: string;
-  after_stops: number;
-  duration_s: number;
-  window: { start: string; end: string } | null;
 }
 
 export interface Route {

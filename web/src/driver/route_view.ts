@@ -5,7 +5,8 @@ import { t } from '../i18n';
 import { el } from '../shared/dom';
 import { clock } from '../shared/format';
 import { statusLabel } from '../dispatch/labels';
-import type { ManifestShipment, Route, RouteBreak, Stop } from './api';
+import { withBreaks } from '../shared/route_breaks';
+import type { ManifestShipment, Route, Stop } from './api';
 import { localStatus, type App } from './app';
 import { chatToggle } from './chat';
 
@@ -28,25 +29,9 @@ export function renderRoute(app: App): HTMLElement {
   return el('div', { class: 'route' }, routeHeader(app, route, refresh), el('ol', { class: 'stops', 'data-testid': 'stops', 'aria-label': t('driver.stops') }, ...stopsAndBreaks(app, route)));
 }
 
-// The stops in visiting order with each break where it is taken: after its first `after_stops` stops.
+// The stops in visiting order with each break where it is taken.
 function stopsAndBreaks(app: App, route: Route): HTMLElement[] {
-  const breaks = route.breaks ?? [];
-  const items: HTMLElement[] = [];
-  route.stops.forEach((s, i) => {
-    for (const b of breaks) if (b.after_stops === i) items.push(renderBreak(b));
-    items.push(renderStop(app, route, s, i + 1));
-  });
-  for (const b of breaks) if (b.after_stops >= route.stops.length) items.push(renderBreak(b));
-  return items;
-}
-
-function renderBreak(b: RouteBreak): HTMLElement {
-  return el(
-    'li',
-    { class: 'card break', 'data-testid': 'break', 'data-break-id': b.id },
-    el('p', {}, el('strong', { text: t('driver.break.heading', { name: b.id }) }), ' ', t('driver.break.duration', { minutes: Math.round(b.duration_s / 60) })),
-    b.window ? el('p', { class: 'muted', text: t('driver.break.window', { start: clock(b.window.start), end: clock(b.window.end) }) }) : null,
-  );
+  return withBreaks(route.stops, route.breaks ?? [], (s, i) => renderStop(app, route, s, i + 1));
 }
 
 function routeHeader(app: App, route: Route, refresh: HTMLButtonElement): HTMLElement {
