@@ -123,6 +123,11 @@ async function main() {
     await waitFor('the reloaded queue', async () => (await damagedItem.count()) === 0);
     ok('after the reconnect the queue is reloaded over REST: the case resolved meanwhile is gone');
 
+    // The route is drawn along Monaco's roads (one OSRM-style request per open route), not as straight lines.
+    const mapBox = page.getByTestId('map');
+    await waitFor('the route along the roads', async () => (await mapBox.getAttribute('data-road-routes')) === '1');
+    ok("the driver's route is drawn along the roads");
+
     // Positions put the driver on the map; an open case on one of its shipments turns it red.
     check(await page.getByTestId('driver-marker').count() === 0, 'no driver marker before a position');
     const t0 = Date.now() - 60_000;

@@ -7,7 +7,7 @@ dispatcher signs in (the key stays out of the URL); the shipments table, a statu
 search; a shipment's detail with its timeline; a failed delivery raised over the API appears in the
 exception queue without a reload and is acknowledged and resolved with the buttons (REST confirms);
 the live socket is cut, a case resolved meanwhile disappears after the reconnect (the queue is
-reloaded); pings put the driver on the map; a narrow screen gets one column; "Load more"; sign out.
+reloaded); the route is drawn along the roads; pings put the driver on the map; a narrow screen gets one column; "Load more"; sign out.
 Screenshots in build/test-artifacts/dispatch-desktop.png and dispatch-narrow.png.
 
 No browser is downloaded: a missing /usr/bin/chromium (or web/node_modules, or web/dist) fails the

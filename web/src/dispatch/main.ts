@@ -13,7 +13,7 @@ import { call, get, getAll, session, whenUnauthenticated, type Carrier, type Dri
 import { DetailPanel } from './detail';
 import type { ChatMessage } from '../shared/chat_panel';
 import { StaffLive, type StaffPosition } from './live';
-import { DispatchMap, type DriverState } from './map';
+import { DispatchMap, type DriverState, type Line, type RouteLine } from './map';
 import { CarrierCodesPanel } from './carrier_codes';
 import { InvitePanel } from './invite';
 import { ExceptionQueue } from './queue';
@@ -28,6 +28,14 @@ const liveState = document.getElementById('live-state') as HTMLElement;
 const OFFLINE_AFTER_MS = 10 * 60_000;
 const MOVING_SPEED = 1; // m/s
 const OPEN_ROUTE = new Set(['planned', 'in_progress']);
+const MAX_ROAD_ROUTES = 50;
+
+// The part of an OSRM route answer the map reads (docs/api.md, OSRM-compatible subset).
+interface OsrmRoute {
+  code: string;
+  source: string;
+  routes: { geometry?: { coordinates: Line } }[];
+}
 
 document.title = t('dispatch.page_title');
 document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((e) => (e.textContent = t(e.dataset.i18n as Parameters<typeof t>[0])));
@@ -207,12 +215,32 @@ class Dashboard {
           this.positions.set(d.id, { driver_id: d.id, route_id: null, t: r.value.position.t, lat: r.value.position.lat, lon: r.value.position.lon, heading: null, speed: null });
       }),
     );
-    this.map?.setRoutes(
-      [...this.routes.values()]
-        .filter((r) => OPEN_ROUTE.has(r.status))
-        .map((r) => [[r.depot.lon, r.depot.lat], ...r.stops.filter((s) => s.location).map((s) => [s.location!.lon, s.location!.lat] as [number, number])]),
-    );
+    this.drawRoutes();
     this.drawDrivers();
+  }
+
+  // The open routes on the map: straight lines at once, then each along the roads once the routing
+  // service answers (the OSRM-compatible /route/v1/driving, one request per route, the first
+  // MAX_ROAD_ROUTES routes). Without a road network (great-circle estimates) or on a refusal a route
+  // stays straight. The map's box says how many follow the roads (data-road-routes).
+  private drawRoutes(): void {
+    if (!this.map) return;
+    const open = [...this.routes.values()].filter((r) => OPEN_ROUTE.has(r.status));
+    const lines = new Map<string, RouteLine>(open.map((r) => [r.id, { line: stopLine(r), roads: false }]));
+    this.map?.setRoutes([...lines.values()]);
+    const asked = open.filter((r) => lines.get(r.id)!.line.length >= 2 && lines.get(r.id)!.line.length <= 100).slice(0, MAX_ROAD_ROUTES);
+    void Promise.all(
+      asked.map(async (r) => {
+        const coords = lines.get(r.id)!.line.map(([lon, lat]) => `${lon.toFixed(6)},${lat.toFixed(6)}`).join(';');
+        const reply = await get<OsrmRoute>(`/route/v1/driving/${coords}`, { overview: 'full', geometries: 'geojson' });
+        if (!reply.ok || reply.value.code !== 'Ok' || reply.value.source === 'great_circle') return;
+        const line = reply.value.routes[0]?.geometry?.coordinates;
+        if (line && line.length >= 2) lines.set(r.id, { line, roads: true });
+      }),
+    ).then(() => {
+      this.map?.setRoutes([...lines.values()]);
+      this.mapBox.dataset.roadRoutes = String([...lines.values()].filter((l) => l.roads).length);
+    });
   }
 
   private legend(): HTMLElement {
@@ -277,6 +305,11 @@ class Dashboard {
     this.map?.setTrack(coordinates);
     return coordinates.length >= 2;
   }
+}
+
+// Depot → stops in visiting order, [lon, lat].
+function stopLine(r: Route): Line {
+  return [[r.depot.lon, r.depot.lat], ...r.stops.filter((s) => s.location).map((s) => [s.location!.lon, s.location!.lat] as [number, number])];
 }
 
 let dashboard: Dashboard | null = null;

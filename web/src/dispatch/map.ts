@@ -1,7 +1,8 @@
 // The dashboard's map: our own basemap, one marker per driver with a known position (its colour
-// and its label say its state), the stop sequence of each open route (straight lines depot → stops
-// in order: the API's routes carry stop locations, not road geometry), and the selected shipment's
-// driver track (GET /v1/drivers/{id}/track?format=geojson).
+// and its label say its state), the stop sequence of each open route (depot → stops in order: along
+// the roads, solid, once the routing service gave the geometry; dashed straight lines until then or
+// without a road network), and the selected shipment's driver track
+// (GET /v1/drivers/{id}/track?format=geojson).
 import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 
@@ -17,7 +18,13 @@ export interface DriverOnMap {
   state: DriverState;
 }
 
-type Line = [number, number][]; // [lon, lat] pairs
+export type Line = [number, number][]; // [lon, lat] pairs
+
+// A route's line: along the roads, or straight from stop to stop.
+export interface RouteLine {
+  line: Line;
+  roads: boolean;
+}
 
 function lines(ls: Line[]): maplibregl.GeoJSONSourceSpecification['data'] {
   return {
@@ -32,7 +39,7 @@ export class DispatchMap {
   private readonly map: maplibregl.Map;
   private readonly markers = new Map<string, maplibregl.Marker>();
   private loaded = false;
-  private routes: Line[] = [];
+  private routes: RouteLine[] = [];
   private track: Line = [];
   private framed = false;
 
@@ -50,12 +57,19 @@ export class DispatchMap {
     this.map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: t('map.attribution') }));
     this.map.touchZoomRotate.disableRotation();
     this.map.on('load', () => {
-      this.map.addSource('routes', { type: 'geojson', data: lines(this.routes) });
+      this.map.addSource('routes', { type: 'geojson', data: this.routeData(false) });
       this.map.addLayer({
         id: 'routes',
         type: 'line',
         source: 'routes',
         paint: { 'line-color': '#1d4ed8', 'line-width': 3, 'line-opacity': 0.55, 'line-dasharray': [2, 1.5] },
+      });
+      this.map.addSource('road-routes', { type: 'geojson', data: this.routeData(true) });
+      this.map.addLayer({
+        id: 'road-routes',
+        type: 'line',
+        source: 'road-routes',
+        paint: { 'line-color': '#1d4ed8', 'line-width': 3, 'line-opacity': 0.6 },
       });
       this.map.addSource('track', { type: 'geojson', data: lines([this.track]) });
       this.map.addLayer({
@@ -72,9 +86,15 @@ export class DispatchMap {
     this.map.remove();
   }
 
-  setRoutes(routes: Line[]): void {
+  setRoutes(routes: RouteLine[]): void {
     this.routes = routes;
-    if (this.loaded) (this.map.getSource('routes') as maplibregl.GeoJSONSource).setData(lines(routes));
+    if (!this.loaded) return;
+    (this.map.getSource('routes') as maplibregl.GeoJSONSource).setData(this.routeData(false));
+    (this.map.getSource('road-routes') as maplibregl.GeoJSONSource).setData(this.routeData(true));
+  }
+
+  private routeData(roads: boolean): maplibregl.GeoJSONSourceSpecification['data'] {
+    return lines(this.routes.filter((r) => r.roads === roads).map((r) => r.line));
   }
 
   // The selected shipment's driver track; an empty line clears it.
