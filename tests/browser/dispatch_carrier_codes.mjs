@@ -2,16 +2,12 @@
 // test_dispatch_carrier_codes.py started and filled: a carrier sent a code nobody mapped; the dispatcher
 // sees it with its waiting event, maps it to "shipped", and the shipment moves on. Each step prints
 // "ok - …"; the first failure prints "not ok - …" and exits 1.
-import { base, cfg, check, launch, must, ok, run, waitFor, watchProblems } from './harness.mjs';
+import { cfg, check, launch, must, ok, run, signedInDashboard, waitFor } from './harness.mjs';
 
 async function main() {
   const browser = await launch();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const problems = watchProblems(page, []);
-    await page.goto(`${base}/dispatch`);
-    await page.getByLabel('API key').fill(cfg.api_key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { page, problems } = await signedInDashboard(browser);
     const panel = page.getByTestId('carrier-codes');
     const row = panel.locator(`.carrier-code[data-code="${cfg.code}"]`);
     await row.waitFor({ timeout: 10_000 });

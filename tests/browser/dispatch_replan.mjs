@@ -1,16 +1,12 @@
 // The "Resequence" action of a late_risk case in Debian's Chromium, against the server that
 // test_dispatch_replan.py started and filled. Each step prints "ok - …"; the first failure prints
 // "not ok - …" and exits 1.
-import { base, cfg, check, launch, must, ok, run, waitFor, watchProblems } from './harness.mjs';
+import { cfg, check, launch, must, ok, run, signedInDashboard, waitFor } from './harness.mjs';
 
 async function main() {
   const browser = await launch();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    const problems = watchProblems(page, []);
-    await page.goto(`${base}/dispatch`);
-    await page.getByLabel('API key').fill(cfg.api_key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { page, problems } = await signedInDashboard(browser, { width: 1280, height: 800 });
     const item = page.locator(`[data-testid=case][data-case-id="${cfg.case_id}"]`);
     await item.waitFor({ timeout: 10_000 });
     check(await item.getAttribute('data-kind') === 'late_risk', 'the late_risk case is in the queue');

@@ -2,7 +2,7 @@
 // test_dispatch_routes.py started and filled: a planned route of three stops with a lunch after the
 // first and a rest at the end. Each step prints "ok - …"; the first failure prints "not ok - …" and
 // exits 1.
-import { base, cfg, check, launch, must, ok, run, waitFor, watchProblems } from './harness.mjs';
+import { cfg, check, launch, must, ok, run, signedInDashboard, waitFor } from './harness.mjs';
 
 // The items of an opened route, in page order: a stop's id or "break:" and the break's id.
 async function items(route) {
@@ -18,11 +18,7 @@ async function open(route, count) {
 async function main() {
   const browser = await launch();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const problems = watchProblems(page, []);
-    await page.goto(`${base}/dispatch`);
-    await page.getByLabel('API key').fill(cfg.api_key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { page, problems } = await signedInDashboard(browser);
     const panel = page.getByTestId('routes');
     const route = panel.locator(`[data-testid=route][data-route-id="${cfg.route_id}"]`);
     await route.waitFor({ timeout: 10_000 });

@@ -2,16 +2,12 @@
 // and filled: the dispatcher signs in, follows "Scorecards" in the top bar, and sees the hand-computed
 // figures, Baie Couriers highlighted below the 80 % on-time target, the cost view and both charts.
 // Each step prints "ok - …"; the first failure prints "not ok - …" and exits 1.
-import { base, cfg, check, launch, ok, run, waitFor, watchProblems } from './harness.mjs';
+import { cfg, check, launch, ok, run, signedInDashboard, waitFor } from './harness.mjs';
 
 async function main() {
   const browser = await launch();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const problems = watchProblems(page, []);
-    await page.goto(`${base}/dispatch`);
-    await page.getByLabel('API key').fill(cfg.api_key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { page, problems } = await signedInDashboard(browser);
     const nav = page.getByTestId('nav-scorecards');
     await nav.waitFor({ timeout: 10_000 });
     await nav.click();

@@ -76,6 +76,17 @@ export function watchProblems(page, problems = [], expected = () => false) {
   return problems;
 }
 
+// A new page of `browser` on the dispatcher dashboard, signed in with the test's API key, and the list
+// its problems are collected into (watchProblems).
+export async function signedInDashboard(browser, viewport = { width: 1280, height: 900 }) {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  const problems = watchProblems(page, []);
+  await page.goto(`${base}/dispatch`);
+  await page.getByLabel('API key').fill(cfg.api_key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return { page, problems };
+}
+
 // Runs `main`, then prints the closing line ("N passed, 0 failed") or the failed step and exits 1.
 export function run(main) {
   main().then(

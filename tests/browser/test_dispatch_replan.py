@@ -12,14 +12,10 @@ import time
 import unittest
 
 from browser_harness import BrowserTestCase, run_script
-from lastmile_server import expect, iso, make_api_key, make_driver, make_shipment, make_tenant, post_event
+from lastmile_server import (MONACO_DEPOT, MONACO_POINTS, expect, iso, make_api_key, make_driver, make_shipment,
+                             make_tenant, monaco_address, post_event)
 
-DEPOT = {"lat": 43.7350, "lon": 7.4210}
-POINTS = [(43.7384, 7.4246), (43.7396, 7.4270), (43.7370, 7.4230), (43.7410, 7.4290)]
-
-
-def address(p):
-    return {"line1": "Monaco", "city": "Monaco", "postal_code": "98000", "country": "MC", "lat": p[0], "lon": p[1]}
+DEPOT, POINTS, address = MONACO_DEPOT, MONACO_POINTS, monaco_address
 
 
 class DispatchReplanInTheBrowser(BrowserTestCase):

@@ -539,6 +539,17 @@ def shipment_body(**overrides):
     return body
 
 
+# A depot in Monaco (inside the bundled map) and a few delivery points around it, for route tests.
+MONACO_DEPOT = {"lat": 43.7350, "lon": 7.4210}
+MONACO_POINTS = [(43.7384, 7.4246), (43.7396, 7.4270), (43.7370, 7.4230), (43.7410, 7.4290)]
+
+
+def monaco_address(point, line1="Monaco"):
+    """A shipment address in Monaco at `point` (lat, lon)."""
+    return {"line1": line1, "city": "Monaco", "postal_code": "98000", "country": "MC", "lat": point[0],
+            "lon": point[1]}
+
+
 def make_shipment(server, key, headers=None, **overrides):
     return expect(server.request("POST", "/v1/shipments", shipment_body(**overrides), token=key, headers=headers),
                   201, "create shipment")
