@@ -1,6 +1,6 @@
 // The routes panel of the dashboard in Debian's Chromium, against the server that
-// test_dispatch_routes.py started and filled: a planned route of three stops with a lunch after the
-// first and a rest at the end. Each step prints "ok - …"; the first failure prints "not ok - …" and
+// test_dispatch_routes.py started and filled: a planned route of three stops in a zigzag order with a
+// lunch after the first and a rest at the end, resequenced from the panel, then reassigned over REST. Each step prints "ok - …"; the first failure prints "not ok - …" and
 // exits 1.
 import { cfg, check, launch, must, ok, run, signedInDashboard, waitFor } from './harness.mjs';
 
@@ -8,6 +8,17 @@ import { cfg, check, launch, must, ok, run, signedInDashboard, waitFor } from '.
 async function items(route) {
   return route.locator('.route-stops > li').evaluateAll((lis) =>
     lis.map((li) => (li.dataset.testid === 'break' ? `break:${li.dataset.breakId}` : li.dataset.stopId)));
+}
+
+// The same for a route as REST has it: each break after its first `after_stops` stops.
+function expected(route) {
+  const out = [];
+  route.stops.forEach((s, i) => {
+    for (const b of route.breaks) if (b.after_stops === i) out.push(`break:${b.id}`);
+    out.push(s.id);
+  });
+  for (const b of route.breaks) if (b.after_stops >= route.stops.length) out.push(`break:${b.id}`);
+  return out;
 }
 
 async function open(route, count) {
@@ -38,15 +49,32 @@ async function main() {
     const first = await route.locator(`[data-stop-id="${a}"]`).innerText();
     check(/^1\. To do · shipments: 1/.test(first), 'a stop says its place, status and shipments', first);
 
-    // The last stop moves to the other route; opening the route again reads it again.
+    // "Resequence": the preview in a confirmation, accepted; the route reloads in its new order.
+    let dialog = '';
+    page.once('dialog', async (d) => {
+      dialog = d.message();
+      await d.accept();
+    });
+    await route.getByRole('button', { name: 'Resequence' }).click();
+    await waitFor('the confirmation', async () => dialog !== '');
+    check(/Apply the new stop order\?/.test(dialog) && /Break lunch \(30 min\)/.test(dialog), 'the confirmation shows the plan with its breaks', dialog);
+    await waitFor('the result', async () => /Applied/.test(await route.innerText()));
+    const resequenced = await must('GET', `/v1/routes/${cfg.route_id}`, 200);
+    check(JSON.stringify(resequenced.stops.map((s) => s.id)) !== JSON.stringify(cfg.stops), 'the stop order changed', JSON.stringify(resequenced.stops.map((s) => s.id)));
+    await waitFor('the new order on the page', async () => JSON.stringify(await items(route)) === JSON.stringify(expected(resequenced)));
+    ok('the route shows its new order with the breaks where REST has them');
+
+    // Its last stop moves to the other route; opening the route again reads it again.
+    const last = resequenced.stops[2].id;
     const moved = await must('POST', '/v1/routes/reassign', 200, {
-      body: { from_route: cfg.route_id, stop_ids: [c], to_routes: [cfg.other_route_id], apply: true } });
+      body: { from_route: cfg.route_id, stop_ids: [last], to_routes: [cfg.other_route_id], apply: true } });
     check(moved.applied && moved.moved.length === 1, 'the reassignment is applied', JSON.stringify(moved.moved));
     await route.locator('summary').click(); // close
     await open(route, 2);
+    const reassigned = await must('GET', `/v1/routes/${cfg.route_id}`, 200);
     const after = await items(route);
-    check(JSON.stringify(after) === JSON.stringify([a, 'break:lunch', b, 'break:rest']),
-          'reopened: two stops, the lunch where it was, the rest still at the end', JSON.stringify(after));
+    check(JSON.stringify(after) === JSON.stringify(expected(reassigned)) && after.at(-1) === 'break:rest' && !after.includes(last),
+          'reopened: two stops with the breaks where REST has them, the rest still at the end', JSON.stringify(after));
     check(problems.length === 0, 'no console error, CSP violation or foreign request', problems.join('\n'));
   } finally {
     await browser.close();

@@ -1,10 +1,11 @@
 """The dashboard's routes panel (docs/web.md).
 
-The real server with the built web bundle; a planned route of three stops with a 30-minute lunch after
-the first stop and a rest at the end, and another driver's route. In Chromium (dispatch_routes.mjs) the
-dispatcher opens the route and sees its stops in visiting order with each break where it is taken;
-after a reassignment over REST moves the last stop to the other route, opening the route again shows
-two stops, the lunch where it was and the rest still at the end.
+The real server with the Monaco map and the built web bundle; a planned route of three stops in a
+zigzag order with a 30-minute lunch after the first stop and a rest at the end, and another driver's
+route. In Chromium (dispatch_routes.mjs) the dispatcher opens the route and sees its stops in visiting
+order with each break where it is taken; presses "Resequence", accepts the shorter order, and sees the
+route as REST now has it; after a reassignment over REST moves the last stop to the other route,
+opening the route again shows two stops with the breaks where REST has them, the rest still at the end.
 """
 
 import time
@@ -27,8 +28,10 @@ class DispatchRoutesInTheBrowser(BrowserTestCase):
         now = time.time()
         date = time.strftime("%Y-%m-%d", time.gmtime(now))
         wide = {"start": iso(now - 3600), "end": iso(now + 8 * 3600)}
+        # The route zigzags: the far north-east point, the one next to the depot, then one in between.
+        points = [POINTS[3], POINTS[2], POINTS[1], POINTS[0]]
         ids = [make_shipment(s, key, address=address(p), external_order_id=f"RT-{i}", promised=wide)["id"]
-               for i, p in enumerate(POINTS)]
+               for i, p in enumerate(points)]
         driver = make_driver(s, key, name="Giulia Verdi")
         other_driver = make_driver(s, key, name="Marco Neri")
         lunch = {"id": "lunch", "after_stops": 1, "duration_s": 1800,

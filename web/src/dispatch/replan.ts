@@ -1,5 +1,5 @@
 // Re-planning from a late_risk case (docs/optimization.md): "Resequence" re-orders the case's route
-// from the driver's position, "Reassign" moves the late shipment's stop to another open route of the
+// from the driver's position (also offered on every open route of the routes panel), "Reassign" moves the late shipment's stop to another open route of the
 // same day. Each first asks for a preview (before/after late stops, return time, and where the route's
 // breaks are taken), then applies it only when the dispatcher confirms.
 import { t } from '../i18n';
@@ -75,6 +75,26 @@ async function candidates(routeId: string): Promise<string[]> {
     .slice(0, 20);
 }
 
+// Asks for a resequence of `routeId` from the driver's position, shows the preview in a confirmation
+// and applies it when the dispatcher accepts; says the outcome in `status`. True when applied.
+export async function resequenceRoute(routeId: string, status: HTMLElement): Promise<boolean> {
+  const path = `/v1/routes/${encodeURIComponent(routeId)}/resequence`;
+  const preview = await call<Resequence>('POST', path, {});
+  if (!preview.ok) {
+    status.textContent = t('queue.refused', { code: preview.code });
+    return false;
+  }
+  if (!preview.value.improved) {
+    status.textContent = t('replan.no_better');
+    return false;
+  }
+  if (!window.confirm(`${t('replan.confirm_resequence')}\n${summary(preview.value.before, preview.value.after)}`)) return false;
+  const done = await call<Resequence>('POST', path, { apply: true });
+  const applied = done.ok && done.value.applied;
+  status.textContent = applied ? t('replan.applied') : t('queue.refused', { code: done.ok ? 'not_applied' : done.code });
+  return applied;
+}
+
 export function replanActions(c: ExceptionCase): HTMLElement | null {
   if (c.kind !== 'late_risk' || !c.route_id) return null;
   const routeId = c.route_id;
@@ -86,16 +106,7 @@ export function replanActions(c: ExceptionCase): HTMLElement | null {
 
   reseq.addEventListener('click', async () => {
     busy(true);
-    const path = `/v1/routes/${encodeURIComponent(routeId)}/resequence`;
-    const preview = await call<Resequence>('POST', path, {});
-    if (!preview.ok) {
-      status.textContent = t('queue.refused', { code: preview.code });
-    } else if (!preview.value.improved) {
-      status.textContent = t('replan.no_better');
-    } else if (window.confirm(`${t('replan.confirm_resequence')}\n${summary(preview.value.before, preview.value.after)}`)) {
-      const done = await call<Resequence>('POST', path, { apply: true });
-      status.textContent = done.ok && done.value.applied ? t('replan.applied') : t('queue.refused', { code: done.ok ? 'not_applied' : done.code });
-    }
+    await resequenceRoute(routeId, status);
     busy(false);
   });
 

@@ -1,12 +1,14 @@
 // The routes panel (docs/web.md): the open routes (planned or started), each opening to its stops in
-// visiting order (status, ETA, shipments) with the driver's breaks where they are taken. Opening a
-// route reads it again (GET /v1/routes/{id}), so what it shows is current, e.g. after a resequence.
+// visiting order (status, ETA, shipments) with the driver's breaks where they are taken, and
+// "Resequence" (replan.ts). Opening a route reads it again (GET /v1/routes/{id}), so what it shows is
+// current; an applied resequence reloads it.
 import { t } from '../i18n';
 import { el } from '../shared/dom';
 import { clock } from '../shared/format';
 import { withBreaks } from '../shared/route_breaks';
 import { get, type Route, type RouteStop } from './api';
 import { label } from './labels';
+import { resequenceRoute } from './replan';
 
 const OPEN = new Set(['planned', 'in_progress']);
 
@@ -35,7 +37,15 @@ export class RoutesPanel {
   }
 
   private item(r: Route, driver: string): HTMLElement {
-    const body = el('div', { class: 'route-body' });
+    const stops = el('div', { class: 'route-body' });
+    const status = el('p', { class: 'case-status', role: 'status' });
+    const reseq = el('button', { type: 'button', class: 'secondary', 'data-action': 'resequence', text: t('replan.resequence') }) as HTMLButtonElement;
+    reseq.addEventListener('click', async () => {
+      reseq.disabled = true;
+      if (await resequenceRoute(r.id, status)) await this.load(r.id, stops);
+      reseq.disabled = false;
+    });
+    const body = el('div', {}, el('div', { class: 'buttons' }, reseq), status, stops);
     const details = el(
       'details',
       { 'data-testid': 'route', 'data-route-id': r.id },
@@ -45,7 +55,7 @@ export class RoutesPanel {
       body,
     ) as HTMLDetailsElement;
     details.addEventListener('toggle', () => {
-      if (details.open) void this.load(r.id, body);
+      if (details.open) void this.load(r.id, stops);
     });
     return el('li', {}, details);
   }
