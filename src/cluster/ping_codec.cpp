@@ -16,9 +16,13 @@ void put_optional(json::object& o, const char* key, const std::optional<double>&
   if (v && std::isfinite(*v)) o[key] = *v;
 }
 
-// A JSON number as a double: integers too.
+// A finite JSON number as a double: integers too. An exponent too large for a double (1e400) parses
+// to infinity: refused, as the encoder could not write it back.
 std::optional<double> number(const json::value& v) {
-  if (v.is_double()) return v.get_double();
+  if (v.is_double()) {
+    if (!std::isfinite(v.get_double())) return std::nullopt;
+    return v.get_double();
+  }
   if (v.is_int64()) return static_cast<double>(v.get_int64());
   if (v.is_uint64()) return static_cast<double>(v.get_uint64());
   return std::nullopt;
@@ -37,7 +41,7 @@ core::Result<std::optional<double>> optional_number(const json::object& o, std::
   const auto* v = o.if_contains(key);
   if (v == nullptr) return std::optional<double>();
   auto n = number(*v);
-  if (!n) return Error::wrong_type(path + std::string(key), "a number");
+  if (!n) return Error::wrong_type(path + std::string(key), "a finite number");
   return n;
 }
 
@@ -69,7 +73,7 @@ core::Result<ingest::UnsafePing> decode_ping(const json::value& v, size_t i) {
     const auto* f = o.if_contains(key);
     if (f == nullptr) return Error::missing_field(path + key);
     auto n = number(*f);
-    if (!n) return Error::wrong_type(path + key, "a number");
+    if (!n) return Error::wrong_type(path + key, "a finite number");
     *out = *n;
   }
   const std::pair<const char*, std::optional<double>*> optionals[] = {

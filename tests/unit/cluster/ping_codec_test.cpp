@@ -88,6 +88,17 @@ TEST(PingCodecTest, RejectsBadInputWithStableCodes) {
   EXPECT_EQ(code_of(R"({"v":1,"tenant":"ten_a","driver":"drv_b","received_at":1,"pings":[3]})"), ErrorCode::kWrongType);
 }
 
+TEST(PingCodecTest, ANumberTooLargeForADoubleIsRefusedNotCarriedAsInfinity) {
+  // Found by the ping_message fuzzer: 10e01000100 parses to infinity, which the encoder cannot write back.
+  auto lon = cluster::decode_ping_batch(
+      R"({"v":1,"tenant":"ten_a","driver":"drv_b","received_at":1,"pings":[{"t":1,"lat":52.5,"lon":10e01000100}]})");
+  ASSERT_FALSE(lon.ok());
+  EXPECT_EQ(lon.error().code, core::ErrorCode::kWrongType);
+  EXPECT_EQ(lon.error().field, "pings[0].lon");
+  EXPECT_EQ(code_of(R"({"v":1,"tenant":"ten_a","driver":"drv_b","received_at":1,"pings":[{"t":1,"lat":1,"lon":1,"heading":-1e999}]})"),
+            core::ErrorCode::kWrongType);
+}
+
 TEST(PingCodecTest, RejectsTooManyPings) {
   PingBatch in = sample();
   in.pings.assign(kMaxPingsPerMessage + 1, in.pings[1]);
